@@ -1,0 +1,272 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+)
+
+// FieldManager is the one field manager every write of the provider uses, so
+// server-side apply keeps the provider's fields apart from the operator's.
+const FieldManager = "terraform-provider-openshiftai"
+
+// Resources the provider reads and writes.
+var (
+	Secrets      = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+	ConfigMaps   = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+	Namespaces   = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+	RoleBindings = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}
+	Roles        = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"}
+)
+
+// Client is the provider's connection to one cluster.
+type Client struct {
+	dynamic    dynamic.Interface
+	restConfig *rest.Config
+	resources  map[schema.GroupVersionKind]schema.GroupVersionResource
+}
+
+// New connects to the cluster Config describes. It makes no request.
+func New(cfg Config) (*Client, error) {
+	restConfig, err := cfg.RESTConfig()
+	if err != nil {
+		return nil, err
+	}
+	return NewForConfig(restConfig)
+}
+
+// NewForConfig builds a client for a ready REST configuration. It makes no request.
+func NewForConfig(restConfig *rest.Config) (*Client, error) {
+	dyn, err := dynamic.NewForConfig(restConfig)
+	if err != nil {
+		return nil, fmt.Errorf("building the Kubernetes client: %w", err)
+	}
+	return &Client{dynamic: dyn, restConfig: restConfig, resources: map[schema.GroupVersionKind]schema.GroupVersionResource{}}, nil
+}
+
+// RESTConfig is the configuration the client was built from.
+func (c *Client) RESTConfig() *rest.Config { return rest.CopyConfig(c.restConfig) }
+
+// Register tells the client the resource of a kind it will apply.
+func (c *Client) Register(gvk schema.GroupVersionKind, gvr schema.GroupVersionResource) {
+	c.resources[gvk] = gvr
+}
+
+func (c *Client) resourceFor(gvk schema.GroupVersionKind) (schema.GroupVersionResource, error) {
+	switch gvk {
+	case schema.GroupVersionKind{Version: "v1", Kind: "Secret"}:
+		return Secrets, nil
+	case schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}:
+		return ConfigMaps, nil
+	case schema.GroupVersionKind{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleBinding"}:
+		return RoleBindings, nil
+	}
+	if gvr, ok := c.resources[gvk]; ok {
+		return gvr, nil
+	}
+	return schema.GroupVersionResource{}, fmt.Errorf("no resource is known for kind %s", gvk)
+}
+
+// ToUnstructured converts a typed object into the form the dynamic client sends.
+func ToUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		return u, nil
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return nil, err
+	}
+	// A typed object always carries a null creationTimestamp; apply needs none.
+	if meta, ok := m["metadata"].(map[string]any); ok {
+		delete(meta, "creationTimestamp")
+	}
+	return &unstructured.Unstructured{Object: m}, nil
+}
+
+// FromUnstructured converts an object read through the dynamic client into a typed one.
+func FromUnstructured(u *unstructured.Unstructured, into any) error {
+	return runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, into)
+}
+
+// ApplyOptions tune one server-side apply.
+type ApplyOptions struct {
+	// DryRun asks the server to validate and admit the object without storing it.
+	DryRun bool
+}
+
+// Apply writes obj with server-side apply under FieldManager, taking back
+// fields someone else changed. Transient failures are retried until ctx ends.
+func (c *Client) Apply(ctx context.Context, obj runtime.Object, opts ApplyOptions) (*unstructured.Unstructured, error) {
+	u, err := ToUnstructured(obj)
+	if err != nil {
+		return nil, err
+	}
+	gvr, err := c.resourceFor(u.GroupVersionKind())
+	if err != nil {
+		return nil, err
+	}
+	applyOpts := metav1.ApplyOptions{FieldManager: FieldManager, Force: true}
+	if opts.DryRun {
+		applyOpts.DryRun = []string{metav1.DryRunAll}
+	}
+	var out *unstructured.Unstructured
+	err = Retry(ctx, func() error {
+		var err error
+		out, err = c.dynamic.Resource(gvr).Namespace(u.GetNamespace()).Apply(ctx, u.GetName(), u, applyOpts)
+		return err
+	})
+	if err != nil {
+		return nil, Explain(err, gvr, u.GetNamespace(), u.GetName())
+	}
+	return out, nil
+}
+
+// Get reads one object; a missing object is reported with apierrors.IsNotFound.
+func (c *Client) Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	var out *unstructured.Unstructured
+	err := Retry(ctx, func() error {
+		var err error
+		out, err = c.dynamic.Resource(gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+		return err
+	})
+	if err != nil {
+		return nil, Explain(err, gvr, namespace, name)
+	}
+	return out, nil
+}
+
+// List reads the objects of a namespace ("" for all) matching a label selector.
+func (c *Client) List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error) {
+	var out *unstructured.UnstructuredList
+	err := Retry(ctx, func() error {
+		var err error
+		out, err = c.dynamic.Resource(gvr).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: labelSelector})
+		return err
+	})
+	if err != nil {
+		return nil, Explain(err, gvr, namespace, "")
+	}
+	return out.Items, nil
+}
+
+// Delete removes one object; it succeeds when the object is already gone. A
+// non-empty uid makes sure only that incarnation of the object is deleted.
+func (c *Client) Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
+	opts := metav1.DeleteOptions{}
+	if uid != "" {
+		opts.Preconditions = &metav1.Preconditions{UID: &uid}
+	}
+	err := Retry(ctx, func() error {
+		return c.dynamic.Resource(gvr).Namespace(namespace).Delete(ctx, name, opts)
+	})
+	if err == nil || apierrors.IsNotFound(err) || (uid != "" && apierrors.IsConflict(err)) {
+		return nil
+	}
+	return Explain(err, gvr, namespace, name)
+}
+
+// Patch sends a merge patch; used to take an owner reference or a finalizer off.
+func (c *Client) Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
+	var out *unstructured.Unstructured
+	err := Retry(ctx, func() error {
+		var err error
+		out, err = c.dynamic.Resource(gvr).Namespace(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
+		return err
+	})
+	if err != nil {
+		return nil, Explain(err, gvr, namespace, name)
+	}
+	return out, nil
+}
+
+// PollInterval bounds how often Wait reads an object.
+var PollInterval = struct{ Min, Max time.Duration }{Min: 200 * time.Millisecond, Max: 2 * time.Second}
+
+// Wait reads an object until done says so, done fails, or ctx ends. It returns
+// the last object read (nil when it is gone) so a timeout can say what it saw.
+func (c *Client) Wait(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
+	done func(obj *unstructured.Unstructured) (bool, error),
+) (*unstructured.Unstructured, error) {
+	interval := PollInterval.Min
+	var last *unstructured.Unstructured
+	for {
+		obj, err := c.Get(ctx, gvr, namespace, name)
+		switch {
+		case apierrors.IsNotFound(err):
+			last = nil
+		case err != nil:
+			if ctx.Err() != nil {
+				return last, ctx.Err()
+			}
+			return last, err
+		default:
+			last = obj
+		}
+		finished, err := done(last)
+		if err != nil || finished {
+			return last, err
+		}
+		select {
+		case <-ctx.Done():
+			return last, ctx.Err()
+		case <-time.After(interval):
+		}
+		interval = min(interval*2, PollInterval.Max)
+	}
+}
+
+// MaxAttempts bounds how often Retry runs a request: with the backoff below
+// a request that keeps failing gives up after about half a minute.
+const MaxAttempts = 10
+
+// Retry runs fn until it succeeds, fails with a lasting error, has been tried
+// MaxAttempts times, or ctx ends. Throttling, server errors, timeouts and
+// dropped connections are transient.
+func Retry(ctx context.Context, fn func() error) error {
+	delay := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !IsTransient(err) || attempt == MaxAttempts {
+			return err
+		}
+		wait := delay
+		if seconds, ok := apierrors.SuggestsClientDelay(err); ok && seconds > 0 {
+			wait = time.Duration(seconds) * time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// IsTransient reports whether repeating the request may succeed.
+func IsTransient(err error) bool {
+	if apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err) ||
+		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || apierrors.IsUnexpectedServerError(err) {
+		return true
+	}
+	if status, ok := err.(apierrors.APIStatus); ok {
+		code := status.Status().Code
+		return code == 502 || code == 503 || code == 504
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return true
+	}
+	return utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err)
+}

@@ -1,0 +1,333 @@
+package registry
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// CAKind names where a registry's database CA certificate comes from.
+type CAKind string
+
+// The CA sources the dashboard offers.
+const (
+	CANone          CAKind = ""
+	CAClusterBundle CAKind = "cluster_bundle"
+	CAOpenShiftAI   CAKind = "openshift_ai_bundle"
+	CAConfigMap     CAKind = "config_map"
+	CASecret        CAKind = "secret"
+	CAPEM           CAKind = "pem"
+)
+
+// KeyRef names one key of a ConfigMap or Secret in the registry's namespace.
+type KeyRef struct {
+	Name string
+	Key  string
+}
+
+// CASource is the CA certificate the registry uses to verify its database.
+type CASource struct {
+	Kind CAKind
+	// Ref is the ConfigMap or Secret key for CAConfigMap and CASecret.
+	Ref KeyRef
+	// PEM is the uploaded certificate bundle for CAPEM.
+	PEM string
+}
+
+// Database is the external MySQL database of a registry.
+type Database struct {
+	Host                 string
+	Port                 int64
+	Database             string
+	Username             string
+	SkipDatabaseCreation bool
+	// PasswordSecret is where the password lives.
+	PasswordSecret KeyRef
+}
+
+// Registry is what a user declares: a model registry and its database settings.
+type Registry struct {
+	Name        string
+	Namespace   string
+	DisplayName string
+	Description string
+	Database    Database
+	CA          CASource
+}
+
+// CAReference is the ConfigMap or Secret key that spec.mysql points at.
+func (c CASource) reference(registryName string) (configMap, secret *KeyRef) {
+	switch c.Kind {
+	case CAClusterBundle:
+		return &KeyRef{Name: TrustedCABundleConfigMap, Key: TrustedCABundleClusterKey}, nil
+	case CAOpenShiftAI:
+		return &KeyRef{Name: TrustedCABundleConfigMap, Key: TrustedCABundleOpenShiftKey}, nil
+	case CAConfigMap:
+		ref := c.Ref
+		return &ref, nil
+	case CASecret:
+		ref := c.Ref
+		return nil, &ref
+	case CAPEM:
+		return &KeyRef{Name: CAConfigMapName(registryName), Key: CAConfigMapKey}, nil
+	}
+	return nil, nil
+}
+
+// CAObject is the ConfigMap or Secret key the registry's pods mount as the CA,
+// with whether it is a Secret; ok is false when the registry has no CA.
+func (r Registry) CAObject() (ref KeyRef, isSecret, ok bool) {
+	cm, sec := r.CA.reference(r.Name)
+	switch {
+	case cm != nil:
+		return *cm, false, true
+	case sec != nil:
+		return *sec, true, true
+	}
+	return KeyRef{}, false, false
+}
+
+func keyRefMap(ref *KeyRef) any {
+	if ref == nil {
+		return nil
+	}
+	return map[string]any{"name": ref.Name, "key": ref.Key}
+}
+
+// ModelRegistry builds the ModelRegistry the provider applies: only the fields
+// the provider owns, shaped as the dashboard writes them.
+func (r Registry) ModelRegistry() *unstructured.Unstructured {
+	mysql := map[string]any{
+		"host":           r.Database.Host,
+		"port":           r.Database.Port,
+		"database":       r.Database.Database,
+		"username":       r.Database.Username,
+		"skipDBCreation": r.Database.SkipDatabaseCreation,
+		"passwordSecret": keyRefMap(&r.Database.PasswordSecret),
+	}
+	cm, sec := r.CA.reference(r.Name)
+	if cm != nil {
+		mysql["sslRootCertificateConfigMap"] = keyRefMap(cm)
+	}
+	if sec != nil {
+		mysql["sslRootCertificateSecret"] = keyRefMap(sec)
+	}
+	annotations := map[string]any{AnnotationDisplayName: r.DisplayName}
+	if r.Description != "" {
+		annotations[AnnotationDescription] = r.Description
+	}
+	obj := map[string]any{
+		"apiVersion": GroupVersionKind.GroupVersion().String(),
+		"kind":       Kind,
+		"metadata": map[string]any{
+			"name":        r.Name,
+			"namespace":   r.Namespace,
+			"annotations": annotations,
+			"labels":      map[string]any{LabelAppManagedBy: ManagedByProvider},
+		},
+		"spec": map[string]any{
+			"grpc":  map[string]any{},
+			"rest":  map[string]any{},
+			"mysql": mysql,
+		},
+	}
+	return &unstructured.Unstructured{Object: obj}
+}
+
+// PasswordSecret builds the Secret holding the database password, with the keys
+// and labels the dashboard gives it.
+func (r Registry) PasswordSecret(password string) *corev1.Secret {
+	return &corev1.Secret{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      r.Database.PasswordSecret.Name,
+			Namespace: r.Namespace,
+			Labels:    r.ownedObjectLabels(),
+		},
+		Type: corev1.SecretTypeOpaque,
+		Data: map[string][]byte{
+			PasswordSecretKeyDatabase: []byte(r.Database.Database),
+			PasswordSecretKeyUser:     []byte(r.Database.Username),
+			PasswordSecretKeyPassword: []byte(password),
+		},
+	}
+}
+
+// CAConfigMap builds the ConfigMap holding an uploaded CA certificate.
+func (r Registry) CAConfigMap() *corev1.ConfigMap {
+	return &corev1.ConfigMap{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      CAConfigMapName(r.Name),
+			Namespace: r.Namespace,
+			Labels:    r.ownedObjectLabels(),
+		},
+		Data: map[string]string{CAConfigMapKey: r.CA.PEM},
+	}
+}
+
+func (r Registry) ownedObjectLabels() map[string]string {
+	return map[string]string{
+		LabelRegistryManaged: "true",
+		LabelRegistryName:    r.Name,
+		LabelAppManagedBy:    ManagedByProvider,
+	}
+}
+
+// OwnerReference points at the registry so that its objects go with it. It is
+// not a controller reference: the operator controls the registry's own objects.
+func OwnerReference(name string, uid types.UID) metav1.OwnerReference {
+	return metav1.OwnerReference{
+		APIVersion: GroupVersionKind.GroupVersion().String(),
+		Kind:       Kind,
+		Name:       name,
+		UID:        uid,
+	}
+}
+
+// Condition is one status condition of a registry.
+type Condition struct {
+	Type, Status, Reason, Message string
+}
+
+// Observed is a registry as read from the cluster.
+type Observed struct {
+	Registry
+	UID        types.UID
+	Generation int64
+	Deleting   bool
+	Finalizers []string
+	Available  *Condition
+	Conditions []Condition
+	Hosts      []string
+	// ManagedByProvider is true when the provider's label is on the registry.
+	ManagedByProvider bool
+}
+
+// Ready reports whether the operator says the registry is available.
+func (o Observed) Ready() bool {
+	return o.Available != nil && o.Available.Status == string(metav1.ConditionTrue)
+}
+
+// ConfigurationError returns the operator's message when it rejected the
+// database settings; waiting longer does not help then.
+func (o Observed) ConfigurationError() (string, bool) {
+	if o.Available != nil && o.Available.Status == string(metav1.ConditionFalse) && o.Available.Reason == ReasonConfigurationError {
+		return o.Available.Message, true
+	}
+	return "", false
+}
+
+// LastCondition summarises the conditions for a timeout message.
+func (o Observed) LastCondition() string {
+	if len(o.Conditions) == 0 {
+		return "the operator has reported no status conditions yet"
+	}
+	parts := make([]string, 0, len(o.Conditions))
+	for _, c := range o.Conditions {
+		s := fmt.Sprintf("%s=%s", c.Type, c.Status)
+		if c.Reason != "" {
+			s += " (" + c.Reason
+			if c.Message != "" {
+				s += ": " + c.Message
+			}
+			s += ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ParseModelRegistry reads the fields the provider owns back from a ModelRegistry.
+func ParseModelRegistry(u *unstructured.Unstructured) Observed {
+	o := Observed{
+		Registry: Registry{
+			Name:        u.GetName(),
+			Namespace:   u.GetNamespace(),
+			DisplayName: u.GetAnnotations()[AnnotationDisplayName],
+			Description: u.GetAnnotations()[AnnotationDescription],
+		},
+		UID:               u.GetUID(),
+		Generation:        u.GetGeneration(),
+		Deleting:          u.GetDeletionTimestamp() != nil,
+		Finalizers:        u.GetFinalizers(),
+		ManagedByProvider: u.GetLabels()[LabelAppManagedBy] == ManagedByProvider,
+	}
+	if o.DisplayName == "" {
+		o.DisplayName = o.Name
+	}
+	mysql, _, _ := unstructured.NestedMap(u.Object, "spec", "mysql")
+	db := &o.Database
+	db.Host, _, _ = unstructured.NestedString(mysql, "host")
+	db.Database, _, _ = unstructured.NestedString(mysql, "database")
+	db.Username, _, _ = unstructured.NestedString(mysql, "username")
+	db.SkipDatabaseCreation, _, _ = unstructured.NestedBool(mysql, "skipDBCreation")
+	db.Port = 3306
+	if port, found, err := unstructured.NestedFieldNoCopy(mysql, "port"); found && err == nil {
+		db.Port = toInt64(port)
+	}
+	db.PasswordSecret = nestedKeyRef(mysql, "passwordSecret")
+
+	cm := nestedKeyRef(mysql, "sslRootCertificateConfigMap")
+	sec := nestedKeyRef(mysql, "sslRootCertificateSecret")
+	switch {
+	case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleClusterKey:
+		o.CA = CASource{Kind: CAClusterBundle}
+	case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleOpenShiftKey:
+		o.CA = CASource{Kind: CAOpenShiftAI}
+	case cm.Name != "":
+		o.CA = CASource{Kind: CAConfigMap, Ref: cm}
+	case sec.Name != "":
+		o.CA = CASource{Kind: CASecret, Ref: sec}
+	}
+
+	conditions, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, raw := range conditions {
+		m, ok := raw.(map[string]any)
+		if !ok {
+			continue
+		}
+		c := Condition{}
+		c.Type, _, _ = unstructured.NestedString(m, "type")
+		c.Status, _, _ = unstructured.NestedString(m, "status")
+		c.Reason, _, _ = unstructured.NestedString(m, "reason")
+		c.Message, _, _ = unstructured.NestedString(m, "message")
+		o.Conditions = append(o.Conditions, c)
+		if c.Type == ConditionAvailable {
+			available := c
+			o.Available = &available
+		}
+	}
+	o.Hosts, _, _ = unstructured.NestedStringSlice(u.Object, "status", "hosts")
+	return o
+}
+
+// IsUploadedCA reports whether a ConfigMap reference is the one an uploaded PEM
+// of registry name is stored under.
+func IsUploadedCA(name string, ref KeyRef) bool {
+	return ref.Key == CAConfigMapKey && ref.Name == CAConfigMapName(name)
+}
+
+func nestedKeyRef(obj map[string]any, field string) KeyRef {
+	name, _, _ := unstructured.NestedString(obj, field, "name")
+	key, _, _ := unstructured.NestedString(obj, field, "key")
+	return KeyRef{Name: name, Key: key}
+}
+
+func toInt64(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	case int32:
+		return int64(n)
+	case float64:
+		return int64(n)
+	}
+	return 0
+}

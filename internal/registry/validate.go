@@ -1,0 +1,130 @@
+package registry
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// MaxResourceNameLength is the longest registry name the operator can run: the
+// name becomes a Service name, a DNS-1035 label of at most 63 characters, and
+// "<name>-rest" becomes the first label of the REST Route's host.
+const MaxResourceNameLength = validation.DNS1035LabelMaxLength - len(restRouteSuffix)
+
+const restRouteSuffix = "-rest"
+
+var (
+	whitespace     = regexp.MustCompile(`\s`)
+	notNameChar    = regexp.MustCompile(`[^a-z0-9-]`)
+	repeatedDashes = regexp.MustCompile(`-+`)
+)
+
+// DeriveResourceName turns a display name into a Kubernetes name the way the
+// dashboard's create form does: trimmed, lower-cased, white space turned into
+// dashes, every other character outside [a-z0-9-] dropped, dashes collapsed and
+// stripped from both ends. It returns "" when nothing usable is left.
+func DeriveResourceName(displayName string) string {
+	name := strings.ToLower(strings.TrimSpace(displayName))
+	name = whitespace.ReplaceAllString(name, "-")
+	name = notNameChar.ReplaceAllString(name, "")
+	name = repeatedDashes.ReplaceAllString(name, "-")
+	return strings.Trim(name, "-")
+}
+
+// ValidateResourceName returns one message per rule that name breaks; none when
+// the operator can run a registry of that name.
+func ValidateResourceName(name string) []string {
+	if name == "" {
+		return []string{"must not be empty"}
+	}
+	var problems []string
+	for _, msg := range validation.IsDNS1123Subdomain(name) {
+		problems = append(problems, "is not a valid Kubernetes object name: "+msg)
+	}
+	if c := name[0]; c < 'a' || c > 'z' {
+		problems = append(problems, fmt.Sprintf(
+			"must start with a lowercase letter, not %q: the operator creates a Service of the same name, and Service names are DNS-1035 labels", string(c)))
+	}
+	if len(name) > validation.DNS1035LabelMaxLength {
+		problems = append(problems, fmt.Sprintf(
+			"is %d characters long; at most %d are allowed because the operator creates a Service of the same name",
+			len(name), validation.DNS1035LabelMaxLength))
+	} else if len(name) > MaxResourceNameLength {
+		problems = append(problems, fmt.Sprintf(
+			"is %d characters long; at most %d are allowed because the operator's REST Route host starts with %q, which must fit in a 63-character DNS label",
+			len(name), MaxResourceNameLength, name+restRouteSuffix))
+	}
+	return problems
+}
+
+// ValidateNamespace returns the problems of a namespace name.
+func ValidateNamespace(namespace string) []string {
+	return validation.IsDNS1123Label(namespace)
+}
+
+// ValidateObjectName returns the problems of a ConfigMap or Secret name.
+func ValidateObjectName(name string) []string {
+	return validation.IsDNS1123Subdomain(name)
+}
+
+// ValidateDataKey returns the problems of a ConfigMap or Secret key.
+func ValidateDataKey(key string) []string {
+	return validation.IsConfigMapKey(key)
+}
+
+// ValidateDatabaseHost returns the problems of a database host: a DNS name or
+// an IP address; a cluster-local name is "<service>" or
+// "<service>.<namespace>.svc.cluster.local" (or "<service>.<namespace>.svc").
+func ValidateDatabaseHost(host string) []string {
+	if host == "" {
+		return []string{"must not be empty"}
+	}
+	if strings.TrimSpace(host) != host {
+		return []string{"must not have leading or trailing white space"}
+	}
+	if isIP(host) {
+		return nil
+	}
+	if strings.Contains(host, ":") {
+		return []string{"must be a host name or an IP address without a port; set the port in database.port"}
+	}
+	if msgs := validation.IsDNS1123Subdomain(strings.ToLower(strings.TrimSuffix(host, "."))); len(msgs) > 0 {
+		return []string{"is not a valid host name: " + strings.Join(msgs, "; ")}
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	for i, label := range labels {
+		if label != "svc" {
+			continue
+		}
+		// A ".svc" label makes a cluster-local name: exactly service.namespace.svc[.cluster.local].
+		rest := strings.Join(labels[i+1:], ".")
+		if i != 2 || (rest != "" && rest != "cluster.local") {
+			return []string{fmt.Sprintf(
+				"%q looks like a cluster-local service name but is malformed; use \"<service>.<namespace>.svc.cluster.local\" or \"<service>\"", host)}
+		}
+		for _, part := range labels[:2] {
+			if msgs := validation.IsDNS1123Label(part); len(msgs) > 0 {
+				return []string{fmt.Sprintf("%q: %q is not a valid service or namespace name: %s", host, part, strings.Join(msgs, "; "))}
+			}
+		}
+	}
+	return nil
+}
+
+// ValidateDatabaseName returns the problems of a database name: the operator
+// splices it into a DSN, so '?' and '/' are not allowed.
+func ValidateDatabaseName(database string) []string {
+	var problems []string
+	if database == "" {
+		problems = append(problems, "must not be empty")
+	}
+	if strings.ContainsAny(database, "?/") {
+		problems = append(problems, "must not contain '?' or '/': the operator puts the database name into a connection string")
+	}
+	if strings.TrimSpace(database) != database {
+		problems = append(problems, "must not have leading or trailing white space")
+	}
+	return problems
+}
