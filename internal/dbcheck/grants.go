@@ -74,8 +74,8 @@ func parseGrantLine(line string) (grantLine, bool) {
 	}
 	privs, after, ok := splitOn(rest)
 	if !ok {
-		// No ON clause at depth 0: a role grant.
-		g.role = !g.revoke
+		// No ON clause: a role grant such as "GRANT `r` TO `u`@`%`".
+		g.role = !g.revoke && strings.Contains(strings.ToUpper(rest), " TO ")
 		return g, g.role
 	}
 	for _, p := range splitTopLevel(privs) {
@@ -158,7 +158,7 @@ func splitTopLevel(s string) []string {
 	return append(out, strings.TrimSpace(s[start:]))
 }
 
-// readIdent reads "*", a backquoted identifier (with `` as escaped quote) or
+// readIdent reads "*", a backquoted identifier (a doubled backquote inside is one) or
 // a bare identifier from the start of s.
 func readIdent(s string) (ident, rest string, ok bool) {
 	if s == "" {
