@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/mariadbtest"
 )
 
@@ -405,4 +407,36 @@ func TestVerifyCanceledContext(t *testing.T) {
 		t.Fatalf("got %v, want a canceled connect error", err)
 	}
 	assertNoPassword(t, err, password)
+}
+
+// MySQL (unlike MariaDB) answers a non-TLS login under
+// require_secure_transport with error 3159; no MySQL server runs in these
+// tests, so the mapping is checked directly.
+func TestServerErrorSecureTransportRequired(t *testing.T) {
+	cfg := Config{Host: "db", Port: 3306, Username: "u", Password: password, Database: "d"}
+	err := serverError(&mysql.MySQLError{Number: 3159, Message: "Connections using insecure transport are prohibited while --require_secure_transport=ON."}, cfg, "db:3306", greeting{})
+	var e *Error
+	if !errors.As(err, &e) || e.Step != StepTLS || !strings.Contains(e.Error(), "the server at db:3306 requires TLS (require_secure_transport=ON); set database.ca_certificate") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParseGreeting(t *testing.T) {
+	payload := []byte{10}
+	payload = append(payload, "8.0.36"...)
+	payload = append(payload, 0, 1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0x00, 0x08) // caps: CLIENT_SSL
+	packet := append([]byte{byte(len(payload)), 0, 0, 0}, payload...)
+	g := parseGreeting(packet)
+	if !g.received || g.version != "8.0.36" || !g.supportTLS {
+		t.Errorf("parseGreeting = %+v", g)
+	}
+	packet[len(packet)-1] = 0
+	if g := parseGreeting(packet); !g.received || g.supportTLS {
+		t.Errorf("without CLIENT_SSL: %+v", g)
+	}
+	for _, bad := range [][]byte{nil, {1, 0, 0, 0}, []byte("SSH-2.0-OpenSSH\r\n"), packet[:10]} {
+		if g := parseGreeting(bad); g.received {
+			t.Errorf("parseGreeting(%q) = %+v", bad, g)
+		}
+	}
 }
