@@ -182,14 +182,23 @@ func newServer(dir string, opts Options) (*Server, error) {
 		return nil, err
 	}
 	dataDir := filepath.Join(dir, "data")
-	if out, err := exec.Command(installDB,
+	// A private tmpdir: concurrent bootstraps sharing /tmp collide on their
+	// temporary table files.
+	tmpDir := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmpDir, 0o700); err != nil {
+		return nil, err
+	}
+	install := exec.Command(installDB,
 		"--no-defaults",
 		"--datadir="+dataDir,
 		"--auth-root-authentication-method=normal",
 		"--skip-test-db",
 		"--skip-name-resolve",
 		"--user="+currentUserName(),
-	).CombinedOutput(); err != nil {
+		"--tmpdir="+tmpDir,
+	)
+	install.Env = append(os.Environ(), "TMPDIR="+tmpDir)
+	if out, err := install.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("mariadb-install-db: %w\n%s", err, out)
 	}
 
@@ -200,6 +209,7 @@ func newServer(dir string, opts Options) (*Server, error) {
 		"--socket=" + s.Socket,
 		"--pid-file=" + filepath.Join(dir, "mysqld.pid"),
 		"--log-error=" + filepath.Join(dir, "error.log"),
+		"--tmpdir=" + tmpDir,
 		"--skip-networking=0",
 		"--bind-address=127.0.0.1",
 		"--skip-name-resolve",
@@ -276,6 +286,7 @@ func freePort() (int, error) {
 func (s *Server) launch(mariadbd string, args []string) error {
 	var output bytes.Buffer
 	cmd := exec.Command(mariadbd, args...)
+	cmd.Env = append(os.Environ(), "TMPDIR="+filepath.Join(s.Dir, "tmp"))
 	cmd.Stdout = &output
 	cmd.Stderr = &output
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
