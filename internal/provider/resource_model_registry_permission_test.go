@@ -1,0 +1,316 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+// permissionUnitFactories serve the provider for plan-only tests: its block
+// points at an address nothing listens on, so any request would fail.
+var permissionUnitFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"openshiftai": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+const unreachableProvider = `
+provider "openshiftai" {
+  host                 = "https://127.0.0.1:1"
+  token                = "unused"
+  registries_namespace = "rhoai-model-registries"
+}
+`
+
+func permissionUnitConfig(body string) string {
+	return unreachableProvider + `
+resource "openshiftai_model_registry_permission" "p" {
+` + body + `
+}
+`
+}
+
+func TestPermissionPlanTimeValidation(t *testing.T) {
+	cases := map[string]struct {
+		body string
+		want string
+	}{
+		"no subject": {
+			`registry = "fraud"`,
+			`(?s)Exactly one of these attributes must be configured:\s+\[user,group,project\]`,
+		},
+		"two subjects": {
+			`registry = "fraud"
+			 user     = "alice"
+			 group    = "data-scientists"`,
+			`(?s)Exactly one of these attributes must be configured:\s+\[user,group,project\]`,
+		},
+		"three subjects": {
+			`registry = "fraud"
+			 user     = "alice"
+			 group    = "data-scientists"
+			 project  = "team-a"`,
+			`(?s)Exactly one of these attributes must be configured`,
+		},
+		"empty user": {
+			`registry = "fraud"
+			 user     = ""`,
+			`(?s)user: "" must not be empty`,
+		},
+		"user with white space": {
+			`registry = "fraud"
+			 user     = " alice"`,
+			`(?s)user: " alice" has white space around it`,
+		},
+		"group with white space": {
+			`registry = "fraud"
+			 group    = "data-scientists\n"`,
+			`(?s)group: "data-scientists\\n" has white space around it`,
+		},
+		"project not a namespace name": {
+			`registry = "fraud"
+			 project  = "Team_A"`,
+			`(?s)project: "Team_A" is not a valid namespace name`,
+		},
+		"registry display name instead of resource name": {
+			`registry = "Fraud models"
+			 user     = "alice"`,
+			`(?s)Invalid registry name.*registry: "Fraud models"`,
+		},
+		"registry starting with a digit": {
+			`registry = "1fraud"
+			 user     = "alice"`,
+			`(?s)registry: "1fraud" must start with a lowercase letter`,
+		},
+		"namespace not a namespace name": {
+			`registry  = "fraud"
+			 namespace = "Models"
+			 user      = "alice"`,
+			`(?s)namespace: "Models" is not a valid namespace name`,
+		},
+		"timeout not a duration": {
+			`registry = "fraud"
+			 user     = "alice"
+			 timeouts = { create = "soon" }`,
+			`(?s)Invalid Attribute Value Time Duration.*"soon" must be a string containing a sequence of decimal numbers`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: permissionUnitFactories,
+				Steps: []resource.TestStep{{
+					Config:      permissionUnitConfig(tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// A valid permission plans without the cluster, and the plan already names
+// the binding it will create.
+func TestPermissionPlansWithoutCluster(t *testing.T) {
+	subjects := map[string]registry.Permission{
+		`user = "kube:admin"`:              {Registry: "fraud", Kind: registry.SubjectUser, Subject: "kube:admin"},
+		`group = "system:authenticated"`:   {Registry: "fraud", Kind: registry.SubjectGroup, Subject: "system:authenticated"},
+		`project = "team-a"`:               {Registry: "fraud", Kind: registry.SubjectProject, Subject: "team-a"},
+		`user = "alice@example.com"`:       {Registry: "fraud", Kind: registry.SubjectUser, Subject: "alice@example.com"},
+		`group = "oidc:team/data-science"`: {Registry: "fraud", Kind: registry.SubjectGroup, Subject: "oidc:team/data-science"},
+	}
+	for subject, perm := range subjects {
+		t.Run(subject, func(t *testing.T) {
+			bindingName := perm.BindingName()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: permissionUnitFactories,
+				Steps: []resource.TestStep{{
+					Config:             permissionUnitConfig(`registry = "fraud"` + "\n" + subject),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("openshiftai_model_registry_permission.p", plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue("openshiftai_model_registry_permission.p",
+							tfjsonpath.New("binding_name"), knownvalue.StringExact(bindingName)),
+						plancheck.ExpectKnownValue("openshiftai_model_registry_permission.p",
+							tfjsonpath.New("namespace"), knownvalue.StringExact("rhoai-model-registries")),
+						plancheck.ExpectKnownValue("openshiftai_model_registry_permission.p",
+							tfjsonpath.New("id"), knownvalue.StringExact("rhoai-model-registries/"+bindingName)),
+					}},
+				}},
+			})
+		})
+	}
+}
+
+func TestParsePermissionImportID(t *testing.T) {
+	perm := func(namespace, reg string, kind registry.SubjectKind, subject string) importID {
+		p := registry.Permission{Namespace: namespace, Registry: reg, Kind: kind, Subject: subject}
+		return importID{Namespace: namespace, BindingName: p.BindingName(), Permission: &p}
+	}
+	valid := map[string]importID{
+		"rhoai-model-registries/fraud/user/alice":                     perm("rhoai-model-registries", "fraud", registry.SubjectUser, "alice"),
+		"rhoai-model-registries/fraud/user/kube:admin":                perm("rhoai-model-registries", "fraud", registry.SubjectUser, "kube:admin"),
+		"rhoai-model-registries/fraud/group/system:authenticated":     perm("rhoai-model-registries", "fraud", registry.SubjectGroup, "system:authenticated"),
+		"rhoai-model-registries/fraud/group/oidc:org/team/sub":        perm("rhoai-model-registries", "fraud", registry.SubjectGroup, "oidc:org/team/sub"),
+		"odh-model-registries/fraud/project/team-a":                   perm("odh-model-registries", "fraud", registry.SubjectProject, "team-a"),
+		"rhoai-model-registries/dashboard-permissions-abc123":         {Namespace: "rhoai-model-registries", BindingName: "dashboard-permissions-abc123"},
+		"rhoai-model-registries/fraud-user-alice-0123456789":          {Namespace: "rhoai-model-registries", BindingName: "fraud-user-alice-0123456789"},
+		"rhoai-model-registries/fraud/user/alice@example.com":         perm("rhoai-model-registries", "fraud", registry.SubjectUser, "alice@example.com"),
+		"rhoai-model-registries/fraud/user/CN=alice,O=example/extra/": perm("rhoai-model-registries", "fraud", registry.SubjectUser, "CN=alice,O=example/extra/"),
+	}
+	for id, want := range valid {
+		got, err := parseImportID(id)
+		if err != nil {
+			t.Errorf("parseImportID(%q): %v", id, err)
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("parseImportID(%q) mismatch (-want +got):\n%s", id, diff)
+		}
+	}
+	invalid := map[string]string{
+		"":                               "has an empty field",
+		"fraud":                          "has 1 fields",
+		"ns/fraud/user":                  "has 3 fields",
+		"ns//user/alice":                 "has an empty field",
+		"ns/fraud/user/":                 "has an empty field",
+		"ns/fraud/serviceaccount/pipe":   `the third field is "serviceaccount"; it must be user, group or project`,
+		"NS/fraud/user/alice":            `"NS" is not a namespace name`,
+		"ns/Fraud models/user/alice":     `"Fraud models" is not a registry name`,
+		"ns/Dashboard_Permissions":       `"Dashboard_Permissions" is not a RoleBinding name`,
+		"rhoai-model-registries/fraud/x": "has 3 fields",
+	}
+	for id, want := range invalid {
+		_, err := parseImportID(id)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseImportID(%q) error = %v; want it to say %q", id, err, want)
+		}
+		if err != nil && !strings.Contains(err.Error(), "<namespace>/") && !strings.Contains(err.Error(), "is not a") && !strings.Contains(err.Error(), "third field") {
+			t.Errorf("parseImportID(%q) error = %q; want it to show the accepted forms", id, err)
+		}
+	}
+}
+
+func TestExplainBindingErrorGivesTheMissingRule(t *testing.T) {
+	p := registry.Permission{Registry: "fraud", Namespace: "rhoai-model-registries", Kind: registry.SubjectUser, Subject: "alice"}
+	gr := schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "rolebindings"}
+	escalation := apierrors.NewForbidden(gr, p.BindingName(), errors.New(`user "ci" (groups=["system:authenticated"]) is `+
+		`attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["services"], Verbs:["get"]}`))
+	explained := kube.Explain(escalation, kube.RoleBindings, p.Namespace, p.BindingName())
+
+	summary, detail := explainBindingError(explained, p, p.BindingName())
+	if summary != "Not allowed to grant access to the model registry" {
+		t.Errorf("summary = %q", summary)
+	}
+	for _, want := range []string{
+		`the Role "registry-user-fraud"`,
+		`in namespace "rhoai-model-registries"`,
+		"- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"roles\"]\n  verbs: [\"bind\"]\n  resourceNames: [\"registry-user-fraud\"]",
+		"attempting to grant RBAC permissions not currently held",
+	} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail does not contain %q:\n%s", want, detail)
+		}
+	}
+
+	plain := kube.Explain(apierrors.NewForbidden(gr, p.BindingName(), errors.New(`User "ci" cannot patch resource "rolebindings"`)),
+		kube.RoleBindings, p.Namespace, p.BindingName())
+	summary, detail = explainBindingError(plain, p, p.BindingName())
+	if summary != "Not allowed to write the permission's RoleBinding" || !strings.Contains(detail, `resources: ["rolebindings"]`) ||
+		!strings.Contains(detail, `resourceNames: ["registry-user-fraud"]`) {
+		t.Errorf("plain forbidden explained as %q:\n%s", summary, detail)
+	}
+}
+
+func TestObserveBindingDescribesDrift(t *testing.T) {
+	p := registry.Permission{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectUser, Subject: "alice"}
+	edit := func(change func(*rbacv1.RoleBinding)) *rbacv1.RoleBinding {
+		b := p.RoleBinding("uid")
+		change(b)
+		return b
+	}
+	cases := map[string]struct {
+		binding     *rbacv1.RoleBinding
+		want        registry.Permission
+		wantProblem bool
+	}{
+		"unchanged": {edit(func(*rbacv1.RoleBinding) {}), p, false},
+		"subject renamed": {
+			edit(func(b *rbacv1.RoleBinding) { b.Subjects[0].Name = "mallory" }),
+			registry.Permission{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectUser, Subject: "mallory"}, false,
+		},
+		"subject became a group": {
+			edit(func(b *rbacv1.RoleBinding) { b.Subjects[0].Kind = "Group" }),
+			registry.Permission{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectGroup, Subject: "alice"}, false,
+		},
+		"another registry's role": {
+			edit(func(b *rbacv1.RoleBinding) { b.RoleRef.Name = "registry-user-other" }),
+			registry.Permission{Registry: "other", Namespace: "ns", Kind: registry.SubjectUser, Subject: "alice"}, false,
+		},
+		"a cluster role": {
+			edit(func(b *rbacv1.RoleBinding) { b.RoleRef = rbacv1.RoleRef{Kind: "ClusterRole", Name: "admin"} }),
+			registry.Permission{Registry: "ClusterRole/admin", Namespace: "ns", Kind: registry.SubjectUser, Subject: "alice"}, true,
+		},
+		"a second subject": {
+			edit(func(b *rbacv1.RoleBinding) {
+				b.Subjects = append(b.Subjects, rbacv1.Subject{Kind: "Group", Name: "everyone"})
+			}),
+			registry.Permission{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectUser, Subject: "User alice, Group everyone"}, true,
+		},
+		"no subject": {
+			edit(func(b *rbacv1.RoleBinding) { b.Subjects = nil }),
+			registry.Permission{Registry: "fraud", Namespace: "ns"}, true,
+		},
+		"a service account": {
+			edit(func(b *rbacv1.RoleBinding) {
+				b.Subjects = []rbacv1.Subject{{Kind: "ServiceAccount", Namespace: "team-a", Name: "pipeline"}}
+			}),
+			registry.Permission{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectUser, Subject: "ServiceAccount team-a/pipeline"}, true,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, problem := observeBinding(tc.binding)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("observeBinding mismatch (-want +got):\n%s", diff)
+			}
+			if (problem != "") != tc.wantProblem {
+				t.Errorf("observeBinding problem = %q; want a problem: %v", problem, tc.wantProblem)
+			}
+		})
+	}
+}
+
+// The model round-trips through the domain permission for every subject kind.
+func TestPermissionModelRoundTrip(t *testing.T) {
+	for _, p := range []registry.Permission{
+		{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectUser, Subject: "alice"},
+		{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectGroup, Subject: "system:authenticated"},
+		{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectProject, Subject: "team-a"},
+	} {
+		var m permissionModel
+		m.setPermission(p)
+		m.setBindingName(p.Namespace, p.BindingName())
+		if got := m.permission(); got != p {
+			t.Errorf("permission() = %+v; want %+v", got, p)
+		}
+		if want := fmt.Sprintf("%s/%s", p.Namespace, p.BindingName()); m.ID.ValueString() != want {
+			t.Errorf("id = %q; want %q", m.ID.ValueString(), want)
+		}
+	}
+}
