@@ -270,3 +270,17 @@ func IsTransient(err error) bool {
 	}
 	return utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err)
 }
+
+// ListByName finds the objects of that name in every namespace.
+func (c *Client) ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error) {
+	var out *unstructured.UnstructuredList
+	err := Retry(ctx, func() error {
+		var err error
+		out, err = c.dynamic.Resource(gvr).List(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
+		return err
+	})
+	if err != nil {
+		return nil, Explain(err, gvr, "", "")
+	}
+	return out.Items, nil
+}

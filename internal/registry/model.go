@@ -138,15 +138,24 @@ func (r Registry) ModelRegistry() *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: obj}
 }
 
+// AnnotationPasswordVersion records the password_wo_version of the password a
+// Secret holds, so an imported registry knows which version it has.
+const AnnotationPasswordVersion = "openshiftai.terraform.io/password-version"
+
 // PasswordSecret builds the Secret holding the database password, with the keys
-// and labels the dashboard gives it.
-func (r Registry) PasswordSecret(password string) *corev1.Secret {
+// and labels the dashboard gives it. version is recorded when not empty.
+func (r Registry) PasswordSecret(password, version string) *corev1.Secret {
+	var annotations map[string]string
+	if version != "" {
+		annotations = map[string]string{AnnotationPasswordVersion: version}
+	}
 	return &corev1.Secret{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: metav1.ObjectMeta{
-			Name:      r.Database.PasswordSecret.Name,
-			Namespace: r.Namespace,
-			Labels:    r.ownedObjectLabels(),
+			Name:        r.Database.PasswordSecret.Name,
+			Namespace:   r.Namespace,
+			Labels:      r.ownedObjectLabels(),
+			Annotations: annotations,
 		},
 		Type: corev1.SecretTypeOpaque,
 		Data: map[string][]byte{

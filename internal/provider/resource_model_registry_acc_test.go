@@ -1,0 +1,257 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+const testNamespace = registry.DefaultNamespace
+
+// testRegistryName is a unique registry name for one test.
+func testRegistryName(prefix string) string {
+	return prefix + "-" + acctest.RandStringFromCharSet(6, acctest.CharSetAlphaNum)
+}
+
+// testCA is a CA certificate PEM that is valid now.
+func testCA(t *testing.T) string {
+	t.Helper()
+	ca, err := controlplane.NewCA("test database CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(ca.CertPEM)
+}
+
+func getRegistry(t *testing.T, name string) *unstructured.Unstructured {
+	t.Helper()
+	obj, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+	if err != nil {
+		t.Fatalf("reading registry %s: %v", name, err)
+	}
+	return obj
+}
+
+func nested(t *testing.T, obj *unstructured.Unstructured, fields ...string) any {
+	t.Helper()
+	v, _, err := unstructured.NestedFieldCopy(obj.Object, fields...)
+	if err != nil {
+		t.Fatalf("%s: %v", strings.Join(fields, "."), err)
+	}
+	return v
+}
+
+// checkRegistryOnCluster asserts the registry's owned fields on the cluster.
+func checkRegistryOnCluster(t *testing.T, name string, want map[string]any) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		obj := getRegistry(t, name)
+		for field, expected := range want {
+			got := nested(t, obj, strings.Split(field, ".")...)
+			if fmt.Sprint(got) != fmt.Sprint(expected) {
+				return fmt.Errorf("registry %s: %s = %v, want %v", name, field, got, expected)
+			}
+		}
+		return nil
+	}
+}
+
+func checkGone(t *testing.T, kind string, get func() error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if err := get(); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("%s still exists (err=%v)", kind, err)
+		}
+		return nil
+	}
+}
+
+func secretGetter(name string) func() error {
+	return func() error {
+		_, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
+		return err
+	}
+}
+
+func configMapGetter(name string) func() error {
+	return func() error {
+		_, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
+		return err
+	}
+}
+
+func registryConfig(name, displayName, extra string) string {
+	return fmt.Sprintf(`
+resource "openshiftai_model_registry" "test" {
+  name          = %[2]q
+  resource_name = %[1]q
+  description   = "Models of the test"
+  database = {
+    host                = "mysql.db.svc.cluster.local"
+    username            = "mruser"
+    database            = "model_registry"
+    password_wo         = "correct horse battery staple"
+    password_wo_version = 1
+  }
+%[3]s
+}
+`, name, displayName, extra)
+}
+
+func TestAccModelRegistry_basic(t *testing.T) {
+	name := testRegistryName("basic")
+	pem := testCA(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			for _, check := range []resource.TestCheckFunc{
+				checkGone(t, "registry", func() error {
+					_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+					return err
+				}),
+				checkGone(t, "password Secret", secretGetter(registry.PasswordSecretName(name))),
+				checkGone(t, "CA ConfigMap", configMapGetter(registry.CAConfigMapName(name))),
+			} {
+				if err := check(nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: registryConfig(name, "Fraud models", fmt.Sprintf("ca_certificate = { pem = %q }", pem)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("id"), knownvalue.StringExact(testNamespace+"/"+name)),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("namespace"), knownvalue.StringExact(testNamespace)),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ready"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("status").AtMapKey("reason"), knownvalue.StringExact("DeploymentAvailable")),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("password_secret_name"), knownvalue.StringExact(name+"-db-password")),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ca_config_map_name"), knownvalue.StringExact(name+"-db-credential")),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("database").AtMapKey("port"), knownvalue.Int64Exact(3306)),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("database").AtMapKey("password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("endpoints"), knownvalue.ListSizeExact(3)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkRegistryOnCluster(t, name, map[string]any{
+						"spec.mysql.host":                             "mysql.db.svc.cluster.local",
+						"spec.mysql.port":                             3306,
+						"spec.mysql.database":                         "model_registry",
+						"spec.mysql.username":                         "mruser",
+						"spec.mysql.skipDBCreation":                   false,
+						"spec.mysql.passwordSecret.name":              name + "-db-password",
+						"spec.mysql.passwordSecret.key":               "database-password",
+						"spec.mysql.sslRootCertificateConfigMap.name": name + "-db-credential",
+						"spec.mysql.sslRootCertificateConfigMap.key":  "ca.crt",
+					}),
+					func(*terraform.State) error {
+						obj := getRegistry(t, name)
+						if got := obj.GetAnnotations()[registry.AnnotationDisplayName]; got != "Fraud models" {
+							return fmt.Errorf("display name annotation = %q", got)
+						}
+						if got := obj.GetAnnotations()[registry.AnnotationDescription]; got != "Models of the test" {
+							return fmt.Errorf("description annotation = %q", got)
+						}
+						secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+						if err != nil {
+							return err
+						}
+						if secret.Type != corev1.SecretTypeOpaque || string(secret.Data["database-password"]) != "correct horse battery staple" ||
+							string(secret.Data["database-user"]) != "mruser" || string(secret.Data["database-name"]) != "model_registry" {
+							return fmt.Errorf("password Secret has type %s and keys %v", secret.Type, secret.Data)
+						}
+						if secret.Labels["modelregistry.opendatahub.io/managed"] != "true" || secret.Labels["modelregistry.opendatahub.io/name"] != name {
+							return fmt.Errorf("password Secret labels = %v", secret.Labels)
+						}
+						if len(secret.OwnerReferences) != 1 || secret.OwnerReferences[0].UID != obj.GetUID() || secret.OwnerReferences[0].Kind != "ModelRegistry" {
+							return fmt.Errorf("password Secret owner references = %v", secret.OwnerReferences)
+						}
+						cm, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name+"-db-credential", metav1.GetOptions{})
+						if err != nil {
+							return err
+						}
+						if cm.Data["ca.crt"] != pem || len(cm.OwnerReferences) != 1 || cm.OwnerReferences[0].UID != obj.GetUID() {
+							return fmt.Errorf("CA ConfigMap = %v owners %v", cm.Data, cm.OwnerReferences)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Display name, description and database fields change in place.
+				Config: strings.NewReplacer(`"Models of the test"`, `"Scored nightly"`, `"mruser"`, `"mradmin"`).Replace(
+					registryConfig(name, "Fraud models (prod)", fmt.Sprintf("ca_certificate = { pem = %q }", pem))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					obj := getRegistry(t, name)
+					if got := obj.GetAnnotations()[registry.AnnotationDisplayName]; got != "Fraud models (prod)" {
+						return fmt.Errorf("display name annotation = %q", got)
+					}
+					if got := nested(t, obj, "spec", "mysql", "username"); got != "mradmin" {
+						return fmt.Errorf("username = %v", got)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:            "openshiftai_model_registry.test",
+				ImportState:             true,
+				ImportStateId:           testNamespace + "/" + name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// Switching to a cluster bundle removes the uploaded CA ConfigMap.
+				Config: registryConfig(name, "Fraud models (prod)", "ca_certificate = { cluster_bundle = true }"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkRegistryOnCluster(t, name, map[string]any{
+						"spec.mysql.sslRootCertificateConfigMap.name": "odh-trusted-ca-bundle",
+						"spec.mysql.sslRootCertificateConfigMap.key":  "ca-bundle.crt",
+					}),
+					checkGone(t, "CA ConfigMap", configMapGetter(name+"-db-credential")),
+					resource.TestCheckResourceAttr("openshiftai_model_registry.test", "ca_certificate.cluster_bundle", "true"),
+					resource.TestCheckNoResourceAttr("openshiftai_model_registry.test", "ca_config_map_name"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccModelRegistry_nameTaken(t *testing.T) {
+	name := testRegistryName("taken")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: registryConfig(name, "First", ""),
+			},
+			{
+				Config:      registryConfig(name, "First", "") + strings.Replace(registryConfig(name, "Second", ""), `"test"`, `"second"`, 1),
+				ExpectError: regexp.MustCompile(`(?s)already exists in namespace.*terraform import <address> ` + testNamespace + "/" + name),
+				PlanOnly:    true,
+			},
+		},
+	})
+}

@@ -1,0 +1,222 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
+)
+
+var statusAttrTypes = map[string]attr.Type{"reason": types.StringType, "message": types.StringType}
+
+func keyRefAttributes(what string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: fmt.Sprintf("Name of the %s, in the registry's namespace.", what),
+			Validators:          []validator.String{validators.ObjectName()},
+		},
+		"key": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: fmt.Sprintf("Key of the %s that holds the value.", what),
+			Validators:          []validator.String{validators.DataKey()},
+		},
+	}
+}
+
+func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A model registry of OpenShift AI backed by an external MySQL database, as the dashboard's " +
+			"**Settings → Model registry settings** creates it: a `ModelRegistry` (`modelregistry.opendatahub.io/v1beta1`) in the " +
+			"registries namespace, a Secret with the database password and, for an uploaded CA certificate, a ConfigMap. " +
+			"The model-registry operator then deploys the registry.\n\n" +
+			"**Destroying this resource deletes the registry and the Secret and ConfigMap the provider made, never the database " +
+			"or its data.** A new registry pointed at the same database finds its models again.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<namespace>/<resource_name>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Display name shown by the dashboard (annotation `openshift.io/display-name`). " +
+					"Changing it updates the registry in place.",
+				Validators: []validator.String{validators.NotBlank()},
+			},
+			"resource_name": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Kubernetes name of the registry. Defaults to `name` turned into a Kubernetes name the way the " +
+					"dashboard does it (lower case, spaces to dashes, other characters dropped). It must start with a letter and have at most " +
+					fmt.Sprintf("%d characters, because the operator makes a Service `<resource_name>` and a Route host `<resource_name>-rest`. ", registry.MaxResourceNameLength) +
+					"Registry names are unique across the cluster. Changing it replaces the registry.",
+				Validators:    []validator.String{validators.ResourceName()},
+				PlanModifiers: []planmodifier.String{resourceNameFromDisplayName(), stringplanmodifier.RequiresReplace()},
+			},
+			"namespace": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Namespace of the registry; defaults to the provider's registries namespace. The operator accepts " +
+					"registries only in that namespace. Changing it replaces the registry.",
+				Validators:    []validator.String{validators.NamespaceName()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"description": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Description shown by the dashboard (annotation `openshift.io/description`).",
+			},
+			"database": schema.SingleNestedAttribute{
+				Required:            true,
+				MarkdownDescription: "The external MySQL database (MySQL 5.x or newer, or MariaDB) that stores the registry's metadata.",
+				Attributes: map[string]schema.Attribute{
+					"host": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "Host name or IP address of the database, as the registry's pods reach it. A database in the " +
+							"cluster is `<service>` (same namespace) or `<service>.<namespace>.svc.cluster.local`.",
+						Validators: []validator.String{validators.DatabaseHost()},
+					},
+					"port": schema.Int64Attribute{
+						Optional:            true,
+						Computed:            true,
+						Default:             int64default.StaticInt64(3306),
+						MarkdownDescription: "TCP port of the database. Defaults to `3306`.",
+						Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+					},
+					"username": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Database user the registry connects as.",
+						Validators:          []validator.String{validators.NotBlank()},
+					},
+					"database": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Name of the database (schema). Must not contain `?` or `/`.",
+						Validators:          []validator.String{validators.DatabaseName()},
+					},
+					"skip_database_creation": schema.BoolAttribute{
+						Optional:            true,
+						Computed:            true,
+						Default:             booldefault.StaticBool(false),
+						MarkdownDescription: "When `false` (default) the registry creates the database if it does not exist; when `true` it must exist.",
+					},
+					"password_wo": schema.StringAttribute{
+						Optional:  true,
+						WriteOnly: true,
+						MarkdownDescription: "Password of `username`. Write-only: it is sent to the cluster in a Secret the provider makes " +
+							"(`<resource_name>-db-password`, keys `database-name`, `database-user`, `database-password`, as the dashboard makes it) " +
+							"and never stored in the Terraform plan or state. Requires Terraform 1.11 or later. Exactly one of `password_wo` " +
+							"and `existing_password_secret` must be set.",
+					},
+					"password_wo_version": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Change this number to write a new `password_wo` to the cluster. Terraform cannot see " +
+							"write-only values change, so a rotation needs a new version.",
+					},
+					"existing_password_secret": schema.SingleNestedAttribute{
+						Optional: true,
+						MarkdownDescription: "A Secret in the registry's namespace that already holds the password, for example the " +
+							"one the dashboard made. The provider references it and never changes or deletes it.",
+						Attributes: keyRefAttributes("Secret"),
+					},
+					"verify_connection": schema.BoolAttribute{
+						Optional: true,
+						Computed: true,
+						Default:  booldefault.StaticBool(false),
+						MarkdownDescription: "Before writing anything, connect to the database from where Terraform runs and check the " +
+							"connection, TLS with the configured CA, the credentials, the server version and the database. Off by " +
+							"default, because databases are often reachable only from inside the cluster.",
+					},
+				},
+			},
+			"ca_certificate": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "CA certificate the registry uses to verify the database's TLS certificate. Set exactly one " +
+					"source. Without it the registry connects without TLS verification.",
+				Attributes: map[string]schema.Attribute{
+					"cluster_bundle": schema.BoolAttribute{
+						Optional: true,
+						MarkdownDescription: "Use the cluster-wide CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `ca-bundle.crt`). " +
+							"Set to `true`.",
+					},
+					"openshift_ai_bundle": schema.BoolAttribute{
+						Optional: true,
+						MarkdownDescription: "Use the OpenShift AI CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `odh-ca-bundle.crt`). " +
+							"Set to `true`.",
+					},
+					"config_map": schema.SingleNestedAttribute{
+						Optional:            true,
+						MarkdownDescription: "An existing ConfigMap key in the registry's namespace holding the CA certificate.",
+						Attributes:          keyRefAttributes("ConfigMap"),
+					},
+					"secret": schema.SingleNestedAttribute{
+						Optional:            true,
+						MarkdownDescription: "An existing Opaque Secret key in the registry's namespace holding the CA certificate.",
+						Attributes:          keyRefAttributes("Secret"),
+					},
+					"pem": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "One or more PEM CA certificates, uploaded as the dashboard does into the ConfigMap " +
+							"`<resource_name>-db-credential` (key `ca.crt`), which the provider makes and deletes.",
+						Validators: []validator.String{validators.CABundle()},
+					},
+				},
+			},
+			"wait_for_ready": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: "Wait on create and update until the operator reports the registry available. Defaults to `true`.",
+			},
+			"deletion_protection": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, destroying or replacing the registry fails. Set it to `false` and apply first to delete.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"uid": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "UID of the ModelRegistry object.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"ready": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
+			},
+			"status": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Reason and message of the registry's `Available` condition.",
+				Attributes: map[string]schema.Attribute{
+					"reason":  schema.StringAttribute{Computed: true, MarkdownDescription: "Reason, such as `DeploymentAvailable` or `ConfigurationError`."},
+					"message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the operator."},
+				},
+			},
+			"endpoints": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Host names of the registry's service (`status.hosts`).",
+			},
+			"password_secret_name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Name of the password Secret the provider made; null with `existing_password_secret`.",
+			},
+			"ca_config_map_name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Name of the CA ConfigMap the provider made for `ca_certificate.pem`; null otherwise.",
+			},
+		},
+	}
+}
