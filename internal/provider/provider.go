@@ -20,9 +20,9 @@ import (
 )
 
 var (
-	_ provider.Provider                       = &openshiftAIProvider{}
-	_ provider.ProviderWithConfigValidators   = &openshiftAIProvider{}
-	_ provider.ProviderWithValidateConfig     = &openshiftAIProvider{}
+	_ provider.Provider                     = &openshiftAIProvider{}
+	_ provider.ProviderWithConfigValidators = &openshiftAIProvider{}
+	_ provider.ProviderWithValidateConfig   = &openshiftAIProvider{}
 )
 
 // openshiftAIProvider is the provider; connect builds cluster clients and is

@@ -144,7 +144,9 @@ func resourceNameFromDisplayName() planmodifier.String { return resourceNameModi
 func (resourceNameModifier) Description(context.Context) string {
 	return "defaults to the display name made into a Kubernetes name"
 }
-func (m resourceNameModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m resourceNameModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (resourceNameModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if !req.ConfigValue.IsNull() {
