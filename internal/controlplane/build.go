@@ -175,3 +175,9 @@ func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 		}
 	}
 }
+
+// TestsEnabled reports whether tests that start a control plane should run: TF_ACC=1 or
+// OPENSHIFTAI_CONTROLPLANE_TEST=1.
+func TestsEnabled() bool {
+	return os.Getenv("TF_ACC") == "1" || os.Getenv("OPENSHIFTAI_CONTROLPLANE_TEST") == "1"
+}

@@ -28,9 +28,7 @@ import (
 )
 
 // The suite starts kube-apiserver, which takes seconds; it runs only when asked to.
-func enabled() bool {
-	return os.Getenv("TF_ACC") == "1" || os.Getenv("OPENSHIFTAI_CONTROLPLANE_TEST") == "1"
-}
+var enabled = controlplane.TestsEnabled
 
 var (
 	sharedOnce     sync.Once
@@ -314,11 +312,41 @@ func TestRegistryLifecycle(t *testing.T) {
 	}
 
 	// A spec change rolls out again and ends available.
+	watcher, err := e.registries().Watch(ctx, metav1.ListOptions{
+		FieldSelector: "metadata.name=" + name, ResourceVersion: mr.GetResourceVersion(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Stop()
 	patch := []byte(`{"spec":{"mysql":{"database":"other_db"}}}`)
 	if _, err := e.registries().Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	waitAvailable(t, e, name, "True", registry.ReasonDeploymentAvailable)
+	var sawProgressing bool
+	timeout := time.After(20 * time.Second)
+watch:
+	for {
+		select {
+		case event := <-watcher.ResultChan():
+			updated, ok := event.Object.(*unstructured.Unstructured)
+			if !ok {
+				t.Fatalf("watch event %v: %v", event.Type, event.Object)
+			}
+			conditions, _, _ := unstructured.NestedSlice(updated.Object, "status", "conditions")
+			for _, c := range conditions {
+				m := c.(map[string]any)
+				if m["type"] == registry.ConditionProgressing && m["status"] == "True" && m["reason"] == "UpdatingDeployment" {
+					sawProgressing = true
+				}
+				if sawProgressing && len(conditions) == 1 && m["type"] == registry.ConditionAvailable && m["status"] == "True" {
+					break watch
+				}
+			}
+		case <-timeout:
+			t.Fatalf("after a spec change: saw Progressing=%v, never Available=True alone again", sawProgressing)
+		}
+	}
 
 	if err := e.registries().Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)

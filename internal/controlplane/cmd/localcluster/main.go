@@ -1,0 +1,250 @@
+// Command localcluster runs the local control plane and the operator stand-in for people:
+// a kube-apiserver with the OpenShift AI fixtures where the provider can be tried by hand.
+//
+//	localcluster up   [--dir .controlplane] [--detach] [--timeout 20m]
+//	localcluster down [--dir .controlplane] [--timeout 30s]
+//
+// up writes <dir>/kubeconfig and <dir>/pid and runs until SIGINT or SIGTERM. With --detach it
+// starts itself in the background, returns once the cluster is ready and logs to
+// <dir>/localcluster.log; that is the form for a Makefile:
+//
+//	cp-start:
+//		go run ./internal/controlplane/cmd/localcluster up --detach --dir .controlplane
+//	cp-stop:
+//		go run ./internal/controlplane/cmd/localcluster down --dir .controlplane
+//
+// The registries of this cluster are served by the operator stand-in, not the real operator.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/standin"
+)
+
+const usage = `usage:
+  localcluster up   [--dir DIR] [--detach] [--timeout DURATION]
+  localcluster down [--dir DIR] [--timeout DURATION]`
+
+func main() {
+	log.SetFlags(log.Ltime)
+	log.SetPrefix("localcluster: ")
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "up":
+		err = up(os.Args[2:])
+	case "down":
+		err = down(os.Args[2:])
+	default:
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type paths struct{ dir, kubeconfig, pid, log, run string }
+
+func pathsIn(dir string) (paths, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return paths{}, err
+	}
+	return paths{
+		dir:        abs,
+		kubeconfig: filepath.Join(abs, "kubeconfig"),
+		pid:        filepath.Join(abs, "pid"),
+		log:        filepath.Join(abs, "localcluster.log"),
+		run:        filepath.Join(abs, "run"),
+	}, nil
+}
+
+func up(args []string) error {
+	flags := flag.NewFlagSet("up", flag.ExitOnError)
+	dir := flags.String("dir", ".controlplane", "directory for the kubeconfig, pid file, logs and data")
+	detach := flags.Bool("detach", false, "run in the background and return once the cluster is ready")
+	timeout := flags.Duration("timeout", 20*time.Minute, "how long to wait for the cluster (the first run builds kube-apiserver)")
+	flags.Parse(args)
+	p, err := pathsIn(*dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(p.dir, 0o755); err != nil {
+		return err
+	}
+	if pid, ok := runningPID(p); ok {
+		return fmt.Errorf("already running as pid %d (kubeconfig %s); run `localcluster down --dir %s` first", pid, p.kubeconfig, *dir)
+	}
+	os.Remove(p.pid)
+	os.Remove(p.kubeconfig)
+	if *detach {
+		return upDetached(p, *timeout)
+	}
+	return upForeground(p, *timeout)
+}
+
+func upForeground(p paths, timeout time.Duration) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	startCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	cp, err := controlplane.Start(startCtx, controlplane.Options{
+		Dir:             p.run,
+		NoSignalHandler: true, // this command stops the cluster itself, below
+		Logf:            log.Printf,
+	})
+	if err != nil {
+		return err
+	}
+	defer cp.Stop()
+	operator, err := standin.Start(ctx, cp.RESTConfig, standin.Options{Logf: log.Printf})
+	if err != nil {
+		return err
+	}
+	defer operator.Stop()
+
+	kubeconfig, err := os.ReadFile(cp.KubeconfigPath)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(p.kubeconfig, kubeconfig, 0o600); err != nil {
+		return err
+	}
+	defer os.Remove(p.kubeconfig)
+	// The pid file comes last: `up --detach` takes it as the sign that the cluster is ready.
+	if err := os.WriteFile(p.pid, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		return err
+	}
+	defer os.Remove(p.pid)
+	log.Printf("ready in %s with the operator stand-in; stop with Ctrl-C or `localcluster down`", time.Since(start).Round(10*time.Millisecond))
+	fmt.Println(p.kubeconfig)
+
+	<-ctx.Done()
+	log.Printf("stopping")
+	operator.Stop()
+	return cp.Stop()
+}
+
+// upDetached starts `up` again in its own session and waits until it has written its pid file.
+func upDetached(p paths, timeout time.Duration) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	logFile, err := os.OpenFile(p.log, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	child := exec.Command(self, "up", "--dir", p.dir, "--timeout", timeout.String())
+	child.Stdout, child.Stderr = logFile, logFile
+	child.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // outlives this process and its terminal
+	if err := child.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- child.Wait() }()
+	deadline := time.After(timeout)
+	for {
+		if pid, ok := readPID(p.pid); ok && pid == child.Process.Pid {
+			fmt.Println(p.kubeconfig)
+			return nil
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("the background cluster exited (%v); %s ends with:\n%s", err, p.log, tail(p.log, 20))
+		case <-deadline:
+			child.Process.Signal(syscall.SIGTERM)
+			return fmt.Errorf("not ready after %s; see %s", timeout, p.log)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func down(args []string) error {
+	flags := flag.NewFlagSet("down", flag.ExitOnError)
+	dir := flags.String("dir", ".controlplane", "directory given to up")
+	timeout := flags.Duration("timeout", 30*time.Second, "how long to wait for a clean stop before SIGKILL")
+	flags.Parse(args)
+	p, err := pathsIn(*dir)
+	if err != nil {
+		return err
+	}
+	pid, ok := runningPID(p)
+	if !ok {
+		os.Remove(p.pid)
+		log.Printf("not running (no live pid in %s)", p.pid)
+		return nil
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return fmt.Errorf("signal pid %d: %w", pid, err)
+	}
+	deadline := time.Now().Add(*timeout)
+	for controlplane.ProcessAlive(pid) {
+		if time.Now().After(deadline) {
+			// Its etcd and kube-apiserver die with it (parent-death signal).
+			log.Printf("pid %d did not stop in %s; killing it", pid, *timeout)
+			syscall.Kill(pid, syscall.SIGKILL)
+			time.Sleep(500 * time.Millisecond)
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	os.Remove(p.pid)
+	log.Printf("stopped pid %d", pid)
+	return nil
+}
+
+// runningPID is the pid in the pid file if that process is alive and is a localcluster.
+func runningPID(p paths) (int, bool) {
+	pid, ok := readPID(p.pid)
+	if !ok || !controlplane.ProcessAlive(pid) {
+		return 0, false
+	}
+	// Guard against a recycled pid: the process must be this command.
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err == nil && !strings.Contains(string(cmdline), "localcluster") {
+		return 0, false
+	}
+	return pid, true
+}
+
+func readPID(path string) (int, bool) {
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(content)))
+	return pid, err == nil && pid > 0
+}
+
+func tail(path string, lines int) string {
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	all := strings.Split(strings.TrimRight(string(content), "\n"), "\n")
+	if len(all) > lines {
+		all = all[len(all)-lines:]
+	}
+	return strings.Join(all, "\n")
+}
