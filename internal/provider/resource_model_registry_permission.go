@@ -106,8 +106,9 @@ func (r *modelRegistryPermissionResource) Schema(ctx context.Context, _ resource
 				MarkdownDescription: "Namespace of the registry, where the RoleBinding is made. Defaults to the provider's " +
 					"registries namespace (`registries_namespace`, else the one the DataScienceCluster names, else " +
 					"`rhoai-model-registries`).",
-				Validators:    []validator.String{validators.NamespaceName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+				Validators: []validator.String{validators.NamespaceName()},
+				// UseStateForUnknown first: an unset namespace must not read as a change.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"user": schema.StringAttribute{
 				Optional: true,
