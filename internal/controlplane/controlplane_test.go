@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"log"
 	"os"
 	"slices"
 	"strings"
@@ -67,12 +68,13 @@ func shared(t *testing.T) env {
 	}
 	sharedOnce.Do(func() {
 		start := time.Now()
-		sharedCluster, sharedErr = controlplane.Start(context.Background(), controlplane.Options{Logf: t.Logf})
+		// Not t.Logf: the stand-in outlives the test that happens to start it.
+		sharedCluster, sharedErr = controlplane.Start(context.Background(), controlplane.Options{Logf: log.Printf})
 		if sharedErr != nil {
 			return
 		}
 		t.Logf("control plane with fixtures started in %s", time.Since(start).Round(10*time.Millisecond))
-		sharedOperator, sharedErr = standin.Start(context.Background(), sharedCluster.RESTConfig, standin.Options{Logf: t.Logf})
+		sharedOperator, sharedErr = standin.Start(context.Background(), sharedCluster.RESTConfig, standin.Options{Logf: log.Printf})
 	})
 	if sharedErr != nil {
 		t.Fatal(sharedErr)

@@ -58,7 +58,8 @@ type Options struct {
 	NeverReadyHostSuffix string
 	// Workers process registries concurrently; 4 when zero.
 	Workers int
-	// Logf reports errors the stand-in retries (for example t.Logf); silent when nil.
+	// Logf reports errors the stand-in retries; silent when nil. It is called until Stop, so
+	// pass t.Logf only when Stop runs before that test ends (t.Cleanup), else log.Printf.
 	Logf func(format string, args ...any)
 }
 
