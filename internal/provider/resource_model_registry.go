@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -64,72 +65,88 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 }
 
 func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var config modelRegistryModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	// Values are read one by one: in a module any of them may be unknown until apply.
+	get := func(p path.Path, target any) { resp.Diagnostics.Append(req.Config.GetAttribute(ctx, p, target)...) }
+	var name, resourceName, passwordWO, pem types.String
+	var existingSecret, configMap, secret types.Object
+	var passwordVersion types.Int64
+	var clusterBundle, openShiftBundle types.Bool
+	var database, ca types.Object
+	get(path.Root("name"), &name)
+	get(path.Root("resource_name"), &resourceName)
+	get(path.Root("database"), &database)
+	get(passwordWOPath, &passwordWO)
+	get(path.Root("database").AtName("password_wo_version"), &passwordVersion)
+	get(path.Root("database").AtName("existing_password_secret"), &existingSecret)
+	get(path.Root("ca_certificate"), &ca)
+	caPath := path.Root("ca_certificate")
+	get(caPath.AtName("cluster_bundle"), &clusterBundle)
+	get(caPath.AtName("openshift_ai_bundle"), &openShiftBundle)
+	get(caPath.AtName("config_map"), &configMap)
+	get(caPath.AtName("secret"), &secret)
+	get(caPath.AtName("pem"), &pem)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if config.Database != nil {
-		validatePasswordSource(config.Database, &resp.Diagnostics)
+	if !database.IsNull() && !database.IsUnknown() {
+		validatePasswordSource(passwordWO, passwordVersion, existingSecret, &resp.Diagnostics)
 	}
-	if config.CACertificate != nil {
-		validateCASource(config.CACertificate, &resp.Diagnostics)
+	if !ca.IsNull() && !ca.IsUnknown() {
+		validateCASource(map[string]attr.Value{
+			"cluster_bundle": clusterBundle, "openshift_ai_bundle": openShiftBundle,
+			"config_map": configMap, "secret": secret, "pem": pem,
+		}, &resp.Diagnostics)
 	}
-	if config.ResourceName.IsNull() && !config.Name.IsUnknown() && !config.Name.IsNull() {
-		derived := registry.DeriveResourceName(config.Name.ValueString())
+	if resourceName.IsNull() && !name.IsUnknown() && !name.IsNull() {
+		derived := registry.DeriveResourceName(name.ValueString())
 		if problems := registry.ValidateResourceName(derived); len(problems) > 0 {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot derive a registry name",
 				fmt.Sprintf("The Kubernetes name derived from name %q is %q, which %s. Set resource_name to a name that starts with a letter and has at most %d lowercase letters, digits and dashes.",
-					config.Name.ValueString(), derived, strings.Join(problems, "; it "), registry.MaxResourceNameLength))
+					name.ValueString(), derived, strings.Join(problems, "; it "), registry.MaxResourceNameLength))
 		}
 	}
 }
 
-func validatePasswordSource(db *databaseModel, diags *diag.Diagnostics) {
-	hasWO := !db.PasswordWO.IsNull()
-	hasSecret := db.ExistingPasswordSecret != nil
+func validatePasswordSource(passwordWO types.String, version types.Int64, existingSecret types.Object, diags *diag.Diagnostics) {
+	if passwordWO.IsUnknown() || existingSecret.IsUnknown() {
+		return
+	}
+	hasWO, hasSecret := !passwordWO.IsNull(), !existingSecret.IsNull()
 	switch {
 	case hasWO && hasSecret:
-		diags.AddAttributeError(path.Root("database").AtName("password_wo"), "Two password sources",
+		diags.AddAttributeError(passwordWOPath, "Two password sources",
 			"database.password_wo and database.existing_password_secret are both set. Set exactly one: password_wo to let the provider write the password Secret, or existing_password_secret to reference a Secret that already holds it.")
 	case !hasWO && !hasSecret:
 		diags.AddAttributeError(path.Root("database"), "Missing database password",
 			"Set exactly one of database.password_wo (the password, write-only, Terraform 1.11+) and database.existing_password_secret (a Secret in the registry's namespace that holds it).")
-	case hasSecret && !db.PasswordWOVersion.IsNull():
+	case hasSecret && !version.IsNull():
 		diags.AddAttributeError(path.Root("database").AtName("password_wo_version"), "Password version without password",
 			"database.password_wo_version only rotates database.password_wo; remove it when using database.existing_password_secret.")
 	}
 }
 
-func validateCASource(ca *caModel, diags *diag.Diagnostics) {
+func validateCASource(sources map[string]attr.Value, diags *diag.Diagnostics) {
 	caPath := path.Root("ca_certificate")
 	var set []string
-	for name, isSet := range map[string]bool{
-		"cluster_bundle":      !ca.ClusterBundle.IsNull(),
-		"openshift_ai_bundle": !ca.OpenShiftAIBundle.IsNull(),
-		"config_map":          ca.ConfigMap != nil,
-		"secret":              ca.Secret != nil,
-		"pem":                 !ca.PEM.IsNull(),
-	} {
-		if isSet {
-			set = append(set, name)
+	for name, value := range sources {
+		if value.IsUnknown() {
+			return
+		}
+		if value.IsNull() {
+			continue
+		}
+		set = append(set, name)
+		if flag, ok := value.(types.Bool); ok && !flag.ValueBool() {
+			diags.AddAttributeError(caPath.AtName(name), "Invalid CA source",
+				fmt.Sprintf("ca_certificate.%s = false selects nothing. Set it to true to use that bundle, or remove it.", name))
 		}
 	}
-	for _, flag := range []struct {
-		name  string
-		value types.Bool
-	}{{"cluster_bundle", ca.ClusterBundle}, {"openshift_ai_bundle", ca.OpenShiftAIBundle}} {
-		if !flag.value.IsNull() && !flag.value.IsUnknown() && !flag.value.ValueBool() {
-			diags.AddAttributeError(caPath.AtName(flag.name), "Invalid CA source",
-				fmt.Sprintf("ca_certificate.%s = false selects nothing. Set it to true to use that bundle, or remove it.", flag.name))
-		}
-	}
+	slices.Sort(set)
 	switch {
 	case len(set) == 0:
 		diags.AddAttributeError(caPath, "Missing CA source",
 			"ca_certificate needs exactly one of cluster_bundle = true, openshift_ai_bundle = true, config_map, secret or pem. Remove ca_certificate to connect without a CA.")
 	case len(set) > 1:
-		slices.Sort(set)
 		diags.AddAttributeError(caPath, "Several CA sources",
 			fmt.Sprintf("ca_certificate sets %s; set exactly one of cluster_bundle, openshift_ai_bundle, config_map, secret and pem.", strings.Join(set, " and ")))
 	}
@@ -165,6 +182,25 @@ func (resourceNameModifier) PlanModifyString(ctx context.Context, req planmodifi
 	resp.PlanValue = types.StringValue(registry.DeriveResourceName(displayName.ValueString()))
 }
 
+// plannedRegistry is what ModifyPlan needs of a plan; read attribute by attribute
+// because nested objects may still be unknown.
+type plannedRegistry struct {
+	ResourceName, Namespace, PEM types.String
+	ExistingSecret               types.Object
+}
+
+func readPlanned(ctx context.Context, plan interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}) (plannedRegistry, diag.Diagnostics) {
+	var p plannedRegistry
+	var diags diag.Diagnostics
+	diags.Append(plan.GetAttribute(ctx, path.Root("resource_name"), &p.ResourceName)...)
+	diags.Append(plan.GetAttribute(ctx, path.Root("namespace"), &p.Namespace)...)
+	diags.Append(plan.GetAttribute(ctx, path.Root("ca_certificate").AtName("pem"), &p.PEM)...)
+	diags.Append(plan.GetAttribute(ctx, path.Root("database").AtName("existing_password_secret"), &p.ExistingSecret)...)
+	return p, diags
+}
+
 func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		// Destroy.
@@ -176,23 +212,23 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		return
 	}
-	var plan modelRegistryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := readPlanned(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	creating := req.State.Raw.IsNull()
-	if !creating {
+	if !req.State.Raw.IsNull() {
 		var state modelRegistryModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.DeletionProtection.ValueBool() && len(resp.RequiresReplace) > 0 {
+		if replaced := replacedAttributes(plan, state); state.DeletionProtection.ValueBool() && len(replaced) > 0 {
 			resp.Diagnostics.AddError("Deletion protection is on",
 				fmt.Sprintf("This change replaces model registry %s (it changes %s), which has deletion_protection = true. Set deletion_protection = false and apply first.",
-					state.ID.ValueString(), describePaths(resp.RequiresReplace)))
+					state.ID.ValueString(), strings.Join(replaced, " and ")))
 		}
-		r.planOwnedObjects(ctx, &plan, resp)
+		r.planOwnedObjects(ctx, plan, resp)
 		return
 	}
+	r.planOwnedObjects(ctx, plan, resp)
 	if r.data == nil {
 		return
 	}
@@ -213,26 +249,24 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("namespace"), plan.Namespace)...)
 	}
 	if !plan.ResourceName.IsUnknown() && !plan.Namespace.IsUnknown() {
-		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.ResourceName.ValueString())
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Namespace.ValueString()+"/"+plan.ResourceName.ValueString())...)
 		r.checkNameIsFree(ctx, plan, resp)
 	}
-	r.planOwnedObjects(ctx, &plan, resp)
 }
 
 // planOwnedObjects plans the names of the Secret and ConfigMap the provider
 // makes; a name missing from state (deleted out of band) is a change to apply.
-func (r *modelRegistryResource) planOwnedObjects(ctx context.Context, plan *modelRegistryModel, resp *resource.ModifyPlanResponse) {
-	if plan.ResourceName.IsUnknown() || plan.Database == nil {
+func (r *modelRegistryResource) planOwnedObjects(ctx context.Context, plan plannedRegistry, resp *resource.ModifyPlanResponse) {
+	if plan.ResourceName.IsUnknown() || plan.ExistingSecret.IsUnknown() || plan.PEM.IsUnknown() {
 		return
 	}
 	name := plan.ResourceName.ValueString()
 	secretName := types.StringNull()
-	if plan.Database.managesPassword() {
+	if plan.ExistingSecret.IsNull() {
 		secretName = types.StringValue(registry.PasswordSecretName(name))
 	}
 	configMapName := types.StringNull()
-	if plan.CACertificate != nil && !plan.CACertificate.PEM.IsNull() {
+	if !plan.PEM.IsNull() {
 		configMapName = types.StringValue(registry.CAConfigMapName(name))
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("password_secret_name"), secretName)...)
@@ -241,7 +275,7 @@ func (r *modelRegistryResource) planOwnedObjects(ctx context.Context, plan *mode
 
 // checkNameIsFree fails the plan when a registry of that name exists anywhere:
 // the operator's webhook rejects duplicate names across namespaces.
-func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan modelRegistryModel, resp *resource.ModifyPlanResponse) {
+func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan plannedRegistry, resp *resource.ModifyPlanResponse) {
 	client, err := r.data.Client()
 	if err != nil {
 		resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf("Could not connect to the cluster (%v), so the uniqueness of resource_name is checked at apply.", err))
@@ -255,6 +289,13 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan modelR
 		return
 	}
 	for _, obj := range existing {
+		if obj.GetNamespace() == plan.Namespace.ValueString() && obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider {
+			// Possibly this very resource, tainted and about to be replaced; Create checks again after the destroy.
+			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Model registry already exists",
+				fmt.Sprintf("A model registry named %q made by Terraform exists in namespace %q. If this plan replaces it, that is expected; "+
+					"otherwise another configuration manages it and the apply will fail.", obj.GetName(), obj.GetNamespace()))
+			continue
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("resource_name"), "Model registry already exists",
 			fmt.Sprintf("A model registry named %q already exists in namespace %q, and registry names are unique across the cluster. "+
 				"Choose another resource_name, or bring the existing registry under Terraform with:\n  terraform import <address> %s/%s",
@@ -290,4 +331,18 @@ func timeoutOr(get func(context.Context, time.Duration) (time.Duration, diag.Dia
 	d, ds := get(ctx, def)
 	diags.Append(ds...)
 	return d
+}
+
+// replacedAttributes lists the attributes whose change replaces the registry.
+func replacedAttributes(plan plannedRegistry, state modelRegistryModel) []string {
+	var replaced []string
+	for _, a := range []struct {
+		name        string
+		plan, state types.String
+	}{{"resource_name", plan.ResourceName, state.ResourceName}, {"namespace", plan.Namespace, state.Namespace}} {
+		if a.plan.IsUnknown() || !a.plan.Equal(a.state) {
+			replaced = append(replaced, a.name)
+		}
+	}
+	return replaced
 }

@@ -238,17 +238,36 @@ func TestAccModelRegistry_basic(t *testing.T) {
 	})
 }
 
+// createDashboardRegistry makes a registry as the dashboard does: no label of this provider.
+func createDashboardRegistry(t *testing.T, namespace, name string) {
+	t.Helper()
+	r := registry.Registry{
+		Name: name, Namespace: namespace, DisplayName: "Made in the dashboard",
+		Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
+			PasswordSecret: registry.KeyRef{Name: name + "-db-abcde", Key: "database-password"}},
+	}
+	obj := r.ModelRegistry()
+	obj.SetLabels(nil)
+	ctx := context.Background()
+	if _, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Create(ctx, obj, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
+	})
+}
+
 func TestAccModelRegistry_nameTaken(t *testing.T) {
 	name := testRegistryName("taken")
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+		PreCheck: func() {
+			testAccPreCheck(t)
+			createDashboardRegistry(t, testNamespace, name)
+		},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: registryConfig(name, "First", ""),
-			},
-			{
-				Config:      registryConfig(name, "First", "") + strings.Replace(registryConfig(name, "Second", ""), `"test"`, `"second"`, 1),
+				Config:      registryConfig(name, "Second", ""),
 				ExpectError: regexp.MustCompile(`(?s)already exists in namespace.*terraform import <address> ` + testNamespace + "/" + name),
 				PlanOnly:    true,
 			},

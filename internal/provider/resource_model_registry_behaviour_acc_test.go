@@ -1,0 +1,487 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+const testPassword = "correct horse battery staple"
+
+func createConfigMap(t *testing.T, name string, data map[string]string) {
+	t.Helper()
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}, Data: data}
+	if _, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+}
+
+func createSecret(t *testing.T, name string, secretType corev1.SecretType, data map[string]string) {
+	t.Helper()
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}, Type: secretType, StringData: data}
+	if _, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Create(context.Background(), secret, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = testAccCluster.Typed.CoreV1().Secrets(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+}
+
+// dashboardPatch edits a registry as the dashboard does: a merge patch under its own field manager.
+func dashboardPatch(t *testing.T, name, patch string) {
+	t.Helper()
+	_, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).
+		Patch(context.Background(), name, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "odh-dashboard"})
+	if err != nil {
+		t.Fatalf("patching registry %s: %v", name, err)
+	}
+}
+
+func TestAccModelRegistry_caSources(t *testing.T) {
+	name := testRegistryName("ca")
+	cmName, secretName := name+"-ca", name+"-ca-secret"
+	pem := testCA(t)
+	const address = "openshiftai_model_registry.test"
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			createConfigMap(t, cmName, map[string]string{"root.pem": pem})
+			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"ca.pem": pem})
+			createSecret(t, name+"-tls", corev1.SecretTypeTLS, map[string]string{"tls.crt": pem, "tls.key": "unused", "ca.crt": pem})
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: registryConfig(name, "CA sources", "ca_certificate = { openshift_ai_bundle = true }"),
+				Check: resource.ComposeTestCheckFunc(
+					checkRegistryOnCluster(t, name, map[string]any{
+						"spec.mysql.sslRootCertificateConfigMap.name": "odh-trusted-ca-bundle",
+						"spec.mysql.sslRootCertificateConfigMap.key":  "odh-ca-bundle.crt",
+					}),
+					resource.TestCheckResourceAttr(address, "ca_certificate.openshift_ai_bundle", "true"),
+				),
+			},
+			{
+				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { config_map = { name = %q, key = \"root.pem\" } }", cmName)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				},
+				Check: checkRegistryOnCluster(t, name, map[string]any{
+					"spec.mysql.sslRootCertificateConfigMap.name": cmName,
+					"spec.mysql.sslRootCertificateConfigMap.key":  "root.pem",
+				}),
+			},
+			{
+				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { secret = { name = %q, key = \"ca.pem\" } }", secretName)),
+				Check: resource.ComposeTestCheckFunc(
+					checkRegistryOnCluster(t, name, map[string]any{
+						"spec.mysql.sslRootCertificateSecret.name":    secretName,
+						"spec.mysql.sslRootCertificateSecret.key":     "ca.pem",
+						"spec.mysql.sslRootCertificateConfigMap.name": nil,
+					}),
+				),
+			},
+			{
+				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { config_map = { name = %q, key = \"missing.pem\" } }", cmName)),
+				ExpectError: regexp.MustCompile(`(?s)ConfigMap\s+` + testNamespace + `/` + cmName + `\s+has\s+no\s+key\s+"missing.pem".*"root.pem"`),
+			},
+			{
+				Config:      registryConfig(name, "CA sources", "ca_certificate = { config_map = { name = \"no-such-configmap\", key = \"ca.crt\" } }"),
+				ExpectError: regexp.MustCompile(`ConfigMap\s+"no-such-configmap"\s+does\s+not\s+exist\s+in\s+namespace`),
+			},
+			{
+				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { secret = { name = %q, key = \"ca.crt\" } }", name+"-tls")),
+				ExpectError: regexp.MustCompile(`has\s+type\s+kubernetes.io/tls;\s+the\s+registry\s+reads\s+CA\s+certificates\s+only\s+from\s+Opaque`),
+			},
+			{
+				// Removing the CA removes the reference.
+				Config: registryConfig(name, "CA sources", ""),
+				Check: checkRegistryOnCluster(t, name, map[string]any{
+					"spec.mysql.sslRootCertificateSecret":    nil,
+					"spec.mysql.sslRootCertificateConfigMap": nil,
+				}),
+			},
+		},
+	})
+}
+
+func TestAccModelRegistry_drift(t *testing.T) {
+	name := testRegistryName("drift")
+	pem := testCA(t)
+	const address = "openshiftai_model_registry.test"
+	config := registryConfig(name, "Drift", fmt.Sprintf("ca_certificate = { pem = %q }", pem))
+	expectUpdate := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// Operator-style defaulting and status changes are no drift.
+				PreConfig: func() {
+					dashboardPatch(t, name, `{"spec":{"rest":{"port":8443},"kubeRBACProxy":{"port":8443}},"metadata":{"labels":{"extra":"label"}}}`)
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// The dashboard renames it, changes the host and swaps the CA for a Secret.
+				PreConfig: func() {
+					dashboardPatch(t, name, `{"metadata":{"annotations":{"openshift.io/display-name":"Renamed","openshift.io/description":"edited"}},`+
+						`"spec":{"mysql":{"host":"other.example.com","sslRootCertificateConfigMap":null,"sslRootCertificateSecret":{"name":"x","key":"y"}}}}`)
+				},
+				Config:           config,
+				ConfigPlanChecks: expectUpdate,
+				Check: resource.ComposeTestCheckFunc(
+					checkRegistryOnCluster(t, name, map[string]any{
+						"spec.mysql.host":                             "mysql.db.svc.cluster.local",
+						"spec.mysql.sslRootCertificateSecret":         nil,
+						"spec.mysql.sslRootCertificateConfigMap.name": name + "-db-credential",
+						"metadata.annotations":                        map[string]any{"openshift.io/display-name": "Drift", "openshift.io/description": "Models of the test"},
+					}),
+				),
+			},
+			{
+				// The password Secret and the CA ConfigMap deleted by hand are written again.
+				PreConfig: func() {
+					ctx := context.Background()
+					if err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Delete(ctx, name+"-db-password", metav1.DeleteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+					if err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(ctx, name+"-db-credential", metav1.DeleteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: expectUpdate,
+				Check: func(*terraform.State) error {
+					ctx := context.Background()
+					secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, name+"-db-password", metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if string(secret.Data["database-password"]) != testPassword {
+						return fmt.Errorf("password Secret written again without the password")
+					}
+					cm, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, name+"-db-credential", metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if cm.Data["ca.crt"] != pem {
+						return fmt.Errorf("CA ConfigMap written again with %q", cm.Data["ca.crt"])
+					}
+					return nil
+				},
+			},
+			{
+				// A registry deleted out of band is created again.
+				PreConfig: func() {
+					ctx := context.Background()
+					err := testAccCluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, "")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := testAccCluster.Client.Wait(ctx, registry.GroupVersionResource, testNamespace, name, func(obj *unstructuredObj) (bool, error) {
+						return obj == nil, nil
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
+				},
+				Check: checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.host": "mysql.db.svc.cluster.local"}),
+			},
+		},
+	})
+}
+
+func TestAccModelRegistry_replaceAndDefaults(t *testing.T) {
+	suffix := testRegistryName("x")[2:]
+	const address = "openshiftai_model_registry.test"
+	config := func(displayName, extra string) string {
+		return fmt.Sprintf(`
+resource "openshiftai_model_registry" "test" {
+  name = %q
+  database = {
+    host        = "10.0.0.12"
+    username    = "mr"
+    database    = "mr"
+    password_wo = "pw"
+  }
+%s
+}
+`, displayName, extra)
+	}
+	derived := "team-" + strings.ToLower(suffix) + "-models"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// resource_name comes from the display name as the dashboard derives it.
+				Config: config("Team "+suffix+" Models!", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectKnownValue(address, tfjsonpath.New("resource_name"), knownvalue.StringExact(derived))},
+				},
+				Check: checkRegistryOnCluster(t, derived, map[string]any{"spec.mysql.host": "10.0.0.12"}),
+			},
+			{
+				// Renaming the display name keeps the Kubernetes name.
+				Config: config("Team "+suffix+" models v2", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				},
+			},
+			{
+				Config: config("Team "+suffix+" models v2", `  resource_name = "`+derived+`-b"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkRegistryOnCluster(t, derived+"-b", map[string]any{"spec.mysql.host": "10.0.0.12"}),
+					checkGone(t, "old registry", func() error {
+						_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, derived)
+						return err
+					}),
+					checkGone(t, "old password Secret", secretGetter(derived+"-db-password")),
+				),
+			},
+			{
+				Config: config("Team "+suffix+" models v2", `  resource_name = "`+derived+`-b"`+"\n  deletion_protection = true"),
+			},
+			{
+				Config:      config("Team "+suffix+" models v2", `  resource_name = "`+derived+`-c"`+"\n  deletion_protection = true"),
+				ExpectError: regexp.MustCompile(`(?s)This change replaces model registry.*deletion_protection = true`),
+			},
+			{
+				Config:      config("Team "+suffix+" models v2", `  resource_name = "`+derived+`-b"`+"\n  deletion_protection = true"),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)deletion_protection = true, so it cannot be destroyed`),
+			},
+			{
+				Config: config("Team "+suffix+" models v2", `  resource_name = "`+derived+`-b"`+"\n  deletion_protection = false"),
+			},
+		},
+	})
+}
+
+func TestAccModelRegistry_configurationError(t *testing.T) {
+	name := testRegistryName("conferr")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      strings.Replace(registryConfig(name, "Bad host", ""), "mysql.db.svc.cluster.local", "mysql.example.invalid", 1),
+				ExpectError: regexp.MustCompile(`(?s)Model registry configuration error.*database configuration error: dial tcp: lookup\s+mysql.example.invalid`),
+			},
+		},
+	})
+}
+
+func TestAccModelRegistry_neverReady(t *testing.T) {
+	name := testRegistryName("stall")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      strings.Replace(registryConfig(name, "Never ready", `  timeouts = { create = "3s" }`), "mysql.db.svc.cluster.local", "mysql.stall.test", 1),
+				ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the model registry.*Last seen: Available=False\s+\(DeploymentUnavailable`),
+			},
+			{
+				// The registry is in state (tainted), so nothing is orphaned: fixing the host replaces it.
+				Config: registryConfig(name, "Never ready", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ready"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
+	name := testRegistryName("stuck")
+	config := registryConfig(name, "Stuck", `  timeouts = { delete = "2s" }`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:   func() { testAccCluster.StandIn.Ignore(testNamespace, name) },
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Timed out deleting the model registry.*modelregistry.opendatahub.io/finalizer.*operator must be running`),
+			},
+			{
+				// With the operator back, the next destroy finishes.
+				PreConfig: func() { testAccCluster.StandIn.Unignore(testNamespace, name) },
+				Config:    config,
+			},
+		},
+	})
+}
+
+// TestAccModelRegistry_createRejected makes the API server accept the dry run
+// but reject the real create of the registry, after the password Secret and
+// CA ConfigMap were written: the create must remove them again.
+func TestAccModelRegistry_createRejected(t *testing.T) {
+	name := testRegistryName("rejected")
+	installRejectPolicy(t)
+	pem := testCA(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: strings.Replace(registryConfig(name, "Rejected", fmt.Sprintf("ca_certificate = { pem = %q }", pem)),
+					"mysql.db.svc.cluster.local", "reject.after-dry-run.test", 1),
+				ExpectError: regexp.MustCompile(`(?s)Cannot create the model registry.*rejected\s+by\s+the\s+test\s+policy.*was\s+removed\s+again`),
+			},
+			{
+				Config:   registryConfig(name, "Rejected", ""),
+				PlanOnly: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					checkGone(t, "password Secret", secretGetter(name+"-db-password")),
+					checkGone(t, "CA ConfigMap", configMapGetter(name+"-db-credential")),
+				),
+			},
+		},
+	})
+	// PlanOnly steps skip Check; assert directly as well.
+	for _, get := range []func() error{secretGetter(name + "-db-password"), configMapGetter(name + "-db-credential")} {
+		if err := get(); !apierrors.IsNotFound(err) {
+			t.Errorf("an object of the rejected registry was left behind (err=%v)", err)
+		}
+	}
+}
+
+// passwordConfig feeds the password through an ephemeral variable, as users
+// do, so that the configuration itself holds no secret.
+func passwordConfig(name string, version int) string {
+	return fmt.Sprintf(`
+variable "database_password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "openshiftai_model_registry" "test" {
+  name          = "Secret"
+  resource_name = %[1]q
+  database = {
+    host                = "mysql.db.svc.cluster.local"
+    username            = "mruser"
+    database            = "model_registry"
+    password_wo         = var.database_password
+    password_wo_version = %[2]d
+  }
+}
+`, name, version)
+}
+
+func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
+	name := testRegistryName("secret")
+	const address = "openshiftai_model_registry.test"
+	noPassword := func(where string, v any) error {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(raw), testPassword) {
+			return fmt.Errorf("the database password appears in the %s", where)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:          passwordConfig(name, 1),
+				ConfigVariables: config.Variables{"database_password": config.StringVariable(testPassword)},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{planCheckFunc(func(plan any) error { return noPassword("plan JSON", plan) })},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(func(state any) error { return noPassword("state", state) })},
+				Check: func(s *terraform.State) error {
+					if err := noPassword("state file", s); err != nil {
+						return err
+					}
+					secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if string(secret.Data["database-password"]) != testPassword {
+						return fmt.Errorf("the password did not reach the cluster")
+					}
+					return nil
+				},
+			},
+			{
+				// Rotation: a new version writes the new password.
+				Config:          passwordConfig(name, 2),
+				ConfigVariables: config.Variables{"database_password": config.StringVariable("rotated-password")},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+						planCheckFunc(func(plan any) error { return noPassword("plan JSON", plan) }),
+					},
+				},
+				Check: func(s *terraform.State) error {
+					secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if got := string(secret.Data["database-password"]); got != "rotated-password" {
+						return fmt.Errorf("password after rotation is %q", got)
+					}
+					if secret.Annotations[registry.AnnotationPasswordVersion] != "2" {
+						return fmt.Errorf("password version annotation = %q", secret.Annotations[registry.AnnotationPasswordVersion])
+					}
+					return nil
+				},
+			},
+			{
+				// Import of a provider-made registry knows the password version from the Secret.
+				Config:                  passwordConfig(name, 2),
+				ConfigVariables:         config.Variables{"database_password": config.StringVariable("rotated-password")},
+				ResourceName:            address,
+				ImportState:             true,
+				ImportStateId:           name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+	})
+}
