@@ -52,7 +52,11 @@ func runTests(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "starting the local control plane: %v\n", err)
 		return 1
 	}
-	defer cp.Stop()
+	defer func() {
+		if err := cp.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "stopping the local control plane: %v\n", err)
+		}
+	}()
 	stand, err := standin.Start(ctx, cp.RESTConfig, standin.Options{Logf: logf})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "starting the operator stand-in: %v\n", err)

@@ -72,7 +72,7 @@ func checkRegistryOnCluster(t *testing.T, name string, want map[string]any) reso
 	}
 }
 
-func checkGone(t *testing.T, kind string, get func() error) resource.TestCheckFunc {
+func checkGone(kind string, get func() error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if err := get(); !apierrors.IsNotFound(err) {
 			return fmt.Errorf("%s still exists (err=%v)", kind, err)
@@ -121,12 +121,12 @@ func TestAccModelRegistry_basic(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, check := range []resource.TestCheckFunc{
-				checkGone(t, "registry", func() error {
+				checkGone("registry", func() error {
 					_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 					return err
 				}),
-				checkGone(t, "password Secret", secretGetter(registry.PasswordSecretName(name))),
-				checkGone(t, "CA ConfigMap", configMapGetter(registry.CAConfigMapName(name))),
+				checkGone("password Secret", secretGetter(registry.PasswordSecretName(name))),
+				checkGone("CA ConfigMap", configMapGetter(registry.CAConfigMapName(name))),
 			} {
 				if err := check(nil); err != nil {
 					return err
@@ -229,7 +229,7 @@ func TestAccModelRegistry_basic(t *testing.T) {
 						"spec.mysql.sslRootCertificateConfigMap.name": "odh-trusted-ca-bundle",
 						"spec.mysql.sslRootCertificateConfigMap.key":  "ca-bundle.crt",
 					}),
-					checkGone(t, "CA ConfigMap", configMapGetter(name+"-db-credential")),
+					checkGone("CA ConfigMap", configMapGetter(name+"-db-credential")),
 					resource.TestCheckResourceAttr("openshiftai_model_registry.test", "ca_certificate.cluster_bundle", "true"),
 					resource.TestCheckNoResourceAttr("openshiftai_model_registry.test", "ca_config_map_name"),
 				),

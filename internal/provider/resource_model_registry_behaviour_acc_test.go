@@ -265,11 +265,11 @@ resource "openshiftai_model_registry" "test" {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, derived+"-b", map[string]any{"spec.mysql.host": "10.0.0.12"}),
-					checkGone(t, "old registry", func() error {
+					checkGone("old registry", func() error {
 						_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, derived)
 						return err
 					}),
-					checkGone(t, "old password Secret", secretGetter(derived+"-db-password")),
+					checkGone("old password Secret", secretGetter(derived+"-db-password")),
 				),
 			},
 			{
@@ -372,8 +372,8 @@ func TestAccModelRegistry_createRejected(t *testing.T) {
 				Config:   registryConfig(name, "Rejected", ""),
 				PlanOnly: true, ExpectNonEmptyPlan: true,
 				Check: resource.ComposeTestCheckFunc(
-					checkGone(t, "password Secret", secretGetter(name+"-db-password")),
-					checkGone(t, "CA ConfigMap", configMapGetter(name+"-db-credential")),
+					checkGone("password Secret", secretGetter(name+"-db-password")),
+					checkGone("CA ConfigMap", configMapGetter(name+"-db-credential")),
 				),
 			},
 		},
