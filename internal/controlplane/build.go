@@ -159,7 +159,9 @@ func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
 			return func() {
-				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				// Closing f releases the lock in any case, so a failed LOCK_UN cannot
+				// leave it held.
+				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 				f.Close()
 			}, nil
 		}

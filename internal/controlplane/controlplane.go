@@ -119,11 +119,11 @@ func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
 		registerForSignals(cp)
 	}
 	if err := cp.startLocal(ctx, binDir); err != nil {
-		cp.Stop()
+		cp.stopAfterFailedStart()
 		return nil, err
 	}
 	if err := cp.installFixtures(ctx); err != nil {
-		cp.Stop()
+		cp.stopAfterFailedStart()
 		return nil, err
 	}
 	return cp, nil
@@ -148,10 +148,18 @@ func startExternal(ctx context.Context, opts Options) (*ControlPlane, error) {
 		opts:           opts,
 	}
 	if err := cp.installFixtures(ctx); err != nil {
-		cp.Stop()
+		cp.stopAfterFailedStart()
 		return nil, err
 	}
 	return cp, nil
+}
+
+// stopAfterFailedStart stops what a failed Start got running. The start error is what the
+// caller gets; a failure to clean up is only logged, so it cannot hide that error.
+func (cp *ControlPlane) stopAfterFailedStart() {
+	if err := cp.Stop(); err != nil {
+		cp.opts.Logf("control plane: cleaning up after a failed start: %v", err)
+	}
 }
 
 // withTestRateLimits lifts client-go's default 5 requests per second, which would make
@@ -264,15 +272,18 @@ func (cp *ControlPlane) launch(ctx context.Context, binDir, pki string) (apiserv
 	cp.apiserver, err = startProcess("kube-apiserver", filepath.Join(binDir, apiserverBinary), args,
 		filepath.Join(cp.Dir, "kube-apiserver.log"))
 	if err != nil {
-		cp.etcd.stop(time.Second)
+		if stopErr := cp.etcd.stop(time.Second); stopErr != nil {
+			cp.opts.Logf("control plane: stopping etcd after kube-apiserver failed to start: %v", stopErr)
+		}
 		return 0, err
 	}
 	cp.opts.Logf("control plane: etcd pid %d on %s, kube-apiserver pid %d on %s, dir %s",
 		cp.etcd.pid(), etcdClientURL, cp.apiserver.pid(), serverURL, cp.Dir)
 
 	if err := cp.waitReady(ctx, serverURL, pki); err != nil {
-		cp.apiserver.stop(2 * time.Second)
-		cp.etcd.stop(2 * time.Second)
+		if stopErr := errors.Join(cp.apiserver.stop(2*time.Second), cp.etcd.stop(2*time.Second)); stopErr != nil {
+			cp.opts.Logf("control plane: stopping etcd and kube-apiserver after they did not become ready: %v", stopErr)
+		}
 		return 0, err
 	}
 	return apiserverPort, nil
@@ -468,7 +479,11 @@ func freePorts(n int) ([]int, error) {
 			return nil, fmt.Errorf("find a free port: %w", err)
 		}
 		listeners = append(listeners, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		addr, ok := l.Addr().(*net.TCPAddr)
+		if !ok {
+			return nil, fmt.Errorf("find a free port: listener address %v is a %T, not a TCP address", l.Addr(), l.Addr())
+		}
+		ports = append(ports, addr.Port)
 	}
 	return ports, nil
 }

@@ -130,6 +130,14 @@ func (e env) create(t *testing.T, name, host string) {
 	}
 }
 
+// delete deletes registry name at the end of a test, failing the test if that fails.
+func (e env) delete(t *testing.T, name string) {
+	t.Helper()
+	if err := e.registries().Delete(context.Background(), name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		t.Errorf("delete registry %s: %v", name, err)
+	}
+}
+
 // eventually polls check until it returns nil, failing with its last error after timeout.
 func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
 	t.Helper()
@@ -153,7 +161,11 @@ func availableCondition(e env, name string) (map[string]any, error) {
 	}
 	conditions, _, _ := unstructured.NestedSlice(mr.Object, "status", "conditions")
 	for _, c := range conditions {
-		if m := c.(map[string]any); m["type"] == registry.ConditionAvailable {
+		m, ok := c.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("condition %v is a %T, not an object", c, c)
+		}
+		if m["type"] == registry.ConditionAvailable {
 			return m, nil
 		}
 	}
@@ -202,8 +214,8 @@ func TestFixtures(t *testing.T) {
 		}
 		conditions, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
 		if !slices.ContainsFunc(conditions, func(c any) bool {
-			m := c.(map[string]any)
-			return m["type"] == "Established" && m["status"] == "True"
+			m, ok := c.(map[string]any)
+			return ok && m["type"] == "Established" && m["status"] == "True"
 		}) {
 			t.Errorf("CRD %s not Established: %v", name, conditions)
 		}
@@ -337,7 +349,10 @@ watch:
 			}
 			conditions, _, _ := unstructured.NestedSlice(updated.Object, "status", "conditions")
 			for _, c := range conditions {
-				m := c.(map[string]any)
+				m, ok := c.(map[string]any)
+				if !ok {
+					t.Fatalf("condition %v is a %T, not an object", c, c)
+				}
 				if m["type"] == registry.ConditionProgressing && m["status"] == "True" && m["reason"] == "UpdatingDeployment" {
 					sawProgressing = true
 				}
@@ -368,7 +383,9 @@ func TestRejectsInvalidPort(t *testing.T) {
 	t.Parallel()
 	e := shared(t)
 	mr := newRegistry(uniqueName("badport"), "mysql.example.com")
-	unstructured.SetNestedField(mr.Object, int64(70000), "spec", "mysql", "port")
+	if err := unstructured.SetNestedField(mr.Object, int64(70000), "spec", "mysql", "port"); err != nil {
+		t.Fatal(err)
+	}
 	_, err := e.registries().Create(context.Background(), mr, metav1.CreateOptions{})
 	if !apierrors.IsInvalid(err) {
 		t.Fatalf("create with port 70000: err = %v, want Invalid", err)
@@ -390,7 +407,7 @@ func TestConfigurationError(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitAvailable(t, e, name, "True", registry.ReasonDeploymentAvailable)
-	e.registries().Delete(context.Background(), name, metav1.DeleteOptions{})
+	e.delete(t, name)
 }
 
 func TestNeverReady(t *testing.T) {
@@ -403,7 +420,7 @@ func TestNeverReady(t *testing.T) {
 	if c, err := availableCondition(e, name); err != nil || c["status"] != "False" {
 		t.Errorf("after a second: %v %v", c, err)
 	}
-	e.registries().Delete(context.Background(), name, metav1.DeleteOptions{})
+	e.delete(t, name)
 }
 
 func TestIgnore(t *testing.T) {
@@ -443,7 +460,7 @@ func TestIgnore(t *testing.T) {
 	if len(mr.GetFinalizers()) != 0 || mr.Object["status"] != nil {
 		t.Errorf("ignored registry was touched: finalizers %v status %v", mr.GetFinalizers(), mr.Object["status"])
 	}
-	e.registries().Delete(ctx, fresh, metav1.DeleteOptions{})
+	e.delete(t, fresh)
 }
 
 func TestUserKubeconfig(t *testing.T) {

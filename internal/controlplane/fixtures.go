@@ -188,14 +188,14 @@ func (cp *ControlPlane) installCABundle(ctx context.Context, client dynamic.Inte
 	decoded := map[string][]byte{}
 	for key, value := range data {
 		if decoded[key], err = decodeBase64(value); err != nil {
-			return fmt.Errorf("Secret %s/%s key %s: %w", fixtureKeysNamespace, fixtureKeysSecret, key, err)
+			return fmt.Errorf("key %s of Secret %s/%s: %w", key, fixtureKeysNamespace, fixtureKeysSecret, err)
 		}
 	}
 	if cp.ClusterBundleCA, err = ParseKeyPair(decoded["cluster.crt"], decoded["cluster.key"]); err != nil {
-		return fmt.Errorf("Secret %s/%s cluster.crt/key: %w", fixtureKeysNamespace, fixtureKeysSecret, err)
+		return fmt.Errorf("cluster.crt/key of Secret %s/%s: %w", fixtureKeysNamespace, fixtureKeysSecret, err)
 	}
 	if cp.OpenShiftBundleCA, err = ParseKeyPair(decoded["openshift.crt"], decoded["openshift.key"]); err != nil {
-		return fmt.Errorf("Secret %s/%s openshift.crt/key: %w", fixtureKeysNamespace, fixtureKeysSecret, err)
+		return fmt.Errorf("openshift.crt/key of Secret %s/%s: %w", fixtureKeysNamespace, fixtureKeysSecret, err)
 	}
 	bundle := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "v1", "kind": "ConfigMap",

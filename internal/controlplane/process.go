@@ -80,22 +80,27 @@ func (p *process) stop(grace time.Duration) error {
 	select {
 	case <-p.exited:
 	case <-time.After(grace):
-		syscall.Kill(-pgid, syscall.SIGKILL)
+		// ESRCH means the group is already gone; any other failure shows up as the
+		// timeout below, which is the error that matters.
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		select {
 		case <-p.exited:
 		case <-time.After(10 * time.Second):
 			return fmt.Errorf("%s (pid %d) did not exit after SIGKILL", p.name, pgid)
 		}
 	}
-	// Anything the child forked in its group goes too.
-	syscall.Kill(-pgid, syscall.SIGKILL)
+	// Anything the child forked in its group goes too. Usually nothing is left and this
+	// fails with ESRCH; the process itself has been reaped, so there is nothing to report.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	return nil
 }
 
 // killNow kills the process group without waiting; used from the signal handler.
 func (p *process) killNow() {
 	if p != nil && p.cmd.Process != nil && !p.hasExited() {
-		syscall.Kill(-p.pid(), syscall.SIGKILL)
+		// Best effort from a signal handler that is about to exit: there is no one to
+		// report to, and Pdeathsig kills the process anyway when this one dies.
+		_ = syscall.Kill(-p.pid(), syscall.SIGKILL)
 	}
 }
 

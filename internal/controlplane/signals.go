@@ -33,7 +33,8 @@ func registerForSignals(cp *ControlPlane) {
 			// Die of the signal as the process would have without the handler.
 			signal.Reset(sig)
 			if s, ok := sig.(syscall.Signal); ok {
-				syscall.Kill(os.Getpid(), s)
+				// If re-raising fails, os.Exit below still ends the process.
+				_ = syscall.Kill(os.Getpid(), s)
 			}
 			os.Exit(1)
 		}()

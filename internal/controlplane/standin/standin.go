@@ -129,7 +129,11 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 	if _, err := s.informer.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: s.enqueue,
 		UpdateFunc: func(oldObj, newObj any) {
-			if oldObj.(metav1.Object).GetResourceVersion() != newObj.(metav1.Object).GetResourceVersion() {
+			// Resyncs deliver unchanged objects; skip those. Anything that is not an object
+			// (never expected from this informer) is enqueued, and enqueue reports it.
+			oldMeta, oldOK := oldObj.(metav1.Object)
+			newMeta, newOK := newObj.(metav1.Object)
+			if !oldOK || !newOK || oldMeta.GetResourceVersion() != newMeta.GetResourceVersion() {
 				s.enqueue(newObj)
 			}
 		},
@@ -234,7 +238,10 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 	if s.isIgnored(key) {
 		return nil
 	}
-	mr := obj.(*unstructured.Unstructured)
+	mr, ok := obj.(*unstructured.Unstructured)
+	if !ok {
+		return fmt.Errorf("informer cache holds a %T for %s, want *unstructured.Unstructured", obj, key)
+	}
 	if mr.GetDeletionTimestamp() != nil {
 		return s.finalize(ctx, key, mr)
 	}

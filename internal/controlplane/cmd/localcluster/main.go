@@ -82,7 +82,9 @@ func up(args []string) error {
 	dir := flags.String("dir", ".controlplane", "directory for the kubeconfig, pid file, logs and data")
 	detach := flags.Bool("detach", false, "run in the background and return once the cluster is ready")
 	timeout := flags.Duration("timeout", 20*time.Minute, "how long to wait for the cluster (the first run builds kube-apiserver)")
-	flags.Parse(args)
+	if err := flags.Parse(args); err != nil { // ExitOnError: Parse exits rather than return one
+		return err
+	}
 	p, err := pathsIn(*dir)
 	if err != nil {
 		return err
@@ -115,7 +117,17 @@ func upForeground(p paths, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	defer cp.Stop()
+	// The early returns below have their own error to return; a failure to stop is logged.
+	// The orderly path at the end returns Stop's error itself.
+	stopped := false
+	defer func() {
+		if stopped {
+			return
+		}
+		if err := cp.Stop(); err != nil {
+			log.Printf("stopping the control plane: %v", err)
+		}
+	}()
 	operator, err := standin.Start(ctx, cp.RESTConfig, standin.Options{Logf: log.Printf})
 	if err != nil {
 		return err
@@ -141,6 +153,7 @@ func upForeground(p paths, timeout time.Duration) error {
 	<-ctx.Done()
 	log.Printf("stopping")
 	operator.Stop()
+	stopped = true
 	return cp.Stop()
 }
 
@@ -173,7 +186,9 @@ func upDetached(p paths, timeout time.Duration) error {
 		case err := <-exited:
 			return fmt.Errorf("the background cluster exited (%v); %s ends with:\n%s", err, p.log, tail(p.log, 20))
 		case <-deadline:
-			child.Process.Signal(syscall.SIGTERM)
+			if err := child.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+				log.Printf("stopping the background cluster (pid %d): %v", child.Process.Pid, err)
+			}
 			return fmt.Errorf("not ready after %s; see %s", timeout, p.log)
 		case <-time.After(200 * time.Millisecond):
 		}
@@ -184,7 +199,9 @@ func down(args []string) error {
 	flags := flag.NewFlagSet("down", flag.ExitOnError)
 	dir := flags.String("dir", ".controlplane", "directory given to up")
 	timeout := flags.Duration("timeout", 30*time.Second, "how long to wait for a clean stop before SIGKILL")
-	flags.Parse(args)
+	if err := flags.Parse(args); err != nil { // ExitOnError: Parse exits rather than return one
+		return err
+	}
 	p, err := pathsIn(*dir)
 	if err != nil {
 		return err
@@ -203,7 +220,9 @@ func down(args []string) error {
 		if time.Now().After(deadline) {
 			// Its etcd and kube-apiserver die with it (parent-death signal).
 			log.Printf("pid %d did not stop in %s; killing it", pid, *timeout)
-			syscall.Kill(pid, syscall.SIGKILL)
+			if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+				log.Printf("kill pid %d: %v", pid, err)
+			}
 			time.Sleep(500 * time.Millisecond)
 			break
 		}
