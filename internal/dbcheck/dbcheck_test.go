@@ -58,7 +58,13 @@ func config(s *mariadbtest.Server, host, user, db string) Config {
 
 // mustFail runs Verify, requires an *Error at step whose message contains
 // every want, and checks that the password appears nowhere.
-func mustFail(t *testing.T, cfg Config, step Step, want ...string) *Error {
+func mustFail(t *testing.T, cfg Config, step Step, want ...string) {
+	t.Helper()
+	_ = failure(t, cfg, step, want...) // failure has checked it; the caller wants nothing more
+}
+
+// failure is mustFail returning the *Error for further checks.
+func failure(t *testing.T, cfg Config, step Step, want ...string) *Error {
 	t.Helper()
 	res, err := Verify(context.Background(), cfg)
 	if err == nil {
@@ -79,6 +85,16 @@ func mustFail(t *testing.T, cfg Config, step Step, want ...string) *Error {
 	}
 	assertNoPassword(t, err, cfg.Password)
 	return e
+}
+
+// tcpPort is the port l listens on.
+func tcpPort(t *testing.T, l net.Listener) int {
+	t.Helper()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("listener address %v is a %T, not a TCP address", l.Addr(), l.Addr())
+	}
+	return addr.Port
 }
 
 func assertNoPassword(t *testing.T, err error, pw string) {
@@ -174,7 +190,7 @@ func TestVerifyWrongPassword(t *testing.T) {
 	user, db := setup(t, s, true, "ALL ON %DB%.*")
 	cfg := config(s, s.Host, user, db)
 	cfg.Password = "wrong-" + password
-	e := mustFail(t, cfg, StepAuthenticate,
+	e := failure(t, cfg, StepAuthenticate,
 		fmt.Sprintf(`access denied for user %q on %s; check database.username and the password`, user, s.Addr()))
 	if strings.Contains(e.Error(), "TLS") {
 		t.Errorf("server without TLS, yet the message mentions TLS: %s", e.Error())
@@ -189,7 +205,7 @@ func TestVerifyClosedPort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
+	port := tcpPort(t, l)
 	l.Close()
 	start := time.Now()
 	mustFail(t, Config{Host: "127.0.0.1", Port: port, Username: "u", Password: password, Database: "d"}, StepConnect,
@@ -221,7 +237,7 @@ func TestVerifySilentServer(t *testing.T) {
 			defer c.Close() // hold the connection open, say nothing
 		}
 	}()
-	port := l.Addr().(*net.TCPAddr).Port
+	port := tcpPort(t, l)
 	start := time.Now()
 	mustFail(t, Config{Host: "127.0.0.1", Port: port, Username: "u", Password: password, Database: "d", ConnectTimeout: 300 * time.Millisecond},
 		StepConnect, fmt.Sprintf("127.0.0.1:%d accepted the TCP connection but sent no MySQL greeting within 300ms", port))
@@ -247,7 +263,7 @@ func TestVerifyNotMySQL(t *testing.T) {
 			c.Close()
 		}
 	}()
-	port := l.Addr().(*net.TCPAddr).Port
+	port := tcpPort(t, l)
 	mustFail(t, Config{Host: "127.0.0.1", Port: port, Username: "u", Password: password, Database: "d"},
 		StepConnect, "accepted the TCP connection but", "point at a MySQL or MariaDB server")
 }
@@ -342,8 +358,11 @@ func TestPasswordNeverInErrors(t *testing.T) {
 	plain, secure := plainServer(t), tlsServer(t)
 	user, db := setup(t, plain, false, "SELECT ON *.*")
 	tuser, tdb := setup(t, secure, true, "ALL ON %DB%.*")
-	closed, _ := net.Listen("tcp", "127.0.0.1:0")
-	closedPort := closed.Addr().(*net.TCPAddr).Port
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := tcpPort(t, closed)
 	closed.Close()
 	// A user whose name contains the password: the password must still be
 	// redacted, even though the user name is quoted in messages.

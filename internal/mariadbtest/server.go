@@ -126,7 +126,11 @@ func Shared(t testing.TB, opts Options) *Server {
 	}
 	sharedMu.Unlock()
 	e.once.Do(func() {
-		e.dir, e.err = os.MkdirTemp("", "mariadbtest-")
+		// Not t.TempDir: the server outlives the test that happens to start it (later
+		// tests share it, StopShared removes the directory), and t.TempDir would be
+		// deleted under the running server when that first test ends. The short
+		// /tmp/mariadbtest-N path also keeps the unix socket under its 108-byte limit.
+		e.dir, e.err = os.MkdirTemp("", "mariadbtest-") //nolint:usetesting // shared across tests, see above
 		if e.err != nil {
 			return
 		}
@@ -280,7 +284,11 @@ func freePort() (int, error) {
 		return 0, fmt.Errorf("finding a free port: %w", err)
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("finding a free port: listener address %v is a %T, not a TCP address", l.Addr(), l.Addr())
+	}
+	return addr.Port, nil
 }
 
 func (s *Server) launch(mariadbd string, args []string) error {
