@@ -1,0 +1,157 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/mariadbtest"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+// verifyConfig is a registry that checks its database before writing anything.
+func verifyConfig(name string, server *mariadbtest.Server, user, database, extra string, databaseExtra ...string) string {
+	return fmt.Sprintf(`
+variable "password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "openshiftai_model_registry" "test" {
+  name          = "Verified"
+  resource_name = %[1]q
+  database = {
+    host                   = %[2]q
+    port                   = %[3]d
+    username               = %[4]q
+    database               = %[5]q
+    password_wo            = var.password
+    verify_connection      = true
+%[6]s
+  }
+%[7]s
+}
+`, name, server.Host, server.Port, user, database, strings.Join(databaseExtra, "\n"), extra)
+}
+
+// checkNothingWritten asserts that a failed verification left nothing on the cluster.
+func checkNothingWritten(t *testing.T, name string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := testAccCluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+		t.Errorf("registry %s was written although verification failed (err=%v)", name, err)
+	}
+	if err := secretGetter(registry.PasswordSecretName(name))(); !apierrors.IsNotFound(err) {
+		t.Errorf("password Secret of %s was written although verification failed (err=%v)", name, err)
+	}
+	if err := configMapGetter(registry.CAConfigMapName(name))(); !apierrors.IsNotFound(err) {
+		t.Errorf("CA ConfigMap of %s was written although verification failed (err=%v)", name, err)
+	}
+}
+
+func TestAccModelRegistry_verifyConnection(t *testing.T) {
+	testAccPreCheck(t)
+	plain := mariadbtest.Start(t, mariadbtest.Options{})
+	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
+	plain.CreateUser(t, user, "good-password", "ALL ON *.*")
+	name := testRegistryName("verified")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Wrong password: nothing is written.
+				Config:          verifyConfig(name, plain, user, database, ""),
+				ConfigVariables: config.Variables{"password": config.StringVariable("wrong-password")},
+				ExpectError:     regexp.MustCompile(`(?s)Database check failed at step authenticate.*access denied for user\s+"` + user + `"`),
+			},
+			{
+				Config:          verifyConfig(name, plain, user, database, ""),
+				ConfigVariables: config.Variables{"password": config.StringVariable("wrong-password")},
+				PlanOnly:        true, ExpectNonEmptyPlan: true,
+				Check: func(*terraform.State) error { checkNothingWritten(t, name); return nil },
+			},
+			{
+				// Right password: the database may be created by the user, the registry is made.
+				Config:          verifyConfig(name, plain, user, database, ""),
+				ConfigVariables: config.Variables{"password": config.StringVariable("good-password")},
+				Check:           checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.port": int64(plain.Port)}),
+			},
+		},
+	})
+	closedPortRegistry := testRegistryName("closed")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// A closed port fails fast and names host and port.
+			Config:          verifyConfig(closedPortRegistry, &mariadbtest.Server{Host: "127.0.0.1", Port: 1}, user, database, ""),
+			ConfigVariables: config.Variables{"password": config.StringVariable("good-password")},
+			ExpectError:     regexp.MustCompile(`(?s)step connect.*127.0.0.1:1\s+was\s+refused`),
+		}},
+	})
+	checkNothingWritten(t, closedPortRegistry)
+}
+
+func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
+	testAccPreCheck(t)
+	server := mariadbtest.Start(t, mariadbtest.Options{TLS: true, RequireSecureTransport: true})
+	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
+	server.CreateUser(t, user, "pw", "ALL ON *.*")
+	server.CreateDatabase(t, database)
+	name := testRegistryName("tls")
+	variables := config.Variables{"password": config.StringVariable("pw")}
+	caConfigMap := name + "-server-ca"
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			createConfigMap(t, caConfigMap, map[string]string{"ca.pem": string(server.CAPEM)})
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The server requires TLS and no CA is set.
+				Config:          verifyConfig(name, server, user, database, ""),
+				ConfigVariables: variables,
+				ExpectError:     regexp.MustCompile(`(?s)Database check failed.*TLS.*set\s+database.ca_certificate`),
+			},
+			{
+				// A CA that did not sign the server's certificate.
+				Config:          verifyConfig(name, server, user, database, fmt.Sprintf("ca_certificate = { pem = %q }", mariadbtest.UnrelatedCAPEM(t))),
+				ConfigVariables: variables,
+				ExpectError:     regexp.MustCompile(`(?s)step tls.*not\s+signed\s+by\s+the\s+CA\s+in\s+ca_certificate`),
+			},
+			{
+				// The right CA, read through the API from a ConfigMap in the registry's namespace.
+				Config:          verifyConfig(name, server, user, database, fmt.Sprintf("ca_certificate = { config_map = { name = %q, key = \"ca.pem\" } }", caConfigMap)),
+				ConfigVariables: variables,
+				Check:           checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.sslRootCertificateConfigMap.name": caConfigMap}),
+			},
+		},
+	})
+}
+
+func TestAccModelRegistry_verifyConnectionMissingDatabase(t *testing.T) {
+	testAccPreCheck(t)
+	server := mariadbtest.Start(t, mariadbtest.Options{})
+	user := mariadbtest.UniqueName("mr")
+	server.CreateUser(t, user, "pw", "SELECT ON *.*")
+	missing := mariadbtest.UniqueName("missing")
+	name := testRegistryName("nodb")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:          verifyConfig(name, server, user, missing, "") + "\n",
+				ConfigVariables: config.Variables{"password": config.StringVariable("pw")},
+				ExpectError:     regexp.MustCompile(`(?s)step database.*` + missing + `.*may\s+not\s+create\s+it`),
+			},
+		},
+	})
+	checkNothingWritten(t, name)
+}
