@@ -238,8 +238,8 @@ func TestAccModelRegistry_basic(t *testing.T) {
 	})
 }
 
-// createDashboardRegistry makes a registry as the dashboard does: no label of this provider.
-func createDashboardRegistry(t *testing.T, namespace, name string) {
+// createForeignRegistry makes a registry as the dashboard does, without this provider's label.
+func createForeignRegistry(t *testing.T, namespace, name string) {
 	t.Helper()
 	r := registry.Registry{
 		Name: name, Namespace: namespace, DisplayName: "Made in the dashboard",
@@ -262,7 +262,7 @@ func TestAccModelRegistry_nameTaken(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			testAccPreCheck(t)
-			createDashboardRegistry(t, testNamespace, name)
+			createForeignRegistry(t, testNamespace, name)
 		},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -284,7 +286,7 @@ func keysOf(obj *unstructured.Unstructured, field string) string {
 	for k := range data {
 		keys = append(keys, strconv.Quote(k))
 	}
-	slicesSort(keys)
+	slices.Sort(keys)
 	return strings.Join(keys, ", ")
 }
 
@@ -537,7 +539,7 @@ func clearForeignFields(ctx context.Context, client *kube.Client, desired regist
 	if len(patch) == 0 {
 		return applied, nil
 	}
-	body, err := jsonMarshal(patch)
+	body, err := json.Marshal(patch)
 	if err != nil {
 		return nil, err
 	}
