@@ -177,5 +177,9 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 }
 
 func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewModelRegistryDataSource,
+		NewModelRegistriesDataSource,
+		NewModelRegistryPermissionsDataSource,
+	}
 }

@@ -1,0 +1,60 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+func TestRegistrySummaries(t *testing.T) {
+	ref := func(name, key string) map[string]any { return map[string]any{"name": name, "key": key} }
+	objects := map[string]map[string]any{
+		"team-b-vision": {"sslRootCertificateSecret": ref("db-ca", "ca.pem")},
+		"team-a-fraud":  {"sslRootCertificateConfigMap": ref("team-a-fraud-db-credential", "ca.crt")},
+		"team-a-churn":  {"sslRootCertificateConfigMap": ref("odh-trusted-ca-bundle", "ca-bundle.crt")},
+		"team-a-ocr":    {"sslRootCertificateConfigMap": ref("odh-trusted-ca-bundle", "odh-ca-bundle.crt")},
+		"team-a-nlp":    {"sslRootCertificateConfigMap": ref("corporate-ca", "bundle.pem")},
+		"team-a-plain":  nil,
+	}
+	var observed []registry.Observed
+	for name, mysql := range objects {
+		observed = append(observed, registry.ParseModelRegistry(dashboardRegistry(name, nil, mysql)))
+	}
+
+	all := registrySummaries(observed, "")
+	var got []string
+	for _, s := range all {
+		line := s.ResourceName.ValueString() + " " + s.CASource.ValueString()
+		if s.CAReference != nil {
+			line += " " + s.CAReference.Name.ValueString() + "/" + s.CAReference.Key.ValueString()
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		"team-a-churn cluster_bundle odh-trusted-ca-bundle/ca-bundle.crt",
+		"team-a-fraud pem team-a-fraud-db-credential/ca.crt",
+		"team-a-nlp config_map corporate-ca/bundle.pem",
+		"team-a-ocr openshift_ai_bundle odh-trusted-ca-bundle/odh-ca-bundle.crt",
+		"team-a-plain ",
+		"team-b-vision secret db-ca/ca.pem",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("summaries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	first := all[0]
+	if first.Name.ValueString() != "team-a-churn" || !first.Description.IsNull() || !first.Ready.ValueBool() ||
+		first.Database.Host.ValueString() != "mysql.db.svc" || first.Database.Port.ValueInt64() != 3307 ||
+		first.Database.Username.ValueString() != "mr" || first.Database.Database.ValueString() != "models" {
+		t.Errorf("first summary = %+v %+v", first, *first.Database)
+	}
+
+	filtered := registrySummaries(observed, "team-b-")
+	if len(filtered) != 1 || filtered[0].ResourceName.ValueString() != "team-b-vision" {
+		t.Errorf("name_prefix team-b- kept %v", filtered)
+	}
+	if none := registrySummaries(observed, "nothing-"); none == nil || len(none) != 0 {
+		t.Errorf("an unmatched prefix gives %v, want an empty list", none)
+	}
+}

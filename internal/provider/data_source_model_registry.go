@@ -1,0 +1,356 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &modelRegistryDataSource{}
+	_ datasource.DataSourceWithConfigure = &modelRegistryDataSource{}
+)
+
+// NewModelRegistryDataSource is the openshiftai_model_registry data source.
+func NewModelRegistryDataSource() datasource.DataSource { return &modelRegistryDataSource{} }
+
+// modelRegistryDataSource reads one model registry, whoever made it.
+type modelRegistryDataSource struct {
+	data *providerData
+}
+
+type modelRegistryDataModel struct {
+	ID            types.String       `tfsdk:"id"`
+	ResourceName  types.String       `tfsdk:"resource_name"`
+	Namespace     types.String       `tfsdk:"namespace"`
+	Name          types.String       `tfsdk:"name"`
+	Description   types.String       `tfsdk:"description"`
+	Database      *databaseDataModel `tfsdk:"database"`
+	CACertificate *caModel           `tfsdk:"ca_certificate"`
+	UID           types.String       `tfsdk:"uid"`
+	Ready         types.Bool         `tfsdk:"ready"`
+	Status        types.Object       `tfsdk:"status"`
+	Endpoints     types.List         `tfsdk:"endpoints"`
+}
+
+// databaseDataModel is the resource's database attribute without the password
+// and the settings that only steer the provider's writes.
+type databaseDataModel struct {
+	Host                   types.String `tfsdk:"host"`
+	Port                   types.Int64  `tfsdk:"port"`
+	Username               types.String `tfsdk:"username"`
+	Database               types.String `tfsdk:"database"`
+	SkipDatabaseCreation   types.Bool   `tfsdk:"skip_database_creation"`
+	ExistingPasswordSecret *keyRefModel `tfsdk:"existing_password_secret"`
+}
+
+func (d *modelRegistryDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model_registry"
+}
+
+func (d *modelRegistryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// computedKeyRefAttributes describe a ConfigMap or Secret key read from the cluster.
+func computedKeyRefAttributes(what string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Name of the %s, in the registry's namespace.", what)},
+		"key":  schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Key of the %s that holds the value.", what)},
+	}
+}
+
+// registryNamespaceAttribute is the optional namespace argument of the data sources.
+func registryNamespaceAttribute(what string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: fmt.Sprintf("Namespace of %s. Defaults to the provider's registries namespace "+
+			"(`registries_namespace`, else the one the DataScienceCluster names, else `rhoai-model-registries`).", what),
+		Validators: []validator.String{validators.NamespaceName()},
+	}
+}
+
+func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one model registry of OpenShift AI: its display name, description, database settings, " +
+			"CA certificate source and status. It reads registries made in the dashboard as well as those made by " +
+			"`openshiftai_model_registry`. The database password is never read; `database.existing_password_secret` " +
+			"names the Secret that holds it.\n\n" +
+			"Reading a registry needs `get` on `modelregistries.modelregistry.opendatahub.io` in its namespace, `list` " +
+			"on them for the error message of a missing registry, and `get` on ConfigMaps when its CA certificate was uploaded.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<namespace>/<resource_name>`.",
+			},
+			"resource_name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Kubernetes name of the registry (`metadata.name`), not its display name. A registry that " +
+					"does not exist is an error.",
+				Validators: []validator.String{validators.NotBlank()},
+			},
+			"namespace": registryNamespaceAttribute("the registry"),
+			"name": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Display name shown by the dashboard (annotation `openshift.io/display-name`); " +
+					"the Kubernetes name when the annotation is missing.",
+			},
+			"description": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Description shown by the dashboard (annotation `openshift.io/description`); null when there is none.",
+			},
+			"database": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The external MySQL database of the registry (`spec.mysql`).",
+				Attributes: map[string]schema.Attribute{
+					"host":     schema.StringAttribute{Computed: true, MarkdownDescription: "Host name or IP address of the database."},
+					"port":     schema.Int64Attribute{Computed: true, MarkdownDescription: "TCP port of the database; `3306` when the registry does not set one."},
+					"username": schema.StringAttribute{Computed: true, MarkdownDescription: "Database user the registry connects as."},
+					"database": schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the database (schema)."},
+					"skip_database_creation": schema.BoolAttribute{
+						Computed:            true,
+						MarkdownDescription: "Whether the database must exist already (`true`) or the registry creates it (`false`).",
+					},
+					"existing_password_secret": schema.SingleNestedAttribute{
+						Computed: true,
+						MarkdownDescription: "The Secret key holding the database password, as the registry references it " +
+							"(`spec.mysql.passwordSecret`): `<resource_name>-db-password` for a registry the provider made, " +
+							"`<resource_name>-db-<random>` for one the dashboard made. Pass it to `openshiftai_model_registry`'s " +
+							"`database.existing_password_secret` to reuse the password.",
+						Attributes: computedKeyRefAttributes("Secret"),
+					},
+				},
+			},
+			"ca_certificate": schema.SingleNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "The CA certificate the registry verifies its database with, in the form of " +
+					"`openshiftai_model_registry`'s `ca_certificate`: exactly one attribute is set. Null when the registry " +
+					"has none.",
+				Attributes: map[string]schema.Attribute{
+					"cluster_bundle": schema.BoolAttribute{
+						Computed:            true,
+						MarkdownDescription: "`true` for the cluster-wide CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `ca-bundle.crt`).",
+					},
+					"openshift_ai_bundle": schema.BoolAttribute{
+						Computed:            true,
+						MarkdownDescription: "`true` for the OpenShift AI CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `odh-ca-bundle.crt`).",
+					},
+					"config_map": schema.SingleNestedAttribute{
+						Computed:            true,
+						MarkdownDescription: "A ConfigMap key holding the CA certificate.",
+						Attributes:          computedKeyRefAttributes("ConfigMap"),
+					},
+					"secret": schema.SingleNestedAttribute{
+						Computed:            true,
+						MarkdownDescription: "A Secret key holding the CA certificate.",
+						Attributes:          computedKeyRefAttributes("Secret"),
+					},
+					"pem": schema.StringAttribute{
+						Computed: true,
+						MarkdownDescription: "The uploaded CA certificate: the content of key `ca.crt` of the ConfigMap " +
+							"`<resource_name>-db-credential`, where the dashboard and the provider store an uploaded PEM. When that " +
+							"ConfigMap is missing, `config_map` names it instead and a warning says so.",
+					},
+				},
+			},
+			"uid": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "UID of the ModelRegistry object.",
+			},
+			"ready": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
+			},
+			"status": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Reason and message of the registry's `Available` condition; both null before the operator reports one.",
+				Attributes: map[string]schema.Attribute{
+					"reason":  schema.StringAttribute{Computed: true, MarkdownDescription: "Reason, such as `DeploymentAvailable` or `ConfigurationError`."},
+					"message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the operator."},
+				},
+			},
+			"endpoints": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Host names of the registry's service (`status.hosts`).",
+			},
+		},
+	}
+}
+
+func (d *modelRegistryDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config modelRegistryDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, namespace, diags := dataSourceClient(ctx, d.data, config.Namespace)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	observed, diags := readRegistry(ctx, client, namespace, config.ResourceName.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var uploadedPEM *string
+	if caRef, uploaded := uploadedCARef(*observed); uploaded {
+		cm, err := client.Get(ctx, kube.ConfigMaps, namespace, caRef.Name)
+		switch {
+		case err == nil:
+			pem, _, _ := unstructured.NestedString(cm.Object, "data", caRef.Key)
+			uploadedPEM = &pem
+		case apierrors.IsNotFound(err):
+			resp.Diagnostics.AddAttributeWarning(path.Root("ca_certificate"), "Uploaded CA certificate not found", fmt.Sprintf(
+				"Model registry %s/%s uses the CA certificate in ConfigMap %q, key %q, which does not exist, so the registry cannot "+
+					"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
+				namespace, observed.Name, caRef.Name, caRef.Key))
+		default:
+			resp.Diagnostics.AddError("Cannot read the registry's CA certificate", err.Error())
+			return
+		}
+	}
+	state := registryDataFrom(*observed, uploadedPEM)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// dataSourceClient returns the cluster client and the namespace to read: the
+// configured one, else the provider's registries namespace.
+func dataSourceClient(ctx context.Context, data *providerData, configured types.String) (*kube.Client, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if data == nil {
+		diags.AddError("Provider not configured",
+			"The provider was not configured before the data source was read. This is a bug in the provider; please report it.")
+		return nil, "", diags
+	}
+	client, clientDiags := data.clientDiags()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return nil, "", diags
+	}
+	if !configured.IsNull() && !configured.IsUnknown() {
+		return client, configured.ValueString(), diags
+	}
+	namespace, namespaceDiags := data.RegistriesNamespace(ctx)
+	diags.Append(namespaceDiags...)
+	return client, namespace, diags
+}
+
+// readRegistry reads one registry; a missing one is an error that lists the
+// registries the namespace does have.
+func readRegistry(ctx context.Context, client *kube.Client, namespace, name string) (*registry.Observed, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	obj, err := client.Get(ctx, registry.GroupVersionResource, namespace, name)
+	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
+		var existing []registry.Observed
+		items, listErr := client.List(ctx, registry.GroupVersionResource, namespace, "")
+		for i := range items {
+			existing = append(existing, registry.ParseModelRegistry(&items[i]))
+		}
+		diags.AddError("Model registry not found", missingRegistryDetail(namespace, name, existing, listErr == nil))
+		return nil, diags
+	}
+	if err != nil {
+		diags.AddError("Cannot read the model registry", err.Error())
+		return nil, diags
+	}
+	observed := registry.ParseModelRegistry(obj)
+	return &observed, diags
+}
+
+// maxListedRegistries bounds the names a missing-registry error lists.
+const maxListedRegistries = 10
+
+// missingRegistryDetail says that registry name is not in namespace, and what
+// is there instead when listed is true: the names when there are few, and the
+// registry whose display name was given when there is one.
+func missingRegistryDetail(namespace, name string, existing []registry.Observed, listed bool) string {
+	detail := fmt.Sprintf("There is no model registry %q in namespace %q.", name, namespace)
+	if !listed {
+		return detail
+	}
+	names := make([]string, 0, len(existing))
+	for _, o := range existing {
+		names = append(names, o.Name)
+		if o.DisplayName == name && o.Name != name {
+			detail += fmt.Sprintf(" %q is the display name of registry %q; the registry is named by its Kubernetes name (resource_name).", name, o.Name)
+		}
+	}
+	sort.Strings(names)
+	switch {
+	case len(names) == 0:
+		detail += fmt.Sprintf(" Namespace %q has no model registries.", namespace)
+	case len(names) <= maxListedRegistries:
+		quoted := make([]string, len(names))
+		for i, n := range names {
+			quoted[i] = fmt.Sprintf("%q", n)
+		}
+		detail += fmt.Sprintf(" The registries in namespace %q are: %s.", namespace, strings.Join(quoted, ", "))
+	default:
+		detail += fmt.Sprintf(" Namespace %q has %d model registries; the openshiftai_model_registries data source lists them.", namespace, len(names))
+	}
+	return detail
+}
+
+// uploadedCARef is the registry's own `<name>-db-credential` ConfigMap key when
+// its CA certificate was uploaded as a PEM, in the dashboard or by the provider.
+func uploadedCARef(o registry.Observed) (registry.KeyRef, bool) {
+	if o.CA.Kind == registry.CAConfigMap && registry.IsUploadedCA(o.Name, o.CA.Ref) {
+		return o.CA.Ref, true
+	}
+	return registry.KeyRef{}, false
+}
+
+// registryDataFrom maps a registry read from the cluster to the data source's
+// attributes. uploadedPEM is the content of its uploaded CA certificate, nil
+// when it has none or it could not be read.
+func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDataModel {
+	m := modelRegistryDataModel{
+		ID:           types.StringValue(o.Namespace + "/" + o.Name),
+		ResourceName: types.StringValue(o.Name),
+		Namespace:    types.StringValue(o.Namespace),
+		Name:         types.StringValue(o.DisplayName),
+		Description:  types.StringNull(),
+		Database: &databaseDataModel{
+			Host:                 types.StringValue(o.Database.Host),
+			Port:                 types.Int64Value(o.Database.Port),
+			Username:             types.StringValue(o.Database.Username),
+			Database:             types.StringValue(o.Database.Database),
+			SkipDatabaseCreation: types.BoolValue(o.Database.SkipDatabaseCreation),
+		},
+	}
+	if o.Database.PasswordSecret.Name != "" {
+		m.Database.ExistingPasswordSecret = keyRefFrom(o.Database.PasswordSecret)
+	}
+	if o.Description != "" {
+		m.Description = types.StringValue(o.Description)
+	}
+	source := o.CA
+	if _, uploaded := uploadedCARef(o); uploaded && uploadedPEM != nil {
+		source = registry.CASource{Kind: registry.CAPEM, PEM: *uploadedPEM}
+	}
+	m.CACertificate = caModelFrom(source)
+
+	// The resource's status mapping, so both show a registry's state alike.
+	var status modelRegistryModel
+	status.setStatus(o)
+	m.UID, m.Ready, m.Status, m.Endpoints = status.UID, status.Ready, status.Status, status.Endpoints
+	return m
+}
