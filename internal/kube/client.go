@@ -122,7 +122,7 @@ func (c *Client) Apply(ctx context.Context, obj runtime.Object, opts ApplyOption
 		applyOpts.DryRun = []string{metav1.DryRunAll}
 	}
 	var out *unstructured.Unstructured
-	err = Retry(ctx, func() error {
+	err = retryIf(ctx, isApplyRetryable, func() error {
 		var err error
 		out, err = c.dynamic.Resource(gvr).Namespace(u.GetNamespace()).Apply(ctx, u.GetName(), u, applyOpts)
 		return err
@@ -235,10 +235,24 @@ const MaxAttempts = 10
 // MaxAttempts times, or ctx ends. Throttling, server errors, timeouts and
 // dropped connections are transient.
 func Retry(ctx context.Context, fn func() error) error {
+	return retryIf(ctx, IsTransient, fn)
+}
+
+// isApplyRetryable adds 409 Conflict to the transient errors of a server-side
+// apply. A forced apply never conflicts on fields, so a 409 means the object
+// changed between the server's read and write, or a create raced another one;
+// an apply carries no resourceVersion, so sending it again applies it to the
+// fresh object. Other requests keep 409 lasting: a delete with a UID
+// precondition reports a different object with it.
+func isApplyRetryable(err error) bool {
+	return IsTransient(err) || apierrors.IsConflict(err)
+}
+
+func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) error {
 	delay := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || !IsTransient(err) || attempt == MaxAttempts {
+		if err == nil || !retryable(err) || attempt == MaxAttempts {
 			return err
 		}
 		wait := delay
