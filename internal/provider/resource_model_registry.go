@@ -289,6 +289,12 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 		return
 	}
 	for _, obj := range existing {
+		if interruptedCreate(obj, plan.Namespace.ValueString()) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Adopting an interrupted create",
+				fmt.Sprintf("Model registry %s/%s was written by a create of this provider that never finished (Terraform or the provider "+
+					"stopped before it returned), so no state holds it. This apply adopts it.", obj.GetNamespace(), obj.GetName()))
+			continue
+		}
 		if obj.GetNamespace() == plan.Namespace.ValueString() && obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider {
 			// Possibly this very resource, tainted and about to be replaced; Create checks again after the destroy.
 			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Model registry already exists",

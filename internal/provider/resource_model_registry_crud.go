@@ -67,6 +67,12 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	for _, obj := range existing {
+		if interruptedCreate(obj, desired.Namespace) {
+			// A create of this provider that never finished (its process was killed):
+			// no state holds the registry, so this create takes it over.
+			tflog.Warn(ctx, "adopting a model registry whose create was interrupted", map[string]any{"namespace": obj.GetNamespace(), "name": obj.GetName(), "uid": string(obj.GetUID())})
+			continue
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("resource_name"), "Model registry already exists",
 			fmt.Sprintf("A model registry named %q already exists in namespace %q, and registry names are unique across the cluster. "+
 				"Choose another resource_name, or bring it under Terraform with:\n  terraform import <address> %s/%s",
@@ -82,6 +88,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	}
 
 	objects := desiredObjects(desired, plan, password.ValueString())
+	markCreatePending(objects[len(objects)-1])
 	for _, obj := range objects {
 		if _, err := client.Apply(ctx, obj, kube.ApplyOptions{DryRun: true}); err != nil {
 			resp.Diagnostics.AddError("The API server rejected the model registry", "Nothing was created. "+err.Error())
@@ -113,6 +120,44 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		}
 	}
+	resp.Diagnostics.Append(clearCreatePending(ctx, client, desired)...)
+}
+
+// markCreatePending marks the registry of a create until the create has
+// returned its state: a registry still marked belongs to no state, because the
+// create that wrote it was interrupted, and the next create adopts it.
+func markCreatePending(obj runtime.Object) {
+	if accessor, ok := obj.(metav1.Object); ok {
+		annotations := accessor.GetAnnotations()
+		if annotations == nil {
+			annotations = map[string]string{}
+		}
+		annotations[registry.AnnotationCreatePending] = "true"
+		accessor.SetAnnotations(annotations)
+	}
+}
+
+// interruptedCreate reports a registry this provider began to create in
+// namespace and never finished creating.
+func interruptedCreate(obj unstructured.Unstructured, namespace string) bool {
+	return obj.GetNamespace() == namespace && obj.GetDeletionTimestamp() == nil &&
+		obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider &&
+		obj.GetAnnotations()[registry.AnnotationCreatePending] != ""
+}
+
+// clearCreatePending applies the registry without the mark once its state is
+// recorded; server-side apply drops the annotation the provider no longer sends.
+// It runs on its own deadline because the create's may be what ran out.
+func clearCreatePending(ctx context.Context, client *kube.Client, desired registry.Registry) diag.Diagnostics {
+	var diags diag.Diagnostics
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if _, err := client.Apply(ctx, desired.ModelRegistry(), kube.ApplyOptions{}); err != nil {
+		diags.AddWarning("Model registry keeps its create mark",
+			fmt.Sprintf("The annotation %s could not be removed from model registry %s/%s (%v); the next apply removes it.",
+				registry.AnnotationCreatePending, desired.Namespace, desired.Name, err))
+	}
+	return diags
 }
 
 func (r *modelRegistryResource) setOwnedNames(m *modelRegistryModel) {

@@ -142,6 +142,10 @@ func (r Registry) ModelRegistry() *unstructured.Unstructured {
 // Secret holds, so an imported registry knows which version it has.
 const AnnotationPasswordVersion = "openshiftai.terraform.io/password-version"
 
+// AnnotationCreatePending marks a registry whose create has not yet returned
+// its state to Terraform; a registry that keeps it was left by an interrupted create.
+const AnnotationCreatePending = "openshiftai.terraform.io/create-pending"
+
 // PasswordSecret builds the Secret holding the database password, with the keys
 // and labels the dashboard gives it. version is recorded when not empty.
 func (r Registry) PasswordSecret(password, version string) *corev1.Secret {
