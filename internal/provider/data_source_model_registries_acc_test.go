@@ -18,7 +18,7 @@ import (
 // The list holds registries made by the provider and in the dashboard alike,
 // in name order, and name_prefix narrows it.
 func TestAccModelRegistriesDataSource(t *testing.T) {
-	testAccPreCheck(t)
+	testAccSetUp(t)
 	namespace := createTestNamespace(t, "dslist")
 	// Names sort as listed: a-dash, b-prov, c-dash, then other-dash outside the prefix.
 	suffix := testRegistryName("")
@@ -117,7 +117,7 @@ data "openshiftai_model_registries" "none" {
 
 // Without namespace the provider's registries namespace is listed.
 func TestAccModelRegistriesDataSource_defaultNamespace(t *testing.T) {
-	testAccPreCheck(t)
+	testAccSetUp(t)
 	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dsdefault"), "Default namespace", "", dsDashboardCA{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

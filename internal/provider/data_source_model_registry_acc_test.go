@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -111,6 +112,17 @@ func waitRegistryReady(t *testing.T, namespace, name string) {
 	t.Fatalf("registry %s/%s did not become ready", namespace, name)
 }
 
+// testAccSetUp is the PreCheck of a test that makes objects before
+// resource.Test runs: it skips without TF_ACC, as resource.Test does, and
+// fails when TF_ACC is set but the cluster is not running.
+func testAccSetUp(t *testing.T) {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+	testAccPreCheck(t)
+}
+
 // wrappedText matches text in an error message that Terraform may have wrapped at any space.
 func wrappedText(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
@@ -130,7 +142,7 @@ func createTestNamespace(t *testing.T, prefix string) string {
 }
 
 func TestAccModelRegistryDataSource_dashboardRegistry(t *testing.T) {
-	testAccPreCheck(t)
+	testAccSetUp(t)
 	pem := testCA(t)
 	uploaded := makeDashboardRegistry(t, testNamespace, testRegistryName("dsdash"), "Dashboard models", "Made in the dashboard",
 		dsDashboardCA{pem: pem})
@@ -244,7 +256,7 @@ data "openshiftai_model_registry" "test" {
 }
 
 func TestAccModelRegistryDataSource_missing(t *testing.T) {
-	testAccPreCheck(t)
+	testAccSetUp(t)
 	namespace := createTestNamespace(t, "dsmissing")
 	empty := createTestNamespace(t, "dsempty")
 	first := makeDashboardRegistry(t, namespace, testRegistryName("alpha"), "Fraud detection", "", dsDashboardCA{})
@@ -283,7 +295,7 @@ data "openshiftai_model_registry" "missing" {
 // The data source's database and ca_certificate plug into the resource: a
 // registry copied from a dashboard registry reuses its password Secret and CA.
 func TestAccModelRegistryDataSource_copyIntoResource(t *testing.T) {
-	testAccPreCheck(t)
+	testAccSetUp(t)
 	pem := testCA(t)
 	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dssource"), "Source", "", dsDashboardCA{pem: pem})
 	copyName := testRegistryName("dscopy")

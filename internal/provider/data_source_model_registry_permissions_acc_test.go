@@ -174,7 +174,7 @@ func (l lazyStateCheck) CheckState(ctx context.Context, req statecheck.CheckStat
 
 // A registry made entirely in the dashboard, and a registry that does not exist.
 func TestAccModelRegistryPermissionsDataSource_dashboardRegistry(t *testing.T) {
-	testAccPreCheck(t)
+	testAccSetUp(t)
 	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dspermdash"), "Dashboard permissions", "", dsDashboardCA{})
 	waitForBinding(t, registry.UsersGroupName(dash.name))
 	everyone := createDashboardBinding(t, dash.name, types.UID(dash.uid),
