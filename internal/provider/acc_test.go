@@ -83,10 +83,15 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
-// testAccPreCheck fails a test that needs the cluster when there is none.
+// testAccPreCheck skips an acceptance test in a unit test run, as
+// resource.Test does, and fails it when TF_ACC is set but no cluster runs.
+// Call it first in tests that touch the cluster before resource.Test.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make testacc)")
+	}
 	if testAccCluster == nil {
-		t.Fatal("the acceptance test cluster is not running; run with TF_ACC=1")
+		t.Fatal("TF_ACC is set but the acceptance test cluster is not running")
 	}
 }

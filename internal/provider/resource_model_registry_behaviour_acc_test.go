@@ -356,6 +356,7 @@ func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
 // but reject the real create of the registry, after the password Secret and
 // CA ConfigMap were written: the create must remove them again.
 func TestAccModelRegistry_createRejected(t *testing.T) {
+	testAccPreCheck(t)
 	name := testRegistryName("rejected")
 	installRejectPolicy(t)
 	pem := testCA(t)
