@@ -171,6 +171,7 @@ func badInputCases(t *testing.T) map[string]badInput {
 		"display name too long":                registryCase(registryBody{name: `name = "` + strings.Repeat("fraud ", 12) + `"`}, "name", `characters long`),
 		"resource name upper case":             registryCase(registryBody{resourceName: `resource_name = "Fraud"`}, "resource_name", `Invalid registry name`),
 		"resource name with underscore":        registryCase(registryBody{resourceName: `resource_name = "fraud_models"`}, "resource_name", `not a valid Kubernetes object name`),
+		"resource name with dots":              registryCase(registryBody{resourceName: `resource_name = "fraud.models"`}, "resource_name", `must not contain dots`),
 		"resource name starting with a dash":   registryCase(registryBody{resourceName: `resource_name = "-fraud"`}, "resource_name", `Invalid registry name`),
 		"resource name too long for the route": registryCase(registryBody{resourceName: `resource_name = "` + strings.Repeat("a", 59) + `"`}, "resource_name", `REST Route host`),
 		"resource name too long for a service": registryCase(registryBody{resourceName: `resource_name = "` + strings.Repeat("a", 64) + `"`}, "resource_name", `Service of the same name`),

@@ -43,6 +43,10 @@ func ValidateResourceName(name string) []string {
 	for _, msg := range validation.IsDNS1123Subdomain(name) {
 		problems = append(problems, "is not a valid Kubernetes object name: "+msg)
 	}
+	if strings.Contains(name, ".") {
+		problems = append(problems,
+			"must not contain dots: the operator creates a Service of the same name, and Service names are DNS-1035 labels")
+	}
 	if c := name[0]; c < 'a' || c > 'z' {
 		problems = append(problems, fmt.Sprintf(
 			"must start with a lowercase letter, not %q: the operator creates a Service of the same name, and Service names are DNS-1035 labels", string(c)))
