@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Names of the bench's registries and the subjects of their permissions.
+const (
+	databaseHost     = "mysql.bench.svc.cluster.local"
+	passwordVariable = "database_password"
+	passwordValue    = "bench-password"
+	providerSource   = "openshiftai-terraform/openshiftai"
+	providerBinary   = "terraform-provider-openshiftai"
+	// Terraform resources and Kubernetes objects per registry: the registry and three
+	// permissions; the ModelRegistry, its password Secret and three RoleBindings.
+	resourcesPerRegistry = 4
+	objectsPerRegistry   = 5
+	// Field managers of the harness's own writes.
+	benchFieldManager     = "openshiftai-bench"
+	outOfBandFieldManager = "openshiftai-bench-out-of-band"
+)
+
+var permissionKinds = []string{"user", "group", "project"}
+
+func registryLabel(i int) string    { return fmt.Sprintf("r%04d", i) }
+func registryDisplay(i int) string  { return fmt.Sprintf("Bench %04d", i) }
+func registryResource(i int) string { return fmt.Sprintf("bench-%04d", i) } // what the provider derives from the display name
+func databaseName(i int) string     { return fmt.Sprintf("registry_%04d", i) }
+
+func permissionSubject(kind string, i int) string {
+	switch kind {
+	case "user":
+		return fmt.Sprintf("user-%04d@example.com", i)
+	case "group":
+		return fmt.Sprintf("team-%04d", i)
+	}
+	return fmt.Sprintf("project-%04d", i)
+}
+
+// providerConfig is n registries with a user, a group and a project permission each:
+// every registry with a write-only password and wait_for_ready, every permission
+// referring to its registry's resource_name, so Terraform orders each permission after
+// its own registry only.
+func providerConfig(n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    openshiftai = {
+      source = %q
+    }
+  }
+}
+
+# The kubeconfig comes from KUBE_CONFIG_PATH; the registries namespace from the DataScienceCluster.
+provider "openshiftai" {}
+
+variable %q {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+`, providerSource, passwordVariable)
+	for i := 1; i <= n; i++ {
+		label := registryLabel(i)
+		fmt.Fprintf(&b, `
+resource "openshiftai_model_registry" %q {
+  name = %q
+  database = {
+    host                = %q
+    username            = "model_registry"
+    database            = %q
+    password_wo         = var.%s
+    password_wo_version = 1
+  }
+  wait_for_ready = true
+}
+`, label, registryDisplay(i), databaseHost, databaseName(i), passwordVariable)
+		for _, kind := range permissionKinds {
+			fmt.Fprintf(&b, `
+resource "openshiftai_model_registry_permission" "%s_%s" {
+  registry = openshiftai_model_registry.%s.resource_name
+  %-7s  = %q
+}
+`, label, kind, label, kind, permissionSubject(kind, i))
+		}
+	}
+	return b.String()
+}
+
+// baselineConfig has the same resources and dependencies as providerConfig, made of
+// Terraform's built-in terraform_data: what Terraform itself costs for 4n resources.
+func baselineConfig(n int) string {
+	var b strings.Builder
+	b.WriteString(`terraform {
+  required_version = ">= 1.11"
+}
+`)
+	for i := 1; i <= n; i++ {
+		label := registryLabel(i)
+		fmt.Fprintf(&b, `
+resource "terraform_data" %q {
+  input = {
+    name     = %q
+    host     = %q
+    username = "model_registry"
+    database = %q
+  }
+}
+`, label, registryDisplay(i), databaseHost, databaseName(i))
+		for _, kind := range permissionKinds {
+			fmt.Fprintf(&b, `
+resource "terraform_data" "%s_%s" {
+  input = {
+    registry = terraform_data.%s.output.name
+    %-7s  = %q
+  }
+}
+`, label, kind, label, kind, permissionSubject(kind, i))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,779 @@
+// Command bench measures the provider at fleet scale (`make bench`): it applies, plans
+// and destroys N model registries with three permissions each on a local control plane
+// with the operator stand-in, and the same number of Terraform's built-in terraform_data
+// resources as a baseline of what Terraform itself costs. Per phase it reports the wall
+// time and its ratio to the baseline, the API requests by verb and resource, the peak
+// memory and CPU time of the provider processes, and whether client-go throttled any
+// request.
+//
+//	go run ./internal/bench -n 100            # or: make bench BENCHARGS='-n 1000'
+//
+// It is a harness, never imported by the provider.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/standin"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+type options struct {
+	n              int
+	jsonPath       string
+	compare        string
+	keep           bool
+	readyDelay     time.Duration
+	workers        int
+	sampleInterval time.Duration
+	timeout        time.Duration
+	repeat         int
+	audit          bool
+	cpuProfile     string
+}
+
+func main() {
+	if wrapperMode() {
+		os.Exit(runWrapper())
+	}
+	log.SetFlags(0)
+	log.SetPrefix("bench: ")
+	var opts options
+	flag.IntVar(&opts.n, "n", 100, "number of registries; each has 3 permissions, so 4n Terraform resources")
+	flag.StringVar(&opts.jsonPath, "json", "", "write the results as JSON here (default bench-results/bench-<n>.json in the repository)")
+	flag.StringVar(&opts.compare, "compare", "", "results JSON of another run (for example bench-results/bench-100.json): print the cost per resource against it")
+	flag.BoolVar(&opts.keep, "keep", false, "keep the working directory (configurations, state, Terraform and control plane logs)")
+	flag.DurationVar(&opts.readyDelay, "ready-delay", time.Millisecond, "how long the operator stand-in takes to make a registry available")
+	flag.IntVar(&opts.workers, "workers", 32, "operator stand-in workers")
+	flag.DurationVar(&opts.sampleInterval, "sample-interval", time.Second, "how often /metrics is read during a provider phase for the peak request rate (0: only before and after)")
+	flag.DurationVar(&opts.timeout, "timeout", 90*time.Minute, "bound on the whole run")
+	flag.StringVar(&opts.cpuProfile, "cpuprofile", "", "build the provider with CPU profiling (internal/bench/profiled) and write one profile per provider process into this directory")
+	flag.BoolVar(&opts.audit, "audit", false, "write the API server's audit log (every request with its user agent) to <workdir>/audit.log for profiling; with -keep; slows the API server")
+	flag.IntVar(&opts.repeat, "repeat", 0, "cycles of apply, plan, plan, destroy; the fastest of each phase counts (default 3 up to -n 300, else 1)")
+	flag.Parse()
+	if opts.repeat <= 0 {
+		opts.repeat = 3
+		if opts.n > 300 {
+			opts.repeat = 1
+		}
+	}
+	if opts.n < 1 || opts.n > 9999 {
+		log.Fatalf("-n must be between 1 and 9999")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, opts.timeout)
+	defer cancel()
+	if err := run(ctx, opts); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// phaseResult is one Terraform command of one configuration.
+type phaseResult struct {
+	Config  string  `json:"config"` // "openshiftai" or "terraform_data"
+	Phase   string  `json:"phase"`  // apply, plan-noop, plan-drift, destroy
+	Command string  `json:"command"`
+	Wall    float64 `json:"wall_seconds"`
+	// Baseline is the terraform_data phase it is compared with, Ratio = Wall / its Wall.
+	Baseline string  `json:"baseline_phase,omitempty"`
+	Ratio    float64 `json:"ratio_to_terraform_data,omitempty"`
+	Summary  string  `json:"plan_summary,omitempty"`
+	// Walls are the wall times of all repetitions; the other fields are the fastest's,
+	// except peak memory, peak request rate and throttling, the worst of all.
+	Walls []float64 `json:"wall_seconds_all"`
+
+	Requests         attribution `json:"requests,omitempty"`
+	ProviderRequests int         `json:"provider_requests"`
+	// RequestsPerObject is ProviderRequests per Kubernetes object the configuration manages.
+	RequestsPerObject float64 `json:"provider_requests_per_object,omitempty"`
+	// PeakRequestRate is the provider's highest request rate over one sampling interval.
+	PeakRequestRate float64 `json:"provider_peak_requests_per_second,omitempty"`
+
+	ProviderProcesses int     `json:"provider_processes"`
+	PeakRSSBytes      int64   `json:"provider_peak_rss_bytes"`
+	ProviderCPU       float64 `json:"provider_cpu_seconds"`
+	ThrottleMessages  int     `json:"throttle_messages"`
+	// CPU seconds of Terraform itself (its rusage less the provider processes'), and of
+	// kube-apiserver and etcd, over the phase.
+	TerraformCPU float64 `json:"terraform_cpu_seconds"`
+	APIServerCPU float64 `json:"apiserver_cpu_seconds"`
+	EtcdCPU      float64 `json:"etcd_cpu_seconds"`
+	// Throttled says whether client-go made any request wait (see throttleVerdict).
+	Throttled string `json:"client_side_throttling"`
+}
+
+type machine struct {
+	CPU       string `json:"cpu"`
+	Cores     int    `json:"cores"`
+	MemoryGiB int    `json:"memory_gib"`
+	Kernel    string `json:"kernel"`
+	Go        string `json:"go"`
+	Terraform string `json:"terraform"`
+}
+
+type results struct {
+	N           int       `json:"n"`
+	Resources   int       `json:"terraform_resources"`
+	Objects     int       `json:"kubernetes_objects"`
+	Started     time.Time `json:"started"`
+	Machine     machine   `json:"machine"`
+	QPS         float32   `json:"provider_qps"`
+	Burst       int       `json:"provider_burst"`
+	ReadyDelay  string    `json:"standin_ready_delay"`
+	Parallelism int       `json:"terraform_parallelism"`
+	Repeat      int       `json:"repeat"`
+	// LoadAverage is the machine's 1-minute load average before the first cycle and
+	// after each: other processes on the machine show here.
+	LoadAverage []float64     `json:"load_average"`
+	Phases      []phaseResult `json:"phases"`
+}
+
+type bench struct {
+	opts      options
+	root      string
+	work      string
+	env       []string
+	cp        *controlplane.ControlPlane
+	standIn   *requestCounter
+	harness   *requestCounter
+	metrics   rest.Interface
+	dynamic   dynamic.Interface
+	namespace string
+}
+
+func run(ctx context.Context, opts options) error {
+	root, err := controlplane.RepoRoot()
+	if err != nil {
+		return err
+	}
+	if opts.cpuProfile != "" {
+		if opts.cpuProfile, err = filepath.Abs(opts.cpuProfile); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(opts.cpuProfile, 0o755); err != nil {
+			return err
+		}
+	}
+	if opts.jsonPath == "" {
+		opts.jsonPath = filepath.Join(root, "bench-results", fmt.Sprintf("bench-%d.json", opts.n))
+	}
+	work, err := os.MkdirTemp("", "openshiftai-bench-")
+	if err != nil {
+		return err
+	}
+	if opts.keep {
+		log.Printf("working directory %s (kept)", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	b := &bench{opts: opts, root: root, work: work, standIn: newRequestCounter(), harness: newRequestCounter(),
+		namespace: controlplane.RegistriesNamespace}
+	res := results{
+		N: opts.n, Resources: resourcesPerRegistry * opts.n, Objects: objectsPerRegistry * opts.n,
+		Started: time.Now().UTC().Truncate(time.Second), Machine: describeMachine(),
+		QPS: kube.DefaultQPS, Burst: kube.DefaultBurst, ReadyDelay: opts.readyDelay.String(), Parallelism: 10,
+		Repeat: opts.repeat,
+	}
+
+	if err := b.installProvider(ctx); err != nil {
+		return err
+	}
+	log.Printf("starting the local control plane")
+	var apiserverFlags []string
+	if opts.audit {
+		if apiserverFlags, err = auditFlags(work); err != nil {
+			return err
+		}
+	}
+	b.cp, err = controlplane.Start(ctx, controlplane.Options{
+		Dir: filepath.Join(work, "controlplane"), KeepDir: opts.keep, ExtraAPIServerFlags: apiserverFlags,
+	})
+	if err != nil {
+		return err
+	}
+	defer b.cp.Stop()
+	standinLog, err := os.Create(filepath.Join(work, "standin.log"))
+	if err != nil {
+		return err
+	}
+	defer standinLog.Close()
+	standinLogger := log.New(standinLog, "", log.LstdFlags|log.Lmicroseconds)
+	// The stand-in gets its own client, counted, so its requests can be taken off the server's totals.
+	operator, err := standin.Start(ctx, b.standIn.wrap(b.cp.RESTConfig), standin.Options{
+		ReadyDelay: opts.readyDelay, Workers: opts.workers, Logf: standinLogger.Printf,
+	})
+	if err != nil {
+		return err
+	}
+	defer operator.Stop()
+	harnessConfig := b.harness.wrap(b.cp.RESTConfig)
+	clientset, err := kubernetes.NewForConfig(harnessConfig)
+	if err != nil {
+		return err
+	}
+	b.metrics = clientset.Discovery().RESTClient()
+	if b.dynamic, err = dynamic.NewForConfig(harnessConfig); err != nil {
+		return err
+	}
+	if err := b.createSubjects(ctx); err != nil {
+		return err
+	}
+	b.env = b.terraformEnv()
+
+	for name, content := range map[string]string{"openshiftai": providerConfig(opts.n), "terraform_data": baselineConfig(opts.n)} {
+		dir := filepath.Join(work, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(content), 0o644); err != nil {
+			return err
+		}
+	}
+
+	// Each cycle runs every phase of the baseline (Terraform alone: terraform_data, same
+	// resource count and dependency shape) right before the same phase of the provider, so
+	// both see the same load on the machine; the fastest of the repetitions counts.
+	samples := map[string][]phaseResult{}
+	steps := []struct{ config, phase, expect string }{
+		{"terraform_data", "apply", ""}, {"openshiftai", "apply", ""},
+		{"terraform_data", "plan-noop", noChanges}, {"openshiftai", "plan-noop", noChanges},
+		{"openshiftai", "plan-drift", oneToChange},
+		{"terraform_data", "destroy", ""}, {"openshiftai", "destroy", ""},
+	}
+	res.LoadAverage = append(res.LoadAverage, loadAverage())
+	for cycle := 1; cycle <= opts.repeat; cycle++ {
+		for _, step := range steps {
+			if step.phase == "plan-drift" {
+				if err := b.editOutOfBand(ctx, 1); err != nil {
+					return err
+				}
+			}
+			r, err := b.phase(ctx, step.config, step.phase, step.expect, cycle)
+			if err != nil {
+				return err
+			}
+			key := step.config + " " + step.phase
+			samples[key] = append(samples[key], r)
+		}
+		if err := b.checkEmpty(ctx); err != nil {
+			return err
+		}
+		res.LoadAverage = append(res.LoadAverage, loadAverage())
+	}
+	baseline := map[string]phaseResult{}
+	for _, step := range steps {
+		key := step.config + " " + step.phase
+		r := fastest(samples[key])
+		if step.config == "terraform_data" {
+			baseline[step.phase] = r
+		} else {
+			r.Baseline = map[string]string{"plan-drift": "plan-noop"}[step.phase]
+			if r.Baseline == "" {
+				r.Baseline = step.phase
+			}
+			r.Ratio = r.Wall / baseline[r.Baseline].Wall
+			if step.phase == "plan-noop" {
+				r.RequestsPerObject = float64(r.ProviderRequests) / float64(res.Objects)
+			}
+		}
+		res.Phases = append(res.Phases, r)
+	}
+
+	printTable(os.Stdout, res)
+	if opts.compare != "" {
+		if err := printComparison(os.Stdout, res, opts.compare); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(opts.jsonPath), 0o755); err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(opts.jsonPath, append(out, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nresults: %s\n", opts.jsonPath)
+	return nil
+}
+
+// installProvider builds the provider and installs this program as the wrapper Terraform
+// starts through dev_overrides (see wrapper.go).
+func (b *bench) installProvider(ctx context.Context) error {
+	real := filepath.Join(b.work, "provider", providerBinary)
+	log.Printf("building the provider")
+	pkg := "."
+	if b.opts.cpuProfile != "" {
+		pkg = "./internal/bench/profiled"
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-o", real, pkg)
+	build.Dir = b.root
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	plugins := filepath.Join(b.work, "plugins")
+	if err := os.MkdirAll(plugins, 0o755); err != nil {
+		return err
+	}
+	if err := copyFile(self, filepath.Join(plugins, providerBinary), 0o755); err != nil {
+		return err
+	}
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, plugins)
+	return os.WriteFile(filepath.Join(b.work, "terraformrc"), []byte(rc), 0o644)
+}
+
+// auditFlags make the API server log every request's metadata (user agent, verb,
+// resource, name) once it has answered.
+func auditFlags(work string) ([]string, error) {
+	policy := filepath.Join(work, "audit-policy.yaml")
+	content := "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived, ResponseStarted]\nrules:\n- level: Metadata\n"
+	if err := os.WriteFile(policy, []byte(content), 0o644); err != nil {
+		return nil, err
+	}
+	return []string{"--audit-policy-file=" + policy, "--audit-log-path=" + filepath.Join(work, "audit.log"), "--audit-log-mode=batch"}, nil
+}
+
+func copyFile(from, to string, mode os.FileMode) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// terraformEnv is the environment of every Terraform command: the caller's, without
+// anything that would change what Terraform or the provider does.
+func (b *bench) terraformEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "KUBE_") || name == "KUBECONFIG" ||
+			strings.HasPrefix(name, "OPENSHIFTAI_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+filepath.Join(b.work, "terraformrc"),
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+		"KUBE_CONFIG_PATH="+b.cp.KubeconfigPath,
+		"TF_VAR_"+passwordVariable+"="+passwordValue,
+		envWrapTarget+"="+filepath.Join(b.work, "provider", providerBinary),
+		envProfileDir+"="+b.opts.cpuProfile,
+	)
+}
+
+// envProfileDir tells internal/bench/profiled where to write its CPU profiles.
+const envProfileDir = "OPENSHIFTAI_BENCH_PROFILE_DIR"
+
+// createSubjects makes the groups and projects the permissions name, so the plan has no
+// "not found" warnings: a fleet grants existing teams and projects.
+func (b *bench) createSubjects(ctx context.Context) error {
+	log.Printf("creating %d groups and %d projects", b.opts.n, b.opts.n)
+	jobs := make(chan int)
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i := range jobs {
+				ns := &unstructured.Unstructured{Object: map[string]any{
+					"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": permissionSubject("project", i)},
+				}}
+				group := &unstructured.Unstructured{Object: map[string]any{
+					"apiVersion": "user.openshift.io/v1", "kind": "Group",
+					"metadata": map[string]any{"name": permissionSubject("group", i)}, "users": []any{},
+				}}
+				create := metav1.CreateOptions{FieldManager: benchFieldManager}
+				if _, err := b.dynamic.Resource(kube.Namespaces).Create(ctx, ns, create); err != nil && !apierrors.IsAlreadyExists(err) {
+					errs <- err
+					return
+				}
+				if _, err := b.dynamic.Resource(registry.OpenShiftGroupResource).Create(ctx, group, create); err != nil && !apierrors.IsAlreadyExists(err) {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	var err error
+feed:
+	for i := 1; i <= b.opts.n; i++ {
+		select {
+		case jobs <- i:
+		case err = <-errs:
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
+}
+
+// editOutOfBand changes registry i's display name as someone in the dashboard would.
+func (b *bench) editOutOfBand(ctx context.Context, i int) error {
+	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{
+		"annotations": map[string]any{registry.AnnotationDisplayName: registryDisplay(i) + " (edited out of band)"},
+	}})
+	if err != nil {
+		return err
+	}
+	_, err = b.dynamic.Resource(registry.GroupVersionResource).Namespace(b.namespace).Patch(ctx, registryResource(i),
+		types.MergePatchType, patch, metav1.PatchOptions{FieldManager: outOfBandFieldManager})
+	if err != nil {
+		return fmt.Errorf("out-of-band edit of registry %s: %w", registryResource(i), err)
+	}
+	return nil
+}
+
+// checkEmpty makes sure destroy left no registry, Secret or permission binding behind.
+func (b *bench) checkEmpty(ctx context.Context) error {
+	selector := metav1.ListOptions{LabelSelector: registry.LabelComponent + "=" + registry.ComponentModelRegistry}
+	for _, gvr := range []struct {
+		what string
+		list func() (*unstructured.UnstructuredList, error)
+	}{
+		{"model registries", func() (*unstructured.UnstructuredList, error) {
+			return b.dynamic.Resource(registry.GroupVersionResource).Namespace(b.namespace).List(ctx, metav1.ListOptions{})
+		}},
+		{"RoleBindings", func() (*unstructured.UnstructuredList, error) {
+			return b.dynamic.Resource(kube.RoleBindings).Namespace(b.namespace).List(ctx, selector)
+		}},
+	} {
+		list, err := gvr.list()
+		if err != nil {
+			return err
+		}
+		if len(list.Items) > 0 {
+			return fmt.Errorf("destroy left %d %s, for example %s", len(list.Items), gvr.what, list.Items[0].GetName())
+		}
+	}
+	return nil
+}
+
+const (
+	noChanges   = "no changes"
+	oneToChange = "Plan: 0 to add, 1 to change, 0 to destroy."
+)
+
+// phase runs one Terraform command and measures it.
+func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle int) (phaseResult, error) {
+	args := map[string][]string{
+		"apply":      {"apply", "-auto-approve", "-input=false", "-no-color"},
+		"plan-noop":  {"plan", "-detailed-exitcode", "-input=false", "-no-color"},
+		"plan-drift": {"plan", "-detailed-exitcode", "-input=false", "-no-color"},
+		"destroy":    {"destroy", "-auto-approve", "-input=false", "-no-color"},
+	}[phase]
+	r := phaseResult{Config: config, Phase: phase, Command: "terraform " + strings.Join(args, " ")}
+	name := fmt.Sprintf("%s-%s-%d", config, phase, cycle)
+	records := filepath.Join(b.work, "records", name+".jsonl")
+	if err := os.MkdirAll(filepath.Dir(records), 0o755); err != nil {
+		return r, err
+	}
+	logPath := filepath.Join(b.work, "logs", name+".log")
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		return r, err
+	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return r, err
+	}
+	defer logFile.Close()
+
+	measured := config == "openshiftai"
+	var before counts
+	var standBefore, harnessBefore counts
+	if measured {
+		if before, err = scrapeRequests(ctx, b.metrics); err != nil {
+			return r, err
+		}
+		standBefore, harnessBefore = b.standIn.snapshot(), b.harness.snapshot()
+	}
+	sampler := b.startSampler(ctx, measured, before, standBefore, harnessBefore)
+
+	log.Printf("%s: %s", config, r.Command)
+	var output strings.Builder
+	cmd := exec.CommandContext(ctx, "terraform", append([]string{"-chdir=" + filepath.Join(b.work, config)}, args...)...)
+	cmd.Env = append(b.env, envWrapRecord+"="+records)
+	cmd.Stdout = io.MultiWriter(logFile, &output)
+	cmd.Stderr = cmd.Stdout
+	cpuBefore := b.controlPlaneCPU()
+	start := time.Now()
+	runErr := cmd.Run()
+	r.Wall = time.Since(start).Seconds()
+	cpuAfter := b.controlPlaneCPU()
+	r.APIServerCPU, r.EtcdCPU = cpuAfter[1]-cpuBefore[1], cpuAfter[0]-cpuBefore[0]
+	if cmd.ProcessState != nil {
+		r.TerraformCPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
+	r.PeakRequestRate = sampler.stop()
+
+	exitCode := 0
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(runErr, &exitErr):
+		exitCode = exitErr.ExitCode()
+	case runErr != nil:
+		return r, fmt.Errorf("%s %s: %w", config, phase, runErr)
+	}
+	text := output.String()
+	for line := range strings.Lines(text) {
+		if strings.HasPrefix(line, "Plan: ") || strings.HasPrefix(line, "No changes.") {
+			r.Summary = strings.TrimSpace(line)
+		}
+	}
+	switch {
+	case expect == noChanges && exitCode != 0:
+		return r, fmt.Errorf("%s %s: the plan after apply is not empty (exit code %d, %q); see %s:\n%s",
+			config, phase, exitCode, r.Summary, logPath, tail(text, 40))
+	case expect == oneToChange && (exitCode != 2 || r.Summary != oneToChange):
+		return r, fmt.Errorf("%s %s: expected %q after one out-of-band change, got exit code %d and %q; see %s:\n%s",
+			config, phase, oneToChange, exitCode, r.Summary, logPath, tail(text, 40))
+	case expect == "" && exitCode != 0:
+		return r, fmt.Errorf("%s %s failed (exit code %d); see %s:\n%s", config, phase, exitCode, logPath, tail(text, 40))
+	}
+
+	if measured {
+		after, err := scrapeRequests(ctx, b.metrics)
+		if err != nil {
+			return r, err
+		}
+		r.Requests = attribute(after.minus(before), b.standIn.snapshot().minus(standBefore), b.harness.snapshot().minus(harnessBefore))
+		r.ProviderRequests = r.Requests.Provider.total()
+	}
+	procs, err := readRecords(records)
+	if err != nil {
+		return r, err
+	}
+	r.ProviderProcesses = len(procs)
+	for _, p := range procs {
+		r.PeakRSSBytes = max(r.PeakRSSBytes, p.PeakRSSBytes)
+		r.ProviderCPU += p.CPUSeconds
+		r.ThrottleMessages += p.ThrottleMessages
+	}
+	// Terraform's rusage includes the processes it reaped: the wrappers and, through them, the providers.
+	r.TerraformCPU = max(0, r.TerraformCPU-r.ProviderCPU)
+	r.Throttled = throttleVerdict(r, b.opts.sampleInterval)
+	log.Printf("%s: %s: %.1fs, %d provider requests, %s", config, phase, r.Wall, r.ProviderRequests, r.Summary)
+	return r, nil
+}
+
+// fastest merges the repetitions of one phase.
+func fastest(samples []phaseResult) phaseResult {
+	best := samples[0]
+	for _, s := range samples[1:] {
+		if s.Wall < best.Wall {
+			best = s
+		}
+	}
+	best.Walls = nil
+	for _, s := range samples {
+		best.Walls = append(best.Walls, s.Wall)
+		best.PeakRSSBytes = max(best.PeakRSSBytes, s.PeakRSSBytes)
+		best.PeakRequestRate = max(best.PeakRequestRate, s.PeakRequestRate)
+	}
+	throttled := 0
+	for _, s := range samples {
+		throttled += s.ThrottleMessages
+	}
+	best.ThrottleMessages = throttled
+	// The worst verdict of the repetitions: yes, then possible, then no.
+	for _, prefix := range []string{"yes", "possible"} {
+		for _, s := range samples {
+			if strings.HasPrefix(s.Throttled, prefix) && !strings.HasPrefix(best.Throttled, "yes") {
+				best.Throttled = s.Throttled
+			}
+		}
+	}
+	return best
+}
+
+func loadAverage() float64 {
+	var load float64
+	if content, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Sscan(string(content), &load)
+	}
+	return load
+}
+
+// throttleVerdict says whether client-go's token bucket (kube.DefaultQPS per second,
+// kube.DefaultBurst at once) made a request wait. A wait over one second prints client-go's
+// throttling message to the provider's stderr, which the wrapper counts. Shorter waits are
+// logged only at klog -v=3, so they are ruled out from the request counts instead: a
+// bucket that starts with Burst tokens cannot run dry while a process has sent no more
+// than Burst requests in all, nor while no sampling interval of at most a second saw
+// more than QPS requests a second (any window then holds at most QPS*length + 2*QPS*1s
+// requests, which the bucket covers when Burst >= 2*QPS).
+func throttleVerdict(r phaseResult, interval time.Duration) string {
+	switch {
+	case r.ThrottleMessages > 0:
+		return fmt.Sprintf("yes: %d throttling messages", r.ThrottleMessages)
+	case r.Config != "openshiftai":
+		return "n/a"
+	case r.ProviderRequests <= kube.DefaultBurst:
+		return fmt.Sprintf("no: %d requests <= burst %d", r.ProviderRequests, kube.DefaultBurst)
+	case interval > 0 && interval <= time.Second && kube.DefaultBurst >= 2*int(kube.DefaultQPS) && r.PeakRequestRate <= float64(kube.DefaultQPS):
+		return fmt.Sprintf("no: peak %.0f req/s <= qps %.0f", r.PeakRequestRate, kube.DefaultQPS)
+	}
+	return fmt.Sprintf("possible: no message, but peak %.0f req/s", r.PeakRequestRate)
+}
+
+// sampler reads /metrics during a phase and keeps the provider's highest request rate.
+type sampler struct {
+	cancel context.CancelFunc
+	done   chan float64
+}
+
+func (b *bench) startSampler(ctx context.Context, enabled bool, before, standBefore, harnessBefore counts) *sampler {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &sampler{cancel: cancel, done: make(chan float64, 1)}
+	if !enabled || b.opts.sampleInterval <= 0 {
+		s.done <- 0
+		return s
+	}
+	go func() {
+		peak := 0.0
+		last, lastAt := 0, time.Now()
+		ticker := time.NewTicker(b.opts.sampleInterval)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				s.done <- peak
+				return
+			case <-ticker.C:
+			}
+			now, err := scrapeRequests(ctx, b.metrics)
+			if err != nil {
+				continue
+			}
+			at := time.Now()
+			provider := attribute(now.minus(before), b.standIn.snapshot().minus(standBefore), b.harness.snapshot().minus(harnessBefore)).Provider.total()
+			if rate := float64(provider-last) / at.Sub(lastAt).Seconds(); rate > peak {
+				peak = rate
+			}
+			last, lastAt = provider, at
+		}
+	}()
+	return s
+}
+
+func (s *sampler) stop() float64 {
+	s.cancel()
+	return <-s.done
+}
+
+// controlPlaneCPU is the CPU time etcd and kube-apiserver have used so far, in seconds.
+func (b *bench) controlPlaneCPU() [2]float64 {
+	var out [2]float64
+	for i, pid := range b.cp.PIDs() {
+		if i < 2 {
+			out[i] = processCPU(pid)
+		}
+	}
+	return out
+}
+
+// processCPU reads utime+stime of a process from /proc (clock ticks of 1/100 s).
+func processCPU(pid int) float64 {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(stat), ") ")
+	if !ok {
+		return 0
+	}
+	fields := strings.Fields(rest)
+	if len(fields) < 13 {
+		return 0
+	}
+	var utime, stime float64
+	fmt.Sscan(fields[11], &utime)
+	fmt.Sscan(fields[12], &stime)
+	return (utime + stime) / 100
+}
+
+func tail(text string, lines int) string {
+	all := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(all) > lines {
+		all = all[len(all)-lines:]
+	}
+	return strings.Join(all, "\n")
+}
+
+func describeMachine() machine {
+	m := machine{Cores: runtime.NumCPU(), Go: runtime.Version()}
+	if cpuinfo, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(cpuinfo)) {
+			if name, value, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "model name" {
+				m.CPU = strings.TrimSpace(value)
+				break
+			}
+		}
+	}
+	if meminfo, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int
+		for line := range strings.Lines(string(meminfo)) {
+			if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil {
+				m.MemoryGiB = (kb + 512*1024) / (1024 * 1024)
+				break
+			}
+		}
+	}
+	if release, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(release))
+	}
+	if out, err := exec.Command("terraform", "version").Output(); err == nil {
+		m.Terraform, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
+	}
+	return m
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func mib(b int64) string { return fmt.Sprintf("%.0f", float64(b)/(1<<20)) }
+
+// printTable writes the results as a markdown table, then the requests of each phase.
+func printTable(w io.Writer, res results) {
+	baseline := map[string]phaseResult{}
+	for _, p := range res.Phases {
+		if p.Config == "terraform_data" {
+			baseline[p.Phase] = p
+		}
+	}
+	fmt.Fprintf(w, "\n%d registries x 3 permissions = %d Terraform resources, %d Kubernetes objects; %s, %d cores, %d GiB; %s; %s\n\n",
+		res.N, res.Resources, res.Objects, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryGiB, res.Machine.Terraform, res.Machine.Go)
+	loads := make([]string, len(res.LoadAverage))
+	for i, l := range res.LoadAverage {
+		loads[i] = fmt.Sprintf("%.1f", l)
+	}
+	fmt.Fprintf(w, "fastest of %d interleaved cycles; 1-minute load average before and after each cycle: %s\n\n", res.Repeat, strings.Join(loads, ", "))
+	fmt.Fprintln(w, "| phase | openshiftai | terraform_data | ratio | provider requests | requests / object | stand-in requests | provider peak RSS | provider CPU | peak requests/s | client-side throttling |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+	for _, p := range res.Phases {
+		if p.Config != "openshiftai" {
+			continue
+		}
+		perObject := ""
+		if p.RequestsPerObject > 0 {
+			perObject = fmt.Sprintf("%.2f", p.RequestsPerObject)
+		}
+		base := baseline[p.Baseline]
+		baseName := fmt.Sprintf("%.1f s", base.Wall)
+		if p.Baseline != p.Phase {
+			baseName += " (" + p.Baseline + ")"
+		}
+		fmt.Fprintf(w, "| %s | %.1f s | %s | %.2fx | %d | %s | %d | %s MiB (%d processes) | %.1f s | %.0f | %s |\n",
+			p.Phase, p.Wall, baseName, p.Ratio, p.ProviderRequests, perObject, p.Requests.StandIn.total(),
+			mib(p.PeakRSSBytes), p.ProviderProcesses, p.ProviderCPU, p.PeakRequestRate, p.Throttled)
+	}
+	fmt.Fprintln(w, "\nwall seconds of every cycle")
+	for _, p := range res.Phases {
+		walls := make([]string, len(p.Walls))
+		for i, v := range p.Walls {
+			walls[i] = fmt.Sprintf("%.1f", v)
+		}
+		fmt.Fprintf(w, "  %-15s %-10s %s\n", p.Config, p.Phase, strings.Join(walls, " "))
+	}
+	fmt.Fprintln(w, "\nCPU seconds per phase (2 cores: wall x 2 is the budget)")
+	fmt.Fprintln(w, "| config | phase | wall | terraform | provider | kube-apiserver | etcd |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|")
+	for _, p := range res.Phases {
+		fmt.Fprintf(w, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", p.Config, p.Phase, p.Wall, p.TerraformCPU, p.ProviderCPU, p.APIServerCPU, p.EtcdCPU)
+	}
+	fmt.Fprintln(w)
+	for _, p := range res.Phases {
+		if p.Config != "openshiftai" {
+			continue
+		}
+		fmt.Fprintf(w, "%s requests\n  provider: %s\n  stand-in: %s\n", p.Phase, p.Requests.Provider, p.Requests.StandIn)
+		if len(p.Requests.Other) > 0 {
+			fmt.Fprintf(w, "  other:    %s\n", p.Requests.Other)
+		}
+	}
+}
+
+// printComparison sets the cost per Terraform resource of this run against another's.
+func printComparison(w io.Writer, res results, otherPath string) error {
+	content, err := os.ReadFile(otherPath)
+	if err != nil {
+		return err
+	}
+	var other results
+	if err := json.Unmarshal(content, &other); err != nil {
+		return fmt.Errorf("%s: %w", otherPath, err)
+	}
+	find := func(r results, config, phase string) (phaseResult, bool) {
+		for _, p := range r.Phases {
+			if p.Config == config && p.Phase == phase {
+				return p, true
+			}
+		}
+		return phaseResult{}, false
+	}
+	fmt.Fprintf(w, "\ncost per Terraform resource, N=%d against N=%d (%s)\n\n", res.N, other.N, otherPath)
+	fmt.Fprintf(w, "| phase | ms / resource N=%d | ms / resource N=%d | ratio | requests / resource N=%d | N=%d |\n", res.N, other.N, res.N, other.N)
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|")
+	for _, config := range []string{"openshiftai", "terraform_data"} {
+		for _, p := range res.Phases {
+			if p.Config != config {
+				continue
+			}
+			o, ok := find(other, config, p.Phase)
+			if !ok {
+				continue
+			}
+			here := 1000 * p.Wall / float64(res.Resources)
+			there := 1000 * o.Wall / float64(other.Resources)
+			name := p.Phase
+			if config != "openshiftai" {
+				name = strings.Join([]string{config, p.Phase}, " ")
+			}
+			fmt.Fprintf(w, "| %s | %.1f | %.1f | %.2fx | %.2f | %.2f |\n", name, here, there, here/there,
+				float64(p.ProviderRequests)/float64(res.Resources), float64(o.ProviderRequests)/float64(other.Resources))
+		}
+	}
+	return nil
+}
