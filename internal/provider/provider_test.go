@@ -187,7 +187,7 @@ func TestProviderConfigurationExecAndCertificates(t *testing.T) {
 	if len(rc.ExecProvider.Env) != 2 || rc.ExecProvider.Env[0].Name != "A" {
 		t.Errorf("exec env = %+v, want A and B in order", rc.ExecProvider.Env)
 	}
-	if rc.TLSClientConfig.ServerName != "api.internal" || !strings.Contains(string(rc.TLSClientConfig.CAData), "BEGIN CERTIFICATE") {
+	if rc.ServerName != "api.internal" || !strings.Contains(string(rc.CAData), "BEGIN CERTIFICATE") {
 		t.Errorf("TLS config = %+v", rc.TLSClientConfig)
 	}
 	if rc.Proxy == nil {

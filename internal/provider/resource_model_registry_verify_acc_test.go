@@ -147,9 +147,14 @@ func TestAccModelRegistry_verifyConnectionMissingDatabase(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:          verifyConfig(name, server, user, missing, "") + "\n",
+				Config:          verifyConfig(name, server, user, missing, ""),
 				ConfigVariables: config.Variables{"password": config.StringVariable("pw")},
 				ExpectError:     regexp.MustCompile(`(?s)step database.*` + missing + `.*may\s+not\s+create\s+it`),
+			},
+			{
+				Config:          verifyConfig(name, server, user, missing, "", "skip_database_creation = true"),
+				ConfigVariables: config.Variables{"password": config.StringVariable("pw")},
+				ExpectError:     regexp.MustCompile(`(?s)step database.*` + missing + `.*does\s+not\s+exist.*skip_database_creation\s+is\s+true`),
 			},
 		},
 	})
