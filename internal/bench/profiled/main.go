@@ -29,6 +29,7 @@ func main() {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
+	provider.QuietDiscardedLogs()
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
 		Address: "registry.terraform.io/openshiftai-terraform/openshiftai",
 	})
