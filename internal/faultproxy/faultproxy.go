@@ -195,15 +195,27 @@ func (p *Proxy) record(r *http.Request, status int, faulted bool) {
 	p.requests = append(p.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status, Faulted: faulted})
 }
 
-// statusRecorder remembers the status a forwarded response had.
+// statusRecorder records a forwarded request with its status before the
+// client can see the answer, so Requests never lags behind what a client saw.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	record   func(status int)
+	recorded bool
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
+	if !s.recorded {
+		s.recorded = true
+		s.record(code)
+	}
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if !s.recorded {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(b)
 }
 
 func (s *statusRecorder) Flush() {
@@ -215,9 +227,7 @@ func (s *statusRecorder) Flush() {
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, forward http.Handler) {
 	action := p.pick(r)
 	if action == nil {
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		forward.ServeHTTP(rec, r)
-		p.record(r, rec.status, false)
+		p.forward(w, r, forward, false)
 		return
 	}
 	if action.Delay > 0 {
@@ -243,9 +253,16 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, forward http.Handl
 		p.record(r, action.Status, true)
 		writeStatus(w, r, *action)
 	default:
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		forward.ServeHTTP(rec, r)
-		p.record(r, rec.status, true)
+		p.forward(w, r, forward, true)
+	}
+}
+
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, forward http.Handler, faulted bool) {
+	rec := &statusRecorder{ResponseWriter: w, record: func(status int) { p.record(r, status, faulted) }}
+	forward.ServeHTTP(rec, r)
+	if !rec.recorded {
+		// The upstream request failed before any answer; ReverseProxy answered nothing.
+		p.record(r, 0, faulted)
 	}
 }
 

@@ -150,7 +150,7 @@ resource "openshiftai_model_registry_permission" "alice" {
 					checkRetried(t, proxy, http.MethodPatch, registryPath(name), 1)
 					checkRetried(t, proxy, http.MethodGet, registryPath(name), 3)
 					checkRetried(t, proxy, http.MethodPatch, bindingPath(permission.BindingName()), 1)
-					checkOwnedObjects(t, name, true)
+					checkOwnedObjects(t, name)
 					return nil
 				},
 			},
@@ -233,7 +233,7 @@ func TestAccFaults_persistentErrorsStopAtTheTimeout(t *testing.T) {
 				},
 				Config: faultRegistryConfig(kubeconfig, name, pem, ""),
 				Check: func(*terraform.State) error {
-					checkOwnedObjects(t, name, true)
+					checkOwnedObjects(t, name)
 					return nil
 				},
 			},
@@ -299,7 +299,7 @@ func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 						},
 						Config: config,
 						Check: func(*terraform.State) error {
-							checkOwnedObjects(t, name, true)
+							checkOwnedObjects(t, name)
 							return nil
 						},
 					},
@@ -338,7 +338,7 @@ func TestAccFaults_conflictOnApplyIsRetried(t *testing.T) {
 				Check: func(*terraform.State) error {
 					checkRetried(t, proxy, http.MethodPatch, registryPath(name), 1)
 					checkRetried(t, proxy, http.MethodPatch, secretPath(registry.PasswordSecretName(name)), 1)
-					checkOwnedObjects(t, name, true)
+					checkOwnedObjects(t, name)
 					return nil
 				},
 			},
@@ -427,8 +427,8 @@ func objectsOf(t *testing.T, name string) []string {
 }
 
 // checkOwnedObjects asserts that registry name exists once with exactly its
-// password Secret and (withCA) CA ConfigMap, both owned by it.
-func checkOwnedObjects(t *testing.T, name string, withCA bool) {
+// password Secret and CA ConfigMap, both owned by it.
+func checkOwnedObjects(t *testing.T, name string) {
 	t.Helper()
 	ctx := context.Background()
 	registries, err := testAccCluster.Client.ListByName(ctx, registry.GroupVersionResource, name)
@@ -440,10 +440,7 @@ func checkOwnedObjects(t *testing.T, name string, withCA bool) {
 		return
 	}
 	uid := registries[0].GetUID()
-	want := []string{"Secret " + registry.PasswordSecretName(name)}
-	if withCA {
-		want = append(want, "ConfigMap "+registry.CAConfigMapName(name))
-	}
+	want := []string{"Secret " + registry.PasswordSecretName(name), "ConfigMap " + registry.CAConfigMapName(name)}
 	if got := objectsOf(t, name); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("objects of registry %s: %v, want %v", name, got, want)
 	}
@@ -451,10 +448,11 @@ func checkOwnedObjects(t *testing.T, name string, withCA bool) {
 	if s, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err == nil {
 		owners["Secret"] = s.OwnerReferences
 	}
-	if withCA {
-		if c, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, registry.CAConfigMapName(name), metav1.GetOptions{}); err == nil {
-			owners["ConfigMap"] = c.OwnerReferences
-		}
+	if c, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, registry.CAConfigMapName(name), metav1.GetOptions{}); err == nil {
+		owners["ConfigMap"] = c.OwnerReferences
+	}
+	if len(owners) != 2 {
+		t.Errorf("registry %s: found %d of its Secret and ConfigMap", name, len(owners))
 	}
 	for kind, refs := range owners {
 		if len(refs) != 1 || refs[0].UID != uid || refs[0].Kind != registry.Kind {
@@ -650,7 +648,7 @@ provider "openshiftai" {
 	if !strings.Contains(out, "Adopting an interrupted create") {
 		t.Errorf("the second apply does not say it adopts the registry:\n%s", out)
 	}
-	checkOwnedObjects(t, name, true)
+	checkOwnedObjects(t, name)
 	adopted := getRegistry(t, name)
 	if uid := adopted.GetUID(); uid != firstUID {
 		t.Errorf("the registry was recreated (uid %s, was %s); it should have been adopted", uid, firstUID)

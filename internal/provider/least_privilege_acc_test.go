@@ -185,7 +185,7 @@ func TestAccLeastPrivilege_rulesSuffice(t *testing.T) {
 					statecheck.ExpectKnownValue("openshiftai_model_registry.pem", tfjsonpath.New("namespace"), knownvalue.StringExact(testNamespace)),
 				},
 				Check: func(*terraform.State) error {
-					checkOwnedObjects(t, pemName, true)
+					checkOwnedObjects(t, pemName)
 					return nil
 				},
 			},
