@@ -478,14 +478,16 @@ func buildProvider(t *testing.T) string {
 // terraformRun runs the terraform binary in one working directory with the
 // provider built from this tree through dev_overrides.
 type terraformRun struct {
-	t   *testing.T
-	dir string
-	env []string
+	t      *testing.T
+	binary string
+	dir    string
+	env    []string
 }
 
 func newTerraformRun(t *testing.T, providerDir string, env ...string) *terraformRun {
 	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
+	binary := terraformBinary()
+	if _, err := exec.LookPath(binary); err != nil {
 		t.Fatalf("the terraform binary is needed: %v", err)
 	}
 	dir := t.TempDir()
@@ -499,7 +501,16 @@ func newTerraformRun(t *testing.T, providerDir string, env ...string) *terraform
 		t.Fatal(err)
 	}
 	base := []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1"}
-	return &terraformRun{t: t, dir: work, env: append(append(os.Environ(), base...), env...)}
+	return &terraformRun{t: t, binary: binary, dir: work, env: append(append(os.Environ(), base...), env...)}
+}
+
+// terraformBinary is the CLI the acceptance tests run: TF_ACC_TERRAFORM_PATH
+// (OpenTofu in make testacc-tofu), else terraform from PATH.
+func terraformBinary() string {
+	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
+		return path
+	}
+	return "terraform"
 }
 
 const terraformBlock = `
@@ -520,7 +531,7 @@ func (r *terraformRun) writeConfig(config string) {
 }
 
 func (r *terraformRun) command(args ...string) *exec.Cmd {
-	cmd := exec.Command("terraform", append([]string{"-chdir=" + r.dir}, args...)...)
+	cmd := exec.Command(r.binary, append([]string{"-chdir=" + r.dir}, args...)...)
 	cmd.Env = r.env
 	return cmd
 }
