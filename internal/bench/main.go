@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -217,7 +218,11 @@ func run(ctx context.Context, opts options) error {
 	if err != nil {
 		return err
 	}
-	defer b.cp.Stop()
+	defer func() {
+		if err := b.cp.Stop(); err != nil {
+			log.Printf("stopping the control plane: %v", err)
+		}
+	}()
 	standinLog, err := os.Create(filepath.Join(work, "standin.log"))
 	if err != nil {
 		return err
@@ -331,13 +336,13 @@ func run(ctx context.Context, opts options) error {
 // installProvider builds the provider and installs this program as the wrapper Terraform
 // starts through dev_overrides (see wrapper.go).
 func (b *bench) installProvider(ctx context.Context) error {
-	real := filepath.Join(b.work, "provider", providerBinary)
+	realBinary := filepath.Join(b.work, "provider", providerBinary)
 	log.Printf("building the provider")
 	pkg := "."
 	if b.opts.cpuProfile != "" {
 		pkg = "./internal/bench/profiled"
 	}
-	build := exec.CommandContext(ctx, "go", "build", "-o", real, pkg)
+	build := exec.CommandContext(ctx, "go", "build", "-o", realBinary, pkg)
 	build.Dir = b.root
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %w\n%s", err, out)
@@ -643,7 +648,9 @@ func fastest(samples []phaseResult) phaseResult {
 func loadAverage() float64 {
 	var load float64
 	if content, err := os.ReadFile("/proc/loadavg"); err == nil {
-		fmt.Sscan(string(content), &load)
+		if _, err := fmt.Sscan(string(content), &load); err != nil {
+			return -1
+		}
 	}
 	return load
 }
@@ -740,9 +747,11 @@ func processCPU(pid int) float64 {
 	if len(fields) < 13 {
 		return 0
 	}
-	var utime, stime float64
-	fmt.Sscan(fields[11], &utime)
-	fmt.Sscan(fields[12], &stime)
+	utime, errU := strconv.ParseFloat(fields[11], 64)
+	stime, errS := strconv.ParseFloat(fields[12], 64)
+	if errU != nil || errS != nil {
+		return 0
+	}
 	return (utime + stime) / 100
 }
 

@@ -68,7 +68,7 @@ func runWrapper() int {
 	go func() {
 		for s := range signals {
 			if s != syscall.SIGINT {
-				cmd.Process.Signal(s)
+				_ = cmd.Process.Signal(s) // the provider may already have exited
 			}
 		}
 	}()
@@ -107,7 +107,9 @@ func passThrough(r io.Reader, w io.Writer) int {
 			if strings.Contains(line, throttleMarker) {
 				n++
 			}
-			io.WriteString(w, line)
+			if _, err := io.WriteString(w, line); err != nil {
+				return n
+			}
 		}
 		if err != nil {
 			return n
