@@ -8,6 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -38,6 +41,79 @@ type providerData struct {
 	namespaceOnce sync.Once
 	namespace     string
 	namespaceDiag diag.Diagnostics
+
+	registriesOnce sync.Once
+	registries     map[string][]unstructured.Unstructured
+	registriesErr  error
+
+	// clusterObjects caches, per cluster-scoped resource, the names that exist.
+	clusterObjects sync.Map // schema.GroupVersionResource -> *nameSet
+}
+
+// nameSet is the names of one cluster-scoped resource, listed once.
+type nameSet struct {
+	once  sync.Once
+	names map[string]bool
+	err   error
+}
+
+// ClusterObjectExists tells whether a cluster-scoped object (a Group, a
+// namespace) exists; known is false when the cluster cannot say. The names are
+// listed once per provider process, so granting many subjects costs one LIST;
+// where the provider may only get, not list, it asks for the one object.
+func (d *providerData) ClusterObjectExists(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, name string) (exists, known bool) {
+	entry, _ := d.clusterObjects.LoadOrStore(gvr, &nameSet{})
+	set := entry.(*nameSet) //nolint:forcetypeassert // only *nameSet is stored
+	set.once.Do(func() {
+		items, err := client.List(ctx, gvr, "", "")
+		if err != nil {
+			set.err = err
+			return
+		}
+		set.names = make(map[string]bool, len(items))
+		for _, item := range items {
+			set.names[item.GetName()] = true
+		}
+	})
+	if set.err == nil {
+		return set.names[name], true
+	}
+	if kube.IsMissingResourceType(set.err) {
+		return false, false
+	}
+	_, err := client.Get(ctx, gvr, "", name)
+	switch {
+	case err == nil:
+		return true, true
+	case apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err):
+		return false, true
+	}
+	tflog.Debug(ctx, "subject existence not checked", map[string]any{"resource": gvr.Resource, "error": err.Error()})
+	return false, false
+}
+
+// RegistriesByName lists every ModelRegistry of the cluster once per provider
+// process and indexes them by name, for the plan-time uniqueness check: a plan
+// of many new registries costs one LIST, not one per registry. Create checks
+// again with a fresh request, so a registry made meanwhile is never missed.
+func (d *providerData) RegistriesByName(ctx context.Context) (map[string][]unstructured.Unstructured, error) {
+	d.registriesOnce.Do(func() {
+		client, err := d.Client()
+		if err != nil {
+			d.registriesErr = err
+			return
+		}
+		items, err := client.List(ctx, registry.GroupVersionResource, "", "")
+		if err != nil {
+			d.registriesErr = err
+			return
+		}
+		d.registries = make(map[string][]unstructured.Unstructured, len(items))
+		for _, item := range items {
+			d.registries[item.GetName()] = append(d.registries[item.GetName()], item)
+		}
+	})
+	return d.registries, d.registriesErr
 }
 
 func newProviderData(cfg kube.Config, namespace string, connect connectFunc) *providerData {

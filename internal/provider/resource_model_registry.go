@@ -276,19 +276,14 @@ func (r *modelRegistryResource) planOwnedObjects(ctx context.Context, plan plann
 // checkNameIsFree fails the plan when a registry of that name exists anywhere:
 // the operator's webhook rejects duplicate names across namespaces.
 func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan plannedRegistry, resp *resource.ModifyPlanResponse) {
-	client, err := r.data.Client()
-	if err != nil {
-		resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf("Could not connect to the cluster (%v), so the uniqueness of resource_name is checked at apply.", err))
-		return
-	}
 	checkCtx, cancel := context.WithTimeout(ctx, planCheckTimeout)
 	defer cancel()
-	existing, err := client.ListByName(checkCtx, registry.GroupVersionResource, plan.ResourceName.ValueString())
+	byName, err := r.data.RegistriesByName(checkCtx)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf("Listing model registries failed (%v), so the uniqueness of resource_name is checked at apply.", err))
 		return
 	}
-	for _, obj := range existing {
+	for _, obj := range byName[plan.ResourceName.ValueString()] {
 		if interruptedCreate(obj, plan.Namespace.ValueString()) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Adopting an interrupted create",
 				fmt.Sprintf("Model registry %s/%s was written by a create of this provider that never finished (Terraform or the provider "+

@@ -288,7 +288,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 		return
 	}
 
-	resp.Diagnostics.Append(checkSubjectExists(ctx, client, p)...)
+	resp.Diagnostics.Append(checkSubjectExists(ctx, r.data, client, p)...)
 
 	binding := p.RoleBinding(registryObject.GetUID())
 	if _, err := client.Apply(ctx, binding, kube.ApplyOptions{}); err != nil {
@@ -306,27 +306,21 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 // checkSubjectExists warns about a group or project the cluster does not have.
 // It stays silent when it cannot tell: the API is not served (a cluster that
 // is not OpenShift has no Group objects) or the provider may not read it.
-func checkSubjectExists(ctx context.Context, client *kube.Client, p registry.Permission) diag.Diagnostics {
+func checkSubjectExists(ctx context.Context, data *providerData, client *kube.Client, p registry.Permission) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var err error
 	switch {
 	case p.Kind == registry.SubjectGroup && !strings.HasPrefix(p.Subject, "system:"):
-		_, err = client.Get(ctx, registry.OpenShiftGroupResource, "", p.Subject)
-		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
+		if exists, known := data.ClusterObjectExists(ctx, client, registry.OpenShiftGroupResource, p.Subject); known && !exists {
 			diags.AddAttributeWarning(path.Root("group"), "Group not found", fmt.Sprintf(
 				"The cluster has no OpenShift Group %q (user.openshift.io/v1). The permission is granted anyway and takes "+
 					"effect for the group's members once the group exists; check the name if it should exist already.", p.Subject))
 		}
 	case p.Kind == registry.SubjectProject:
-		_, err = client.Get(ctx, kube.Namespaces, "", p.Subject)
-		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
+		if exists, known := data.ClusterObjectExists(ctx, client, kube.Namespaces, p.Subject); known && !exists {
 			diags.AddAttributeWarning(path.Root("project"), "Project not found", fmt.Sprintf(
 				"The cluster has no project (namespace) %q. The permission is granted anyway and takes effect for the "+
 					"project's service accounts once the project exists; check the name if it should exist already.", p.Subject))
 		}
-	}
-	if err != nil && !apierrors.IsNotFound(err) {
-		tflog.Debug(ctx, "subject existence not checked", map[string]any{"error": err.Error()})
 	}
 	return diags
 }
