@@ -71,6 +71,13 @@ func bindingPath(name string) *regexp.Regexp {
 	return regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings/%s$`, testNamespace, name))
 }
 
+// The lists a refresh reads registries and bindings from.
+var (
+	namespaceRegistryListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/%s/%s/namespaces/%s/%s$`,
+		regexp.QuoteMeta(registry.Group), registry.Version, testNamespace, registry.Resource))
+	bindingListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings$`, testNamespace))
+)
+
 var registryListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/%s/%s/%s$`, regexp.QuoteMeta(registry.Group), registry.Version, registry.Resource))
 
 // checkRetried asserts that every request a fault answered was followed by
@@ -159,16 +166,16 @@ resource "openshiftai_model_registry_permission" "alice" {
 				PreConfig: func() {
 					proxy.Clear()
 					proxy.Inject(
-						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: 2, Action: faultproxy.Action{Status: 503}},
-						&faultproxy.Fault{Method: http.MethodGet, Path: bindingPath(permission.BindingName()), Action: faultproxy.Action{Status: 500}},
+						&faultproxy.Fault{Method: http.MethodGet, Path: namespaceRegistryListPath, Times: 2, Action: faultproxy.Action{Status: 503}},
+						&faultproxy.Fault{Method: http.MethodGet, Path: bindingListPath, Action: faultproxy.Action{Status: 500}},
 						&faultproxy.Fault{Method: http.MethodGet, Path: secretPath(secret), Action: faultproxy.Action{Drop: true}},
 						&faultproxy.Fault{Method: http.MethodPatch, Path: registryPath(name), Action: faultproxy.Action{Status: 503, Delay: 500 * time.Millisecond}},
 					)
 				},
 				Config: strings.Replace(config, `"Models of the test"`, `"Models of the test, updated"`, 1),
 				Check: func(*terraform.State) error {
-					checkRetried(t, proxy, http.MethodGet, registryPath(name), 2)
-					checkRetried(t, proxy, http.MethodGet, bindingPath(permission.BindingName()), 1)
+					checkRetried(t, proxy, http.MethodGet, namespaceRegistryListPath, 2)
+					checkRetried(t, proxy, http.MethodGet, bindingListPath, 1)
 					checkRetried(t, proxy, http.MethodGet, secretPath(secret), 1)
 					checkRetried(t, proxy, http.MethodPatch, registryPath(name), 1)
 					if got := getRegistry(t, name).GetAnnotations()[registry.AnnotationDescription]; got != "Models of the test, updated" {

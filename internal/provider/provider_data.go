@@ -48,6 +48,53 @@ type providerData struct {
 
 	// clusterObjects caches, per cluster-scoped resource, the names that exist.
 	clusterObjects sync.Map // schema.GroupVersionResource -> *nameSet
+
+	// readLists caches, per resource and namespace, one LIST that refreshes read from.
+	readLists sync.Map // readListKey -> *objectList
+}
+
+type readListKey struct {
+	gvr       schema.GroupVersionResource
+	namespace string
+}
+
+// objectList is the objects of one resource in one namespace, listed once.
+type objectList struct {
+	once  sync.Once
+	items map[string]*unstructured.Unstructured
+	err   error
+}
+
+// ReadObject returns an object for a resource's Read. The first Read of a kind
+// in a namespace lists them all, and later Reads of the same provider process
+// are answered from that list: a refresh of N registries and their bindings
+// costs a few LISTs instead of one GET each. Terraform starts a provider process
+// for each plan or apply walk and a walk reads before it writes, so the list is
+// as fresh as the GETs would be. Where the identity may not list, it GETs.
+func (d *providerData) ReadObject(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	entry, _ := d.readLists.LoadOrStore(readListKey{gvr: gvr, namespace: namespace}, &objectList{})
+	list := entry.(*objectList) //nolint:forcetypeassert // only *objectList is stored
+	list.once.Do(func() {
+		items, err := client.List(ctx, gvr, namespace, "")
+		if err != nil {
+			list.err = err
+			return
+		}
+		list.items = make(map[string]*unstructured.Unstructured, len(items))
+		for i := range items {
+			list.items[items[i].GetName()] = &items[i]
+		}
+	})
+	if list.err != nil {
+		if kube.IsMissingResourceType(list.err) {
+			return nil, list.err
+		}
+		return client.Get(ctx, gvr, namespace, name)
+	}
+	if obj, ok := list.items[name]; ok {
+		return obj.DeepCopy(), nil
+	}
+	return nil, kube.Explain(apierrors.NewNotFound(gvr.GroupResource(), name), gvr, namespace, name)
 }
 
 // nameSet is the names of one cluster-scoped resource, listed once.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,7 +390,7 @@ func (r *modelRegistryResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	namespace, name := state.Namespace.ValueString(), state.ResourceName.ValueString()
-	obj, err := client.Get(ctx, registry.GroupVersionResource, namespace, name)
+	obj, err := r.data.ReadObject(ctx, client, registry.GroupVersionResource, namespace, name)
 	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
 		tflog.Warn(ctx, "model registry is gone; planning to create it again", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -400,11 +401,15 @@ func (r *modelRegistryResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	observed := registry.ParseModelRegistry(obj)
-	resp.Diagnostics.Append(r.readInto(ctx, client, &state, observed)...)
+	read := state
+	resp.Diagnostics.Append(r.readInto(ctx, client, &read, observed)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if !reflect.DeepEqual(read, state) {
+		// Writing the state back costs more than the read on large plans: only on change.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
+	}
 }
 
 // readInto copies what the cluster has into the model: only the fields the

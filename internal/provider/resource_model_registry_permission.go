@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
@@ -377,7 +379,7 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 		return
 	}
 	namespace, name := state.Namespace.ValueString(), state.BindingName.ValueString()
-	binding, err := getRoleBinding(ctx, client, namespace, name)
+	binding, err := readRoleBinding(ctx, r.data, client, namespace, name)
 	if apierrors.IsNotFound(err) {
 		tflog.Info(ctx, "registry permission binding is gone; removing it from state", map[string]any{"namespace": namespace, "binding": name})
 		resp.State.RemoveResource(ctx)
@@ -392,9 +394,13 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 		resp.Diagnostics.AddWarning("RoleBinding changed outside Terraform", fmt.Sprintf(
 			"RoleBinding %s/%s %s. Terraform plans to replace it with the binding the configuration declares.", namespace, name, problem))
 	}
-	state.setPermission(observed)
-	state.setBindingName(namespace, name)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	read := state
+	read.setPermission(observed)
+	read.setBindingName(namespace, name)
+	if !reflect.DeepEqual(read, state) {
+		// Writing the state back costs more than the read on large plans: only on change.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
+	}
 }
 
 func getRoleBinding(ctx context.Context, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
@@ -402,6 +408,19 @@ func getRoleBinding(ctx context.Context, client *kube.Client, namespace, name st
 	if err != nil {
 		return nil, err
 	}
+	return toRoleBinding(u, namespace, name)
+}
+
+// readRoleBinding is getRoleBinding for Read, answered from the provider's read list.
+func readRoleBinding(ctx context.Context, data *providerData, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
+	u, err := data.ReadObject(ctx, client, kube.RoleBindings, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	return toRoleBinding(u, namespace, name)
+}
+
+func toRoleBinding(u *unstructured.Unstructured, namespace, name string) (*rbacv1.RoleBinding, error) {
 	var binding rbacv1.RoleBinding
 	if err := kube.FromUnstructured(u, &binding); err != nil {
 		return nil, fmt.Errorf("reading RoleBinding %s/%s: %w", namespace, name, err)

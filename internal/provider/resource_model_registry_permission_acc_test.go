@@ -588,22 +588,27 @@ resource "openshiftai_model_registry_permission" "users" {
 			},
 			{
 				PreConfig: func() {
-					perBinding := map[string]int{}
+					// The refresh lists the namespace's bindings once and reads all five from that list.
+					lists, gets := 0, 0
 					for _, request := range counter.snapshot() {
 						method, path, _ := strings.Cut(request, " ")
 						if method != http.MethodGet {
 							t.Errorf("a no-op plan sent %s", request)
 						}
-						if strings.HasPrefix(path, bindingPath) {
-							perBinding[strings.TrimPrefix(path, bindingPath+"/")]++
+						path, _, _ = strings.Cut(path, "?")
+						switch {
+						case path == bindingPath:
+							lists++
+						case strings.HasPrefix(path, bindingPath+"/"):
+							gets++
 						}
 					}
-					want := map[string]int{}
-					for i := range 5 {
-						want[registry.Permission{Registry: name, Kind: registry.SubjectUser, Subject: fmt.Sprintf("user-%d", i)}.BindingName()] = 1
+					// A plan-only step plans twice (without and with refresh); each plan is its own provider process.
+					if lists > 2 || gets != 0 {
+						t.Errorf("a no-op plan of 5 permissions sent %d LISTs and %d GETs of RoleBindings, want at most one LIST a plan and no GET", lists, gets)
 					}
-					if diff := cmp.Diff(want, perBinding); diff != "" {
-						t.Errorf("RoleBinding requests of a no-op plan (-want +got):\n%s", diff)
+					if lists == 0 {
+						t.Error("a no-op plan did not read the RoleBindings at all")
 					}
 				},
 				Config:   config,
