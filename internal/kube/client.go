@@ -201,8 +201,27 @@ var PollInterval = struct{ Min, Max time.Duration }{Min: 50 * time.Millisecond, 
 func (c *Client) Wait(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 	done func(obj *unstructured.Unstructured) (bool, error),
 ) (*unstructured.Unstructured, error) {
+	return c.WaitFrom(ctx, gvr, namespace, name, nil, done)
+}
+
+// WaitFrom is Wait starting from an object the caller just wrote or read: it
+// is judged first, and the first read waits one poll interval, which saves a
+// request per create on large applies.
+func (c *Client) WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
+	observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error),
+) (*unstructured.Unstructured, error) {
 	interval := PollInterval.Min
-	var last *unstructured.Unstructured
+	last := observed
+	if observed != nil {
+		if finished, err := done(observed); err != nil || finished {
+			return observed, err
+		}
+		select {
+		case <-ctx.Done():
+			return last, ctx.Err()
+		case <-time.After(interval):
+		}
+	}
 	for {
 		obj, err := c.Get(ctx, gvr, namespace, name)
 		switch {

@@ -110,17 +110,18 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	plan.ID = types.StringValue(desired.Namespace + "/" + desired.Name)
 	plan.setStatus(observed)
 	r.setOwnedNames(&plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	tflog.Info(ctx, "created model registry", map[string]any{"id": plan.ID.ValueString(), "uid": string(observed.UID)})
 
 	if plan.WaitForReady.ValueBool() {
-		observed, diags := waitForReady(ctx, client, desired.Namespace, desired.Name)
+		waited, diags := waitForReady(ctx, client, desired.Namespace, desired.Name, applied)
 		resp.Diagnostics.Append(diags...)
-		if observed != nil {
-			plan.setStatus(*observed)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		if waited != nil {
+			plan.setStatus(*waited)
 		}
 	}
+	// The registry exists, so the state records it even when the wait failed
+	// (Terraform then marks it tainted and replaces it): nothing is orphaned.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(clearCreatePending(ctx, client, desired)...)
 }
 
@@ -338,11 +339,11 @@ func keysOf(obj *unstructured.Unstructured, field string) string {
 
 // waitForReady waits until the operator reports the registry available. It
 // stops at once on a configuration error, which waiting does not fix.
-func waitForReady(ctx context.Context, client *kube.Client, namespace, name string) (*registry.Observed, diag.Diagnostics) {
+func waitForReady(ctx context.Context, client *kube.Client, namespace, name string, written *unstructured.Unstructured) (*registry.Observed, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	errConfiguration := errors.New("configuration error")
 	var configMessage string
-	last, err := client.Wait(ctx, registry.GroupVersionResource, namespace, name, func(obj *unstructured.Unstructured) (bool, error) {
+	last, err := client.WaitFrom(ctx, registry.GroupVersionResource, namespace, name, written, func(obj *unstructured.Unstructured) (bool, error) {
 		if obj == nil {
 			return false, fmt.Errorf("model registry %s/%s was deleted while waiting for it to become ready", namespace, name)
 		}
@@ -557,7 +558,7 @@ func (r *modelRegistryResource) Update(ctx context.Context, req resource.UpdateR
 	plan.setStatus(observed)
 	r.setOwnedNames(&plan)
 	if plan.WaitForReady.ValueBool() {
-		waited, diags := waitForReady(ctx, client, desired.Namespace, desired.Name)
+		waited, diags := waitForReady(ctx, client, desired.Namespace, desired.Name, applied)
 		resp.Diagnostics.Append(diags...)
 		if waited != nil {
 			plan.setStatus(*waited)
