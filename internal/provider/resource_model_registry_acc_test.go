@@ -274,3 +274,75 @@ func TestAccModelRegistry_nameTaken(t *testing.T) {
 		},
 	})
 }
+
+// A registry made in the dashboard (a generateName password Secret with the
+// dashboard's labels, the cluster CA bundle) is imported with its Secret as
+// existing_password_secret, and the plan after import is clean.
+func TestAccModelRegistry_importDashboardRegistry(t *testing.T) {
+	name := testRegistryName("dash")
+	secretName := name + "-db-abcde"
+	config := fmt.Sprintf(`
+resource "openshiftai_model_registry" "imported" {
+  name          = "Made in the dashboard"
+  resource_name = %[1]q
+  database = {
+    host     = "mysql.example.com"
+    username = "mr"
+    database = "mr"
+    existing_password_secret = {
+      name = %[2]q
+      key  = "database-password"
+    }
+  }
+  ca_certificate = { cluster_bundle = true }
+}
+`, name, secretName)
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{
+				"database-name": "mr", "database-user": "mr", "database-password": "dashboard-password",
+			})
+			createForeignRegistry(t, testNamespace, name)
+			dashboardPatch(t, name, `{"spec":{"mysql":{"sslRootCertificateConfigMap":{"name":"odh-trusted-ca-bundle","key":"ca-bundle.crt"}}}}`)
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       "openshiftai_model_registry.imported",
+				ImportState:        true,
+				ImportStateId:      name,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances", len(states))
+					}
+					attrs := states[0].Attributes
+					for key, want := range map[string]string{
+						"name": "Made in the dashboard", "namespace": testNamespace,
+						"database.existing_password_secret.name": secretName, "ca_certificate.cluster_bundle": "true",
+					} {
+						if attrs[key] != want {
+							return fmt.Errorf("%s = %q, want %q", key, attrs[key], want)
+						}
+					}
+					if _, ok := attrs["password_secret_name"]; ok && attrs["password_secret_name"] != "" {
+						return fmt.Errorf("a dashboard Secret must not count as made by the provider: %q", attrs["password_secret_name"])
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+	// The provider never deletes a Secret it did not make.
+	if err := secretGetter(secretName)(); err != nil {
+		t.Errorf("the dashboard's password Secret is gone after destroy: %v", err)
+	}
+}
