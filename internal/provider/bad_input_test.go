@@ -218,14 +218,17 @@ func badInputCases(t *testing.T) map[string]badInput {
 		"PEM block not X.509":       registryCase(registryBody{ca: pemCA("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")}, "ca_certificate.pem", `not a valid X.509 certificate`),
 
 		// Permissions: registries and subjects.
-		"permission registry display name":  permissionCase(`registry = "Fraud models"`+"\n"+`user = "alice"`, "registry", `Invalid registry name`),
-		"permission registry digit":         permissionCase(`registry = "1fraud"`+"\n"+`user = "alice"`, "registry", `must start with a lowercase letter`),
-		"permission without subject":        permissionCase(`registry = "fraud"`, "[user,group,project]", `Exactly one of these attributes`),
-		"permission with two subjects":      permissionCase(`registry = "fraud"`+"\n"+`user = "alice"`+"\n"+`group = "team"`, "[user,group,project]", `Exactly one of these attributes`),
-		"permission empty user":             permissionCase(`registry = "fraud"`+"\n"+`user = ""`, "user", `must not be empty`),
-		"permission group with white space": permissionCase(`registry = "fraud"`+"\n"+`group = "team "`, "group", `white space`),
-		"permission project invalid":        permissionCase(`registry = "fraud"`+"\n"+`project = "Team_A"`, "project", `not a valid namespace name`),
-		"permission namespace invalid":      permissionCase(`registry = "fraud"`+"\n"+`namespace = "NS"`+"\n"+`user = "alice"`, "namespace", `not a valid namespace name`),
+		"permission registry display name":       permissionCase(`registry = "Fraud models"`+"\n"+`user = "alice"`, "registry", `Invalid registry name`),
+		"permission registry digit":              permissionCase(`registry = "1fraud"`+"\n"+`user = "alice"`, "registry", `must start with a lowercase letter`),
+		"registry create timeout not a duration": registryCase(registryBody{extra: `timeouts = { create = "soon" }`}, "timeouts.create", `is not a duration`),
+		"registry delete timeout negative":       registryCase(registryBody{extra: `timeouts = { delete = "-5m" }`}, "timeouts.delete", `must be longer than zero`),
+		"permission read timeout not a duration": permissionCase(`registry = "fraud"`+"\n"+`user = "alice"`+"\n"+`timeouts = { read = "2 minutes" }`, "timeouts.read", `is not a duration`),
+		"permission without subject":             permissionCase(`registry = "fraud"`, "[user,group,project]", `Exactly one of these attributes`),
+		"permission with two subjects":           permissionCase(`registry = "fraud"`+"\n"+`user = "alice"`+"\n"+`group = "team"`, "[user,group,project]", `Exactly one of these attributes`),
+		"permission empty user":                  permissionCase(`registry = "fraud"`+"\n"+`user = ""`, "user", `must not be empty`),
+		"permission group with white space":      permissionCase(`registry = "fraud"`+"\n"+`group = "team "`, "group", `white space`),
+		"permission project invalid":             permissionCase(`registry = "fraud"`+"\n"+`project = "Team_A"`, "project", `not a valid namespace name`),
+		"permission namespace invalid":           permissionCase(`registry = "fraud"`+"\n"+`namespace = "NS"`+"\n"+`user = "alice"`, "namespace", `not a valid namespace name`),
 
 		// The provider block.
 		"config_path and config_paths":   providerCase(`config_path = "/a"`+"\n"+`config_paths = ["/b"]`, "config_path", `cannot be configured together`),

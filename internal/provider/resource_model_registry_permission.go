@@ -136,11 +136,10 @@ func (r *modelRegistryPermissionResource) Schema(ctx context.Context, _ resource
 				Validators:    []validator.String{validators.NamespaceName()},
 				PlanModifiers: replace,
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true, Read: true, Delete: true,
-				CreateDescription: "How long creating the binding may take, retries included (a Go duration such as `30s`). Default `5m`.",
-				ReadDescription:   "How long reading the binding may take, retries included. Default `2m`.",
-				DeleteDescription: "How long deleting the binding may take, retries included. Default `5m`.",
+			"timeouts": timeoutsAttribute(map[string]string{
+				"create": "How long creating the binding may take, retries included (a duration such as `30s`). Default `5m`.",
+				"read":   "How long reading the binding may take, retries included. Default `2m`.",
+				"delete": "How long deleting the binding may take, retries included. Default `5m`.",
 			}),
 		},
 	}

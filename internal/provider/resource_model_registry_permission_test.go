@@ -106,7 +106,7 @@ func TestPermissionPlanTimeValidation(t *testing.T) {
 			`registry = "fraud"
 			 user     = "alice"
 			 timeouts = { create = "soon" }`,
-			`(?s)Invalid Attribute Value Time Duration.*"soon" must be a string containing a sequence of decimal numbers`,
+			`(?s)Invalid duration.*timeouts.create:\s+"soon"\s+is\s+not\s+a\s+duration`,
 		},
 	}
 	for name, tc := range cases {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -186,7 +185,11 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Default:             booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroying or replacing the registry fails. Set it to `false` and apply first to delete.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeoutsAttribute(map[string]string{
+				"create": "How long creating may take, the wait for readiness included (a duration such as `30s` or `15m`). Default `10m`.",
+				"update": "How long updating may take, the wait for readiness included. Default `10m`.",
+				"delete": "How long deleting may take, the wait for the operator's finalizer included. Default `5m`.",
+			}),
 			"uid": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "UID of the ModelRegistry object.",

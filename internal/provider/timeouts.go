@@ -3,10 +3,36 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
-// nullTimeouts is the timeouts attribute of an imported resource.
+// timeoutsAttribute is the timeouts attribute of terraform-plugin-framework-timeouts,
+// with a validator whose message names the attribute and the fix. descriptions
+// maps each operation (create, read, update, delete) to its description.
+func timeoutsAttribute(descriptions map[string]string) schema.Attribute {
+	attributes := map[string]schema.Attribute{}
+	attrTypes := map[string]attr.Type{}
+	for operation, description := range descriptions {
+		attributes[operation] = schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: description,
+			Validators:          []validator.String{validators.Duration()},
+		}
+		attrTypes[operation] = types.StringType
+	}
+	return schema.SingleNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: "How long each operation may take, retries and waits included.",
+		Attributes:          attributes,
+		CustomType:          timeouts.Type{ObjectType: types.ObjectType{AttrTypes: attrTypes}},
+	}
+}
+
+// nullTimeouts is the timeouts attribute of an imported registry.
 func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "update": types.StringType, "delete": types.StringType,

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -172,3 +173,21 @@ func (positiveInt) ValidateInt64(_ context.Context, req validator.Int64Request, 
 
 // PositiveInt requires a whole number above zero.
 func PositiveInt() validator.Int64 { return positiveInt{} }
+
+// Duration checks a positive Go duration such as "90s", "10m" or "1h30m".
+func Duration() validator.String {
+	return stringCheck{
+		description: `a positive duration such as "90s", "10m" or "1h30m"`,
+		summary:     "Invalid duration",
+		check: func(s string) []string {
+			d, err := time.ParseDuration(s)
+			switch {
+			case err != nil:
+				return []string{`is not a duration; write a number with a unit, such as "90s", "10m" or "1h30m" (units: s, m, h)`}
+			case d <= 0:
+				return []string{"must be longer than zero"}
+			}
+			return nil
+		},
+	}
+}
