@@ -46,10 +46,7 @@ type providerData struct {
 	registries     map[string][]unstructured.Unstructured
 	registriesErr  error
 
-	// clusterObjects caches, per cluster-scoped resource, the names that exist.
-	clusterObjects sync.Map // schema.GroupVersionResource -> *nameSet
-
-	// readLists caches, per resource and namespace, one LIST that refreshes read from.
+	// readLists caches, per resource and namespace ("" for cluster-scoped), one LIST that reads are answered from.
 	readLists sync.Map // readListKey -> *objectList
 }
 
@@ -65,12 +62,13 @@ type objectList struct {
 	err   error
 }
 
-// ReadObject returns an object for a resource's Read. The first Read of a kind
-// in a namespace lists them all, and later Reads of the same provider process
-// are answered from that list: a refresh of N registries and their bindings
-// costs a few LISTs instead of one GET each. Terraform starts a provider process
-// for each plan or apply walk and a walk reads before it writes, so the list is
-// as fresh as the GETs would be. Where the identity may not list, it GETs.
+// ReadObject returns an object for a resource's Read or a warning-only check.
+// The first read of a kind in a namespace lists them all, and later reads of the
+// same provider process are answered from that list: a refresh of N registries
+// and their bindings costs a few LISTs instead of one GET each. Terraform starts
+// a provider process for each plan or apply walk and a walk reads before it
+// writes, so the list is as fresh as the GETs would be. Where the identity may
+// not list, it GETs. Writes never decide anything on what it returns.
 func (d *providerData) ReadObject(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
 	entry, _ := d.readLists.LoadOrStore(readListKey{gvr: gvr, namespace: namespace}, &objectList{})
 	list := entry.(*objectList) //nolint:forcetypeassert // only *objectList is stored
@@ -97,38 +95,12 @@ func (d *providerData) ReadObject(ctx context.Context, client *kube.Client, gvr 
 	return nil, kube.Explain(apierrors.NewNotFound(gvr.GroupResource(), name), gvr, namespace, name)
 }
 
-// nameSet is the names of one cluster-scoped resource, listed once.
-type nameSet struct {
-	once  sync.Once
-	names map[string]bool
-	err   error
-}
-
 // ClusterObjectExists tells whether a cluster-scoped object (a Group, a
-// namespace) exists; known is false when the cluster cannot say. The names are
-// listed once per provider process, so granting many subjects costs one LIST;
-// where the provider may only get, not list, it asks for the one object.
+// namespace) exists; known is false when the cluster cannot say. It reads
+// through ReadObject, so granting many subjects costs one LIST; where the
+// provider may only get, not list, it asks for the one object.
 func (d *providerData) ClusterObjectExists(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, name string) (exists, known bool) {
-	entry, _ := d.clusterObjects.LoadOrStore(gvr, &nameSet{})
-	set := entry.(*nameSet) //nolint:forcetypeassert // only *nameSet is stored
-	set.once.Do(func() {
-		items, err := client.List(ctx, gvr, "", "")
-		if err != nil {
-			set.err = err
-			return
-		}
-		set.names = make(map[string]bool, len(items))
-		for _, item := range items {
-			set.names[item.GetName()] = true
-		}
-	})
-	if set.err == nil {
-		return set.names[name], true
-	}
-	if kube.IsMissingResourceType(set.err) {
-		return false, false
-	}
-	_, err := client.Get(ctx, gvr, "", name)
+	_, err := d.ReadObject(ctx, client, gvr, "", name)
 	switch {
 	case err == nil:
 		return true, true

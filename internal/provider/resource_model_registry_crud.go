@@ -473,12 +473,10 @@ func (r *modelRegistryResource) readInto(ctx context.Context, client *kube.Clien
 	m.CAConfigMapName = types.StringNull()
 	source := o.CA
 	priorCA := m.CACertificate
-	uploaded := source.Kind == registry.CAConfigMap && registry.IsUploadedCA(o.Name, source.Ref) &&
-		(priorCA == nil || priorCA.ConfigMap == nil)
-	if uploaded {
-		configMapName := source.Ref.Name
+	// An uploaded CA reads back as pem, unless the configuration names that ConfigMap itself.
+	if caRef, uploaded := uploadedCARef(o); uploaded && (priorCA == nil || priorCA.ConfigMap == nil) {
 		source = registry.CASource{Kind: registry.CAPEM}
-		cm, err := client.Get(ctx, kube.ConfigMaps, o.Namespace, configMapName)
+		cm, err := client.Get(ctx, kube.ConfigMaps, o.Namespace, caRef.Name)
 		switch {
 		case err == nil:
 			source.PEM, _, _ = unstructured.NestedString(cm.Object, "data", registry.CAConfigMapKey)
