@@ -288,10 +288,7 @@ func (r *modelRegistryResource) checkReferences(ctx context.Context, client *kub
 
 func checkKey(ctx context.Context, client *kube.Client, attr path.Path, namespace string, ref registry.KeyRef, isSecret, mustBeOpaque bool) diag.Diagnostics {
 	var diags diag.Diagnostics
-	kind, gvr := "ConfigMap", kube.ConfigMaps
-	if isSecret {
-		kind, gvr = "Secret", kube.Secrets
-	}
+	kind, gvr := keyHolder(isSecret)
 	obj, err := client.Get(ctx, gvr, namespace, ref.Name)
 	if apierrors.IsNotFound(err) {
 		diags.AddAttributeError(attr, kind+" not found",
@@ -322,6 +319,14 @@ func checkKey(ctx context.Context, client *kube.Client, attr path.Path, namespac
 			fmt.Sprintf("%s: ConfigMap %s/%s has no key %q. Keys it has: %s.", attr, namespace, ref.Name, ref.Key, keysOf(obj, "data")))
 	}
 	return diags
+}
+
+// keyHolder is the kind and resource of the object a key reference points into.
+func keyHolder(isSecret bool) (kind string, gvr schema.GroupVersionResource) {
+	if isSecret {
+		return "Secret", kube.Secrets
+	}
+	return "ConfigMap", kube.ConfigMaps
 }
 
 func keysOf(obj *unstructured.Unstructured, field string) string {

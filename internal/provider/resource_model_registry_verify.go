@@ -71,10 +71,7 @@ func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube
 
 // readKey reads one key of a ConfigMap or Secret through the API.
 func readKey(ctx context.Context, client *kube.Client, namespace string, ref registry.KeyRef, isSecret bool) ([]byte, error) {
-	gvr, kind := kube.ConfigMaps, "ConfigMap"
-	if isSecret {
-		gvr, kind = kube.Secrets, "Secret"
-	}
+	kind, gvr := keyHolder(isSecret)
 	obj, err := client.Get(ctx, gvr, namespace, ref.Name)
 	if err != nil {
 		return nil, err
