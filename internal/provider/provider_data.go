@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -48,6 +49,29 @@ type providerData struct {
 
 	// readLists caches, per resource and namespace ("" for cluster-scoped), one LIST that reads are answered from.
 	readLists sync.Map // readListKey -> *objectList
+
+	// written holds the UID of each registry this process created, so a permission
+	// created right after its registry in the same apply need not read it again.
+	written sync.Map // "<namespace>/<name>" -> types.UID
+}
+
+// RememberRegistry records the UID of a registry this process has just created.
+func (d *providerData) RememberRegistry(namespace, name string, uid types.UID) {
+	d.written.Store(namespace+"/"+name, uid)
+}
+
+// ForgetRegistry drops what RememberRegistry recorded, once the registry is deleted.
+func (d *providerData) ForgetRegistry(namespace, name string) {
+	d.written.Delete(namespace + "/" + name)
+}
+
+// CreatedRegistryUID is the UID of a registry this process created, if it did.
+func (d *providerData) CreatedRegistryUID(namespace, name string) (types.UID, bool) {
+	uid, ok := d.written.Load(namespace + "/" + name)
+	if !ok {
+		return "", false
+	}
+	return uid.(types.UID), true //nolint:forcetypeassert // only types.UID is stored
 }
 
 type readListKey struct {

@@ -290,17 +290,19 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 					"stopped before it returned), so no state holds it. This apply adopts it.", obj.GetNamespace(), obj.GetName()))
 			continue
 		}
-		if obj.GetNamespace() == plan.Namespace.ValueString() && obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider {
-			// Possibly this very resource, tainted and about to be replaced; Create checks again after the destroy.
+		if obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider {
+			// Possibly this very resource, tainted or moved to another namespace and about
+			// to be replaced (Terraform plans the create of a replacement without its
+			// state); Create checks again after the destroy.
 			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Model registry already exists",
 				fmt.Sprintf("A model registry named %q made by Terraform exists in namespace %q. If this plan replaces it, that is expected; "+
 					"otherwise another configuration manages it and the apply will fail.", obj.GetName(), obj.GetNamespace()))
 			continue
 		}
-		resp.Diagnostics.AddAttributeError(path.Root("resource_name"), "Model registry already exists",
-			fmt.Sprintf("A model registry named %q already exists in namespace %q, and registry names are unique across the cluster. "+
-				"Choose another resource_name, or bring the existing registry under Terraform with:\n  terraform import <address> %s/%s",
-				obj.GetName(), obj.GetNamespace(), obj.GetNamespace(), obj.GetName()))
+		if !stillExists(checkCtx, r.data, obj) {
+			continue
+		}
+		resp.Diagnostics.Append(nameTaken(obj))
 	}
 	tflog.Debug(ctx, "registry name is free", map[string]any{"resource_name": plan.ResourceName.ValueString()})
 }

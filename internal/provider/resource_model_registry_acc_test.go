@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -270,6 +271,99 @@ func TestAccModelRegistry_nameTaken(t *testing.T) {
 				Config:      registryConfig(name, "Second", ""),
 				ExpectError: regexp.MustCompile(`(?s)already exists in namespace.*terraform import <address> ` + testNamespace + "/" + name),
 				PlanOnly:    true,
+			},
+		},
+	})
+}
+
+// A registry of the same name made by another Terraform configuration (it has
+// this provider's label, and its create finished) only warns at plan, because it
+// may be this configuration's own registry about to be replaced; the create then
+// finds it and fails without writing anything.
+func TestAccModelRegistry_nameTakenByAnotherConfiguration(t *testing.T) {
+	name := testRegistryName("other")
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			r := registry.Registry{
+				Name: name, Namespace: testNamespace, DisplayName: "Another configuration's",
+				Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
+					PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
+			}
+			if _, err := testAccCluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
+			})
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      registryConfig(name, "Second", ""),
+				ExpectError: regexp.MustCompile(`(?s)Model registry already exists.*already exists in namespace.*terraform import <address> ` + testNamespace + "/" + name),
+				Check:       checkGone("password Secret", secretGetter(registry.PasswordSecretName(name))),
+			},
+			{
+				// Nothing was written: the registry is still the other configuration's.
+				Config:   registryConfig(name, "Second", ""),
+				PlanOnly: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.passwordSecret.name": "elsewhere"}),
+					checkGone("password Secret", secretGetter(registry.PasswordSecretName(name))),
+				),
+			},
+		},
+	})
+}
+
+// movedNamespace is a second namespace for registries, made once and kept (a
+// control plane without controllers never finishes deleting a namespace).
+const movedNamespace = "openshiftai-test-moved"
+
+// Moving a registry to another namespace replaces it; the create in the new
+// namespace is not stopped by the old registry, which the same apply deleted,
+// even when another create of that apply listed the registries before.
+func TestAccModelRegistry_moveNamespace(t *testing.T) {
+	name := testRegistryName("move")
+	other := testRegistryName("move")
+	config := func(namespace string, withOther bool) string {
+		c := registryConfig(name, "Moving", fmt.Sprintf("  namespace = %q", namespace))
+		if withOther {
+			c += strings.ReplaceAll(registryConfig(other, "Alongside", ""), `"test"`, `"other"`)
+		}
+		return c
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: movedNamespace}}
+			if _, err := testAccCluster.Typed.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+				t.Fatal(err)
+			}
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(testNamespace, false)},
+			{
+				Config: config(movedNamespace, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction("openshiftai_model_registry.other", plancheck.ResourceActionCreate),
+					},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("openshiftai_model_registry.test", "id", movedNamespace+"/"+name),
+					checkGone("registry in the old namespace", func() error {
+						_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+						return err
+					}),
+					func(*terraform.State) error {
+						_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, movedNamespace, name)
+						return err
+					},
+				),
 			},
 		},
 	})

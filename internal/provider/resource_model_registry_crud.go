@@ -62,23 +62,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	}
 	desired := plan.desired()
 
-	existing, err := client.ListByName(ctx, registry.GroupVersionResource, desired.Name)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the model registry", err.Error())
-		return
-	}
-	for _, obj := range existing {
-		if interruptedCreate(obj, desired.Namespace) {
-			// A create of this provider that never finished (its process was killed):
-			// no state holds the registry, so this create takes it over.
-			tflog.Warn(ctx, "adopting a model registry whose create was interrupted", map[string]any{"namespace": obj.GetNamespace(), "name": obj.GetName(), "uid": string(obj.GetUID())})
-			continue
-		}
-		resp.Diagnostics.AddAttributeError(path.Root("resource_name"), "Model registry already exists",
-			fmt.Sprintf("A model registry named %q already exists in namespace %q, and registry names are unique across the cluster. "+
-				"Choose another resource_name, or bring it under Terraform with:\n  terraform import <address> %s/%s",
-				obj.GetName(), obj.GetNamespace(), obj.GetNamespace(), obj.GetName()))
-	}
+	resp.Diagnostics.Append(r.checkNameInOtherNamespaces(ctx, client, desired)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -90,10 +74,21 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 
 	objects := desiredObjects(desired, plan, password.ValueString())
 	markCreatePending(objects[len(objects)-1])
-	for _, obj := range objects {
-		if _, err := client.Apply(ctx, obj, kube.ApplyOptions{DryRun: true}); err != nil {
+	// The registry's dry run comes first: it also tells whether a registry of
+	// that name exists in the namespace, which the apply would otherwise take over.
+	last := len(objects) - 1
+	for i, obj := range slices.Concat(objects[last:], objects[:last]) {
+		out, err := client.Apply(ctx, obj, kube.ApplyOptions{DryRun: true})
+		if err != nil {
 			resp.Diagnostics.AddError("The API server rejected the model registry", "Nothing was created. "+err.Error())
 			return
+		}
+		// A dry run answers an object that exists with its resourceVersion.
+		if i == 0 && out.GetResourceVersion() != "" {
+			resp.Diagnostics.Append(checkExistingRegistry(ctx, client, desired)...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
 		}
 	}
 	created, applied, err := applyInOrder(ctx, client, objects)
@@ -107,6 +102,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	observed := registry.ParseModelRegistry(applied)
+	r.data.RememberRegistry(desired.Namespace, desired.Name, observed.UID)
 	plan.ID = types.StringValue(desired.Namespace + "/" + desired.Name)
 	plan.setStatus(observed)
 	r.setOwnedNames(&plan)
@@ -123,6 +119,69 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	// (Terraform then marks it tainted and replaces it): nothing is orphaned.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(clearCreatePending(ctx, client, desired)...)
+}
+
+// checkNameInOtherNamespaces fails a create whose name a registry in another
+// namespace has: names are unique across the cluster. It answers from the list
+// of registries the plan-time check of the same provider process made (Terraform
+// plans each resource again right before applying it), and lists afresh only
+// when that list failed. The registry's own namespace is checked by the dry run.
+func (r *modelRegistryResource) checkNameInOtherNamespaces(ctx context.Context, client *kube.Client, desired registry.Registry) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var sameName []unstructured.Unstructured
+	if byName, err := r.data.RegistriesByName(ctx); err == nil {
+		sameName = byName[desired.Name]
+	} else {
+		if sameName, err = client.ListByName(ctx, registry.GroupVersionResource, desired.Name); err != nil {
+			diags.AddError("Cannot create the model registry", err.Error())
+			return diags
+		}
+	}
+	for _, obj := range sameName {
+		if obj.GetNamespace() != desired.Namespace && stillExists(ctx, r.data, obj) {
+			diags.Append(nameTaken(obj))
+		}
+	}
+	return diags
+}
+
+// stillExists confirms that a registry the process's list holds has not been
+// deleted since, as the registry an apply replaces to move it to another
+// namespace is. When the cluster cannot say, it assumes the registry is there.
+func stillExists(ctx context.Context, data *providerData, obj unstructured.Unstructured) bool {
+	client, err := data.Client()
+	if err != nil {
+		return true
+	}
+	_, err = client.Get(ctx, registry.GroupVersionResource, obj.GetNamespace(), obj.GetName())
+	return !apierrors.IsNotFound(err) || kube.IsMissingResourceType(err)
+}
+
+// checkExistingRegistry decides about a registry of the desired name found in
+// the namespace at create: a create of this provider that never finished (its
+// process was killed) is taken over, because no state holds it; anything else is
+// an error, because applying would take over a registry another owner manages.
+func checkExistingRegistry(ctx context.Context, client *kube.Client, desired registry.Registry) diag.Diagnostics {
+	var diags diag.Diagnostics
+	obj, err := client.Get(ctx, registry.GroupVersionResource, desired.Namespace, desired.Name)
+	switch {
+	case apierrors.IsNotFound(err):
+		// Gone since the dry run.
+	case err != nil:
+		diags.AddError("Cannot create the model registry", err.Error())
+	case interruptedCreate(*obj, desired.Namespace):
+		tflog.Warn(ctx, "adopting a model registry whose create was interrupted", map[string]any{"namespace": obj.GetNamespace(), "name": obj.GetName(), "uid": string(obj.GetUID())})
+	default:
+		diags.Append(nameTaken(*obj))
+	}
+	return diags
+}
+
+func nameTaken(obj unstructured.Unstructured) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("resource_name"), "Model registry already exists",
+		fmt.Sprintf("A model registry named %q already exists in namespace %q, and registry names are unique across the cluster. "+
+			"Choose another resource_name, or bring it under Terraform with:\n  terraform import <address> %s/%s",
+			obj.GetName(), obj.GetNamespace(), obj.GetNamespace(), obj.GetName()))
 }
 
 // markCreatePending marks the registry of a create until the create has
@@ -620,6 +679,7 @@ func (r *modelRegistryResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	namespace, name := state.Namespace.ValueString(), state.ResourceName.ValueString()
+	r.data.ForgetRegistry(namespace, name)
 	if err := client.Delete(ctx, registry.GroupVersionResource, namespace, name, k8stypes.UID(state.UID.ValueString())); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the model registry", err.Error())
 		return

@@ -276,22 +276,28 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	}
 	p := plan.permission()
 
-	registryObject, err := client.Get(ctx, registry.GroupVersionResource, p.Namespace, p.Registry)
-	if err != nil {
-		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("registry"), "Model registry not found", fmt.Sprintf(
-				"The model registry %q does not exist in namespace %q. Create it first (openshiftai_model_registry, "+
-					"and refer to its resource_name so Terraform orders the two), or correct registry and namespace.",
-				p.Registry, p.Namespace))
+	// The binding's owner is the registry: its UID comes from the create of this
+	// same apply when there was one, else from the cluster.
+	registryUID, known := r.data.CreatedRegistryUID(p.Namespace, p.Registry)
+	if !known {
+		registryObject, err := client.Get(ctx, registry.GroupVersionResource, p.Namespace, p.Registry)
+		if err != nil {
+			if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
+				resp.Diagnostics.AddAttributeError(path.Root("registry"), "Model registry not found", fmt.Sprintf(
+					"The model registry %q does not exist in namespace %q. Create it first (openshiftai_model_registry, "+
+						"and refer to its resource_name so Terraform orders the two), or correct registry and namespace.",
+					p.Registry, p.Namespace))
+				return
+			}
+			resp.Diagnostics.AddError("Cannot read the model registry", err.Error())
 			return
 		}
-		resp.Diagnostics.AddError("Cannot read the model registry", err.Error())
-		return
+		registryUID = registryObject.GetUID()
 	}
 
 	resp.Diagnostics.Append(checkSubjectExists(ctx, r.data, client, p)...)
 
-	binding := p.RoleBinding(registryObject.GetUID())
+	binding := p.RoleBinding(registryUID)
 	if _, err := client.Apply(ctx, binding, kube.ApplyOptions{}); err != nil {
 		summary, detail := explainBindingError(err, p, binding.Name)
 		resp.Diagnostics.AddError(summary, detail)
