@@ -452,11 +452,19 @@ func checkOwnedObjects(t *testing.T, name string) {
 		t.Errorf("objects of registry %s: %v, want %v", name, got, want)
 	}
 	owners := map[string][]metav1.OwnerReference{}
+	marked := map[string]bool{"registry": registries[0].GetAnnotations()[registry.AnnotationCreatePending] != ""}
 	if s, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err == nil {
 		owners["Secret"] = s.OwnerReferences
+		marked["Secret"] = s.Annotations[registry.AnnotationCreatePending] != ""
 	}
 	if c, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, registry.CAConfigMapName(name), metav1.GetOptions{}); err == nil {
 		owners["ConfigMap"] = c.OwnerReferences
+		marked["ConfigMap"] = c.Annotations[registry.AnnotationCreatePending] != ""
+	}
+	for kind, m := range marked {
+		if m {
+			t.Errorf("the %s of registry %s keeps the create mark %s after the create", kind, name, registry.AnnotationCreatePending)
+		}
 	}
 	if len(owners) != 2 {
 		t.Errorf("registry %s: found %d of its Secret and ConfigMap", name, len(owners))
@@ -630,10 +638,14 @@ provider "openshiftai" {
 		if err != nil {
 			continue
 		}
-		// Owner references are the last write before the wait.
+		// The registry is the last write before the wait; the password Secret,
+		// written first, carries the create mark until the create is done.
 		secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{})
-		if err != nil || len(secret.OwnerReferences) == 0 || secret.OwnerReferences[0].UID != obj.GetUID() {
-			continue
+		if err != nil || secret.Annotations[registry.AnnotationCreatePending] == "" {
+			t.Fatalf("registry %s exists, but its password Secret is not marked as created by an unfinished create (%v): %v", name, err, secret.GetAnnotations())
+		}
+		if len(secret.OwnerReferences) != 0 {
+			t.Fatalf("the Secret has owner references %v before the wait for readiness ended", secret.OwnerReferences)
 		}
 		pid := childProvider(apply.Process.Pid)
 		if pid == 0 {
@@ -672,7 +684,12 @@ provider "openshiftai" {
 		t.Errorf("the registry was recreated (uid %s, was %s); it should have been adopted", uid, firstUID)
 	}
 	if _, marked := adopted.GetAnnotations()[registry.AnnotationCreatePending]; marked {
-		t.Errorf("the adopted registry keeps %s", registry.AnnotationCreatePending)
+		t.Errorf("the adopted registry has %s", registry.AnnotationCreatePending)
+	}
+	if secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err != nil {
+		t.Error(err)
+	} else if _, marked := secret.Annotations[registry.AnnotationCreatePending]; marked {
+		t.Errorf("the adopted registry's password Secret keeps %s", registry.AnnotationCreatePending)
 	}
 
 	state := tf.run("state", "list")

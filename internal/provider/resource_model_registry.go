@@ -284,7 +284,7 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 		return
 	}
 	for _, obj := range byName[plan.ResourceName.ValueString()] {
-		if interruptedCreate(obj, plan.Namespace.ValueString()) {
+		if client, err := r.data.Client(); err == nil && interruptedCreate(checkCtx, client, obj, plan.Namespace.ValueString()) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Adopting an interrupted create",
 				fmt.Sprintf("Model registry %s/%s was written by a create of this provider that never finished (Terraform or the provider "+
 					"stopped before it returned), so no state holds it. This apply adopts it.", obj.GetNamespace(), obj.GetName()))

@@ -440,3 +440,64 @@ resource "openshiftai_model_registry" "imported" {
 		t.Errorf("the dashboard's password Secret is gone after destroy: %v", err)
 	}
 }
+
+// A registry with an existing password Secret and a cluster CA bundle is the
+// registry alone: the provider writes no Secret or ConfigMap, the registry ends
+// without the create mark, and destroying it leaves the Secret.
+func TestAccModelRegistry_existingPasswordSecret(t *testing.T) {
+	name := testRegistryName("existing")
+	secretName := name + "-shared-db"
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"password": "kept elsewhere"})
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkGone("registry", func() error {
+				_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+				return err
+			}),
+			func(*terraform.State) error {
+				_, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), secretName, metav1.GetOptions{})
+				if err != nil {
+					return fmt.Errorf("the existing password Secret was not left in place: %w", err)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "openshiftai_model_registry" "test" {
+  name          = "Existing secret"
+  resource_name = %[1]q
+  database = {
+    host     = "mysql.db.svc.cluster.local"
+    username = "mruser"
+    database = "model_registry"
+    existing_password_secret = {
+      name = %[2]q
+      key  = "password"
+    }
+  }
+  ca_certificate = { cluster_bundle = true }
+}
+`, name, secretName),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("password_secret_name"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ca_config_map_name"), knownvalue.Null()),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.passwordSecret.name": secretName, "spec.mysql.passwordSecret.key": "password"}),
+				func(*terraform.State) error {
+					if annotations := getRegistry(t, name).GetAnnotations(); annotations[registry.AnnotationCreatePending] != "" {
+						return fmt.Errorf("the registry keeps the create mark: %v", annotations)
+					}
+					return nil
+				},
+				checkGone("password Secret made by the provider", secretGetter(registry.PasswordSecretName(name))),
+				checkGone("CA ConfigMap made by the provider", configMapGetter(registry.CAConfigMapName(name))),
+			),
+		}},
+	})
+}

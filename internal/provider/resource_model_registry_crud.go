@@ -73,7 +73,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	}
 
 	objects := desiredObjects(desired, plan, password.ValueString())
-	markCreatePending(objects[len(objects)-1])
+	markCreatePending(objects[0])
 	// The registry's dry run comes first: it also tells whether a registry of
 	// that name exists in the namespace, which the apply would otherwise take over.
 	last := len(objects) - 1
@@ -92,33 +92,38 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 		}
 	}
 	created, applied, err := applyInOrder(ctx, client, objects)
-	if err == nil {
-		err = setOwners(ctx, client, desired, applied, objects)
-	}
-	if err != nil {
+	failed := func(err error) {
 		rollback(ctx, client, created)
 		resp.Diagnostics.AddError("Cannot create the model registry",
 			fmt.Sprintf("%v\n\nEverything this apply had created (%s) was removed again; fix the cause and apply again.", err, describeObjects(created)))
+	}
+	if err != nil {
+		failed(err)
 		return
 	}
 	observed := registry.ParseModelRegistry(applied)
-	r.data.RememberRegistry(desired.Namespace, desired.Name, observed.UID)
 	plan.ID = types.StringValue(desired.Namespace + "/" + desired.Name)
 	plan.setStatus(observed)
 	r.setOwnedNames(&plan)
 	tflog.Info(ctx, "created model registry", map[string]any{"id": plan.ID.ValueString(), "uid": string(observed.UID)})
 
+	var waitDiags diag.Diagnostics
 	if plan.WaitForReady.ValueBool() {
-		waited, diags := waitForReady(ctx, client, desired.Namespace, desired.Name, applied)
-		resp.Diagnostics.Append(diags...)
+		var waited *registry.Observed
+		waited, waitDiags = waitForReady(ctx, client, desired.Namespace, desired.Name, applied)
 		if waited != nil {
 			plan.setStatus(*waited)
 		}
 	}
+	if err := finishCreate(ctx, client, desired, applied, objects); err != nil {
+		failed(err)
+		return
+	}
+	r.data.RememberRegistry(desired.Namespace, desired.Name, observed.UID)
 	// The registry exists, so the state records it even when the wait failed
 	// (Terraform then marks it tainted and replaces it): nothing is orphaned.
+	resp.Diagnostics.Append(waitDiags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(clearCreatePending(ctx, client, desired)...)
 }
 
 // checkNameInOtherNamespaces fails a create whose name a registry in another
@@ -169,7 +174,7 @@ func checkExistingRegistry(ctx context.Context, client *kube.Client, desired reg
 		// Gone since the dry run.
 	case err != nil:
 		diags.AddError("Cannot create the model registry", err.Error())
-	case interruptedCreate(*obj, desired.Namespace):
+	case interruptedCreate(ctx, client, *obj, desired.Namespace):
 		tflog.Warn(ctx, "adopting a model registry whose create was interrupted", map[string]any{"namespace": obj.GetNamespace(), "name": obj.GetName(), "uid": string(obj.GetUID())})
 	default:
 		diags.Append(nameTaken(*obj))
@@ -184,8 +189,9 @@ func nameTaken(obj unstructured.Unstructured) diag.Diagnostic {
 			obj.GetName(), obj.GetNamespace(), obj.GetNamespace(), obj.GetName()))
 }
 
-// markCreatePending marks the registry of a create until the create has
-// returned its state: a registry still marked belongs to no state, because the
+// markCreatePending marks the first object a create writes (the password
+// Secret, else the CA ConfigMap, else the registry) until the create is done: a
+// registry whose first object is still marked belongs to no state, because the
 // create that wrote it was interrupted, and the next create adopts it.
 func markCreatePending(obj runtime.Object) {
 	if accessor, ok := obj.(metav1.Object); ok {
@@ -198,27 +204,59 @@ func markCreatePending(obj runtime.Object) {
 	}
 }
 
-// interruptedCreate reports a registry this provider began to create in
-// namespace and never finished creating.
-func interruptedCreate(obj unstructured.Unstructured, namespace string) bool {
-	return obj.GetNamespace() == namespace && obj.GetDeletionTimestamp() == nil &&
-		obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider &&
-		obj.GetAnnotations()[registry.AnnotationCreatePending] != ""
+func unmarkCreatePending(obj runtime.Object) {
+	if accessor, ok := obj.(metav1.Object); ok {
+		annotations := accessor.GetAnnotations()
+		delete(annotations, registry.AnnotationCreatePending)
+		if len(annotations) == 0 {
+			annotations = nil
+		}
+		accessor.SetAnnotations(annotations)
+	}
 }
 
-// clearCreatePending applies the registry without the mark once its state is
-// recorded; server-side apply drops the annotation the provider no longer sends.
-// It runs on its own deadline because the create's may be what ran out.
-func clearCreatePending(ctx context.Context, client *kube.Client, desired registry.Registry) diag.Diagnostics {
-	var diags diag.Diagnostics
+func createPending(obj metav1.Object) bool {
+	return obj.GetAnnotations()[registry.AnnotationCreatePending] != ""
+}
+
+// interruptedCreate reports a registry this provider began to create in
+// namespace and never finished creating: the registry, its password Secret or
+// its CA ConfigMap still carries the create mark. It reads the Secret and the
+// ConfigMap only for a registry of this provider in that namespace.
+func interruptedCreate(ctx context.Context, client *kube.Client, obj unstructured.Unstructured, namespace string) bool {
+	if obj.GetNamespace() != namespace || obj.GetDeletionTimestamp() != nil ||
+		obj.GetLabels()[registry.LabelAppManagedBy] != registry.ManagedByProvider {
+		return false
+	}
+	if createPending(&obj) {
+		return true
+	}
+	for _, owned := range []struct {
+		gvr  schema.GroupVersionResource
+		name string
+	}{{kube.Secrets, registry.PasswordSecretName(obj.GetName())}, {kube.ConfigMaps, registry.CAConfigMapName(obj.GetName())}} {
+		if o, err := client.Get(ctx, owned.gvr, namespace, owned.name); err == nil && createPending(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// finishCreate ends a create with one more write of each object written before
+// the registry: the Secret and ConfigMap get the registry as their owner, so
+// they go when it goes, and lose the create mark. A registry written alone is
+// applied again without the mark. It runs on its own deadline because the
+// create's may be what ran out while waiting.
+func finishCreate(ctx context.Context, client *kube.Client, desired registry.Registry, applied *unstructured.Unstructured, objects []runtime.Object) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	if _, err := client.Apply(ctx, desired.ModelRegistry(), kube.ApplyOptions{}); err != nil {
-		diags.AddWarning("Model registry keeps its create mark",
-			fmt.Sprintf("The annotation %s could not be removed from model registry %s/%s (%v); the next apply removes it.",
-				registry.AnnotationCreatePending, desired.Namespace, desired.Name, err))
+	if len(objects) == 1 {
+		if _, err := client.Apply(ctx, desired.ModelRegistry(), kube.ApplyOptions{}); err != nil {
+			return fmt.Errorf("removing the create mark %s from the registry: %w", registry.AnnotationCreatePending, err)
+		}
+		return nil
 	}
-	return diags
+	return setOwners(ctx, client, desired, applied, objects)
 }
 
 func (r *modelRegistryResource) setOwnedNames(m *modelRegistryModel) {
@@ -264,7 +302,7 @@ func applyInOrder(ctx context.Context, client *kube.Client, objects []runtime.Ob
 }
 
 // setOwners applies the Secret and ConfigMap again with an owner reference to
-// the registry, so that they go when the registry goes.
+// the registry and without the create mark.
 func setOwners(ctx context.Context, client *kube.Client, desired registry.Registry, applied *unstructured.Unstructured, objects []runtime.Object) error {
 	owner := registry.OwnerReference(desired.Name, applied.GetUID())
 	for _, obj := range objects[:len(objects)-1] {
@@ -274,6 +312,7 @@ func setOwners(ctx context.Context, client *kube.Client, desired registry.Regist
 			continue
 		}
 		accessor.SetOwnerReferences([]metav1.OwnerReference{owner})
+		unmarkCreatePending(withOwner)
 		if _, err := client.Apply(ctx, withOwner, kube.ApplyOptions{}); err != nil {
 			return fmt.Errorf("setting the registry as owner of %s %s: %w", kindOf(obj), accessor.GetName(), err)
 		}
