@@ -5,8 +5,6 @@ import (
 	"context"
 	"flag"
 	"log"
-	"os"
-	runtimedebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -23,11 +21,7 @@ func main() {
 	if !debug {
 		provider.QuietDiscardedLogs()
 	}
-	if os.Getenv("GOGC") == "" {
-		// A plan or apply is a short-lived burst of small allocations: collecting
-		// less often saves about a fifth of the provider's CPU for a little memory.
-		runtimedebug.SetGCPercent(400)
-	}
+	provider.TuneGarbageCollector()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/openshiftai-terraform/openshiftai",

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -65,26 +65,17 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 }
 
 func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	// Values are read one by one: in a module any of them may be unknown until apply.
-	get := func(p path.Path, target any) { resp.Diagnostics.Append(req.Config.GetAttribute(ctx, p, target)...) }
-	var name, resourceName, passwordWO, pem types.String
-	var existingSecret, configMap, secret types.Object
-	var passwordVersion types.Int64
-	var clusterBundle, openShiftBundle types.Bool
-	var database, ca types.Object
-	get(path.Root("name"), &name)
-	get(path.Root("resource_name"), &resourceName)
-	get(path.Root("database"), &database)
-	get(passwordWOPath, &passwordWO)
-	get(path.Root("database").AtName("password_wo_version"), &passwordVersion)
-	get(path.Root("database").AtName("existing_password_secret"), &existingSecret)
-	get(path.Root("ca_certificate"), &ca)
-	caPath := path.Root("ca_certificate")
-	get(caPath.AtName("cluster_bundle"), &clusterBundle)
-	get(caPath.AtName("openshift_ai_bundle"), &openShiftBundle)
-	get(caPath.AtName("config_map"), &configMap)
-	get(caPath.AtName("secret"), &secret)
-	get(caPath.AtName("pem"), &pem)
+	// In a module any value may be unknown until apply, so each is read on its own.
+	raw := req.Config.Raw
+	name, resourceName := stringAt(raw, "name"), stringAt(raw, "resource_name")
+	database := presenceAt(raw, "database")
+	passwordWO := stringAt(raw, "database", "password_wo")
+	passwordVersion := int64At(raw, "database", "password_wo_version")
+	existingSecret := presenceAt(raw, "database", "existing_password_secret")
+	ca := presenceAt(raw, "ca_certificate")
+	clusterBundle, openShiftBundle := boolAt(raw, "ca_certificate", "cluster_bundle"), boolAt(raw, "ca_certificate", "openshift_ai_bundle")
+	configMap, secret := presenceAt(raw, "ca_certificate", "config_map"), presenceAt(raw, "ca_certificate", "secret")
+	pem := stringAt(raw, "ca_certificate", "pem")
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -92,7 +83,7 @@ func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource
 		validatePasswordSource(passwordWO, passwordVersion, existingSecret, &resp.Diagnostics)
 	}
 	if !ca.IsNull() && !ca.IsUnknown() {
-		validateCASource(map[string]attr.Value{
+		validateCASource(map[string]configured{
 			"cluster_bundle": clusterBundle, "openshift_ai_bundle": openShiftBundle,
 			"config_map": configMap, "secret": secret, "pem": pem,
 		}, &resp.Diagnostics)
@@ -107,7 +98,7 @@ func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource
 	}
 }
 
-func validatePasswordSource(passwordWO types.String, version types.Int64, existingSecret types.Object, diags *diag.Diagnostics) {
+func validatePasswordSource(passwordWO types.String, version types.Int64, existingSecret configured, diags *diag.Diagnostics) {
 	if passwordWO.IsUnknown() || existingSecret.IsUnknown() {
 		return
 	}
@@ -125,7 +116,13 @@ func validatePasswordSource(passwordWO types.String, version types.Int64, existi
 	}
 }
 
-func validateCASource(sources map[string]attr.Value, diags *diag.Diagnostics) {
+// configured is what validation needs of a configured value.
+type configured interface {
+	IsUnknown() bool
+	IsNull() bool
+}
+
+func validateCASource(sources map[string]configured, diags *diag.Diagnostics) {
 	caPath := path.Root("ca_certificate")
 	var set []string
 	for name, value := range sources {
@@ -182,53 +179,52 @@ func (resourceNameModifier) PlanModifyString(ctx context.Context, req planmodifi
 	resp.PlanValue = types.StringValue(registry.DeriveResourceName(displayName.ValueString()))
 }
 
-// plannedRegistry is what ModifyPlan needs of a plan; read attribute by attribute
+// plannedRegistry is what ModifyPlan needs of a plan, read from the raw value
 // because nested objects may still be unknown.
 type plannedRegistry struct {
 	ResourceName, Namespace, PEM types.String
-	ExistingSecret               types.Object
+	ExistingSecret               presence
 }
 
-func readPlanned(ctx context.Context, plan interface {
-	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}) (plannedRegistry, diag.Diagnostics) {
-	var p plannedRegistry
-	var diags diag.Diagnostics
-	diags.Append(plan.GetAttribute(ctx, path.Root("resource_name"), &p.ResourceName)...)
-	diags.Append(plan.GetAttribute(ctx, path.Root("namespace"), &p.Namespace)...)
-	diags.Append(plan.GetAttribute(ctx, path.Root("ca_certificate").AtName("pem"), &p.PEM)...)
-	diags.Append(plan.GetAttribute(ctx, path.Root("database").AtName("existing_password_secret"), &p.ExistingSecret)...)
-	return p, diags
+func readPlanned(raw tftypes.Value) plannedRegistry {
+	return plannedRegistry{
+		ResourceName:   stringAt(raw, "resource_name"),
+		Namespace:      stringAt(raw, "namespace"),
+		PEM:            stringAt(raw, "ca_certificate", "pem"),
+		ExistingSecret: presenceAt(raw, "database", "existing_password_secret"),
+	}
 }
 
 func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		// Destroy.
-		var state modelRegistryModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.DeletionProtection.ValueBool() {
+		if boolAt(req.State.Raw, "deletion_protection").ValueBool() {
 			resp.Diagnostics.AddError("Deletion protection is on",
-				fmt.Sprintf("Model registry %s has deletion_protection = true, so it cannot be destroyed. Set deletion_protection = false and apply, then destroy.", state.ID.ValueString()))
+				fmt.Sprintf("Model registry %s has deletion_protection = true, so it cannot be destroyed. Set deletion_protection = false and apply, then destroy.",
+					stringAt(req.State.Raw, "id").ValueString()))
 		}
 		return
 	}
-	plan, diags := readPlanned(ctx, req.Plan)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	plan := readPlanned(req.Plan.Raw)
+	set := map[string]tftypes.Value{}
+	defer func() {
+		raw, err := withAttributes(resp.Plan.Raw, set)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot plan the model registry", "Setting planned values failed; this is a bug in the provider: "+err.Error())
+			return
+		}
+		resp.Plan.Raw = raw
+	}()
+	planOwnedObjects(plan, set)
 	if !req.State.Raw.IsNull() {
-		var state modelRegistryModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if replaced := replacedAttributes(plan, state); state.DeletionProtection.ValueBool() && len(replaced) > 0 {
+		state := plannedRegistry{ResourceName: stringAt(req.State.Raw, "resource_name"), Namespace: stringAt(req.State.Raw, "namespace")}
+		if replaced := replacedAttributes(plan, state); boolAt(req.State.Raw, "deletion_protection").ValueBool() && len(replaced) > 0 {
 			resp.Diagnostics.AddError("Deletion protection is on",
 				fmt.Sprintf("This change replaces model registry %s (it changes %s), which has deletion_protection = true. Set deletion_protection = false and apply first.",
-					state.ID.ValueString(), strings.Join(replaced, " and ")))
+					stringAt(req.State.Raw, "id").ValueString(), strings.Join(replaced, " and ")))
 		}
-		r.planOwnedObjects(ctx, plan, resp)
 		return
 	}
-	r.planOwnedObjects(ctx, plan, resp)
 	if r.data == nil {
 		return
 	}
@@ -246,17 +242,17 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		resp.Diagnostics.Append(diags...)
 		plan.Namespace = types.StringValue(namespace)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("namespace"), plan.Namespace)...)
+		set["namespace"] = rawString(plan.Namespace)
 	}
 	if !plan.ResourceName.IsUnknown() && !plan.Namespace.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Namespace.ValueString()+"/"+plan.ResourceName.ValueString())...)
+		set["id"] = rawString(types.StringValue(plan.Namespace.ValueString() + "/" + plan.ResourceName.ValueString()))
 		r.checkNameIsFree(ctx, plan, resp)
 	}
 }
 
 // planOwnedObjects plans the names of the Secret and ConfigMap the provider
 // makes; a name missing from state (deleted out of band) is a change to apply.
-func (r *modelRegistryResource) planOwnedObjects(ctx context.Context, plan plannedRegistry, resp *resource.ModifyPlanResponse) {
+func planOwnedObjects(plan plannedRegistry, set map[string]tftypes.Value) {
 	if plan.ResourceName.IsUnknown() || plan.ExistingSecret.IsUnknown() || plan.PEM.IsUnknown() {
 		return
 	}
@@ -269,8 +265,8 @@ func (r *modelRegistryResource) planOwnedObjects(ctx context.Context, plan plann
 	if !plan.PEM.IsNull() {
 		configMapName = types.StringValue(registry.CAConfigMapName(name))
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("password_secret_name"), secretName)...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ca_config_map_name"), configMapName)...)
+	set["password_secret_name"] = rawString(secretName)
+	set["ca_config_map_name"] = rawString(configMapName)
 }
 
 // checkNameIsFree fails the plan when a registry of that name exists anywhere:
@@ -337,7 +333,7 @@ func timeoutOr(get func(context.Context, time.Duration) (time.Duration, diag.Dia
 }
 
 // replacedAttributes lists the attributes whose change replaces the registry.
-func replacedAttributes(plan plannedRegistry, state modelRegistryModel) []string {
+func replacedAttributes(plan, state plannedRegistry) []string {
 	var replaced []string
 	for _, a := range []struct {
 		name        string

@@ -30,6 +30,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	provider.QuietDiscardedLogs()
+	provider.TuneGarbageCollector()
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
 		Address: "registry.terraform.io/openshiftai-terraform/openshiftai",
 	})
