@@ -24,7 +24,7 @@ func printTable(w io.Writer, res results) {
 	for i, l := range res.LoadAverage {
 		loads[i] = fmt.Sprintf("%.1f", l)
 	}
-	fmt.Fprintf(w, "fastest of %d interleaved cycles; 1-minute load average before and after each cycle: %s\n\n", res.Repeat, strings.Join(loads, ", "))
+	fmt.Fprintf(w, "fastest of %d interleaved cycles; peak requests/s sampled in the first; 1-minute load average before and after each cycle: %s\n\n", res.Repeat, strings.Join(loads, ", "))
 	fmt.Fprintln(w, "| phase | openshiftai | terraform_data | ratio | provider requests | requests / object | stand-in requests | provider peak RSS | provider CPU | peak requests/s | client-side throttling |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, p := range res.Phases {
@@ -89,8 +89,9 @@ func printComparison(w io.Writer, res results, otherPath string) error {
 		return phaseResult{}, false
 	}
 	fmt.Fprintf(w, "\ncost per Terraform resource, N=%d against N=%d (%s)\n\n", res.N, other.N, otherPath)
-	fmt.Fprintf(w, "| phase | ms / resource N=%d | ms / resource N=%d | ratio | requests / resource N=%d | N=%d |\n", res.N, other.N, res.N, other.N)
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|")
+	fmt.Fprintf(w, "| phase | ms / resource N=%d | N=%d | growth | requests / resource N=%d | N=%d | provider CPU ms / resource N=%d | N=%d | ratio to terraform_data N=%d | N=%d |\n",
+		res.N, other.N, res.N, other.N, res.N, other.N, res.N, other.N)
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, config := range []string{"openshiftai", "terraform_data"} {
 		for _, p := range res.Phases {
 			if p.Config != config {
@@ -106,8 +107,13 @@ func printComparison(w io.Writer, res results, otherPath string) error {
 			if config != "openshiftai" {
 				name = strings.Join([]string{config, p.Phase}, " ")
 			}
-			fmt.Fprintf(w, "| %s | %.1f | %.1f | %.2fx | %.2f | %.2f |\n", name, here, there, here/there,
-				float64(p.ProviderRequests)/float64(res.Resources), float64(o.ProviderRequests)/float64(other.Resources))
+			ratios := " | |"
+			if p.Ratio > 0 && o.Ratio > 0 {
+				ratios = fmt.Sprintf(" %.2fx | %.2fx |", p.Ratio, o.Ratio)
+			}
+			fmt.Fprintf(w, "| %s | %.1f | %.1f | %.2fx | %.2f | %.2f | %.2f | %.2f |%s\n", name, here, there, here/there,
+				float64(p.ProviderRequests)/float64(res.Resources), float64(o.ProviderRequests)/float64(other.Resources),
+				1000*p.ProviderCPU/float64(res.Resources), 1000*o.ProviderCPU/float64(other.Resources), ratios)
 		}
 	}
 	return nil
