@@ -104,6 +104,8 @@ func (d *providerData) ReadObject(ctx context.Context, client *kube.Client, gvr 
 		}
 		list.items = make(map[string]*unstructured.Unstructured, len(items))
 		for i := range items {
+			// Reads never look at managedFields, the larger part of a listed object.
+			items[i].SetManagedFields(nil)
 			list.items[items[i].GetName()] = &items[i]
 		}
 	})
