@@ -53,6 +53,24 @@ type providerData struct {
 	// written holds the UID of each registry this process created, so a permission
 	// created right after its registry in the same apply need not read it again.
 	written sync.Map // "<namespace>/<name>" -> types.UID
+
+	// moves holds the registries a plan of this process moves to another
+	// namespace, so that planning the create in the new namespace does not count
+	// the registry it replaces as taking the name.
+	moves sync.Map // "<namespace>/<name>" -> true
+}
+
+// NoteMove records that this process planned moving the registry of a
+// resource to another namespace; name is its planned resource_name.
+func (d *providerData) NoteMove(fromNamespace, name string) {
+	d.moves.Store(fromNamespace+"/"+name, true)
+}
+
+// Moving tells whether this process planned moving registry namespace/name to
+// another namespace.
+func (d *providerData) Moving(namespace, name string) bool {
+	_, ok := d.moves.Load(namespace + "/" + name)
+	return ok
 }
 
 // RememberRegistry records the UID of a registry this process has just created.

@@ -218,6 +218,9 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 	planOwnedObjects(plan, set)
 	if !req.State.Raw.IsNull() {
 		state := plannedRegistry{ResourceName: stringAt(req.State.Raw, "resource_name"), Namespace: stringAt(req.State.Raw, "namespace")}
+		if r.data != nil && !plan.Namespace.IsUnknown() && !plan.ResourceName.IsUnknown() && !plan.Namespace.Equal(state.Namespace) {
+			r.data.NoteMove(state.Namespace.ValueString(), plan.ResourceName.ValueString())
+		}
 		if replaced := replacedAttributes(plan, state); boolAt(req.State.Raw, "deletion_protection").ValueBool() && len(replaced) > 0 {
 			resp.Diagnostics.AddError("Deletion protection is on",
 				fmt.Sprintf("This change replaces model registry %s (it changes %s), which has deletion_protection = true. Set deletion_protection = false and apply first.",
@@ -286,10 +289,14 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 					"stopped before it returned), so no state holds it. This apply adopts it.", obj.GetNamespace(), obj.GetName()))
 			continue
 		}
-		if obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider {
-			// Possibly this very resource, tainted or moved to another namespace and about
-			// to be replaced (Terraform plans the create of a replacement without its
-			// state); Create checks again after the destroy.
+		if obj.GetNamespace() != plan.Namespace.ValueString() && r.data.Moving(obj.GetNamespace(), obj.GetName()) {
+			// This plan moves that registry here: Terraform plans the create of the
+			// replacement without its state, after planning the change with it.
+			continue
+		}
+		if obj.GetNamespace() == plan.Namespace.ValueString() && obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider {
+			// Possibly this very resource, tainted and about to be replaced (Terraform
+			// plans a tainted resource as a create); Create checks again after the destroy.
 			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Model registry already exists",
 				fmt.Sprintf("A model registry named %q made by Terraform exists in namespace %q. If this plan replaces it, that is expected; "+
 					"otherwise another configuration manages it and the apply will fail.", obj.GetName(), obj.GetNamespace()))

@@ -317,6 +317,44 @@ func TestAccModelRegistry_nameTakenByAnotherConfiguration(t *testing.T) {
 	})
 }
 
+// A registry of that name that another configuration made in another namespace
+// is an error at plan: names are unique across the cluster, and this plan does
+// not move it.
+func TestAccModelRegistry_nameTakenInAnotherNamespace(t *testing.T) {
+	name := testRegistryName("elsewhere")
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			ensureMovedNamespace(t)
+			r := registry.Registry{
+				Name: name, Namespace: movedNamespace, DisplayName: "Another configuration's",
+				Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
+					PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
+			}
+			if _, err := testAccCluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, movedNamespace, name, "")
+			})
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      registryConfig(name, "Second", ""),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)already exists in namespace\s+"` + movedNamespace + `".*terraform import <address> ` + movedNamespace + "/" + name),
+		}},
+	})
+}
+
+func ensureMovedNamespace(t *testing.T) {
+	t.Helper()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: movedNamespace}}
+	if _, err := testAccCluster.Typed.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+}
+
 // movedNamespace is a second namespace for registries, made once and kept (a
 // control plane without controllers never finishes deleting a namespace).
 const movedNamespace = "openshiftai-test-moved"
@@ -337,10 +375,7 @@ func TestAccModelRegistry_moveNamespace(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			testAccPreCheck(t)
-			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: movedNamespace}}
-			if _, err := testAccCluster.Typed.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-				t.Fatal(err)
-			}
+			ensureMovedNamespace(t)
 		},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
