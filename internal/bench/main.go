@@ -76,7 +76,14 @@ func main() {
 	flag.StringVar(&opts.cpuProfile, "cpuprofile", "", "build the provider with CPU profiling (internal/bench/profiled) and write one profile per provider process into this directory")
 	flag.BoolVar(&opts.audit, "audit", false, "write the API server's audit log (every request with its user agent) to <workdir>/audit.log for profiling; with -keep; slows the API server")
 	flag.IntVar(&opts.repeat, "repeat", 0, "cycles of apply, plan, plan, destroy; the fastest of each phase counts (default 3 up to -n 300, else 1)")
+	show := flag.String("show", "", "print the tables of a results JSON written before (with -compare, against another) and exit")
 	flag.Parse()
+	if *show != "" {
+		if err := showResults(*show, opts.compare); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if opts.repeat <= 0 {
 		opts.repeat = 3
 		if opts.n > 300 {

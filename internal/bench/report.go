@@ -118,3 +118,20 @@ func printComparison(w io.Writer, res results, otherPath string) error {
 	}
 	return nil
 }
+
+// showResults prints the tables of a results file, and its comparison with another.
+func showResults(path, compare string) error {
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var res results
+	if err := json.Unmarshal(content, &res); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	printTable(os.Stdout, res)
+	if compare != "" {
+		return printComparison(os.Stdout, res, compare)
+	}
+	return nil
+}
