@@ -142,7 +142,7 @@ resource "openshiftai_model_registry_permission" "alice" {
 						// The wait for readiness.
 						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: 2, Action: faultproxy.Action{Status: 500}},
 						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Nth: 3, Action: faultproxy.Action{Drop: true}},
-						// The permission: reading the registry, writing the binding.
+						// The permission: writing the binding (the registry's UID comes from its create).
 						&faultproxy.Fault{Method: http.MethodPatch, Path: bindingPath(permission.BindingName()), Action: faultproxy.Action{Status: 504}},
 					)
 				},
