@@ -72,13 +72,9 @@ func printTable(w io.Writer, res results) {
 
 // printComparison sets the cost per Terraform resource of this run against another's.
 func printComparison(w io.Writer, res results, otherPath string) error {
-	content, err := os.ReadFile(otherPath)
+	other, err := readResults(otherPath)
 	if err != nil {
 		return err
-	}
-	var other results
-	if err := json.Unmarshal(content, &other); err != nil {
-		return fmt.Errorf("%s: %w", otherPath, err)
 	}
 	find := func(r results, config, phase string) (phaseResult, bool) {
 		for _, p := range r.Phases {
@@ -121,17 +117,25 @@ func printComparison(w io.Writer, res results, otherPath string) error {
 
 // showResults prints the tables of a results file, and its comparison with another.
 func showResults(path, compare string) error {
-	content, err := os.ReadFile(path)
+	res, err := readResults(path)
 	if err != nil {
 		return err
-	}
-	var res results
-	if err := json.Unmarshal(content, &res); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
 	}
 	printTable(os.Stdout, res)
 	if compare != "" {
 		return printComparison(os.Stdout, res, compare)
 	}
 	return nil
+}
+
+func readResults(path string) (results, error) {
+	var res results
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return res, err
+	}
+	if err := json.Unmarshal(content, &res); err != nil {
+		return res, fmt.Errorf("%s: %w", path, err)
+	}
+	return res, nil
 }

@@ -285,17 +285,7 @@ func TestAccModelRegistry_nameTakenByAnotherConfiguration(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			testAccPreCheck(t)
-			r := registry.Registry{
-				Name: name, Namespace: testNamespace, DisplayName: "Another configuration's",
-				Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
-					PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
-			}
-			if _, err := testAccCluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
-			})
+			applyOtherConfigurationRegistry(t, testNamespace, name)
 		},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -326,17 +316,7 @@ func TestAccModelRegistry_nameTakenInAnotherNamespace(t *testing.T) {
 		PreCheck: func() {
 			testAccPreCheck(t)
 			ensureMovedNamespace(t)
-			r := registry.Registry{
-				Name: name, Namespace: movedNamespace, DisplayName: "Another configuration's",
-				Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
-					PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
-			}
-			if _, err := testAccCluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, movedNamespace, name, "")
-			})
+			applyOtherConfigurationRegistry(t, movedNamespace, name)
 		},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -344,6 +324,23 @@ func TestAccModelRegistry_nameTakenInAnotherNamespace(t *testing.T) {
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)already exists in namespace\s+"` + movedNamespace + `".*terraform import <address> ` + movedNamespace + "/" + name),
 		}},
+	})
+}
+
+// applyOtherConfigurationRegistry makes a registry as another Terraform
+// configuration would have: with this provider's labels, its create finished.
+func applyOtherConfigurationRegistry(t *testing.T, namespace, name string) {
+	t.Helper()
+	r := registry.Registry{
+		Name: name, Namespace: namespace, DisplayName: "Another configuration's",
+		Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
+			PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
+	}
+	if _, err := testAccCluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
 	})
 }
 
