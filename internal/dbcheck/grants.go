@@ -107,9 +107,9 @@ func parseGrantLine(line string) (grantLine, bool) {
 	return g, true
 }
 
-// splitOn splits s at the first " ON " outside backquotes, quotes and
-// parentheses.
-func splitOn(s string) (before, after string, ok bool) {
+// scanTopLevel calls at with each index of s that is outside backquotes,
+// quotes and parentheses (and is not one of them), until at returns true.
+func scanTopLevel(s string, at func(i int) (stop bool)) {
 	depth := 0
 	var quote byte
 	for i := 0; i < len(s); i++ {
@@ -125,36 +125,35 @@ func splitOn(s string) (before, after string, ok bool) {
 			depth++
 		case c == ')':
 			depth--
-		case depth == 0 && c == ' ' && i+4 <= len(s) && strings.EqualFold(s[i:i+4], " ON "):
-			return s[:i], s[i+4:], true
+		case depth == 0 && at(i):
+			return
 		}
 	}
-	return "", "", false
+}
+
+// splitOn splits s at the first " ON " outside backquotes, quotes and
+// parentheses.
+func splitOn(s string) (before, after string, ok bool) {
+	scanTopLevel(s, func(i int) bool {
+		if s[i] == ' ' && i+4 <= len(s) && strings.EqualFold(s[i:i+4], " ON ") {
+			before, after, ok = s[:i], s[i+4:], true
+		}
+		return ok
+	})
+	return before, after, ok
 }
 
 // splitTopLevel splits a privilege list at commas outside parentheses.
 func splitTopLevel(s string) []string {
 	var out []string
-	depth, start := 0, 0
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '`' || c == '\'' || c == '"':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ',' && depth == 0:
+	start := 0
+	scanTopLevel(s, func(i int) bool {
+		if s[i] == ',' {
 			out = append(out, strings.TrimSpace(s[start:i]))
 			start = i + 1
 		}
-	}
+		return false
+	})
 	return append(out, strings.TrimSpace(s[start:]))
 }
 
