@@ -332,13 +332,6 @@ func (r *modelRegistryResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 }
 
-// timeoutOr reads one of the resource's timeouts.
-func timeoutOr(get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), ctx context.Context, def time.Duration, diags *diag.Diagnostics) time.Duration {
-	d, ds := get(ctx, def)
-	diags.Append(ds...)
-	return d
-}
-
 // replacedAttributes lists the attributes whose change replaces the registry.
 func replacedAttributes(plan, state plannedRegistry) []string {
 	var replaced []string

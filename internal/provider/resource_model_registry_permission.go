@@ -253,12 +253,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, permissionCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeoutOr(plan.Timeouts.Create, ctx, permissionCreateTimeout, &resp.Diagnostics))
 	defer cancel()
 
 	client, diags := r.client()
@@ -370,12 +365,7 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, permissionReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeoutOr(state.Timeouts.Read, ctx, permissionReadTimeout, &resp.Diagnostics))
 	defer cancel()
 
 	client, diags := r.client()
@@ -483,12 +473,7 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, permissionDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeoutOr(state.Timeouts.Delete, ctx, permissionDeleteTimeout, &resp.Diagnostics))
 	defer cancel()
 
 	client, diags := r.client()

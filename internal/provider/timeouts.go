@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"context"
+	"time"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -37,4 +41,12 @@ func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
 	})}
+}
+
+// timeoutOr reads one of a resource's timeouts (get is its Create, Read, Update
+// or Delete method), def when it is not set; a bad value is an error in diags.
+func timeoutOr(get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), ctx context.Context, def time.Duration, diags *diag.Diagnostics) time.Duration {
+	d, ds := get(ctx, def)
+	diags.Append(ds...)
+	return d
 }
