@@ -173,6 +173,7 @@ func (d *providerData) RegistriesByName(ctx context.Context) (map[string][]unstr
 		}
 		d.registries = make(map[string][]unstructured.Unstructured, len(items))
 		for _, item := range items {
+			item.SetManagedFields(nil) // as in ReadObject: never looked at
 			d.registries[item.GetName()] = append(d.registries[item.GetName()], item)
 		}
 	})
