@@ -650,21 +650,15 @@ func fastest(samples []phaseResult) phaseResult {
 		throttled += s.ThrottleMessages
 	}
 	best.ThrottleMessages = throttled
-	// The worst verdict of the repetitions: yes, then possible, then no. Only a sampled
-	// repetition can rule throttling out, so the others' "possible" does not count.
+	// A throttling message in any repetition says yes; otherwise the sampled
+	// repetition's verdict counts, as only it can rule throttling out.
 	for _, s := range samples {
+		if strings.HasPrefix(s.Throttled, "yes") {
+			best.Throttled = s.Throttled
+			break
+		}
 		if s.sampled {
 			best.Throttled = s.Throttled
-		}
-	}
-	for _, prefix := range []string{"yes", "possible"} {
-		for _, s := range samples {
-			if prefix == "possible" && !s.sampled && len(samples) > 1 {
-				continue
-			}
-			if strings.HasPrefix(s.Throttled, prefix) && !strings.HasPrefix(best.Throttled, "yes") {
-				best.Throttled = s.Throttled
-			}
 		}
 	}
 	return best
