@@ -33,13 +33,14 @@ type modelRegistriesDataModel struct {
 }
 
 type registrySummaryModel struct {
-	ResourceName types.String          `tfsdk:"resource_name"`
-	Name         types.String          `tfsdk:"name"`
-	Description  types.String          `tfsdk:"description"`
-	Database     *databaseSummaryModel `tfsdk:"database"`
-	CASource     types.String          `tfsdk:"ca_source"`
-	CAReference  *keyRefModel          `tfsdk:"ca_reference"`
-	Ready        types.Bool            `tfsdk:"ready"`
+	ResourceName  types.String          `tfsdk:"resource_name"`
+	Name          types.String          `tfsdk:"name"`
+	Description   types.String          `tfsdk:"description"`
+	Database      *databaseSummaryModel `tfsdk:"database"`
+	CASource      types.String          `tfsdk:"ca_source"`
+	CAReference   *keyRefModel          `tfsdk:"ca_reference"`
+	Ready         types.Bool            `tfsdk:"ready"`
+	KubeRBACProxy types.Bool            `tfsdk:"kube_rbac_proxy"`
 }
 
 type databaseSummaryModel struct {
@@ -112,6 +113,10 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 							Computed:            true,
 							MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
 						},
+						"kube_rbac_proxy": schema.BoolAttribute{
+							Computed:            true,
+							MarkdownDescription: "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service.",
+						},
 					},
 				},
 			},
@@ -176,7 +181,8 @@ func registrySummaryFrom(o registry.Observed) registrySummaryModel {
 			Username: types.StringValue(o.Database.Username),
 			Database: types.StringValue(o.Database.Database),
 		},
-		Ready: types.BoolValue(o.Ready()),
+		Ready:         types.BoolValue(o.Ready()),
+		KubeRBACProxy: types.BoolValue(o.KubeRBACProxy),
 	}
 	if o.Description != "" {
 		s.Description = types.StringValue(o.Description)

@@ -45,6 +45,7 @@ type modelRegistryDataModel struct {
 	Ready         types.Bool         `tfsdk:"ready"`
 	Status        types.Object       `tfsdk:"status"`
 	Endpoints     types.List         `tfsdk:"endpoints"`
+	KubeRBACProxy types.Bool         `tfsdk:"kube_rbac_proxy"`
 }
 
 // databaseDataModel is the resource's database attribute without the password
@@ -187,7 +188,11 @@ func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"endpoints": schema.ListAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Host names of the registry's service (`status.hosts`).",
+				MarkdownDescription: "Host names of the registry as the operator lists them (`status.hosts`): the external Route host first when the auth proxy's route is enabled, then the Service's in-cluster names.",
+			},
+			"kube_rbac_proxy": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service.",
 			},
 		},
 	}
@@ -351,6 +356,6 @@ func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDat
 	// The resource's status mapping, so both show a registry's state alike.
 	var status modelRegistryModel
 	status.setStatus(o)
-	m.UID, m.Ready, m.Status, m.Endpoints = status.UID, status.Ready, status.Status, status.Endpoints
+	m.UID, m.Ready, m.Status, m.Endpoints, m.KubeRBACProxy = status.UID, status.Ready, status.Status, status.Endpoints, status.KubeRBACProxy
 	return m
 }

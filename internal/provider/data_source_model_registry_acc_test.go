@@ -87,7 +87,7 @@ func makeDashboardRegistry(t *testing.T, namespace, name, displayName, descripti
 		"apiVersion": registry.GroupVersionKind.GroupVersion().String(),
 		"kind":       registry.Kind,
 		"metadata":   map[string]any{"name": name, "namespace": namespace, "annotations": annotations},
-		"spec":       map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "mysql": mysql},
+		"spec":       map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "kubeRBACProxy": map[string]any{}, "mysql": mysql},
 	}}
 	registries := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace)
 	created, err := registries.Create(ctx, obj, metav1.CreateOptions{FieldManager: "odh-dashboard"})

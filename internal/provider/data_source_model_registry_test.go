@@ -32,7 +32,7 @@ func dashboardRegistry(name string, annotations map[string]any, mysql map[string
 			"name": name, "namespace": "rhoai-model-registries", "uid": "uid-" + name,
 			"annotations": annotations,
 		},
-		"spec": map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "mysql": spec},
+		"spec": map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "kubeRBACProxy": map[string]any{}, "mysql": spec},
 		"status": map[string]any{
 			"conditions": []any{map[string]any{
 				"type": "Available", "status": "True", "reason": "DeploymentAvailable", "message": "Deployment is available",

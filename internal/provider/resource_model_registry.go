@@ -216,6 +216,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Plan.Raw = raw
 	}()
 	planOwnedObjects(plan, set)
+	planAuthProxy(set)
 	if !req.State.Raw.IsNull() {
 		state := plannedRegistry{ResourceName: stringAt(req.State.Raw, "resource_name"), Namespace: stringAt(req.State.Raw, "namespace")}
 		if r.data != nil && !plan.Namespace.IsUnknown() && !plan.ResourceName.IsUnknown() && !plan.Namespace.Equal(state.Namespace) {
@@ -270,6 +271,12 @@ func planOwnedObjects(plan plannedRegistry, set map[string]tftypes.Value) {
 	}
 	set["password_secret_name"] = rawString(secretName)
 	set["ca_config_map_name"] = rawString(configMapName)
+}
+
+// planAuthProxy plans the auth proxy on every registry: one read without it
+// (state false) then shows as an in-place update.
+func planAuthProxy(set map[string]tftypes.Value) {
+	set["kube_rbac_proxy"] = tftypes.NewValue(tftypes.Bool, true)
 }
 
 // checkNameIsFree fails the plan when a registry of that name exists anywhere:

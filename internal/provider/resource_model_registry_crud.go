@@ -629,6 +629,13 @@ func (r *modelRegistryResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !state.KubeRBACProxy.ValueBool() {
+		// The apply below would be rejected while a deprecated oauthProxy is set.
+		if _, err := client.Patch(ctx, registry.GroupVersionResource, desired.Namespace, desired.Name, registry.EnableKubeRBACProxyPatch()); err != nil {
+			resp.Diagnostics.AddError("Cannot update the model registry", "Adding the auth proxy (spec.kubeRBACProxy): "+err.Error())
+			return
+		}
+	}
 	objects := desiredObjects(desired, plan, password.ValueString())
 	owner := registry.OwnerReference(desired.Name, k8stypes.UID(state.UID.ValueString()))
 	for _, obj := range objects[:len(objects)-1] {

@@ -23,6 +23,7 @@ type modelRegistryModel struct {
 	Ready              types.Bool     `tfsdk:"ready"`
 	Status             types.Object   `tfsdk:"status"`
 	Endpoints          types.List     `tfsdk:"endpoints"`
+	KubeRBACProxy      types.Bool     `tfsdk:"kube_rbac_proxy"`
 	PasswordSecretName types.String   `tfsdk:"password_secret_name"`
 	CAConfigMapName    types.String   `tfsdk:"ca_config_map_name"`
 }
@@ -144,4 +145,5 @@ func (m *modelRegistryModel) setStatus(o registry.Observed) {
 		hosts = append(hosts, types.StringValue(h))
 	}
 	m.Endpoints = types.ListValueMust(types.StringType, hosts)
+	m.KubeRBACProxy = types.BoolValue(o.KubeRBACProxy)
 }

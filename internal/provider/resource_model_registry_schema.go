@@ -210,7 +210,14 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"endpoints": schema.ListAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Host names of the registry's service (`status.hosts`).",
+				MarkdownDescription: "Host names of the registry as the operator lists them (`status.hosts`): the external Route host first when the auth proxy's route is enabled, then the Service's in-cluster names.",
+			},
+			"kube_rbac_proxy": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks every caller " +
+					"against the registry's role and so gives the permissions their meaning. The provider always writes it, as the " +
+					"dashboard does; a registry found without it (made by an earlier provider version, or with the deprecated " +
+					"`oauthProxy`) plans an in-place update that adds it.",
 			},
 			"password_secret_name": schema.StringAttribute{
 				Computed:            true,

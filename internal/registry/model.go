@@ -130,12 +130,23 @@ func (r Registry) ModelRegistry() *unstructured.Unstructured {
 			"labels":      map[string]any{LabelAppManagedBy: ManagedByProvider},
 		},
 		"spec": map[string]any{
-			"grpc":  map[string]any{},
-			"rest":  map[string]any{},
-			"mysql": mysql,
+			"grpc": map[string]any{},
+			"rest": map[string]any{},
+			// Without the proxy, operators before 0.3.14 serve the registry over plain
+			// HTTP with no check of the caller: permissions would protect nothing.
+			"kubeRBACProxy": map[string]any{},
+			"mysql":         mysql,
 		},
 	}
 	return &unstructured.Unstructured{Object: obj}
+}
+
+// EnableKubeRBACProxyPatch is a JSON merge patch that puts the auth proxy on a
+// registry that lacks it, dropping the deprecated oauthProxy in the same write:
+// the CRD rejects a registry with both, so server-side apply alone cannot move
+// a registry from one to the other.
+func EnableKubeRBACProxyPatch() []byte {
+	return []byte(`{"spec":{"oauthProxy":null,"kubeRBACProxy":{}}}`)
 }
 
 // AnnotationPasswordVersion records the password_wo_version of the password a
@@ -219,6 +230,11 @@ type Observed struct {
 	Hosts      []string
 	// ManagedByProvider is true when the provider's label is on the registry.
 	ManagedByProvider bool
+	// KubeRBACProxy is true when spec.kubeRBACProxy is set: the operator then puts
+	// kube-rbac-proxy in front of the registry, which enforces its role bindings.
+	KubeRBACProxy bool
+	// OAuthProxy is true when the deprecated spec.oauthProxy is set.
+	OAuthProxy bool
 }
 
 // Ready reports whether the operator says the registry is available.
@@ -273,6 +289,8 @@ func ParseModelRegistry(u *unstructured.Unstructured) Observed {
 	if o.DisplayName == "" {
 		o.DisplayName = o.Name
 	}
+	_, o.KubeRBACProxy, _ = unstructured.NestedFieldNoCopy(u.Object, "spec", "kubeRBACProxy")
+	_, o.OAuthProxy, _ = unstructured.NestedFieldNoCopy(u.Object, "spec", "oauthProxy")
 	mysql, _, _ := unstructured.NestedMap(u.Object, "spec", "mysql")
 	db := &o.Database
 	db.Host, _, _ = unstructured.NestedString(mysql, "host")

@@ -48,6 +48,7 @@ metadata:
   namespace: rhoai-model-registries
 spec:
   grpc: {}
+  kubeRBACProxy: {}
   mysql:
     database: model_registry
     host: mysql.db.svc.cluster.local
@@ -107,6 +108,37 @@ func TestCAReferences(t *testing.T) {
 	}
 	if _, found, _ := unstructured.NestedFieldNoCopy(testRegistry(CASource{}).ModelRegistry().Object, "spec", "mysql", "sslRootCertificateConfigMap"); found {
 		t.Error("no CA must write no reference")
+	}
+}
+
+func TestParseAuthProxy(t *testing.T) {
+	obj := testRegistry(CASource{}).ModelRegistry()
+	if o := ParseModelRegistry(obj); !o.KubeRBACProxy || o.OAuthProxy {
+		t.Errorf("built registry reads back kubeRBACProxy=%v oauthProxy=%v, want true, false", o.KubeRBACProxy, o.OAuthProxy)
+	}
+	// The operator's defaults inside the proxy are still the proxy.
+	if err := unstructured.SetNestedMap(obj.Object, map[string]any{"port": int64(8443), "routePort": int64(443), "serviceRoute": "enabled"}, "spec", "kubeRBACProxy"); err != nil {
+		t.Fatal(err)
+	}
+	if !ParseModelRegistry(obj).KubeRBACProxy {
+		t.Error("a defaulted kubeRBACProxy must read as set")
+	}
+	unstructured.RemoveNestedField(obj.Object, "spec", "kubeRBACProxy")
+	if err := unstructured.SetNestedMap(obj.Object, map[string]any{"port": int64(8443)}, "spec", "oauthProxy"); err != nil {
+		t.Fatal(err)
+	}
+	if o := ParseModelRegistry(obj); o.KubeRBACProxy || !o.OAuthProxy {
+		t.Errorf("oauthProxy registry reads back kubeRBACProxy=%v oauthProxy=%v, want false, true", o.KubeRBACProxy, o.OAuthProxy)
+	}
+	var patch map[string]map[string]any
+	if err := json.Unmarshal(EnableKubeRBACProxyPatch(), &patch); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := patch["spec"]["oauthProxy"]; !ok || v != nil {
+		t.Errorf("the patch must null oauthProxy: %s", EnableKubeRBACProxyPatch())
+	}
+	if v, ok := patch["spec"]["kubeRBACProxy"].(map[string]any); !ok || len(v) != 0 {
+		t.Errorf("the patch must set kubeRBACProxy to {}: %s", EnableKubeRBACProxyPatch())
 	}
 }
 
