@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -26,6 +27,11 @@ func TestAccModelRegistriesDataSource(t *testing.T) {
 	dashC := makeDashboardRegistry(t, namespace, "c-dash"+suffix, "Dashboard C", "",
 		dsDashboardCA{configMap: &registry.KeyRef{Name: registry.TrustedCABundleConfigMap, Key: registry.TrustedCABundleClusterKey}})
 	other := makeDashboardRegistry(t, namespace, "other-dash"+suffix, "Other", "", dsDashboardCA{})
+	// A registry as made before the auth proxy was always sent: the list tells it apart.
+	if _, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Patch(context.Background(),
+		other.name, k8stypes.MergePatchType, []byte(`{"spec":{"kubeRBACProxy":null}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	provName := "b-prov" + suffix
 	caSecret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: "db-ca", Namespace: namespace},
@@ -84,18 +90,22 @@ data "openshiftai_model_registries" "none" {
 		})
 	}
 	dashboardDB := database("mysql.dashboard.svc.cluster.local", 3307, "mruser", "models")
-	entry := func(name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {
+	entryWithProxy := func(proxy bool, name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"resource_name": knownvalue.StringExact(name),
-			"name":          knownvalue.StringExact(display),
-			"description":   description,
-			"database":      db,
-			"ca_source":     knownvalue.StringExact(caSource),
-			"ca_reference":  caRef,
-			"ready":         knownvalue.Bool(true),
+			"resource_name":   knownvalue.StringExact(name),
+			"name":            knownvalue.StringExact(display),
+			"description":     description,
+			"database":        db,
+			"ca_source":       knownvalue.StringExact(caSource),
+			"ca_reference":    caRef,
+			"ready":           knownvalue.Bool(true),
+			"kube_rbac_proxy": knownvalue.Bool(proxy),
 		})
 	}
-	otherEntry := entry(other.name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
+	entry := func(name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {
+		return entryWithProxy(true, name, display, description, db, caSource, caRef)
+	}
+	otherEntry := entryWithProxy(false, other.name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

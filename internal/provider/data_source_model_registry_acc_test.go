@@ -201,6 +201,7 @@ data "openshiftai_model_registry" "bundle" {
 					"secret":              knownvalue.Null(),
 				})),
 				statecheck.ExpectKnownValue(address, attr("ready"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(address, attr("kube_rbac_proxy"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, attr("status", "reason"), knownvalue.StringExact(registry.ReasonDeploymentAvailable)),
 				statecheck.ExpectKnownValue(address, attr("endpoints"), knownvalue.ListPartial(map[int]knownvalue.Check{
 					0: knownvalue.StringExact(uploaded.name + "." + testNamespace + ".svc.cluster.local"),
