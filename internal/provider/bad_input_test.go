@@ -168,7 +168,7 @@ func badInputCases(t *testing.T) map[string]badInput {
 		"display name with white space":        registryCase(registryBody{name: `name = " Fraud"`}, "name", `white space`),
 		"display name with nothing usable":     registryCase(registryBody{name: `name = "!!! ???"`}, "name", `Cannot derive a registry name`),
 		"display name starting with a digit":   registryCase(registryBody{name: `name = "2024 models"`}, "name", `must start with a lowercase letter`),
-		"display name too long":                registryCase(registryBody{name: `name = "` + strings.Repeat("fraud ", 12) + `"`}, "name", `characters long`),
+		"display name cut to a digit start":    registryCase(registryBody{name: `name = "` + strings.Repeat("1", 45) + ` models"`}, "name", `must start with a lowercase letter`),
 		"resource name upper case":             registryCase(registryBody{resourceName: `resource_name = "Fraud"`}, "resource_name", `Invalid registry name`),
 		"resource name with underscore":        registryCase(registryBody{resourceName: `resource_name = "fraud_models"`}, "resource_name", `not a valid Kubernetes object name`),
 		"resource name with dots":              registryCase(registryBody{resourceName: `resource_name = "fraud.models"`}, "resource_name", `must not contain dots`),

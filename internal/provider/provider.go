@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,6 +24,7 @@ var (
 	_ provider.Provider                     = &openshiftAIProvider{}
 	_ provider.ProviderWithConfigValidators = &openshiftAIProvider{}
 	_ provider.ProviderWithValidateConfig   = &openshiftAIProvider{}
+	_ provider.ProviderWithFunctions        = &openshiftAIProvider{}
 )
 
 // openshiftAIProvider is the provider; connect builds cluster clients and is
@@ -167,6 +169,10 @@ func (p *openshiftAIProvider) ConfigValidators(context.Context) []provider.Confi
 		providervalidator.Conflicting(path.MatchRoot("config_path"), path.MatchRoot("config_paths")),
 		providervalidator.RequiredTogether(path.MatchRoot("client_certificate"), path.MatchRoot("client_key")),
 	}
+}
+
+func (p *openshiftAIProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{NewResourceNameFunction}
 }
 
 func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resource {

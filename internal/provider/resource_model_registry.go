@@ -89,11 +89,10 @@ func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource
 		}, &resp.Diagnostics)
 	}
 	if resourceName.IsNull() && !name.IsUnknown() && !name.IsNull() {
-		derived := registry.DeriveResourceName(name.ValueString())
-		if problems := registry.ValidateResourceName(derived); len(problems) > 0 {
+		if _, err := registry.ResourceNameFromDisplayName(name.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot derive a registry name",
-				fmt.Sprintf("The Kubernetes name derived from name %q is %q, which %s. Set resource_name to a name that starts with a letter and has at most %d lowercase letters, digits and dashes.",
-					name.ValueString(), derived, strings.Join(problems, "; it "), registry.MaxResourceNameLength))
+				fmt.Sprintf("Name: %s. Set resource_name to a name that starts with a letter and has at most %d lowercase letters, digits and dashes.",
+					err, registry.MaxResourceNameLength))
 		}
 	}
 }

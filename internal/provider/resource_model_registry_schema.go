@@ -60,7 +60,8 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Kubernetes name of the registry. Defaults to `name` turned into a Kubernetes name the way the " +
-					"dashboard does it (lower case, spaces to dashes, other characters dropped). It must start with a letter and have at most " +
+					"dashboard does it (lower case, spaces to dashes, other characters dropped, cut to 40 characters; " +
+					"`provider::openshiftai::resource_name(name)` returns it). It must start with a letter and have at most " +
 					fmt.Sprintf("%d characters, because the operator makes a Service `<resource_name>` and a Route host `<resource_name>-rest`. ", registry.MaxResourceNameLength) +
 					"Registry names are unique across the cluster. Changing it replaces the registry.",
 				Validators:    []validator.String{validators.ResourceName()},

@@ -26,6 +26,9 @@ func FuzzDeriveResourceName(f *testing.F) {
 		if again := DeriveResourceName(name); again != name {
 			t.Fatalf("not idempotent: %q -> %q -> %q", displayName, name, again)
 		}
+		if len(name) > DashboardNameMaxLength {
+			t.Fatalf("%q -> %q is longer than the dashboard's %d characters", displayName, name, DashboardNameMaxLength)
+		}
 		if name == "" {
 			return
 		}

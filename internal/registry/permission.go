@@ -40,7 +40,7 @@ type Permission struct {
 func (p Permission) BindingName() string {
 	sum := sha256.Sum256([]byte(p.Registry + "\x00" + string(p.Kind) + "\x00" + p.Subject))
 	hash := hex.EncodeToString(sum[:])[:10]
-	readable := DeriveResourceName(strings.NewReplacer(":", "-", "@", "-", ".", "-", "_", "-").Replace(p.Subject))
+	readable := nameChars(strings.NewReplacer(":", "-", "@", "-", ".", "-", "_", "-").Replace(p.Subject))
 	prefix := p.Registry + "-" + string(p.Kind)
 	if readable != "" {
 		prefix += "-" + readable

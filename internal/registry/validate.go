@@ -15,6 +15,9 @@ const MaxResourceNameLength = validation.DNS1035LabelMaxLength - len(restRouteSu
 
 const restRouteSuffix = "-rest"
 
+// DashboardNameMaxLength is where the dashboard's create form cuts a derived name.
+const DashboardNameMaxLength = 40
+
 var (
 	whitespace     = regexp.MustCompile(`\s`)
 	notNameChar    = regexp.MustCompile(`[^a-z0-9-]`)
@@ -24,13 +27,34 @@ var (
 // DeriveResourceName turns a display name into a Kubernetes name the way the
 // dashboard's create form does: trimmed, lower-cased, white space turned into
 // dashes, every other character outside [a-z0-9-] dropped, dashes collapsed and
-// stripped from both ends. It returns "" when nothing usable is left.
+// stripped from both ends, cut to DashboardNameMaxLength characters. It returns
+// "" when nothing usable is left.
 func DeriveResourceName(displayName string) string {
-	name := strings.ToLower(strings.TrimSpace(displayName))
+	name := nameChars(displayName)
+	if len(name) > DashboardNameMaxLength {
+		// A cut that ends on a dash would not be a valid name.
+		name = strings.TrimRight(name[:DashboardNameMaxLength], "-")
+	}
+	return name
+}
+
+// nameChars is DeriveResourceName without the length cut.
+func nameChars(s string) string {
+	name := strings.ToLower(strings.TrimSpace(s))
 	name = whitespace.ReplaceAllString(name, "-")
 	name = notNameChar.ReplaceAllString(name, "")
 	name = repeatedDashes.ReplaceAllString(name, "-")
 	return strings.Trim(name, "-")
+}
+
+// ResourceNameFromDisplayName is the registry name derived from a display name,
+// or an error that says why no registry can have the name derived.
+func ResourceNameFromDisplayName(displayName string) (string, error) {
+	name := DeriveResourceName(displayName)
+	if problems := ValidateResourceName(name); len(problems) > 0 {
+		return name, fmt.Errorf("the Kubernetes name derived from %q is %q, which %s", displayName, name, strings.Join(problems, "; it "))
+	}
+	return name, nil
 }
 
 // ValidateResourceName returns one message per rule that name breaks; none when

@@ -16,6 +16,9 @@ func TestDeriveResourceName(t *testing.T) {
 		"42 models":                  "42-models",
 		"!!!":                        "",
 		"tab\tseparated":             "tab-separated",
+		// Cut at 40 as the dashboard's form cuts, and never on a dash.
+		strings.Repeat("fraud ", 12):    "fraud-fraud-fraud-fraud-fraud-fraud-frau",
+		strings.Repeat("abcdefghi ", 5): "abcdefghi-abcdefghi-abcdefghi-abcdefghi",
 	} {
 		if got := DeriveResourceName(displayName); got != want {
 			t.Errorf("DeriveResourceName(%q) = %q, want %q", displayName, got, want)
@@ -90,5 +93,20 @@ func TestValidateDatabaseName(t *testing.T) {
 	}
 	if p := ValidateDatabaseName(""); len(p) != 1 || p[0] != "must not be empty" {
 		t.Errorf("empty: %q", p)
+	}
+}
+
+func TestResourceNameFromDisplayName(t *testing.T) {
+	if name, err := ResourceNameFromDisplayName("Fraud models"); err != nil || name != "fraud-models" {
+		t.Errorf(`ResourceNameFromDisplayName("Fraud models") = %q, %v`, name, err)
+	}
+	for displayName, want := range map[string]string{
+		"!!!":         `the Kubernetes name derived from "!!!" is "", which must not be empty`,
+		"2024 models": `the Kubernetes name derived from "2024 models" is "2024-models", which must start with a lowercase letter, not "2"`,
+	} {
+		_, err := ResourceNameFromDisplayName(displayName)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("ResourceNameFromDisplayName(%q) error = %v, want it to start with %q", displayName, err, want)
+		}
 	}
 }
