@@ -503,8 +503,8 @@ func TestStopLeavesNoProcess(t *testing.T) {
 	}
 	t.Logf("second control plane started in %s", time.Since(start).Round(10*time.Millisecond))
 	pids := cp.PIDs()
-	if len(pids) != 2 {
-		t.Fatalf("PIDs = %v, want etcd and kube-apiserver", pids)
+	if len(pids) != 3 {
+		t.Fatalf("PIDs = %v, want etcd, kube-apiserver and kube-controller-manager", pids)
 	}
 	for _, pid := range pids {
 		if !controlplane.ProcessAlive(pid) {
