@@ -164,9 +164,9 @@ func TestNamespaceDeletionCompletes(t *testing.T) {
 	if _, err := e.kube.CoreV1().Secrets(namespace).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "password"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, extra := range namespaceContents {
-		extra(t, e, namespace)
-	}
+	// Its Pods must go too: the node stand-in deletes them once they are terminating.
+	e.createDeployment(t, namespace, "web", 2)
+	e.waitDeploymentAvailable(t, namespace, "web", 2)
 
 	if err := e.kube.CoreV1().Namespaces().Delete(ctx, namespace, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
@@ -182,9 +182,6 @@ func TestNamespaceDeletionCompletes(t *testing.T) {
 		return fmt.Errorf("phase %s, conditions %v", ns.Status.Phase, ns.Status.Conditions)
 	})
 }
-
-// namespaceContents add more objects to the namespace TestNamespaceDeletionCompletes deletes.
-var namespaceContents []func(t *testing.T, e env, namespace string)
 
 func TestServiceAccountControllers(t *testing.T) {
 	t.Parallel()

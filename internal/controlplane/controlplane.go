@@ -4,8 +4,8 @@
 //
 // The controller manager runs the controllers a real cluster applies to the provider's objects:
 // the garbage collector (owner references cascade), Deployments and ReplicaSets, Endpoints and
-// EndpointSlices, namespace deletion and service accounts. There is no scheduler and no kubelet,
-// so no Pod runs.
+// EndpointSlices, namespace deletion and service accounts. There is no scheduler and no kubelet:
+// package node stands in for one node (it binds Pods and reports them Running and Ready).
 //
 // It is test support: production code never imports it. Pair it with package standin, which
 // plays the model-registry operator.
@@ -27,6 +27,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/node"
 )
 
 // Options configure Start. The zero value is ready to use.
@@ -49,8 +51,8 @@ type Options struct {
 	NoSignalHandler bool
 	// Logf reports progress (for example t.Logf); silent when nil.
 	Logf func(format string, args ...any)
-	// NoControllers starts no kube-controller-manager: an API server alone, where owner
-	// references do not cascade.
+	// NoControllers starts neither kube-controller-manager nor the node stand-in:
+	// an API server alone, where owner references do not cascade and no Pod runs.
 	NoControllers bool
 }
 
@@ -78,6 +80,7 @@ type ControlPlane struct {
 	etcd              *process
 	apiserver         *process
 	controllerManager *process
+	node              *node.Node
 	kubeconfigSeq     int
 	stopOnce          sync.Once
 	stopErr           error
@@ -91,7 +94,7 @@ const (
 )
 
 // Start starts etcd and kube-apiserver on free loopback ports, installs the fixtures, then starts
-// kube-controller-manager and waits until its controllers act.
+// kube-controller-manager and the node stand-in and waits until they act.
 // With OPENSHIFTAI_TEST_KUBECONFIG (Options.Kubeconfig) set it only installs the fixtures into
 // that cluster, which has controllers of its own. Always call Stop.
 func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
@@ -147,7 +150,12 @@ func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
 // startControllers starts what a cluster runs beside the API server. It comes after the fixtures,
 // so the garbage collector knows their CRDs from its first sync instead of its next one (30 s).
 func (cp *ControlPlane) startControllers(ctx context.Context, binDir string) error {
-	return cp.startControllerManager(ctx, binDir, filepath.Join(cp.Dir, "pki"))
+	if err := cp.startControllerManager(ctx, binDir, filepath.Join(cp.Dir, "pki")); err != nil {
+		return err
+	}
+	var err error
+	cp.node, err = node.Start(ctx, cp.RESTConfig, node.Options{Logf: cp.opts.Logf})
+	return err
 }
 
 func startExternal(ctx context.Context, opts Options) (*ControlPlane, error) {
@@ -470,13 +478,24 @@ func (cp *ControlPlane) ControllerManagerLog() string {
 	return filepath.Join(cp.Dir, controllerManagerBinary+".log")
 }
 
-// Stop stops kube-controller-manager, kube-apiserver and etcd,
+// NodeName is the node the node stand-in registers and binds Pods to (empty when none runs).
+func (cp *ControlPlane) NodeName() string {
+	if cp.node == nil {
+		return ""
+	}
+	return cp.node.Name()
+}
+
+// Stop stops the node stand-in, kube-controller-manager, kube-apiserver and etcd,
 // waits until they are gone and removes Dir unless Options.KeepDir. On an external cluster it
 // removes only Dir: the fixtures stay, because other test binaries may share them.
 func (cp *ControlPlane) Stop() error {
 	cp.stopOnce.Do(func() {
 		unregisterForSignals(cp)
 		var errs []error
+		if cp.node != nil {
+			cp.node.Stop()
+		}
 		if cp.controllerManager != nil {
 			errs = append(errs, cp.controllerManager.stop(5*time.Second))
 		}
