@@ -1,11 +1,12 @@
 // Package controlplane runs a local etcd, kube-apiserver and kube-controller-manager for the
 // provider's tests and installs the OpenShift AI fixtures the provider expects (the ModelRegistry,
-// Group and DataScienceCluster CRDs, the registries namespace and its trusted CA bundle).
+// Group, DataScienceCluster and Route CRDs, the registries namespace and its trusted CA bundle).
 //
 // The controller manager runs the controllers a real cluster applies to the provider's objects:
 // the garbage collector (owner references cascade), Deployments and ReplicaSets, Endpoints and
 // EndpointSlices, namespace deletion and service accounts. There is no scheduler and no kubelet:
-// package node stands in for one node (it binds Pods and reports them Running and Ready).
+// package node stands in for one node (it binds Pods and reports them Running and Ready), and
+// package router admits Routes as the OpenShift router does.
 //
 // It is test support: production code never imports it. Pair it with package standin, which
 // plays the model-registry operator.
@@ -29,6 +30,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/node"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/router"
 )
 
 // Options configure Start. The zero value is ready to use.
@@ -51,7 +53,7 @@ type Options struct {
 	NoSignalHandler bool
 	// Logf reports progress (for example t.Logf); silent when nil.
 	Logf func(format string, args ...any)
-	// NoControllers starts neither kube-controller-manager nor the node stand-in:
+	// NoControllers starts neither kube-controller-manager nor the node and router stand-ins:
 	// an API server alone, where owner references do not cascade and no Pod runs.
 	NoControllers bool
 }
@@ -81,6 +83,7 @@ type ControlPlane struct {
 	apiserver         *process
 	controllerManager *process
 	node              *node.Node
+	router            *router.Router
 	kubeconfigSeq     int
 	stopOnce          sync.Once
 	stopErr           error
@@ -94,7 +97,7 @@ const (
 )
 
 // Start starts etcd and kube-apiserver on free loopback ports, installs the fixtures, then starts
-// kube-controller-manager and the node stand-in and waits until they act.
+// kube-controller-manager, the node stand-in and the router stand-in and waits until they act.
 // With OPENSHIFTAI_TEST_KUBECONFIG (Options.Kubeconfig) set it only installs the fixtures into
 // that cluster, which has controllers of its own. Always call Stop.
 func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
@@ -154,7 +157,10 @@ func (cp *ControlPlane) startControllers(ctx context.Context, binDir string) err
 		return err
 	}
 	var err error
-	cp.node, err = node.Start(ctx, cp.RESTConfig, node.Options{Logf: cp.opts.Logf})
+	if cp.node, err = node.Start(ctx, cp.RESTConfig, node.Options{Logf: cp.opts.Logf}); err != nil {
+		return err
+	}
+	cp.router, err = router.Start(ctx, cp.RESTConfig, router.Options{Domain: AppsDomain, Logf: cp.opts.Logf})
 	return err
 }
 
@@ -486,13 +492,16 @@ func (cp *ControlPlane) NodeName() string {
 	return cp.node.Name()
 }
 
-// Stop stops the node stand-in, kube-controller-manager, kube-apiserver and etcd,
+// Stop stops the router and node stand-ins, kube-controller-manager, kube-apiserver and etcd,
 // waits until they are gone and removes Dir unless Options.KeepDir. On an external cluster it
 // removes only Dir: the fixtures stay, because other test binaries may share them.
 func (cp *ControlPlane) Stop() error {
 	cp.stopOnce.Do(func() {
 		unregisterForSignals(cp)
 		var errs []error
+		if cp.router != nil {
+			cp.router.Stop()
+		}
 		if cp.node != nil {
 			cp.node.Stop()
 		}
