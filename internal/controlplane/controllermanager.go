@@ -142,7 +142,7 @@ func (cp *ControlPlane) waitControllerManagerHealthy(ctx context.Context, port i
 	var lastErr error
 	for {
 		if p := cp.controllerManager; p.hasExited() {
-			tail := logTail(p.logPath, 30)
+			tail := logTail(p.logPath)
 			if strings.Contains(tail, "address already in use") {
 				return fmt.Errorf("%s exited: %w", p.name, errPortTaken)
 			}
@@ -155,7 +155,7 @@ func (cp *ControlPlane) waitControllerManagerHealthy(ctx context.Context, port i
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("kube-controller-manager not healthy after %s (last probe: %v); last lines of %s:\n%s",
-				cp.opts.StartTimeout, lastErr, cp.controllerManager.logPath, logTail(cp.controllerManager.logPath, 30))
+				cp.opts.StartTimeout, lastErr, cp.controllerManager.logPath, logTail(cp.controllerManager.logPath))
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -249,12 +249,12 @@ func (cp *ControlPlane) poll(ctx context.Context, what string, check func() erro
 		}
 		if cp.controllerManager.hasExited() {
 			return fmt.Errorf("kube-controller-manager exited (%v) while waiting for %s; last lines of %s:\n%s",
-				cp.controllerManager.waitErr, what, cp.controllerManager.logPath, logTail(cp.controllerManager.logPath, 30))
+				cp.controllerManager.waitErr, what, cp.controllerManager.logPath, logTail(cp.controllerManager.logPath))
 		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("waited %s for %s (last: %v); last lines of %s:\n%s", cp.opts.StartTimeout, what, err,
-				cp.controllerManager.logPath, logTail(cp.controllerManager.logPath, 30))
+				cp.controllerManager.logPath, logTail(cp.controllerManager.logPath))
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

@@ -357,7 +357,7 @@ func (cp *ControlPlane) waitReady(ctx context.Context, serverURL, pki string) er
 	for {
 		for _, p := range []*process{cp.etcd, cp.apiserver} {
 			if p.hasExited() {
-				tail := logTail(p.logPath, 30)
+				tail := logTail(p.logPath)
 				if strings.Contains(tail, "address already in use") {
 					return fmt.Errorf("%s exited: %w", p.name, errPortTaken)
 				}
@@ -376,7 +376,7 @@ func (cp *ControlPlane) waitReady(ctx context.Context, serverURL, pki string) er
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("kube-apiserver not ready after %s (last probe error: %v); last lines of %s:\n%s",
-				time.Since(start).Round(time.Second), lastErr, cp.apiserver.logPath, logTail(cp.apiserver.logPath, 30))
+				time.Since(start).Round(time.Second), lastErr, cp.apiserver.logPath, logTail(cp.apiserver.logPath))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -555,7 +555,9 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-func logTail(path string, lines int) string {
+// logTail is the end of a log, enough to show why a process failed.
+func logTail(path string) string {
+	const lines = 30
 	content, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Sprintf("(cannot read %s: %v)", path, err)
