@@ -19,7 +19,8 @@ const ModulePath = "github.com/openshiftai-terraform/terraform-provider-openshif
 
 // Environment variables read by this package.
 const (
-	// EnvBinDir names a directory with prebuilt etcd and kube-apiserver binaries; nothing is built.
+	// EnvBinDir names a directory with prebuilt etcd, kube-apiserver and kube-controller-manager
+	// binaries; nothing is built.
 	EnvBinDir = "OPENSHIFTAI_CONTROLPLANE_BIN"
 	// EnvKubeconfig makes Start use an existing cluster instead of starting one.
 	EnvKubeconfig = "OPENSHIFTAI_TEST_KUBECONFIG"
@@ -28,12 +29,21 @@ const (
 )
 
 const (
-	etcdBinary      = "etcd"
-	apiserverBinary = "kube-apiserver"
-	etcdPackage     = "go.etcd.io/etcd/server/v3"
-	apiserverPkg    = "k8s.io/kubernetes/cmd/kube-apiserver"
-	toolsDir        = "internal/controlplane/tools"
+	etcdBinary              = "etcd"
+	apiserverBinary         = "kube-apiserver"
+	controllerManagerBinary = "kube-controller-manager"
+	etcdPackage             = "go.etcd.io/etcd/server/v3"
+	apiserverPkg            = "k8s.io/kubernetes/cmd/kube-apiserver"
+	controllerManagerPkg    = "k8s.io/kubernetes/cmd/kube-controller-manager"
+	toolsDir                = "internal/controlplane/tools"
 )
+
+// binaries are the programs EnsureBinaries provides, with the packages they are built from.
+var binaries = []struct{ name, pkg string }{
+	{etcdBinary, etcdPackage},
+	{apiserverBinary, apiserverPkg},
+	{controllerManagerBinary, controllerManagerPkg},
+}
 
 // RepoRoot walks up from the working directory to the directory holding the provider's go.mod.
 func RepoRoot() (string, error) {
@@ -69,8 +79,8 @@ func isProviderModule(goMod string) bool {
 	return false
 }
 
-// EnsureBinaries returns the directory holding etcd and kube-apiserver, building them
-// from the tools module into <repo>/.bin when they are missing or older than tools/go.mod.
+// EnsureBinaries returns the directory holding etcd, kube-apiserver and kube-controller-manager,
+// building them from the tools module into <repo>/.bin when they are missing or older than tools/go.mod.
 // With OPENSHIFTAI_CONTROLPLANE_BIN set it only checks that directory. A file lock keeps
 // parallel test packages from building twice; logf (may be nil) reports progress.
 func EnsureBinaries(ctx context.Context, logf func(format string, args ...any)) (string, error) {
@@ -78,8 +88,8 @@ func EnsureBinaries(ctx context.Context, logf func(format string, args ...any)) 
 		logf = func(string, ...any) {}
 	}
 	if dir := os.Getenv(EnvBinDir); dir != "" {
-		for _, name := range []string{etcdBinary, apiserverBinary} {
-			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+		for _, target := range binaries {
+			if _, err := os.Stat(filepath.Join(dir, target.name)); err != nil {
 				return "", fmt.Errorf("%s=%s: %w", EnvBinDir, dir, err)
 			}
 		}
@@ -106,7 +116,7 @@ func EnsureBinaries(ctx context.Context, logf func(format string, args ...any)) 
 	if upToDate(binDir, tools) {
 		return binDir, nil
 	}
-	for _, target := range []struct{ name, pkg string }{{etcdBinary, etcdPackage}, {apiserverBinary, apiserverPkg}} {
+	for _, target := range binaries {
 		out := filepath.Join(binDir, target.name)
 		if fresh(out, filepath.Join(tools, "go.mod")) {
 			continue
@@ -133,7 +143,12 @@ func EnsureBinaries(ctx context.Context, logf func(format string, args ...any)) 
 
 func upToDate(binDir, tools string) bool {
 	goMod := filepath.Join(tools, "go.mod")
-	return fresh(filepath.Join(binDir, etcdBinary), goMod) && fresh(filepath.Join(binDir, apiserverBinary), goMod)
+	for _, target := range binaries {
+		if !fresh(filepath.Join(binDir, target.name), goMod) {
+			return false
+		}
+	}
+	return true
 }
 
 // fresh reports whether binary exists and is newer than source.

@@ -1,10 +1,15 @@
-// Package controlplane runs a local etcd and kube-apiserver for the provider's tests and
-// installs the OpenShift AI fixtures the provider expects (the ModelRegistry, Group and
-// DataScienceCluster CRDs, the registries namespace and its trusted CA bundle).
+// Package controlplane runs a local etcd, kube-apiserver and kube-controller-manager for the
+// provider's tests and installs the OpenShift AI fixtures the provider expects (the ModelRegistry,
+// Group, DataScienceCluster and Route CRDs, the registries namespace and its trusted CA bundle).
 //
-// It is test support: production code never imports it. There is no kube-controller-manager,
-// so there is no garbage collector: owner references do not cascade on this control plane.
-// Pair it with package standin, which plays the model-registry operator.
+// The controller manager runs the controllers a real cluster applies to the provider's objects:
+// the garbage collector (owner references cascade), Deployments and ReplicaSets, Endpoints and
+// EndpointSlices, namespace deletion and service accounts. There is no scheduler and no kubelet:
+// package node stands in for one node (it binds Pods and reports them Running and Ready), and
+// package router admits Routes as the OpenShift router does.
+//
+// It is test support: production code never imports it. Pair it with package standin, which
+// plays the model-registry operator.
 package controlplane
 
 import (
@@ -23,6 +28,9 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/node"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/router"
 )
 
 // Options configure Start. The zero value is ready to use.
@@ -45,6 +53,9 @@ type Options struct {
 	NoSignalHandler bool
 	// Logf reports progress (for example t.Logf); silent when nil.
 	Logf func(format string, args ...any)
+	// NoControllers starts neither kube-controller-manager nor the node and router stand-ins:
+	// an API server alone, where owner references do not cascade and no Pod runs.
+	NoControllers bool
 }
 
 // ControlPlane is a running local control plane, or an existing cluster with the fixtures installed.
@@ -67,13 +78,16 @@ type ControlPlane struct {
 	// OpenShiftBundleCA is the CA in odh-trusted-ca-bundle key odh-ca-bundle.crt.
 	OpenShiftBundleCA *KeyPair
 
-	opts          Options
-	etcd          *process
-	apiserver     *process
-	kubeconfigSeq int
-	stopOnce      sync.Once
-	stopErr       error
-	mu            sync.Mutex
+	opts              Options
+	etcd              *process
+	apiserver         *process
+	controllerManager *process
+	node              *node.Node
+	router            *router.Router
+	kubeconfigSeq     int
+	stopOnce          sync.Once
+	stopErr           error
+	mu                sync.Mutex
 }
 
 const (
@@ -82,9 +96,10 @@ const (
 	clusterName         = "openshiftai-local"
 )
 
-// Start starts etcd and kube-apiserver on free loopback ports and installs the fixtures, or,
-// with OPENSHIFTAI_TEST_KUBECONFIG (Options.Kubeconfig) set, only installs the fixtures
-// into that cluster. Always call Stop.
+// Start starts etcd and kube-apiserver on free loopback ports, installs the fixtures, then starts
+// kube-controller-manager, the node stand-in and the router stand-in and waits until they act.
+// With OPENSHIFTAI_TEST_KUBECONFIG (Options.Kubeconfig) set it only installs the fixtures into
+// that cluster, which has controllers of its own. Always call Stop.
 func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
@@ -126,7 +141,27 @@ func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
 		cp.stopAfterFailedStart()
 		return nil, err
 	}
+	if !opts.NoControllers {
+		if err := cp.startControllers(ctx, binDir); err != nil {
+			cp.stopAfterFailedStart()
+			return nil, err
+		}
+	}
 	return cp, nil
+}
+
+// startControllers starts what a cluster runs beside the API server. It comes after the fixtures,
+// so the garbage collector knows their CRDs from its first sync instead of its next one (30 s).
+func (cp *ControlPlane) startControllers(ctx context.Context, binDir string) error {
+	if err := cp.startControllerManager(ctx, binDir, filepath.Join(cp.Dir, "pki")); err != nil {
+		return err
+	}
+	var err error
+	if cp.node, err = node.Start(ctx, cp.RESTConfig, node.Options{Logf: cp.opts.Logf}); err != nil {
+		return err
+	}
+	cp.router, err = router.Start(ctx, cp.RESTConfig, router.Options{Domain: AppsDomain, Logf: cp.opts.Logf})
+	return err
 }
 
 func startExternal(ctx context.Context, opts Options) (*ControlPlane, error) {
@@ -192,14 +227,12 @@ func (cp *ControlPlane) startLocal(ctx context.Context, binDir string) error {
 	if err := os.MkdirAll(pki, 0o700); err != nil {
 		return err
 	}
-	files := map[string][]byte{
-		"ca.crt": cp.CA.CertPEM, "serving.crt": serving.CertPEM, "serving.key": serving.KeyPEM,
-		"sa.key": saPrivate, "sa.pub": saPublic,
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(pki, name), content, 0o600); err != nil {
-			return err
-		}
+	if err := writeFiles(map[string][]byte{
+		filepath.Join(pki, "ca.crt"): cp.CA.CertPEM, filepath.Join(pki, "serving.crt"): serving.CertPEM,
+		filepath.Join(pki, "serving.key"): serving.KeyPEM, filepath.Join(pki, "sa.key"): saPrivate,
+		filepath.Join(pki, "sa.pub"): saPublic,
+	}); err != nil {
+		return err
 	}
 
 	// A free port can be taken between picking it and binding it (parallel test packages
@@ -218,6 +251,16 @@ func (cp *ControlPlane) startLocal(ctx context.Context, binDir string) error {
 }
 
 var errPortTaken = errors.New("port already in use")
+
+// writeFiles writes each path's content, readable by this user only (keys among them).
+func writeFiles(files map[string][]byte) error {
+	for path, content := range files {
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // launch starts etcd and kube-apiserver and waits until /readyz answers ok.
 func (cp *ControlPlane) launch(ctx context.Context, binDir, pki string) (apiserverPort int, err error) {
@@ -418,10 +461,11 @@ func fileSafe(s string) string {
 	}, s)
 }
 
-// PIDs are the process ids of etcd and kube-apiserver (none on an external cluster).
+// PIDs are the process ids of etcd, kube-apiserver and kube-controller-manager, in that order
+// (none on an external cluster, no manager with Options.NoControllers).
 func (cp *ControlPlane) PIDs() []int {
 	var pids []int
-	for _, p := range []*process{cp.etcd, cp.apiserver} {
+	for _, p := range []*process{cp.etcd, cp.apiserver, cp.controllerManager} {
 		if p != nil && p.cmd.Process != nil {
 			pids = append(pids, p.pid())
 		}
@@ -435,13 +479,35 @@ func (cp *ControlPlane) APIServerLog() string { return filepath.Join(cp.Dir, "ku
 // EtcdLog is the path of etcd's log (empty on an external cluster).
 func (cp *ControlPlane) EtcdLog() string { return filepath.Join(cp.Dir, "etcd.log") }
 
-// Stop stops kube-apiserver and etcd, waits until they are gone and removes Dir unless
-// Options.KeepDir. On an external cluster it removes only Dir: the fixtures stay, because
-// other test binaries may share them.
+// ControllerManagerLog is the path of kube-controller-manager's log.
+func (cp *ControlPlane) ControllerManagerLog() string {
+	return filepath.Join(cp.Dir, controllerManagerBinary+".log")
+}
+
+// NodeName is the node the node stand-in registers and binds Pods to (empty when none runs).
+func (cp *ControlPlane) NodeName() string {
+	if cp.node == nil {
+		return ""
+	}
+	return cp.node.Name()
+}
+
+// Stop stops the router and node stand-ins, kube-controller-manager, kube-apiserver and etcd,
+// waits until they are gone and removes Dir unless Options.KeepDir. On an external cluster it
+// removes only Dir: the fixtures stay, because other test binaries may share them.
 func (cp *ControlPlane) Stop() error {
 	cp.stopOnce.Do(func() {
 		unregisterForSignals(cp)
 		var errs []error
+		if cp.router != nil {
+			cp.router.Stop()
+		}
+		if cp.node != nil {
+			cp.node.Stop()
+		}
+		if cp.controllerManager != nil {
+			errs = append(errs, cp.controllerManager.stop(5*time.Second))
+		}
 		if cp.apiserver != nil {
 			errs = append(errs, cp.apiserver.stop(5*time.Second))
 		}
@@ -458,6 +524,7 @@ func (cp *ControlPlane) Stop() error {
 
 // killNow is the signal handler's Stop: no waiting, no errors.
 func (cp *ControlPlane) killNow() {
+	cp.controllerManager.killNow()
 	cp.apiserver.killNow()
 	cp.etcd.killNow()
 	if !cp.opts.KeepDir && cp.Dir != "" {

@@ -207,7 +207,11 @@ func TestFixtures(t *testing.T) {
 	e := shared(t)
 	ctx := context.Background()
 	crds := e.dynamic.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
-	for _, name := range []string{controlplane.ModelRegistryCRD, controlplane.GroupCRD, controlplane.DataScienceClusterCRD} {
+	names := []string{controlplane.ModelRegistryCRD, controlplane.GroupCRD, controlplane.DataScienceClusterCRD}
+	if !e.cp.External {
+		names = append(names, controlplane.RouteCRD)
+	}
+	for _, name := range names {
 		crd, err := crds.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatalf("CRD %s: %v", name, err)
@@ -503,8 +507,8 @@ func TestStopLeavesNoProcess(t *testing.T) {
 	}
 	t.Logf("second control plane started in %s", time.Since(start).Round(10*time.Millisecond))
 	pids := cp.PIDs()
-	if len(pids) != 2 {
-		t.Fatalf("PIDs = %v, want etcd and kube-apiserver", pids)
+	if len(pids) != 3 {
+		t.Fatalf("PIDs = %v, want etcd, kube-apiserver and kube-controller-manager", pids)
 	}
 	for _, pid := range pids {
 		if !controlplane.ProcessAlive(pid) {

@@ -35,6 +35,9 @@ const (
 	TrustedCABundleConfigMap = "odh-trusted-ca-bundle"
 	// FixtureFieldManager owns everything Start applies.
 	FixtureFieldManager = "openshiftai-controlplane-fixtures"
+	// AppsDomain is the local cluster's ingress domain: the router stand-in gives a Route without
+	// spec.host the host <name>-<namespace>.<AppsDomain>, as OpenShift does with its apps domain.
+	AppsDomain = "apps.openshiftai.local"
 
 	// The CA bundle keys must stay in one place across test binaries sharing an external
 	// cluster, or each would overwrite the bundle with CAs whose keys the others lack.
@@ -55,16 +58,20 @@ const (
 	ModelRegistryCRD      = "modelregistries.modelregistry.opendatahub.io"
 	GroupCRD              = "groups.user.openshift.io"
 	DataScienceClusterCRD = "datascienceclusters.datasciencecluster.opendatahub.io"
+	// RouteCRD is installed on the local control plane only: OpenShift serves Routes itself.
+	RouteCRD = "routes.route.openshift.io"
 )
 
-// installFixtures applies the fixtures with server-side apply; it is idempotent.
+// installFixtures applies the fixtures with server-side apply; it is idempotent. The Route CRD
+// goes to the local control plane only: on OpenShift Routes are built in, and on kind the
+// operator is meant to find no route.openshift.io and take its plain Kubernetes paths.
 func (cp *ControlPlane) installFixtures(ctx context.Context) error {
 	start := time.Now()
 	client, err := dynamic.NewForConfig(cp.RESTConfig)
 	if err != nil {
 		return err
 	}
-	modelRegistryCRD, err := cp.modelRegistryCRD()
+	modelRegistryCRD, err := cp.crdFromDirOr(ModelRegistryCRD, "modelregistry-crd.yaml")
 	if err != nil {
 		return err
 	}
@@ -76,12 +83,21 @@ func (cp *ControlPlane) installFixtures(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, crd := range []*unstructured.Unstructured{modelRegistryCRD, groupCRD, dscCRD} {
+	crds := []*unstructured.Unstructured{modelRegistryCRD, groupCRD, dscCRD}
+	names := []string{ModelRegistryCRD, GroupCRD, DataScienceClusterCRD}
+	if !cp.External {
+		routeCRD, err := cp.crdFromDirOr(RouteCRD, "route-crd.yaml")
+		if err != nil {
+			return err
+		}
+		crds, names = append(crds, routeCRD), append(names, RouteCRD)
+	}
+	for _, crd := range crds {
 		if err := apply(ctx, client.Resource(crdResource), crd); err != nil {
 			return err
 		}
 	}
-	for _, name := range []string{ModelRegistryCRD, GroupCRD, DataScienceClusterCRD} {
+	for _, name := range names {
 		if err := waitEstablished(ctx, client, name); err != nil {
 			return err
 		}
@@ -116,10 +132,11 @@ func (cp *ControlPlane) installFixtures(ctx context.Context) error {
 	return nil
 }
 
-// modelRegistryCRD is the fixture, or the ModelRegistry CRD found in Options.CRDDir.
-func (cp *ControlPlane) modelRegistryCRD() (*unstructured.Unstructured, error) {
+// crdFromDirOr is the CustomResourceDefinition name found in Options.CRDDir, or the fixture. A
+// ModelRegistry CRD must be there when the directory is set; a Route CRD may be.
+func (cp *ControlPlane) crdFromDirOr(name, fixture string) (*unstructured.Unstructured, error) {
 	if cp.opts.CRDDir == "" {
-		return embeddedObject("modelregistry-crd.yaml")
+		return embeddedObject(fixture)
 	}
 	files, err := filepath.Glob(filepath.Join(cp.opts.CRDDir, "*.yaml"))
 	if err != nil {
@@ -135,13 +152,16 @@ func (cp *ControlPlane) modelRegistryCRD() (*unstructured.Unstructured, error) {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
 		for _, obj := range objects {
-			if obj.GetKind() == "CustomResourceDefinition" && obj.GetName() == ModelRegistryCRD {
-				cp.opts.Logf("ModelRegistry CRD from %s", file)
+			if obj.GetKind() == "CustomResourceDefinition" && obj.GetName() == name {
+				cp.opts.Logf("CRD %s from %s", name, file)
 				return obj, nil
 			}
 		}
 	}
-	return nil, fmt.Errorf("%s=%s: no *.yaml file there holds the CustomResourceDefinition %s", EnvCRDDir, cp.opts.CRDDir, ModelRegistryCRD)
+	if name != ModelRegistryCRD {
+		return embeddedObject(fixture)
+	}
+	return nil, fmt.Errorf("%s=%s: no *.yaml file there holds the CustomResourceDefinition %s", EnvCRDDir, cp.opts.CRDDir, name)
 }
 
 // installCABundle writes odh-trusted-ca-bundle with two CAs. Their keys are kept in a Secret
