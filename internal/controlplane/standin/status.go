@@ -130,7 +130,7 @@ func computeStatus(mr *unstructured.Unstructured, s spec, o observed, f features
 	case o.deployment == nil || len(o.pods) == 0:
 		available = condition{Type: registry.ConditionAvailable, Status: "False", Reason: ReasonResourcesUnavailable,
 			Message: "No Pods found for Deployment " + name}
-	case !ready || strings.HasSuffix(s.dbHost, c.neverReadySuffix):
+	case !ready || (c.neverReadySuffix != "" && strings.HasSuffix(s.dbHost, c.neverReadySuffix)):
 		available = condition{Type: registry.ConditionAvailable, Status: "False", Reason: registry.ReasonDeploymentUnavailable,
 			Message: fmt.Sprintf("Deployment %s is not available", name)}
 	case now.Sub(o.readySince) < cooldown:
