@@ -55,7 +55,7 @@ var (
 )
 
 // Name patterns of the operator's objects (DOMAIN.md, "What the operator creates").
-func routeName(name string) string             { return name + "-https" }
+func routeName(name string) string              { return name + "-https" }
 func routeNetworkPolicyName(name string) string { return name + "-https-route" }
 func proxyConfigMapName(name string) string     { return name + "-kube-rbac-proxy-config" }
 func authDelegatorName(name string) string      { return name + "-auth-delegator" }

@@ -309,8 +309,14 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 	podInformer := workloads.Core().V1().Pods()
 	sliceInformer := endpoints.Discovery().V1().EndpointSlices()
 	for _, add := range []func() error{
-		func() error { _, err := deploymentInformer.Informer().AddEventHandler(byLabel(registry.LabelAppName)); return err },
-		func() error { _, err := podInformer.Informer().AddEventHandler(byLabel(registry.LabelAppName)); return err },
+		func() error {
+			_, err := deploymentInformer.Informer().AddEventHandler(byLabel(registry.LabelAppName))
+			return err
+		},
+		func() error {
+			_, err := podInformer.Informer().AddEventHandler(byLabel(registry.LabelAppName))
+			return err
+		},
 		func() error {
 			_, err := sliceInformer.Informer().AddEventHandler(byLabel(discoveryv1.LabelServiceName))
 			return err
@@ -512,6 +518,11 @@ func (s *StandIn) processNext(ctx context.Context) bool {
 	}
 	defer s.queue.Done(key)
 	if err := s.reconcile(ctx, key); err != nil {
+		// Deleted meanwhile: the informer's delete event ends it.
+		if apierrors.IsNotFound(err) {
+			s.queue.Forget(key)
+			return true
+		}
 		if ctx.Err() == nil && !apierrors.IsConflict(err) {
 			s.opts.Logf("operator stand-in: registry %s: %v (retrying)", key, err)
 		}
@@ -557,6 +568,13 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 	apply := state.appliedGeneration != mr.GetGeneration()
 	s.mu.Unlock()
 	if apply {
+		// Before its first write the operator has seen no Deployment: report that first.
+		if findCondition(currentConditions(mr), registry.ConditionAvailable) == nil {
+			v := computeStatus(mr, sp, observed{}, s.features, controls{neverReadySuffix: s.opts.NeverReadyHostSuffix}, s.opts.Cooldown, time.Now())
+			if err := s.patchStatus(ctx, mr, status{Conditions: v.conditions, Hosts: v.hosts, HostsStr: strings.Join(v.hosts, ","), SpecDefaults: specDefaults(sp)}); err != nil {
+				return err
+			}
+		}
 		if err := s.applyObjects(ctx, sp); err != nil {
 			return err
 		}

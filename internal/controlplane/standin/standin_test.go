@@ -581,7 +581,7 @@ func watchReasons(t *testing.T, namespace, name string) *conditionLog {
 	return l
 }
 
-// indexIn reports the positions of want in got, -1 when missing.
+// inOrder reports whether want appears in got in this order, other entries between.
 func inOrder(got []string, want ...string) bool {
 	i := 0
 	for _, g := range got {
@@ -652,7 +652,8 @@ func TestStatusTransitionsAndDeletion(t *testing.T) {
 	}
 }
 
-// A registry whose Deployment never gets Pods stays unavailable: here a quota forbids Pods.
+// A registry whose Deployment never gets Pods stays unavailable: here a LimitRange rejects
+// its Pods, which set no CPU limit.
 func TestNoPodsStaysUnavailable(t *testing.T) {
 	precheck(t)
 	ns := fmt.Sprintf("standin-test-nopods-%d", seq.Add(1))
@@ -661,9 +662,10 @@ func TestNoPodsStaysUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = kube.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
-	quota := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "no-pods"},
-		Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("0")}}}
-	if _, err := kube.CoreV1().ResourceQuotas(ns).Create(ctx, quota, metav1.CreateOptions{}); err != nil {
+	limits := &corev1.LimitRange{ObjectMeta: metav1.ObjectMeta{Name: "no-pods"},
+		Spec: corev1.LimitRangeSpec{Limits: []corev1.LimitRangeItem{{Type: corev1.LimitTypePod,
+			Max: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")}}}}}
+	if _, err := kube.CoreV1().LimitRanges(ns).Create(ctx, limits, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	name := uniqueName("nopods")
@@ -681,6 +683,8 @@ func TestNoPodsStaysUnavailable(t *testing.T) {
 		}
 		return fmt.Errorf("conditions %+v", d.Status.Conditions)
 	})
+	// Time for the stand-in to see the failure and, were it wrong, the cooldown to pass.
+	time.Sleep(2 * testCooldown)
 	mr := getRegistry(t, ns, name)
 	s, r, m := conditionOf(mr, registry.ConditionAvailable)
 	if s != "False" || r != "ResourcesUnavailable" || m != "No Pods found for Deployment "+name {

@@ -184,8 +184,8 @@ func TestDefaultSpec(t *testing.T) {
 		"postgres": map[string]any{"port": int64(5432), "generateDeployment": false},
 	})
 	want := map[string]any{
-		"grpc": map[string]any{"port": int64(9090)},
-		"rest": map[string]any{"port": int64(8080), "serviceRoute": "disabled"},
+		"grpc":          map[string]any{"port": int64(9090)},
+		"rest":          map[string]any{"port": int64(8080), "serviceRoute": "disabled"},
 		"kubeRBACProxy": map[string]any{"port": int64(8443), "routePort": int64(443), "serviceRoute": "enabled"},
 		"mysql":         map[string]any{"host": "h", "port": int64(3307), "skipDBCreation": false},
 	}
