@@ -40,10 +40,11 @@
 //
 // Status ["The custom resource" status.conditions, "What the operator does, observed"]:
 // Available=False ResourcesUnavailable "No Pods found for Deployment <name>" until the
-// Deployment has Pods; DeploymentUnavailable until the Deployment has rolled out and is
-// available, its Pods are Ready with the expected containers and its Service has a ready
-// endpoint; then DeploymentCooldown for Options.Cooldown (5 s on the operator); then
-// Available=True DeploymentAvailable. Progressing=True CreatingDeployment or
+// Deployment has Pods; DeploymentUnavailable until the Deployment is available, all its Pods
+// have the expected containers and its Service has a ready endpoint; then DeploymentCooldown
+// until Options.Cooldown (5 s on the operator) has passed since the Deployment became
+// available (its Available condition's time, rounded up to the second); then Available=True
+// DeploymentAvailable. A rollout that keeps the containers keeps the registry available. Progressing=True CreatingDeployment or
 // UpdatingDeployment while the Deployment rolls out (DOMAIN.md does not say what follows a
 // rollout: the stand-in removes Progressing). KubeRBACProxyAvailable with the proxy only.
 // Degraded=True Finalizing during deletion. status.hosts: the Route host first when the
@@ -172,10 +173,7 @@ type StandIn struct {
 type registryState struct {
 	uid               types.UID
 	appliedGeneration int64
-	// readySince is when the Deployment of generation readyGeneration was first seen ready.
-	readySince      time.Time
-	readyGeneration int64
-	everAvailable   bool
+	everAvailable     bool
 }
 
 // RegistriesNamespace is the namespace the stand-in admits registries in.
@@ -589,14 +587,7 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 	}
 	now := time.Now()
 	s.mu.Lock()
-	ready, _ := workloadReady(sp, o)
-	switch {
-	case !ready:
-		state.readySince = time.Time{}
-	case state.readySince.IsZero() || state.readyGeneration != o.deployment.Generation:
-		state.readySince, state.readyGeneration = now, o.deployment.Generation
-	}
-	o.readySince, o.everAvailable = state.readySince, state.everAvailable
+	o.everAvailable = state.everAvailable
 	s.mu.Unlock()
 
 	v := computeStatus(mr, sp, o, s.features, controls{neverReadySuffix: s.opts.NeverReadyHostSuffix}, s.opts.Cooldown, now)

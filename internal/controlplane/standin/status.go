@@ -34,8 +34,6 @@ type observed struct {
 	pods []*corev1.Pod
 	// slices are the EndpointSlices of the registry's Service.
 	slices []*discoveryv1.EndpointSlice
-	// readySince is when the stand-in first saw this Deployment generation ready; zero if not yet.
-	readySince time.Time
 	// everAvailable: the registry was Available=True before, so a rollout is an update.
 	everAvailable bool
 }
@@ -55,13 +53,14 @@ type verdict struct {
 	workloadReady bool
 }
 
-// workloadReady reports whether the Deployment has rolled out its current generation and is
-// available, every Pod has the expected containers and is Ready, and the Service has a ready
-// endpoint: the operator's conditions for Available before its cooldown.
-func workloadReady(s spec, o observed) (ready bool, rolledOut bool) {
+// workloadReady reports whether the Deployment is available, every Pod has the expected
+// containers and the Service has a ready endpoint: the operator's conditions for Available
+// before its cooldown. availableSince is when the Deployment became available; rolledOut is
+// false while it rolls out its current generation.
+func workloadReady(s spec, o observed) (ready bool, availableSince time.Time, rolledOut bool) {
 	d := o.deployment
 	if d == nil {
-		return false, false
+		return false, time.Time{}, false
 	}
 	replicas := int32(1)
 	if d.Spec.Replicas != nil {
@@ -72,11 +71,13 @@ func workloadReady(s spec, o observed) (ready bool, rolledOut bool) {
 	available := false
 	for _, c := range d.Status.Conditions {
 		if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue {
-			available = true
+			// The time has a resolution of one second: counting from the end of that second
+			// makes the cooldown never shorter than set.
+			available, availableSince = true, c.LastTransitionTime.Add(time.Second)
 		}
 	}
-	if !rolledOut || !available || len(o.pods) == 0 {
-		return false, rolledOut
+	if !available || len(o.pods) == 0 {
+		return false, availableSince, rolledOut
 	}
 	want := s.expectedContainers()
 	for _, pod := range o.pods {
@@ -84,23 +85,11 @@ func workloadReady(s spec, o observed) (ready bool, rolledOut bool) {
 		for _, c := range pod.Spec.Containers {
 			names = append(names, c.Name)
 		}
-		if !slices.Equal(names, want) || !podReady(pod) {
-			return false, rolledOut
+		if !slices.Equal(names, want) {
+			return false, availableSince, rolledOut
 		}
 	}
-	return hasReadyEndpoint(o.slices), rolledOut
-}
-
-func podReady(pod *corev1.Pod) bool {
-	if pod.Status.Phase != corev1.PodRunning {
-		return false
-	}
-	for _, c := range pod.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
+	return hasReadyEndpoint(o.slices), availableSince, rolledOut
 }
 
 func hasReadyEndpoint(slices []*discoveryv1.EndpointSlice) bool {
@@ -119,7 +108,7 @@ func hasReadyEndpoint(slices []*discoveryv1.EndpointSlice) bool {
 func computeStatus(mr *unstructured.Unstructured, s spec, o observed, f features, c controls, cooldown time.Duration, now time.Time) verdict {
 	name := mr.GetName()
 	current := currentConditions(mr)
-	ready, rolledOut := workloadReady(s, o)
+	ready, availableSince, rolledOut := workloadReady(s, o)
 	v := verdict{hosts: hostsOf(s, f), workloadReady: ready}
 
 	var available condition
@@ -133,10 +122,10 @@ func computeStatus(mr *unstructured.Unstructured, s spec, o observed, f features
 	case !ready || (c.neverReadySuffix != "" && strings.HasSuffix(s.dbHost, c.neverReadySuffix)):
 		available = condition{Type: registry.ConditionAvailable, Status: "False", Reason: registry.ReasonDeploymentUnavailable,
 			Message: fmt.Sprintf("Deployment %s is not available", name)}
-	case now.Sub(o.readySince) < cooldown:
+	case now.Sub(availableSince) < cooldown:
 		available = condition{Type: registry.ConditionAvailable, Status: "False", Reason: ReasonDeploymentCooldown,
 			Message: fmt.Sprintf("Deployment %s is available, waiting for cooldown", name)}
-		v.recheckAfter = cooldown - now.Sub(o.readySince)
+		v.recheckAfter = cooldown - now.Sub(availableSince)
 	default:
 		available = condition{Type: registry.ConditionAvailable, Status: "True", Reason: registry.ReasonDeploymentAvailable,
 			Message: fmt.Sprintf("Deployment for model registry %s is available", name)}

@@ -35,6 +35,13 @@ func availableDeployment(generation int64) *appsv1.Deployment {
 	}
 }
 
+// availableSince is a Deployment that became available at t.
+func availableSince(t time.Time) *appsv1.Deployment {
+	d := availableDeployment(1)
+	d.Status.Conditions[0].LastTransitionTime = metav1.NewTime(t)
+	return d
+}
+
 func readyPod(containers ...string) *corev1.Pod {
 	p := &corev1.Pod{Status: corev1.PodStatus{Phase: corev1.PodRunning,
 		Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}}}
@@ -83,12 +90,13 @@ func TestComputeStatus(t *testing.T) {
 			wantStatus: "False", wantReason: registry.ReasonDeploymentUnavailable, wantTypes: []string{"Available", "KubeRBACProxyAvailable"}},
 		{name: "no ready endpoint", o: observed{deployment: availableDeployment(1), pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(false)}},
 			wantStatus: "False", wantReason: registry.ReasonDeploymentUnavailable, wantTypes: []string{"Available", "KubeRBACProxyAvailable"}},
-		{name: "cooldown", o: observed{deployment: availableDeployment(1), pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(true)}, readySince: now.Add(-2 * time.Second)},
-			wantStatus: "False", wantReason: ReasonDeploymentCooldown, wantTypes: []string{"Available", "KubeRBACProxyAvailable"}, wantAfter: 3 * time.Second},
-		{name: "available", o: observed{deployment: availableDeployment(1), pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(true)}, readySince: now.Add(-5 * time.Second)},
+		// The Deployment's time has one-second resolution: the cooldown counts from the end of that second.
+		{name: "cooldown", o: observed{deployment: availableSince(now.Add(-2 * time.Second)), pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(true)}},
+			wantStatus: "False", wantReason: ReasonDeploymentCooldown, wantTypes: []string{"Available", "KubeRBACProxyAvailable"}, wantAfter: 4 * time.Second},
+		{name: "available", o: observed{deployment: availableSince(now.Add(-6 * time.Second)), pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(true)}},
 			wantStatus: "True", wantReason: registry.ReasonDeploymentAvailable, wantTypes: []string{"Available", "KubeRBACProxyAvailable"}},
 		{name: "never ready control", spec: &spec{name: "fraud", namespace: "ns", kubeRBACProxy: true, dbHost: "db.stall.test"},
-			o:          observed{deployment: availableDeployment(1), pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(true)}, readySince: now.Add(-time.Minute)},
+			o:          observed{deployment: availableSince(now.Add(-time.Minute)), pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(true)}},
 			wantStatus: "False", wantReason: registry.ReasonDeploymentUnavailable, wantTypes: []string{"Available", "KubeRBACProxyAvailable"}},
 		{name: "configuration error control", spec: &spec{name: "fraud", namespace: "ns", dbHost: "db.invalid"}, o: observed{},
 			wantStatus: "False", wantReason: registry.ReasonConfigurationError, wantMsg: "database configuration error: dial tcp: lookup db.invalid: no such host",
@@ -98,6 +106,12 @@ func TestComputeStatus(t *testing.T) {
 			d.Status.ObservedGeneration = 1
 			return observed{deployment: d, pods: []*corev1.Pod{readyPod(ContainerREST)}, everAvailable: true}
 		}(), wantStatus: "False", wantReason: registry.ReasonDeploymentUnavailable, wantTypes: []string{"Available", "KubeRBACProxyAvailable", "Progressing"}},
+		// A rollout that keeps the containers keeps the Deployment, and so the registry, available.
+		{name: "rolling out the same containers", o: func() observed {
+			d := availableSince(now.Add(-time.Minute))
+			d.Generation, d.Status.UpdatedReplicas = 2, 0
+			return observed{deployment: d, pods: []*corev1.Pod{readyPod(both...)}, slices: []*discoveryv1.EndpointSlice{readySlice(true)}, everAvailable: true}
+		}(), wantStatus: "True", wantReason: registry.ReasonDeploymentAvailable, wantTypes: []string{"Available", "KubeRBACProxyAvailable", "Progressing"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sp := s
@@ -170,8 +184,8 @@ func TestTransitionTimeKeptWhileStatusHolds(t *testing.T) {
 	if got := available(v).LastTransitionTime; got != "2020-01-01T00:00:00Z" {
 		t.Errorf("unchanged status: transition time %s, want the old one", got)
 	}
-	v = computeStatus(mr, readSpec(mr), observed{deployment: availableDeployment(1), pods: []*corev1.Pod{readyPod(ContainerREST, ContainerKubeRBACProxy)},
-		slices: []*discoveryv1.EndpointSlice{readySlice(true)}, readySince: now.Add(-time.Hour)}, features{}, controls{}, time.Second, now)
+	v = computeStatus(mr, readSpec(mr), observed{deployment: availableSince(now.Add(-time.Hour)), pods: []*corev1.Pod{readyPod(ContainerREST, ContainerKubeRBACProxy)},
+		slices: []*discoveryv1.EndpointSlice{readySlice(true)}}, features{}, controls{}, time.Second, now)
 	if got := available(v).LastTransitionTime; got != "2026-01-01T00:00:00Z" {
 		t.Errorf("status turned True: transition time %s, want now (%+v)", got, available(v))
 	}
