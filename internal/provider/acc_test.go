@@ -27,11 +27,14 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 // look at what the provider wrote.
 type accCluster struct {
 	ControlPlane *controlplane.ControlPlane
-	StandIn      *standin.StandIn
+	StandIn      *standin.StandIn // nil on a cluster where the real operator runs
 	Client       *kube.Client
 	Typed        kubernetes.Interface
 	Dynamic      dynamic.Interface
 }
+
+// accCooldown is the stand-in's wait from a ready Deployment to Available=True.
+const accCooldown = time.Second
 
 // testAccCluster is set by TestMain when TF_ACC is set.
 var testAccCluster *accCluster
@@ -57,12 +60,24 @@ func runTests(m *testing.M) int {
 			fmt.Fprintf(os.Stderr, "stopping the local control plane: %v\n", err)
 		}
 	}()
-	stand, err := standin.Start(ctx, cp.RESTConfig, standin.Options{Logf: logf})
+	// With the real operator on the cluster, the operator itself is what the tests run against.
+	var stand *standin.StandIn
+	found, err := standin.OperatorPresent(ctx, cp.RESTConfig)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "starting the operator stand-in: %v\n", err)
+		fmt.Fprintf(os.Stderr, "looking for the model-registry operator: %v\n", err)
 		return 1
 	}
-	defer stand.Stop()
+	if found != "" {
+		logf("the cluster runs the model-registry operator (%s): the operator stand-in is not started", found)
+	} else {
+		// A shorter cooldown than the operator's 5 s: the suite creates registries by the dozen.
+		stand, err = standin.Start(ctx, cp.RESTConfig, standin.Options{Cooldown: accCooldown, Logf: logf})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "starting the operator stand-in: %v\n", err)
+			return 1
+		}
+		defer stand.Stop()
+	}
 	logf("ready in %s, kubeconfig %s", time.Since(started).Round(time.Millisecond), cp.KubeconfigPath)
 
 	client, err := kube.NewForConfig(cp.RESTConfig)

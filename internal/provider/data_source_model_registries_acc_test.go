@@ -33,6 +33,10 @@ func TestAccModelRegistriesDataSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	provName := "b-prov" + suffix
+	if testAccCluster.StandIn != nil {
+		// The operator's webhook admits registries in the registries namespace only.
+		testAccCluster.StandIn.AllowElsewhere(namespace, provName)
+	}
 	caSecret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: "db-ca", Namespace: namespace},
 		Type:       corev1.SecretTypeOpaque,

@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -89,6 +90,11 @@ func makeDashboardRegistry(t *testing.T, namespace, name, displayName, descripti
 		"metadata":   map[string]any{"name": name, "namespace": namespace, "annotations": annotations},
 		"spec":       map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "kubeRBACProxy": map[string]any{}, "mysql": mysql},
 	}}
+	if namespace != testNamespace && testAccCluster.StandIn != nil {
+		// The operator's webhook admits registries in the registries namespace only; one elsewhere
+		// is a registry from before the webhook existed.
+		testAccCluster.StandIn.AllowElsewhere(namespace, name)
+	}
 	registries := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace)
 	created, err := registries.Create(ctx, obj, metav1.CreateOptions{FieldManager: "odh-dashboard"})
 	if err != nil {
@@ -203,8 +209,10 @@ data "openshiftai_model_registry" "bundle" {
 				statecheck.ExpectKnownValue(address, attr("ready"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, attr("kube_rbac_proxy"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, attr("status", "reason"), knownvalue.StringExact(registry.ReasonDeploymentAvailable)),
+				// The operator lists the proxy's Route host first.
 				statecheck.ExpectKnownValue(address, attr("endpoints"), knownvalue.ListPartial(map[int]knownvalue.Check{
-					0: knownvalue.StringExact(uploaded.name + "." + testNamespace + ".svc.cluster.local"),
+					0: knownvalue.StringExact(uploaded.name + "-rest." + controlplane.AppsDomain),
+					1: knownvalue.StringExact(uploaded.name + "." + testNamespace + ".svc.cluster.local"),
 				})),
 
 				statecheck.ExpectKnownValue("data.openshiftai_model_registry.secret", attr("description"), knownvalue.Null()),

@@ -147,7 +147,8 @@ func TestAccModelRegistry_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ca_config_map_name"), knownvalue.StringExact(name+"-db-credential")),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("database").AtMapKey("port"), knownvalue.Int64Exact(3306)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("database").AtMapKey("password_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("endpoints"), knownvalue.ListSizeExact(3)),
+					// The proxy's Route host, then the three in-cluster names.
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("endpoints"), knownvalue.ListSizeExact(4)),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, name, map[string]any{
@@ -336,6 +337,10 @@ func applyOtherConfigurationRegistry(t *testing.T, namespace, name string) {
 		Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
 			PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
 	}
+	if namespace != testNamespace && testAccCluster.StandIn != nil {
+		// Outside the registries namespace the webhook admits only a registry older than itself.
+		testAccCluster.StandIn.AllowElsewhere(namespace, name)
+	}
 	if _, err := testAccCluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -373,6 +378,11 @@ func TestAccModelRegistry_moveNamespace(t *testing.T) {
 		PreCheck: func() {
 			testAccPreCheck(t)
 			ensureMovedNamespace(t)
+			// The operator's webhook rejects a registry outside the registries namespace; a move
+			// is admitted only where that namespace itself moved, which the stand-in plays here.
+			if testAccCluster.StandIn != nil {
+				testAccCluster.StandIn.AllowElsewhere(movedNamespace, name)
+			}
 		},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -1,61 +1,144 @@
-// Package standin is an operator stand-in for tests: a small controller that plays the
-// model-registry operator's part on a local control plane. It is NOT the operator. It adds
-// the finalizer, creates the user Role, Group and RoleBinding, reports status conditions and
-// cleans up on deletion, so the provider can be exercised end to end without a cluster.
+// Package standin is an operator stand-in for tests: a controller and two admission webhooks
+// that play the model-registry operator (v0.3.8) on a local control plane, through the same
+// API paths. It is NOT the operator: no registry server runs, no database is reached. Each
+// behaviour below names the fact of /work/shared/DOMAIN.md it models (section in brackets).
 //
-// There is no garbage collector on the local control plane (no kube-controller-manager), so
-// owner references do not cascade: objects owned by a deleted registry stay unless someone
-// deletes them. The stand-in deletes the Role and RoleBinding it made itself.
+// Admission ["The custom resource", "What the operator does, observed", "PostgreSQL and the
+// default database"]. A mutating and a validating webhook, served over HTTPS on a loopback
+// port with a certificate from a CA the stand-in generates, registered by URL as
+// MutatingWebhookConfiguration and ValidatingWebhookConfiguration (CREATE and UPDATE of
+// modelregistries in v1beta1 and v1alpha1, failurePolicy Fail, sideEffects None):
+//   - defaults rest.port 8080, rest.serviceRoute "disabled", grpc.port 9090 (when grpc is set),
+//     mysql.port 3306, mysql.skipDBCreation false, kubeRBACProxy.{port 8443, routePort 443,
+//     serviceRoute "enabled"} (when kubeRBACProxy is set); the project's fixture CRD prunes
+//     the fields it does not declare (rest.serviceRoute), the operator's CRD keeps them;
+//   - drops a postgres block with no host, hostAddress or generateDeployment and a mysql block
+//     with no host, before validation;
+//   - rejects a registry outside the registries namespace ("namespace must be <ns>"; the
+//     namespace is Options.RegistriesNamespace, else the DataScienceCluster's
+//     status.components.modelregistry.registriesNamespace), a name a registry has in any other
+//     namespace (`metadata.name: Duplicate value: "registry named X already exists in namespace
+//     Y"`), a registry with neither mysql nor postgres, and oauthProxy with kubeRBACProxy. It
+//     checks neither name length nor format, as the operator does not. The messages other than
+//     the two DOMAIN.md quotes are the stand-in's own wording.
+//
+// Objects ["What the operator creates", "What the operator does, observed", "PostgreSQL and
+// the default database"], written with server-side apply under FieldManager, every namespaced
+// one with a controller owner reference to the registry and the five common labels, so the
+// garbage collector deletes them with it: ServiceAccount, Deployment and Service <name>
+// (containers rest-container, and kube-rbac-proxy with the proxy; Service port 8080 http-api,
+// or 8443 https-api with the proxy), Role registry-user-<name>, RoleBinding <name>-users,
+// ClusterRoleBinding <name>-auth-delegator (cluster-scoped, so it stays behind after the
+// registry is deleted); with the proxy the ConfigMap <name>-kube-rbac-proxy-config, the
+// NetworkPolicy <name>-https-route and, when the API server serves route.openshift.io, the
+// Route <name>-https with host <name>-rest.<apps domain>; the Group <name>-users when it
+// serves user.openshift.io, created with no users and never written again; with
+// postgres.generateDeployment the Secret <name>-postgres-credentials (user modelregistry, a
+// random password), PVC <name>-postgres-storage (5Gi), Deployment and Service <name>-postgres
+// (5432) and NetworkPolicy <name>-postgres. Switching the proxy off deletes its ConfigMap,
+// NetworkPolicy and Route. Every container runs Image (pause): nothing listens.
+//
+// Status ["The custom resource" status.conditions, "What the operator does, observed"]:
+// Available=False ResourcesUnavailable "No Pods found for Deployment <name>" until the
+// Deployment has Pods; DeploymentUnavailable until the Deployment is available, all its Pods
+// have the expected containers and its Service has a ready endpoint; then DeploymentCooldown
+// until Options.Cooldown (5 s on the operator) has passed since the Deployment became
+// available (its Available condition's time, rounded up to the second); then Available=True
+// DeploymentAvailable. A rollout that keeps the containers keeps the registry available. Progressing=True CreatingDeployment or
+// UpdatingDeployment while the Deployment rolls out (DOMAIN.md does not say what follows a
+// rollout: the stand-in removes Progressing). KubeRBACProxyAvailable with the proxy only.
+// Degraded=True Finalizing during deletion. status.hosts: the Route host first when the
+// proxy's route is enabled, then <name>.<ns>.svc.cluster.local, <name>.<ns>, <name>.
+// status.specDefaults holds the images. The finalizer modelregistry.opendatahub.io/finalizer
+// is added to every registry and removed on deletion.
+//
+// Pods, Endpoints and garbage collection come from the cluster: on the local control plane
+// kube-controller-manager and its node stand-in run the Deployments; a registry whose
+// Deployment never gets Pods stays unavailable.
+//
+// Test controls that model no operator fact: a database host ending in InvalidHostSuffix gives
+// Available=False ConfigurationError at once (the operator's reaction to a bad database is
+// observed, not its trigger); one ending in Options.NeverReadyHostSuffix stays
+// DeploymentUnavailable; Ignore simulates the operator being down for one registry;
+// AllowElsewhere admits one registry outside the registries namespace, as one made before the
+// webhook existed.
+//
+// Not modelled: the model catalog, oauthProxy migration, image and resource settings,
+// database connections, the registry's own REST and gRPC servers, and what the operator does
+// when generateDeployment is switched off (the stand-in leaves the database objects).
 package standin
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	rbacv1 "k8s.io/api/rbac/v1"
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
+	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	appslisters "k8s.io/client-go/listers/apps/v1"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	discoverylisters "k8s.io/client-go/listers/discovery/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 )
 
-// Host rules of the stand-in, matched against spec.mysql.host.
+// Test controls and defaults.
 const (
 	// InvalidHostSuffix makes a registry fail with Available=False, reason ConfigurationError,
 	// as the operator does when the database host does not resolve.
 	InvalidHostSuffix = ".invalid"
 	// DefaultNeverReadyHostSuffix makes a registry stay Available=False, reason DeploymentUnavailable.
 	DefaultNeverReadyHostSuffix = ".stall.test"
-	// DefaultReadyDelay is how long a registry takes to become available.
-	DefaultReadyDelay = 300 * time.Millisecond
+	// DefaultCooldown is the operator's wait between the Deployment becoming available and
+	// Available=True.
+	DefaultCooldown = 5 * time.Second
+	// DefaultReadyDelay is kept for callers of the former option; it is DefaultCooldown.
+	DefaultReadyDelay = DefaultCooldown
 
 	// FieldManager names the stand-in's writes.
 	FieldManager = "model-registry-operator-standin"
-
-	reasonFinalizing         = "Finalizing"
-	reasonUpdatingDeployment = "UpdatingDeployment"
 )
+
+// ErrOperatorPresent is returned by Start on a cluster where the real operator runs.
+var ErrOperatorPresent = errors.New("the model-registry operator is installed on this cluster")
 
 // Options configure the stand-in. The zero value is ready to use.
 type Options struct {
-	// ReadyDelay is the time from a registry's creation or spec change to its final status;
-	// DefaultReadyDelay when zero.
+	// Cooldown is the time from the Deployment being ready to Available=True; DefaultCooldown
+	// when zero. Test suites that create many registries pass a shorter one.
+	Cooldown time.Duration
+	// ReadyDelay is the former name of Cooldown, used when Cooldown is zero.
 	ReadyDelay time.Duration
 	// NeverReadyHostSuffix: registries whose database host ends with it never become available;
 	// DefaultNeverReadyHostSuffix when empty.
 	NeverReadyHostSuffix string
+	// RegistriesNamespace is the only namespace the webhook admits registries in; when empty,
+	// the DataScienceCluster's status says, else registry.DefaultNamespace.
+	RegistriesNamespace string
+	// AppsDomain is the domain of Route hosts; controlplane.AppsDomain when empty.
+	AppsDomain string
+	// NoWebhooks leaves admission alone. Webhooks are also skipped when the API server is not
+	// on loopback: it could not reach the stand-in's loopback port.
+	NoWebhooks bool
 	// Workers process registries concurrently; 4 when zero.
 	Workers int
 	// Logf reports errors the stand-in retries; silent when nil. It is called until Stop, so
@@ -66,9 +149,16 @@ type Options struct {
 // StandIn is a running operator stand-in.
 type StandIn struct {
 	opts     Options
+	features features
 	dynamic  dynamic.Interface
 	kube     kubernetes.Interface
 	informer cache.SharedIndexInformer
+
+	deployments appslisters.DeploymentLister
+	pods        corelisters.PodLister
+	slices      discoverylisters.EndpointSliceLister
+
+	webhook  *webhook
 	queue    workqueue.TypedRateLimitingInterface[string]
 	cancel   context.CancelFunc
 	done     sync.WaitGroup
@@ -81,19 +171,67 @@ type StandIn struct {
 
 // registryState is what the stand-in remembers of a registry between reconciles.
 type registryState struct {
-	uid        types.UID
-	generation int64
-	readyAt    time.Time
+	uid               types.UID
+	appliedGeneration int64
+	everAvailable     bool
 }
 
-// Start watches ModelRegistries (v1beta1) in all namespaces until Stop or ctx is done.
-// It returns once its cache is synced.
+// RegistriesNamespace is the namespace the stand-in admits registries in.
+func (s *StandIn) RegistriesNamespace() string { return s.opts.RegistriesNamespace }
+
+// Webhooks reports whether the stand-in's admission webhooks are registered.
+func (s *StandIn) Webhooks() bool { return s.webhook != nil }
+
+// OperatorPresent reports whether the real model-registry operator runs on the cluster: a
+// webhook configuration other than the stand-in's that handles ModelRegistries, or a
+// Deployment named like the operator's. It returns what it found.
+func OperatorPresent(ctx context.Context, config *rest.Config) (string, error) {
+	kube, err := kubernetes.NewForConfig(config)
+	if err != nil {
+		return "", err
+	}
+	mutating, err := kube.AdmissionregistrationV1().MutatingWebhookConfigurations().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return "", err
+	}
+	for _, c := range mutating.Items {
+		if c.Name == MutatingWebhookConfiguration {
+			continue
+		}
+		for _, w := range c.Webhooks {
+			for _, r := range w.Rules {
+				if slices.Contains(r.APIGroups, registry.Group) && slices.Contains(r.Resources, registry.Resource) {
+					return "MutatingWebhookConfiguration " + c.Name, nil
+				}
+			}
+		}
+	}
+	deployments, err := kube.AppsV1().Deployments("").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return "", err
+	}
+	for _, d := range deployments.Items {
+		if strings.Contains(d.Name, "model-registry-operator") {
+			return "Deployment " + d.Namespace + "/" + d.Name, nil
+		}
+	}
+	return "", nil
+}
+
+// Start runs the stand-in until Stop or ctx is done. It returns once its caches are synced
+// and the API server calls its webhooks, or ErrOperatorPresent on a cluster with the operator.
 func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, error) {
-	if opts.ReadyDelay == 0 {
-		opts.ReadyDelay = DefaultReadyDelay
+	if opts.Cooldown == 0 {
+		opts.Cooldown = opts.ReadyDelay
+	}
+	if opts.Cooldown == 0 {
+		opts.Cooldown = DefaultCooldown
 	}
 	if opts.NeverReadyHostSuffix == "" {
 		opts.NeverReadyHostSuffix = DefaultNeverReadyHostSuffix
+	}
+	if opts.AppsDomain == "" {
+		opts.AppsDomain = controlplane.AppsDomain
 	}
 	if opts.Workers == 0 {
 		opts.Workers = 4
@@ -104,6 +242,12 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 	config = rest.CopyConfig(config)
 	config.QPS, config.Burst = 1000, 2000
 	config.UserAgent = FieldManager
+	config.WarningHandler = rest.NoWarnings{}
+	if found, err := OperatorPresent(ctx, config); err != nil {
+		return nil, fmt.Errorf("operator stand-in: looking for the operator: %w", err)
+	} else if found != "" {
+		return nil, fmt.Errorf("operator stand-in: %w (%s)", ErrOperatorPresent, found)
+	}
 	dynamicClient, err := dynamic.NewForConfig(config)
 	if err != nil {
 		return nil, err
@@ -112,44 +256,107 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	if opts.RegistriesNamespace == "" {
+		if opts.RegistriesNamespace, err = discoverNamespace(ctx, dynamicClient); err != nil {
+			return nil, err
+		}
+	}
 	s := &StandIn{
 		opts:    opts,
 		dynamic: dynamicClient,
 		kube:    kubeClient,
-		cancel:  cancel,
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "model-registry-standin"}),
 		ignored: map[string]bool{},
 		seen:    map[string]*registryState{},
 	}
+	s.features = features{appsDomain: opts.AppsDomain,
+		routes: served(kubeClient, "route.openshift.io/v1", "routes"),
+		groups: served(kubeClient, "user.openshift.io/v1", "groups")}
+
+	ctx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
 	factory := dynamicinformer.NewDynamicSharedInformerFactory(dynamicClient, 0)
 	s.informer = factory.ForResource(registry.GroupVersionResource).Informer()
 	if _, err := s.informer.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: s.enqueue,
-		UpdateFunc: func(oldObj, newObj any) {
-			// Resyncs deliver unchanged objects; skip those. Anything that is not an object
-			// (never expected from this informer) is enqueued, and enqueue reports it.
-			oldMeta, oldOK := oldObj.(metav1.Object)
-			newMeta, newOK := newObj.(metav1.Object)
-			if !oldOK || !newOK || oldMeta.GetResourceVersion() != newMeta.GetResourceVersion() {
-				s.enqueue(newObj)
-			}
-		},
+		AddFunc:    s.enqueue,
+		UpdateFunc: s.enqueueChanged(s.enqueue),
 		DeleteFunc: s.enqueue,
 	}); err != nil {
 		cancel()
 		return nil, err
 	}
+	workloads := informers.NewSharedInformerFactoryWithOptions(kubeClient, 0,
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+			o.LabelSelector = registry.LabelComponent + "=" + registry.ComponentModelRegistry
+		}))
+	endpoints := informers.NewSharedInformerFactory(kubeClient, 0)
+	byLabel := func(label string) cache.ResourceEventHandler {
+		enqueue := func(obj any) {
+			if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+				obj = tomb.Obj
+			}
+			if m, ok := obj.(metav1.Object); ok && m.GetLabels()[label] != "" {
+				s.queue.Add(m.GetNamespace() + "/" + m.GetLabels()[label])
+			}
+		}
+		return cache.ResourceEventHandlerFuncs{AddFunc: enqueue, UpdateFunc: s.enqueueChanged(enqueue), DeleteFunc: enqueue}
+	}
+	deploymentInformer := workloads.Apps().V1().Deployments()
+	podInformer := workloads.Core().V1().Pods()
+	sliceInformer := endpoints.Discovery().V1().EndpointSlices()
+	for _, add := range []func() error{
+		func() error {
+			_, err := deploymentInformer.Informer().AddEventHandler(byLabel(registry.LabelAppName))
+			return err
+		},
+		func() error {
+			_, err := podInformer.Informer().AddEventHandler(byLabel(registry.LabelAppName))
+			return err
+		},
+		func() error {
+			_, err := sliceInformer.Informer().AddEventHandler(byLabel(discoveryv1.LabelServiceName))
+			return err
+		},
+	} {
+		if err := add(); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
+	s.deployments, s.pods, s.slices = deploymentInformer.Lister(), podInformer.Lister(), sliceInformer.Lister()
 	factory.Start(ctx.Done())
+	workloads.Start(ctx.Done())
+	endpoints.Start(ctx.Done())
+	shutdown := func() {
+		cancel()
+		s.queue.ShutDown()
+		factory.Shutdown()
+		workloads.Shutdown()
+		endpoints.Shutdown()
+	}
 	syncCtx, syncCancel := context.WithTimeout(ctx, 30*time.Second)
 	defer syncCancel()
-	if !cache.WaitForCacheSync(syncCtx.Done(), s.informer.HasSynced) {
-		cancel()
-		factory.Shutdown()
-		return nil, fmt.Errorf("operator stand-in: ModelRegistry informer did not sync in 30s; is the %s CRD installed?", registry.Resource)
+	if !cache.WaitForCacheSync(syncCtx.Done(), s.informer.HasSynced, deploymentInformer.Informer().HasSynced,
+		podInformer.Informer().HasSynced, sliceInformer.Informer().HasSynced) {
+		shutdown()
+		return nil, fmt.Errorf("operator stand-in: informers did not sync in 30s; is the %s CRD installed?", registry.Resource)
 	}
+
+	if !opts.NoWebhooks && onLoopback(config.Host) {
+		if err := s.startWebhooks(ctx); err != nil {
+			shutdown()
+			if s.webhook != nil {
+				s.webhook.close()
+			}
+			s.unregisterWebhooks()
+			return nil, err
+		}
+	} else if !opts.NoWebhooks {
+		opts.Logf("operator stand-in: the API server %s is not on loopback and cannot call the stand-in's webhooks; admission is not modelled", config.Host)
+	}
+
 	for range opts.Workers {
 		s.done.Add(1)
 		go func() {
@@ -162,23 +369,97 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 	go func() {
 		defer s.done.Done()
 		<-ctx.Done()
-		s.queue.ShutDown()
-		factory.Shutdown()
+		shutdown()
 	}()
 	return s, nil
 }
 
-// Stop stops the stand-in and waits for its workers. Registries keep their finalizer:
-// deleting one afterwards hangs, as it does when the real operator is gone.
+func (s *StandIn) startWebhooks(ctx context.Context) error {
+	w, err := newWebhook(s.opts.RegistriesNamespace, s.informer.GetIndexer(), s.opts.Logf)
+	if err != nil {
+		return fmt.Errorf("operator stand-in: webhook: %w", err)
+	}
+	s.webhook = w
+	if err := w.register(ctx, s.kube); err != nil {
+		return fmt.Errorf("operator stand-in: %w", err)
+	}
+	probe := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": registry.GroupVersionKind.GroupVersion().String(), "kind": registry.Kind,
+		"metadata": map[string]any{"name": "standin-webhook-probe", "namespace": s.opts.RegistriesNamespace},
+		"spec":     map[string]any{"rest": map[string]any{}},
+	}}
+	return w.waitServing(ctx, func(ctx context.Context) error {
+		_, err := s.dynamic.Resource(registry.GroupVersionResource).Namespace(s.opts.RegistriesNamespace).
+			Create(ctx, probe, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		return err
+	})
+}
+
+func (s *StandIn) unregisterWebhooks() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := unregister(ctx, s.kube); err != nil {
+		s.opts.Logf("operator stand-in: unregister webhooks: %v", err)
+	}
+}
+
+func onLoopback(host string) bool {
+	u, err := url.Parse(host)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+func served(kube kubernetes.Interface, groupVersion, resource string) bool {
+	list, err := kube.Discovery().ServerResourcesForGroupVersion(groupVersion)
+	if err != nil {
+		return false
+	}
+	for _, r := range list.APIResources {
+		if r.Name == resource {
+			return true
+		}
+	}
+	return false
+}
+
+func discoverNamespace(ctx context.Context, client dynamic.Interface) (string, error) {
+	list, err := client.Resource(registry.DataScienceClusterResource).List(ctx, metav1.ListOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return "", fmt.Errorf("operator stand-in: list DataScienceClusters: %w", err)
+	}
+	if list != nil {
+		for _, dsc := range list.Items {
+			if ns, _, _ := unstructured.NestedString(dsc.Object, "status", "components", "modelregistry", "registriesNamespace"); ns != "" {
+				return ns, nil
+			}
+		}
+	}
+	return registry.DefaultNamespace, nil
+}
+
+// Stop stops the stand-in, waits for its workers and unregisters its webhooks. Registries
+// keep their finalizer: deleting one afterwards hangs, as it does when the real operator is gone.
 func (s *StandIn) Stop() {
 	s.stopOnce.Do(func() {
 		s.cancel()
 		s.done.Wait()
+		if s.webhook != nil {
+			s.unregisterWebhooks()
+			s.webhook.close()
+		}
 	})
 }
 
 // Ignore makes the stand-in leave registry namespace/name alone (no finalizer handling, no
-// status), simulating an operator that is down for that registry only.
+// objects, no status), simulating an operator that is down for that registry only. The
+// webhooks still admit it.
 func (s *StandIn) Ignore(namespace, name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -192,6 +473,14 @@ func (s *StandIn) Unignore(namespace, name string) {
 	delete(s.ignored, key)
 	s.mu.Unlock()
 	s.queue.Add(key)
+}
+
+// AllowElsewhere makes the webhook admit registry namespace/name outside the registries
+// namespace, as a registry that existed before the operator's webhook did.
+func (s *StandIn) AllowElsewhere(namespace, name string) {
+	if s.webhook != nil {
+		s.webhook.allowElsewhere(namespace, name)
+	}
 }
 
 func (s *StandIn) isIgnored(key string) bool {
@@ -209,6 +498,17 @@ func (s *StandIn) enqueue(obj any) {
 	s.queue.Add(key)
 }
 
+// enqueueChanged skips resyncs, which deliver unchanged objects.
+func (s *StandIn) enqueueChanged(enqueue func(any)) func(oldObj, newObj any) {
+	return func(oldObj, newObj any) {
+		oldMeta, oldOK := oldObj.(metav1.Object)
+		newMeta, newOK := newObj.(metav1.Object)
+		if !oldOK || !newOK || oldMeta.GetResourceVersion() != newMeta.GetResourceVersion() {
+			enqueue(newObj)
+		}
+	}
+}
+
 func (s *StandIn) processNext(ctx context.Context) bool {
 	key, shutdown := s.queue.Get()
 	if shutdown {
@@ -216,6 +516,11 @@ func (s *StandIn) processNext(ctx context.Context) bool {
 	}
 	defer s.queue.Done(key)
 	if err := s.reconcile(ctx, key); err != nil {
+		// Deleted meanwhile: the informer's delete event ends it.
+		if apierrors.IsNotFound(err) {
+			s.queue.Forget(key)
+			return true
+		}
 		if ctx.Err() == nil && !apierrors.IsConflict(err) {
 			s.opts.Logf("operator stand-in: registry %s: %v (retrying)", key, err)
 		}
@@ -250,6 +555,7 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 			return fmt.Errorf("add finalizer: %w", err)
 		}
 	}
+	sp := readSpec(mr)
 
 	s.mu.Lock()
 	state := s.seen[key]
@@ -257,38 +563,94 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 		state = &registryState{uid: mr.GetUID()}
 		s.seen[key] = state
 	}
-	createObjects := state.generation == 0
+	apply := state.appliedGeneration != mr.GetGeneration()
 	s.mu.Unlock()
-	if createObjects {
-		if err := s.createUserAccess(ctx, mr); err != nil {
+	if apply {
+		// Before its first write the operator has seen no Deployment: report that first.
+		if findCondition(currentConditions(mr), registry.ConditionAvailable) == nil {
+			v := computeStatus(mr, sp, observed{}, s.features, controls{neverReadySuffix: s.opts.NeverReadyHostSuffix}, s.opts.Cooldown, time.Now())
+			if err := s.patchStatus(ctx, mr, status{Conditions: v.conditions, Hosts: v.hosts, HostsStr: strings.Join(v.hosts, ","), SpecDefaults: specDefaults(sp)}); err != nil {
+				return err
+			}
+		}
+		if err := s.applyObjects(ctx, sp); err != nil {
 			return err
 		}
+		s.mu.Lock()
+		state.appliedGeneration = mr.GetGeneration()
+		s.mu.Unlock()
 	}
 
+	o, err := s.observe(sp)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
 	s.mu.Lock()
-	specChanged := state.generation != mr.GetGeneration()
-	isUpdate := state.generation != 0
-	if specChanged {
-		state.generation = mr.GetGeneration()
-		state.readyAt = time.Now().Add(s.opts.ReadyDelay)
-	}
-	wait := time.Until(state.readyAt)
+	o.everAvailable = state.everAvailable
 	s.mu.Unlock()
 
-	if specChanged && isUpdate {
-		if err := s.patchStatus(ctx, mr, s.updatingStatus(mr)); err != nil {
-			return err
-		}
+	v := computeStatus(mr, sp, o, s.features, controls{neverReadySuffix: s.opts.NeverReadyHostSuffix}, s.opts.Cooldown, now)
+	if v.recheckAfter > 0 {
+		s.queue.AddAfter(key, v.recheckAfter)
 	}
-	if wait > 0 {
-		s.queue.AddAfter(key, wait)
-		return nil
+	if c := findCondition(v.conditions, registry.ConditionAvailable); c != nil && c.Status == "True" {
+		s.mu.Lock()
+		state.everAvailable = true
+		s.mu.Unlock()
 	}
-	desired := s.settledStatus(mr)
+	desired := status{Conditions: v.conditions, Hosts: v.hosts, HostsStr: strings.Join(v.hosts, ","), SpecDefaults: specDefaults(sp)}
 	if statusMatches(mr, desired) {
 		return nil
 	}
 	return s.patchStatus(ctx, mr, desired)
+}
+
+// observe reads the registry's Deployment, Pods and EndpointSlices from the caches.
+func (s *StandIn) observe(sp spec) (observed, error) {
+	var o observed
+	d, err := s.deployments.Deployments(sp.namespace).Get(sp.name)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return o, err
+	}
+	if err == nil {
+		o.deployment = d
+	}
+	pods, err := s.pods.Pods(sp.namespace).List(labels.SelectorFromSet(podLabels(sp.name)))
+	if err != nil {
+		return o, err
+	}
+	for _, p := range pods {
+		if p.DeletionTimestamp == nil && p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed {
+			o.pods = append(o.pods, p)
+		}
+	}
+	o.slices, err = s.slices.EndpointSlices(sp.namespace).List(labels.SelectorFromSet(labels.Set{discoveryv1.LabelServiceName: sp.name}))
+	return o, err
+}
+
+// applyObjects writes the registry's objects and deletes the ones its spec no longer calls for.
+func (s *StandIn) applyObjects(ctx context.Context, sp spec) error {
+	objs, gone := desiredObjects(sp, s.features)
+	for _, o := range objs {
+		client := s.dynamic.Resource(o.resource).Namespace(o.obj.GetNamespace())
+		if o.createOnly {
+			if _, err := client.Create(ctx, o.obj, metav1.CreateOptions{FieldManager: FieldManager}); err != nil && !apierrors.IsAlreadyExists(err) {
+				return fmt.Errorf("create %s %s: %w", o.obj.GetKind(), o.obj.GetName(), err)
+			}
+			continue
+		}
+		if _, err := client.Apply(ctx, o.obj.GetName(), o.obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
+			return fmt.Errorf("apply %s %s: %w", o.obj.GetKind(), o.obj.GetName(), err)
+		}
+	}
+	for _, u := range gone {
+		err := s.dynamic.Resource(u.resource).Namespace(u.namespace).Delete(ctx, u.name, metav1.DeleteOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("delete %s %s: %w", u.resource.Resource, u.name, err)
+		}
+	}
+	return nil
 }
 
 func (s *StandIn) forget(key string) {
@@ -297,75 +659,29 @@ func (s *StandIn) forget(key string) {
 	s.mu.Unlock()
 }
 
-// createUserAccess creates the Role, Group and RoleBinding the operator makes for a registry.
-// It creates rather than applies so that it never undoes what a test changed afterwards.
-func (s *StandIn) createUserAccess(ctx context.Context, mr *unstructured.Unstructured) error {
-	name, namespace := mr.GetName(), mr.GetNamespace()
-	owner := []metav1.OwnerReference{*metav1.NewControllerRef(mr, registry.GroupVersionKind)}
-	role := &rbacv1.Role{
-		ObjectMeta: metav1.ObjectMeta{
-			Name: registry.UserRoleName(name), Namespace: namespace,
-			Labels: registry.CommonLabels(name), OwnerReferences: owner,
-		},
-		Rules: []rbacv1.PolicyRule{{
-			APIGroups: []string{""}, Resources: []string{"services", "endpoints"},
-			ResourceNames: []string{name}, Verbs: []string{"get"},
-		}},
-	}
-	if _, err := s.kube.RbacV1().Roles(namespace).Create(ctx, role, metav1.CreateOptions{FieldManager: FieldManager}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("create Role %s: %w", role.Name, err)
-	}
-	group := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "user.openshift.io/v1", "kind": "Group",
-		"metadata": map[string]any{"name": registry.UsersGroupName(name), "labels": toAny(registry.CommonLabels(name))},
-		"users":    []any{},
-	}}
-	if _, err := s.dynamic.Resource(registry.OpenShiftGroupResource).Create(ctx, group, metav1.CreateOptions{FieldManager: FieldManager}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("create Group %s: %w", group.GetName(), err)
-	}
-	binding := &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{
-			Name: registry.UsersGroupName(name), Namespace: namespace,
-			Labels: registry.CommonLabels(name), OwnerReferences: owner,
-		},
-		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(name)},
-		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.GroupKind, Name: registry.UsersGroupName(name)}},
-	}
-	if _, err := s.kube.RbacV1().RoleBindings(namespace).Create(ctx, binding, metav1.CreateOptions{FieldManager: FieldManager}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("create RoleBinding %s: %w", binding.Name, err)
-	}
-	return nil
-}
-
-// finalize does what the operator does when a registry is deleted, then lets it go.
+// finalize reports Finalizing, deletes the registry's Group, and removes the finalizer; the
+// garbage collector deletes the owned objects afterwards.
 func (s *StandIn) finalize(ctx context.Context, key string, mr *unstructured.Unstructured) error {
 	if !slices.Contains(mr.GetFinalizers(), registry.Finalizer) {
 		s.forget(key)
 		return nil
 	}
 	name, namespace := mr.GetName(), mr.GetNamespace()
-	finalizing := withCondition(currentConditions(mr), condition{
-		Type: registry.ConditionDegraded, Status: "True", Reason: reasonFinalizing,
-		Message: fmt.Sprintf("Model registry %s is being deleted", name),
+	conditions := slices.DeleteFunc(currentConditions(mr), func(c condition) bool { return c.Type == registry.ConditionDegraded })
+	conditions = append(conditions, condition{
+		Type: registry.ConditionDegraded, Status: "True", Reason: ReasonFinalizing,
+		Message: fmt.Sprintf("Model registry %s is being deleted", name), LastTransitionTime: time.Now().UTC().Format(time.RFC3339),
 	})
-	if err := s.patchStatus(ctx, mr, status{Conditions: finalizing, Hosts: currentHosts(mr)}); err != nil && !apierrors.IsNotFound(err) {
+	hosts := currentHosts(mr)
+	if err := s.patchStatus(ctx, mr, status{Conditions: conditions, Hosts: hosts, HostsStr: strings.Join(hosts, ",")}); err != nil && !apierrors.IsNotFound(err) {
 		return err
 	}
-	ignoreNotFound := func(err error) error {
-		if apierrors.IsNotFound(err) {
-			return nil
+	// Cluster-scoped, so no owner reference can collect it; DOMAIN.md does not record its fate,
+	// and the stand-in deletes it so a later registry of the same name starts with no members.
+	if s.features.groups {
+		if err := s.dynamic.Resource(registry.OpenShiftGroupResource).Delete(ctx, registry.UsersGroupName(name), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("delete Group %s: %w", registry.UsersGroupName(name), err)
 		}
-		return err
-	}
-	if err := ignoreNotFound(s.dynamic.Resource(registry.OpenShiftGroupResource).Delete(ctx, registry.UsersGroupName(name), metav1.DeleteOptions{})); err != nil {
-		return fmt.Errorf("delete Group %s: %w", registry.UsersGroupName(name), err)
-	}
-	// No garbage collector runs here, so the owned objects are deleted by hand.
-	if err := ignoreNotFound(s.kube.RbacV1().RoleBindings(namespace).Delete(ctx, registry.UsersGroupName(name), metav1.DeleteOptions{})); err != nil {
-		return fmt.Errorf("delete RoleBinding %s: %w", registry.UsersGroupName(name), err)
-	}
-	if err := ignoreNotFound(s.kube.RbacV1().Roles(namespace).Delete(ctx, registry.UserRoleName(name), metav1.DeleteOptions{})); err != nil {
-		return fmt.Errorf("delete Role %s: %w", registry.UserRoleName(name), err)
 	}
 	// The status patch moved the resourceVersion on; read the object again for the finalizer patch.
 	fresh, err := s.dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
@@ -399,76 +715,7 @@ func (s *StandIn) setFinalizers(ctx context.Context, mr *unstructured.Unstructur
 		Patch(ctx, mr.GetName(), types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
 }
 
-type condition struct {
-	Type               string `json:"type"`
-	Status             string `json:"status"`
-	Reason             string `json:"reason"`
-	Message            string `json:"message"`
-	LastTransitionTime string `json:"lastTransitionTime"`
-}
-
-type status struct {
-	Conditions []condition `json:"conditions"`
-	Hosts      []string    `json:"hosts"`
-	HostsStr   string      `json:"hostsStr"`
-}
-
-func hosts(mr *unstructured.Unstructured) []string {
-	name, namespace := mr.GetName(), mr.GetNamespace()
-	return []string{name + "." + namespace + ".svc.cluster.local", name + "." + namespace, name}
-}
-
-// settledStatus is the status once the deployment has had ReadyDelay to roll out.
-func (s *StandIn) settledStatus(mr *unstructured.Unstructured) status {
-	name := mr.GetName()
-	host, _, _ := unstructured.NestedString(mr.Object, "spec", "mysql", "host")
-	available := condition{
-		Type: registry.ConditionAvailable, Status: "True", Reason: registry.ReasonDeploymentAvailable,
-		Message: fmt.Sprintf("Deployment for model registry %s is available", name),
-	}
-	switch {
-	case strings.HasSuffix(host, InvalidHostSuffix):
-		available = condition{
-			Type: registry.ConditionAvailable, Status: "False", Reason: registry.ReasonConfigurationError,
-			Message: fmt.Sprintf("database configuration error: dial tcp: lookup %s: no such host", host),
-		}
-	case strings.HasSuffix(host, s.opts.NeverReadyHostSuffix):
-		available = condition{
-			Type: registry.ConditionAvailable, Status: "False", Reason: registry.ReasonDeploymentUnavailable,
-			Message: fmt.Sprintf("Deployment for model registry %s is not available", name),
-		}
-	}
-	if old := findCondition(currentConditions(mr), available.Type); old != nil && old.Status == available.Status {
-		available.LastTransitionTime = old.LastTransitionTime
-	}
-	// Progressing is dropped: the rollout is over.
-	conditions := withCondition(nil, available)
-	all := hosts(mr)
-	return status{Conditions: conditions, Hosts: all, HostsStr: strings.Join(all, ",")}
-}
-
-// updatingStatus is the status while a spec change rolls out. A registry that was failing is
-// reported unavailable rather than still failing, so nobody mistakes the old error for the
-// verdict on the new spec.
-func (s *StandIn) updatingStatus(mr *unstructured.Unstructured) status {
-	conditions := withCondition(currentConditions(mr), condition{
-		Type: registry.ConditionProgressing, Status: "True", Reason: reasonUpdatingDeployment,
-		Message: fmt.Sprintf("Updating deployment for model registry %s", mr.GetName()),
-	})
-	if available := findCondition(conditions, registry.ConditionAvailable); available != nil && available.Status != "True" {
-		conditions = withCondition(conditions, condition{
-			Type: registry.ConditionAvailable, Status: "False", Reason: registry.ReasonDeploymentUnavailable,
-			Message: fmt.Sprintf("Deployment for model registry %s is not available", mr.GetName()),
-		})
-	}
-	all := hosts(mr)
-	return status{Conditions: conditions, Hosts: all, HostsStr: strings.Join(all, ",")}
-}
-
 func (s *StandIn) patchStatus(ctx context.Context, mr *unstructured.Unstructured, desired status) error {
-	if desired.HostsStr == "" {
-		desired.HostsStr = strings.Join(desired.Hosts, ",")
-	}
 	patch, err := json.Marshal(map[string]any{"status": desired})
 	if err != nil {
 		return err
@@ -479,78 +726,4 @@ func (s *StandIn) patchStatus(ctx context.Context, mr *unstructured.Unstructured
 		return fmt.Errorf("patch status: %w", err)
 	}
 	return nil
-}
-
-// withCondition sets c in conditions by type, keeping the transition time when the status
-// did not change, and returns the new list.
-func withCondition(conditions []condition, c condition) []condition {
-	out := slices.Clone(conditions)
-	if old := findCondition(out, c.Type); old != nil {
-		if old.Status == c.Status && old.LastTransitionTime != "" {
-			c.LastTransitionTime = old.LastTransitionTime
-		}
-		if c.LastTransitionTime == "" {
-			c.LastTransitionTime = now()
-		}
-		*old = c
-		return out
-	}
-	if c.LastTransitionTime == "" {
-		c.LastTransitionTime = now()
-	}
-	return append(out, c)
-}
-
-func now() string { return time.Now().UTC().Format(time.RFC3339) }
-
-func findCondition(conditions []condition, conditionType string) *condition {
-	for i := range conditions {
-		if conditions[i].Type == conditionType {
-			return &conditions[i]
-		}
-	}
-	return nil
-}
-
-func currentConditions(mr *unstructured.Unstructured) []condition {
-	raw, _, _ := unstructured.NestedSlice(mr.Object, "status", "conditions")
-	var conditions []condition
-	for _, item := range raw {
-		m, _ := item.(map[string]any)
-		str := func(k string) string { v, _ := m[k].(string); return v }
-		conditions = append(conditions, condition{
-			Type: str("type"), Status: str("status"), Reason: str("reason"),
-			Message: str("message"), LastTransitionTime: str("lastTransitionTime"),
-		})
-	}
-	return conditions
-}
-
-func currentHosts(mr *unstructured.Unstructured) []string {
-	h, _, _ := unstructured.NestedStringSlice(mr.Object, "status", "hosts")
-	return h
-}
-
-// statusMatches ignores transition times: only a change of meaning is worth a write.
-func statusMatches(mr *unstructured.Unstructured, desired status) bool {
-	current := currentConditions(mr)
-	if len(current) != len(desired.Conditions) || !slices.Equal(currentHosts(mr), desired.Hosts) {
-		return false
-	}
-	for i, c := range desired.Conditions {
-		o := current[i]
-		if o.Type != c.Type || o.Status != c.Status || o.Reason != c.Reason || o.Message != c.Message {
-			return false
-		}
-	}
-	hostsStr, _, _ := unstructured.NestedString(mr.Object, "status", "hostsStr")
-	return hostsStr == desired.HostsStr
-}
-
-func toAny(labels map[string]string) map[string]any {
-	out := make(map[string]any, len(labels))
-	for k, v := range labels {
-		out[k] = v
-	}
-	return out
 }
