@@ -15,7 +15,6 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/standin"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 // testAccProtoV6ProviderFactories serve the provider in the test process.
@@ -70,7 +69,6 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	client.Register(registry.GroupVersionKind, registry.GroupVersionResource)
 	testAccCluster = &accCluster{
 		ControlPlane: cp,
 		StandIn:      stand,

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -39,7 +40,7 @@ func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) 
 	}
 	force := true
 	registries := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace)
-	if _, err := registries.Patch(ctx, name, k8stypes.ApplyPatchType, body, metav1.PatchOptions{FieldManager: registry.FieldManager, Force: &force}); err != nil {
+	if _, err := registries.Patch(ctx, name, k8stypes.ApplyPatchType, body, metav1.PatchOptions{FieldManager: kube.FieldManager, Force: &force}); err != nil {
 		t.Fatalf("applying the registry without the auth proxy: %v", err)
 	}
 	// Another writer's kubeRBACProxy (none here) would survive the apply; make sure it is gone.
@@ -70,7 +71,7 @@ func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 		}
 		// The provider's field manager owns the field, so a later apply keeps it.
 		for _, entry := range obj.GetManagedFields() {
-			if entry.Manager != registry.FieldManager || entry.FieldsV1 == nil {
+			if entry.Manager != kube.FieldManager || entry.FieldsV1 == nil {
 				continue
 			}
 			var fields map[string]any
@@ -83,7 +84,7 @@ func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 				}
 			}
 		}
-		return fmt.Errorf("spec.kubeRBACProxy of registry %s is not owned by field manager %s", name, registry.FieldManager)
+		return fmt.Errorf("spec.kubeRBACProxy of registry %s is not owned by field manager %s", name, kube.FieldManager)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 // setDiscoveredNamespace makes the DataScienceCluster name another registries
@@ -22,7 +22,7 @@ import (
 func setDiscoveredNamespace(t *testing.T, namespace string) {
 	t.Helper()
 	ctx := context.Background()
-	dsc := testAccCluster.Dynamic.Resource(kube.DataScienceClusters)
+	dsc := testAccCluster.Dynamic.Resource(registry.DataScienceClusterResource)
 	obj, err := dsc.Get(ctx, controlplane.DataScienceClusterName, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -191,9 +191,6 @@ func (d *providerData) Client() (*kube.Client, error) {
 	}
 	d.clientOnce.Do(func() {
 		d.client, d.clientErr = d.connect(d.cfg)
-		if d.clientErr == nil {
-			d.client.Register(registry.GroupVersionKind, registry.GroupVersionResource)
-		}
 	})
 	return d.client, d.clientErr
 }

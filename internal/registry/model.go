@@ -59,7 +59,7 @@ type Registry struct {
 	CA          CASource
 }
 
-// CAReference is the ConfigMap or Secret key that spec.mysql points at.
+// reference is the ConfigMap or Secret key that spec.mysql points at.
 func (c CASource) reference(registryName string) (configMap, secret *KeyRef) {
 	switch c.Kind {
 	case CAClusterBundle:
@@ -222,9 +222,6 @@ type Condition struct {
 type Observed struct {
 	Registry
 	UID        types.UID
-	Generation int64
-	Deleting   bool
-	Finalizers []string
 	Available  *Condition
 	Conditions []Condition
 	Hosts      []string
@@ -281,9 +278,6 @@ func ParseModelRegistry(u *unstructured.Unstructured) Observed {
 			Description: u.GetAnnotations()[AnnotationDescription],
 		},
 		UID:               u.GetUID(),
-		Generation:        u.GetGeneration(),
-		Deleting:          u.GetDeletionTimestamp() != nil,
-		Finalizers:        u.GetFinalizers(),
 		ManagedByProvider: u.GetLabels()[LabelAppManagedBy] == ManagedByProvider,
 	}
 	if o.DisplayName == "" {
