@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -188,7 +189,7 @@ func registrySummaryFrom(o registry.Observed) registrySummaryModel {
 		s.Description = types.StringValue(o.Description)
 	}
 	effective := o.Registry
-	if _, uploaded := uploadedCARef(o); uploaded {
+	if _, uploaded := lifecycle.UploadedCA(o); uploaded {
 		effective.CA = registry.CASource{Kind: registry.CAPEM}
 	}
 	s.CASource = types.StringValue(string(effective.CA.Kind))

@@ -13,9 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
@@ -215,24 +215,11 @@ func (d *modelRegistryDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 
-	var uploadedPEM *string
-	if caRef, uploaded := uploadedCARef(*observed); uploaded {
-		cm, err := client.Get(ctx, kube.ConfigMaps, namespace, caRef.Name)
-		switch {
-		case err == nil:
-			pem, _, _ := unstructured.NestedString(cm.Object, "data", caRef.Key)
-			uploadedPEM = &pem
-		case apierrors.IsNotFound(err):
-			resp.Diagnostics.AddAttributeWarning(path.Root("ca_certificate"), "Uploaded CA certificate not found", fmt.Sprintf(
-				"Model registry %s/%s uses the CA certificate in ConfigMap %q, key %q, which does not exist, so the registry cannot "+
-					"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
-				namespace, observed.Name, caRef.Name, caRef.Key))
-		default:
-			resp.Diagnostics.AddError("Cannot read the registry's CA certificate", err.Error())
-			return
-		}
+	state, diags := registryDataFrom(*observed)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	state := registryDataFrom(*observed, uploadedPEM)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -260,7 +247,7 @@ func dataSourceClient(ctx context.Context, data *providerData, configured types.
 
 // readRegistry reads one registry; a missing one is an error that lists the
 // registries the namespace does have.
-func readRegistry(ctx context.Context, client *kube.Client, namespace, name string) (*registry.Observed, diag.Diagnostics) {
+func readRegistry(ctx context.Context, client kube.Interface, namespace, name string) (*lifecycle.Observed, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	obj, err := client.Get(ctx, registry.GroupVersionResource, namespace, name)
 	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
@@ -276,7 +263,7 @@ func readRegistry(ctx context.Context, client *kube.Client, namespace, name stri
 		diags.AddError("Cannot read the model registry", err.Error())
 		return nil, diags
 	}
-	observed := registry.ParseModelRegistry(obj)
+	observed := lifecycle.Gather(ctx, client, obj, lifecycle.GatherOptions{CAConfigMap: true})
 	return &observed, diags
 }
 
@@ -314,19 +301,11 @@ func missingRegistryDetail(namespace, name string, existing []registry.Observed,
 	return detail
 }
 
-// uploadedCARef is the registry's own `<name>-db-credential` ConfigMap key when
-// its CA certificate was uploaded as a PEM, in the dashboard or by the provider.
-func uploadedCARef(o registry.Observed) (registry.KeyRef, bool) {
-	if o.CA.Kind == registry.CAConfigMap && registry.IsUploadedCA(o.Name, o.CA.Ref) {
-		return o.CA.Ref, true
-	}
-	return registry.KeyRef{}, false
-}
-
-// registryDataFrom maps a registry read from the cluster to the data source's
-// attributes. uploadedPEM is the content of its uploaded CA certificate, nil
-// when it has none or it could not be read.
-func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDataModel {
+// registryDataFrom maps a registry read from the cluster, with its uploaded CA
+// certificate when it has one, to the data source's attributes. It makes no request.
+func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	o := observed.Registry
 	m := modelRegistryDataModel{
 		ID:           types.StringValue(o.Namespace + "/" + o.Name),
 		ResourceName: types.StringValue(o.Name),
@@ -348,8 +327,18 @@ func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDat
 		m.Description = types.StringValue(o.Description)
 	}
 	source := o.CA
-	if _, uploaded := uploadedCARef(o); uploaded && uploadedPEM != nil {
-		source = registry.CASource{Kind: registry.CAPEM, PEM: *uploadedPEM}
+	caRef, _ := lifecycle.UploadedCA(o)
+	switch err := observed.CAConfigMapErr; {
+	case err == lifecycle.ErrNotRead: //nolint:errorlint // a sentinel, never wrapped
+	case err == nil:
+		source = registry.CASource{Kind: registry.CAPEM, PEM: observed.CAConfigMap.Data[caRef.Key]}
+	case apierrors.IsNotFound(err):
+		diags.AddAttributeWarning(path.Root("ca_certificate"), "Uploaded CA certificate not found", fmt.Sprintf(
+			"Model registry %s/%s uses the CA certificate in ConfigMap %q, key %q, which does not exist, so the registry cannot "+
+				"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
+			o.Namespace, o.Name, caRef.Name, caRef.Key))
+	default:
+		diags.AddError("Cannot read the registry's CA certificate", err.Error())
 	}
 	m.CACertificate = caModelFrom(source)
 
@@ -357,5 +346,5 @@ func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDat
 	var status modelRegistryModel
 	status.setStatus(o)
 	m.UID, m.Ready, m.Status, m.Endpoints, m.KubeRBACProxy = status.UID, status.Ready, status.Status, status.Endpoints, status.KubeRBACProxy
-	return m
+	return m, diags
 }

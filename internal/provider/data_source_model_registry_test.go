@@ -6,8 +6,12 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -42,12 +46,26 @@ func dashboardRegistry(name string, annotations map[string]any, mysql map[string
 	}}
 }
 
+// observedWith is what Gather finds for obj: the uploaded CA ConfigMap with
+// uploadedPEM, or missing when uploadedPEM is nil.
+func observedWith(obj *unstructured.Unstructured, uploadedPEM *string) lifecycle.Observed {
+	o := lifecycle.Observed{Registry: registry.ParseModelRegistry(obj), PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead}
+	if ref, uploaded := lifecycle.UploadedCA(o.Registry); uploaded {
+		o.CAConfigMapErr = apierrors.NewNotFound(corev1.Resource("configmaps"), ref.Name)
+		if uploadedPEM != nil {
+			o.CAConfigMap = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: ref.Name}, Data: map[string]string{ref.Key: *uploadedPEM}}
+			o.CAConfigMapErr = nil
+		}
+	}
+	return o
+}
+
 func TestRegistryDataFrom_dashboardRegistry(t *testing.T) {
 	obj := dashboardRegistry("fraud", map[string]any{
 		registry.AnnotationDisplayName: "Fraud models",
 		registry.AnnotationDescription: "Scored nightly",
 	}, map[string]any{"sslRootCertificateSecret": map[string]any{"name": "db-ca", "key": "ca.pem"}})
-	m := registryDataFrom(registry.ParseModelRegistry(obj), nil)
+	m, _ := registryDataFrom(observedWith(obj, nil))
 
 	for attribute, got := range map[string]fmt.Stringer{
 		"id": m.ID, "resource_name": m.ResourceName, "namespace": m.Namespace, "name": m.Name, "description": m.Description,
@@ -153,7 +171,7 @@ func TestRegistryDataFrom_caSources(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			m := registryDataFrom(registry.ParseModelRegistry(dashboardRegistry("fraud", nil, tc.mysql)), tc.uploadedPEM)
+			m, _ := registryDataFrom(observedWith(dashboardRegistry("fraud", nil, tc.mysql), tc.uploadedPEM))
 			if problem := tc.want(m.CACertificate); problem != "" {
 				t.Errorf("ca_certificate = %+v: %s", m.CACertificate, problem)
 			}
@@ -166,7 +184,7 @@ func TestRegistryDataFrom_defaults(t *testing.T) {
 	obj := dashboardRegistry("bare", nil, nil)
 	unstructured.RemoveNestedField(obj.Object, "spec", "mysql", "port")
 	unstructured.RemoveNestedField(obj.Object, "status")
-	m := registryDataFrom(registry.ParseModelRegistry(obj), nil)
+	m, _ := registryDataFrom(observedWith(obj, nil))
 	if m.Name.ValueString() != "bare" {
 		t.Errorf("name = %s, want the Kubernetes name", m.Name)
 	}

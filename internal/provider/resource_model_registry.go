@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -289,8 +290,9 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 		resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf("Listing model registries failed (%v), so the uniqueness of resource_name is checked at apply.", err))
 		return
 	}
+	client, clientErr := r.data.Client()
 	for _, obj := range byName[plan.ResourceName.ValueString()] {
-		if client, err := r.data.Client(); err == nil && interruptedCreate(checkCtx, client, obj, plan.Namespace.ValueString()) {
+		if clientErr == nil && r.protocol(client).InterruptedCreate(checkCtx, obj, plan.Namespace.ValueString()) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Adopting an interrupted create",
 				fmt.Sprintf("Model registry %s/%s was written by a create of this provider that never finished (Terraform or the provider "+
 					"stopped before it returned), so no state holds it. This apply adopts it.", obj.GetNamespace(), obj.GetName()))
@@ -309,10 +311,11 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 					"otherwise another configuration manages it and the apply will fail.", obj.GetName(), obj.GetNamespace()))
 			continue
 		}
-		if !stillExists(checkCtx, r.data, obj) {
+		// When the cluster cannot say, the registry is taken to be there.
+		if clientErr == nil && !r.protocol(client).StillExists(checkCtx, obj) {
 			continue
 		}
-		resp.Diagnostics.Append(nameTaken(obj))
+		appendProblems(&resp.Diagnostics, lifecycle.NameTaken(obj), lifecycle.SummaryNameTaken)
 	}
 	tflog.Debug(ctx, "registry name is free", map[string]any{"resource_name": plan.ResourceName.ValueString()})
 }
