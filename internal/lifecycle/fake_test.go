@@ -44,7 +44,9 @@ var resourceOf = map[string]schema.GroupVersionResource{
 	"Secret": kube.Secrets, "ConfigMap": kube.ConfigMaps, registry.Kind: registry.GroupVersionResource, "RoleBinding": kube.RoleBindings,
 }
 
-func newFakeCluster() *fakeCluster { return &fakeCluster{objects: map[string]*unstructured.Unstructured{}} }
+func newFakeCluster() *fakeCluster {
+	return &fakeCluster{objects: map[string]*unstructured.Unstructured{}}
+}
 
 func key(gvr schema.GroupVersionResource, namespace, name string) string {
 	return gvr.Resource + "/" + namespace + "/" + name

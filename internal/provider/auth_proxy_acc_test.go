@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -39,7 +40,7 @@ func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) 
 		t.Fatal(err)
 	}
 	force := true
-	registries := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace)
+	registries := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace)
 	if _, err := registries.Patch(ctx, name, k8stypes.ApplyPatchType, body, metav1.PatchOptions{FieldManager: kube.FieldManager, Force: &force}); err != nil {
 		t.Fatalf("applying the registry without the auth proxy: %v", err)
 	}
@@ -103,8 +104,8 @@ func TestAccModelRegistry_authProxy(t *testing.T) {
 	}
 	inState := []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("kube_rbac_proxy"), knownvalue.Bool(true))}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:            config,

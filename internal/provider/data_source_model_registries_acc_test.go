@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -32,11 +33,11 @@ func TestAccModelRegistriesDataSource(t *testing.T) {
 		Type:       corev1.SecretTypeOpaque,
 		StringData: map[string]string{"ca.pem": testCA(t)},
 	}
-	if _, err := testAccCluster.Typed.CoreV1().Secrets(namespace).Create(context.Background(), caSecret, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Typed.CoreV1().Secrets(namespace).Create(context.Background(), caSecret, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Typed.CoreV1().Secrets(namespace).Delete(context.Background(), caSecret.Name, metav1.DeleteOptions{})
+		_ = acctest.Cluster.Typed.CoreV1().Secrets(namespace).Delete(context.Background(), caSecret.Name, metav1.DeleteOptions{})
 	})
 
 	config := fmt.Sprintf(`
@@ -97,7 +98,7 @@ data "openshiftai_model_registries" "none" {
 	}
 	otherEntry := entry(other.name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -120,7 +121,7 @@ func TestAccModelRegistriesDataSource_defaultNamespace(t *testing.T) {
 	testAccSetUp(t)
 	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dsdefault"), "Default namespace", "", dsDashboardCA{})
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 data "openshiftai_model_registries" "default" {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/mariadbtest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -46,7 +47,7 @@ resource "openshiftai_model_registry" "test" {
 func checkNothingWritten(t *testing.T, name string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := testAccCluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+	if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
 		t.Errorf("registry %s was written although verification failed (err=%v)", name, err)
 	}
 	if err := secretGetter(registry.PasswordSecretName(name))(); !apierrors.IsNotFound(err) {
@@ -58,13 +59,13 @@ func checkNothingWritten(t *testing.T, name string) {
 }
 
 func TestAccModelRegistry_verifyConnection(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	plain := mariadbtest.Start(t, mariadbtest.Options{})
 	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
 	plain.CreateUser(t, user, "good-password", "ALL ON *.*")
 	name := testRegistryName("verified")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				// Wrong password: nothing is written.
@@ -88,7 +89,7 @@ func TestAccModelRegistry_verifyConnection(t *testing.T) {
 	})
 	closedPortRegistry := testRegistryName("closed")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			// A closed port fails fast and names host and port.
 			Config:          verifyConfig(closedPortRegistry, &mariadbtest.Server{Host: "127.0.0.1", Port: 1}, user, database, ""),
@@ -100,7 +101,7 @@ func TestAccModelRegistry_verifyConnection(t *testing.T) {
 }
 
 func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	server := mariadbtest.Start(t, mariadbtest.Options{TLS: true, RequireSecureTransport: true})
 	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
 	server.CreateUser(t, user, "pw", "ALL ON *.*")
@@ -112,7 +113,7 @@ func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
 		PreCheck: func() {
 			createConfigMap(t, caConfigMap, map[string]string{"ca.pem": string(server.CAPEM)})
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				// The server requires TLS and no CA is set.
@@ -137,14 +138,14 @@ func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
 }
 
 func TestAccModelRegistry_verifyConnectionMissingDatabase(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	server := mariadbtest.Start(t, mariadbtest.Options{})
 	user := mariadbtest.UniqueName("mr")
 	server.CreateUser(t, user, "pw", "SELECT ON *.*")
 	missing := mariadbtest.UniqueName("missing")
 	name := testRegistryName("nodb")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:          verifyConfig(name, server, user, missing, ""),

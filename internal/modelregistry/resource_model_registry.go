@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"context"
@@ -16,7 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 var (
@@ -38,7 +40,7 @@ const (
 )
 
 type modelRegistryResource struct {
-	data *providerData
+	data *providerdata.Data
 }
 
 // NewModelRegistryResource is the openshiftai_model_registry resource.
@@ -49,20 +51,7 @@ func (r *modelRegistryResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *modelRegistryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
-// configuredData checks the type of what the provider's Configure handed over.
-func configuredData(raw any, diags *diag.Diagnostics) *providerData {
-	if raw == nil {
-		return nil
-	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", raw))
-		return nil
-	}
-	return data
+	r.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -234,7 +223,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	if plan.Namespace.IsNull() || plan.Namespace.IsUnknown() {
-		if r.data.unknown {
+		if r.data.Unknown() {
 			return
 		}
 		checkCtx, cancel := context.WithTimeout(ctx, planCheckTimeout)
@@ -242,7 +231,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		namespace, diags := r.data.RegistriesNamespace(checkCtx)
 		if diags.HasError() {
 			resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf(
-				"The cluster could not be reached at plan time (%s), so the registries namespace and the uniqueness of resource_name are checked at apply.", summary(diags)))
+				"The cluster could not be reached at plan time (%s), so the registries namespace and the uniqueness of resource_name are checked at apply.", tfutil.Summary(diags)))
 			return
 		}
 		resp.Diagnostics.Append(diags...)

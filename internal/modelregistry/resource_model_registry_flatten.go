@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"strconv"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 // gatherFor says which of a registry's own objects a read with this prior
@@ -104,7 +105,7 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 		m.DeletionProtection = types.BoolValue(false)
 	}
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
-		m.Timeouts = nullTimeouts()
+		m.Timeouts = tfutil.NullTimeouts()
 	}
 	m.setStatus(o)
 	return m, diags

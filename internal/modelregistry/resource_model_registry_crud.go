@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 var passwordWOPath = path.Root("database").AtName("password_wo")
@@ -76,9 +77,9 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeoutOr(plan.Timeouts.Create, ctx, defaultCreateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, defaultCreateTimeout, &resp.Diagnostics))
 	defer cancel()
-	client, diags := r.data.clientDiags()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -214,7 +215,7 @@ func (r *modelRegistryResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.clientDiags()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -251,9 +252,9 @@ func (r *modelRegistryResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeoutOr(plan.Timeouts.Update, ctx, defaultUpdateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, defaultUpdateTimeout, &resp.Diagnostics))
 	defer cancel()
-	client, diags := r.data.clientDiags()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -289,10 +290,10 @@ func (r *modelRegistryResource) Delete(ctx context.Context, req resource.DeleteR
 			fmt.Sprintf("Model registry %s has deletion_protection = true. Set it to false and apply, then destroy.", state.ID.ValueString()))
 		return
 	}
-	timeout := timeoutOr(state.Timeouts.Delete, ctx, defaultDeleteTimeout, &resp.Diagnostics)
+	timeout := tfutil.TimeoutOr(state.Timeouts.Delete, ctx, defaultDeleteTimeout, &resp.Diagnostics)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	client, diags := r.data.clientDiags()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
