@@ -45,10 +45,11 @@ func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) 
 		t.Fatalf("applying the registry without the auth proxy: %v", err)
 	}
 	// Another writer's kubeRBACProxy (none here) would survive the apply; make sure it is gone.
-	patch := map[string]any{"spec": map[string]any{"kubeRBACProxy": nil}}
+	patchSpec := map[string]any{"kubeRBACProxy": nil}
 	for k, v := range extraSpec {
-		patch["spec"].(map[string]any)[k] = v
+		patchSpec[k] = v
 	}
+	patch := map[string]any{"spec": patchSpec}
 	body, err = json.Marshal(patch)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 				continue
 			}
 			var fields map[string]any
-			if err := json.Unmarshal(entry.FieldsV1.Raw, &fields); err != nil {
+			if err := json.Unmarshal(entry.FieldsV1.GetRawBytes(), &fields); err != nil {
 				return err
 			}
 			if spec, ok := fields["f:spec"].(map[string]any); ok {
