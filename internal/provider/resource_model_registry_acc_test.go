@@ -97,22 +97,16 @@ func configMapGetter(name string) func() error {
 	}
 }
 
-func registryConfig(name, displayName, extra string) string {
-	return fmt.Sprintf(`
-resource "openshiftai_model_registry" "test" {
-  name          = %[2]q
-  resource_name = %[1]q
-  description   = "Models of the test"
-  database = {
-    host                = "mysql.db.svc.cluster.local"
-    username            = "mruser"
-    database            = "model_registry"
-    password_wo         = "correct horse battery staple"
-    password_wo_version = 1
-  }
-%[3]s
+// testDatabase is the database of the tests' registries; nothing listens there,
+// the operator stand-in does not connect.
+var testDatabase = acctest.Database{
+	Host: "mysql.db.svc.cluster.local", Username: "mruser", Database: "model_registry",
+	Password: `"correct horse battery staple"`, PasswordVersion: 1,
 }
-`, name, displayName, extra)
+
+// registryConfig is openshiftai_model_registry.test named name, with extra arguments.
+func registryConfig(name, displayName, extra string) string {
+	return acctest.Registry{Name: displayName, ResourceName: name, Description: "Models of the test", Database: testDatabase, Extra: extra}.HCL()
 }
 
 func TestAccModelRegistry_basic(t *testing.T) {

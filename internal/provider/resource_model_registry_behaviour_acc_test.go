@@ -391,25 +391,16 @@ func TestAccModelRegistry_createRejected(t *testing.T) {
 // passwordConfig feeds the password through an ephemeral variable, as users
 // do, so that the configuration itself holds no secret.
 func passwordConfig(name string, version int) string {
-	return fmt.Sprintf(`
+	return `
 variable "database_password" {
   type      = string
   sensitive = true
   ephemeral = true
 }
-
-resource "openshiftai_model_registry" "test" {
-  name          = "Secret"
-  resource_name = %[1]q
-  database = {
-    host                = "mysql.db.svc.cluster.local"
-    username            = "mruser"
-    database            = "model_registry"
-    password_wo         = var.database_password
-    password_wo_version = %[2]d
-  }
-}
-`, name, version)
+` + acctest.Registry{Name: "Secret", ResourceName: name, Database: acctest.Database{
+		Host: "mysql.db.svc.cluster.local", Username: "mruser", Database: "model_registry",
+		Password: "var.database_password", PasswordVersion: version,
+	}}.HCL()
 }
 
 func TestAccModelRegistry_passwordNeverStored(t *testing.T) {

@@ -39,29 +39,14 @@ func permissionTestRegistry(prefix string) string {
 
 // permissionRegistryConfig declares registry name as openshiftai_model_registry.r.
 func permissionRegistryConfig(name string) string {
-	return fmt.Sprintf(`
-resource "openshiftai_model_registry" "r" {
-  name          = "Permission test %[1]s"
-  resource_name = %[1]q
-  database = {
-    host                = "mysql.example.com"
-    username            = "mr"
-    database            = "mr"
-    password_wo         = "s3cret"
-    password_wo_version = 1
-  }
-}
-`, name)
+	return acctest.Registry{Label: "r", Name: "Permission test " + name, ResourceName: name, Database: acctest.Database{
+		Host: "mysql.example.com", Username: "mr", Database: "mr", Password: `"s3cret"`, PasswordVersion: 1,
+	}}.HCL()
 }
 
 // permissionConfig declares one permission on openshiftai_model_registry.r.
 func permissionConfig(label, subject string) string {
-	return fmt.Sprintf(`
-resource "openshiftai_model_registry_permission" %[1]q {
-  registry = openshiftai_model_registry.r.resource_name
-  %[2]s
-}
-`, label, subject)
+	return acctest.Permission{Label: label, Registry: "openshiftai_model_registry.r.resource_name", Subject: subject}.HCL()
 }
 
 func getBinding(name string) (*rbacv1.RoleBinding, error) {

@@ -19,28 +19,16 @@ import (
 
 // verifyConfig is a registry that checks its database before writing anything.
 func verifyConfig(name string, server *mariadbtest.Server, user, database, extra string, databaseExtra ...string) string {
-	return fmt.Sprintf(`
+	return `
 variable "password" {
   type      = string
   sensitive = true
   ephemeral = true
 }
-
-resource "openshiftai_model_registry" "test" {
-  name          = "Verified"
-  resource_name = %[1]q
-  database = {
-    host                   = %[2]q
-    port                   = %[3]d
-    username               = %[4]q
-    database               = %[5]q
-    password_wo            = var.password
-    verify_connection      = true
-%[6]s
-  }
-%[7]s
-}
-`, name, server.Host, server.Port, user, database, strings.Join(databaseExtra, "\n"), extra)
+` + acctest.Registry{Name: "Verified", ResourceName: name, Extra: extra, Database: acctest.Database{
+		Host: server.Host, Port: server.Port, Username: user, Database: database, Password: "var.password",
+		Extra: "    verify_connection = true\n" + strings.Join(databaseExtra, "\n"),
+	}}.HCL()
 }
 
 // checkNothingWritten asserts that a failed verification left nothing on the cluster.
