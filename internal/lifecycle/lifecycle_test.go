@@ -541,3 +541,101 @@ func TestProblemsFlattensJoinedErrors(t *testing.T) {
 		t.Error("no error, no problems")
 	}
 }
+
+func TestCreateOfARegistryAloneRollsBackWhenTheMarkStays(t *testing.T) {
+	f := newFakeCluster()
+	d := desired(false)
+	d.Database.PasswordSecret = registry.KeyRef{Name: "their-secret", Key: "pw"}
+	seen := 0
+	f.fail = func(call string) error {
+		if call == "apply "+registryKey {
+			if seen++; seen == 2 {
+				return errors.New("injected failure")
+			}
+		}
+		return nil
+	}
+	_, err := (&Protocol{Client: f}).Create(context.Background(), d, nil, false)
+	var p *Problem
+	if !errors.As(err, &p) || !strings.Contains(p.Detail, "removing the create mark "+registry.AnnotationCreatePending) ||
+		!strings.Contains(p.Detail, "(ModelRegistry fraud) was removed again") {
+		t.Fatalf("want the failed unmarking and the rollback named, got %v", err)
+	}
+	if len(f.objects) != 0 {
+		t.Errorf("left behind: %v", f.objects)
+	}
+}
+
+func TestCreateWhenTheExistingRegistryCannotBeRead(t *testing.T) {
+	f := newFakeCluster()
+	existing(f, true, true)
+	f.fail = failOn("get " + registryKey)
+	_, err := (&Protocol{Client: f}).Create(context.Background(), desired(false), password, false)
+	var p *Problem
+	if !errors.As(err, &p) || p.Summary != SummaryCreate || p.NameTaken || !strings.Contains(p.Detail, "injected failure") {
+		t.Fatalf("want the failed read reported, got %v", err)
+	}
+	for _, c := range f.calls {
+		if strings.HasPrefix(c, "apply") {
+			t.Errorf("wrote %s without knowing whose registry is there", c)
+		}
+	}
+}
+
+func TestCreateWhenTheExistingRegistryWentAwaySinceTheDryRun(t *testing.T) {
+	f := newFakeCluster()
+	existing(f, false, false)
+	f.fail = func(call string) error {
+		if call == "get "+registryKey {
+			delete(f.objects, registryKey)
+		}
+		return nil
+	}
+	if _, err := (&Protocol{Client: f}).Create(context.Background(), desired(false), password, false); err != nil {
+		t.Fatalf("a registry gone since the dry run leaves the name free: %v", err)
+	}
+	if obj := f.objects[registryKey]; obj == nil || obj.GetLabels()[registry.LabelAppManagedBy] != registry.ManagedByProvider {
+		t.Error("the registry was not created")
+	}
+}
+
+func TestProtocolLogsAdoption(t *testing.T) {
+	f := newFakeCluster()
+	existing(f, true, true)
+	var logged []string
+	p := &Protocol{Client: f, Log: func(_ context.Context, msg string, _ map[string]any) { logged = append(logged, msg) }}
+	if _, err := p.Create(context.Background(), desired(false), password, false); err != nil {
+		t.Fatal(err)
+	}
+	if len(logged) != 2 || logged[0] != "adopting a model registry whose create was interrupted" || logged[1] != "created model registry" {
+		t.Errorf("logged %q", logged)
+	}
+}
+
+func TestProblemText(t *testing.T) {
+	cause := errors.New("cause")
+	p := problem("Summary", cause)
+	if p.Error() != "Summary: cause" || !errors.Is(p, cause) {
+		t.Errorf("Error() = %q, unwraps to the cause: %v", p.Error(), errors.Is(p, cause))
+	}
+}
+
+func TestFind(t *testing.T) {
+	f := newFakeCluster()
+	if _, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false); err != nil {
+		t.Fatal(err)
+	}
+	o, err := Find(context.Background(), f, ns, "fraud", GatherOptions{CAConfigMap: true})
+	if err != nil || o.Registry.Name != "fraud" || o.CAConfigMap == nil || !errors.Is(o.PasswordSecretErr, ErrNotRead) {
+		t.Fatalf("Find = %+v, %v", o, err)
+	}
+	_, err = Find(context.Background(), f, ns, "Fraud", GatherOptions{})
+	var p *Problem
+	if !errors.As(err, &p) || p.Summary != "Model registry not found" || !strings.Contains(p.Detail, `The registries in namespace "`+ns+`" are: "fraud".`) {
+		t.Errorf("want the missing registry with the ones there, got %v", err)
+	}
+	f.fail = failOn("get")
+	if _, err := Find(context.Background(), f, ns, "fraud", GatherOptions{}); !errors.As(err, &p) || p.Summary != SummaryRead {
+		t.Errorf("want a failed read reported, got %v", err)
+	}
+}
