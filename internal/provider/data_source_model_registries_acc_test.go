@@ -94,6 +94,8 @@ data "openshiftai_model_registries" "none" {
 			"ca_source":     knownvalue.StringExact(caSource),
 			"ca_reference":  caRef,
 			"ready":         knownvalue.Bool(true),
+			// Dashboard and provider registries both have the auth proxy.
+			"kube_rbac_proxy": knownvalue.Bool(true),
 		})
 	}
 	otherEntry := entry(other.name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
