@@ -2,6 +2,7 @@ package modelregistry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -241,7 +242,7 @@ func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag
 	source := o.CA
 	caRef, _ := lifecycle.UploadedCA(o)
 	switch err := observed.CAConfigMapErr; {
-	case err == lifecycle.ErrNotRead: //nolint:errorlint // a sentinel, never wrapped
+	case errors.Is(err, lifecycle.ErrNotRead):
 	case err == nil:
 		source = registry.CASource{Kind: registry.CAPEM, PEM: observed.CAConfigMap.Data[caRef.Key]}
 	case apierrors.IsNotFound(err):

@@ -1,6 +1,7 @@
 package modelregistry
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -42,6 +43,29 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 	default:
 		m.Description = types.StringNull()
 	}
+	var dbDiags, caDiags diag.Diagnostics
+	m.Database, m.PasswordSecretName, dbDiags = databaseFrom(priorDB, observed)
+	m.CACertificate, m.CAConfigMapName, caDiags = caFrom(observed)
+	diags.Append(dbDiags...)
+	diags.Append(caDiags...)
+	if m.WaitForReady.IsNull() {
+		m.WaitForReady = types.BoolValue(true)
+	}
+	if m.DeletionProtection.IsNull() {
+		m.DeletionProtection = types.BoolValue(false)
+	}
+	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
+		m.Timeouts = tfutil.NullTimeouts()
+	}
+	m.setStatus(o)
+	return m, diags
+}
+
+// databaseFrom is the database attribute and password_secret_name for what the
+// cluster has; which Secret is the provider's depends on the prior state.
+func databaseFrom(priorDB *databaseModel, observed lifecycle.Observed) (*databaseModel, types.String, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	o := observed.Registry
 	db := &databaseModel{
 		Host:                 types.StringValue(o.Database.Host),
 		Port:                 types.Int64Value(o.Database.Port),
@@ -56,15 +80,15 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 		db.VerifyConnection = priorDB.VerifyConnection
 		db.PasswordWOVersion = priorDB.PasswordWOVersion
 	}
-	m.PasswordSecretName = types.StringNull()
+	secretName := types.StringNull()
 	ref := o.Database.PasswordSecret
 	secret, err := observed.PasswordSecret, observed.PasswordSecretErr
 	switch {
-	case err == lifecycle.ErrNotRead: //nolint:errorlint // a sentinel, never wrapped
+	case errors.Is(err, lifecycle.ErrNotRead):
 		db.ExistingPasswordSecret = keyRefFrom(ref)
 		db.PasswordWOVersion = types.Int64Null()
 	case err == nil && (priorDB != nil || secret.Labels[registry.LabelAppManagedBy] == registry.ManagedByProvider):
-		m.PasswordSecretName = types.StringValue(secret.Name)
+		secretName = types.StringValue(secret.Name)
 		if version, err := strconv.ParseInt(secret.Annotations[registry.AnnotationPasswordVersion], 10, 64); err == nil && priorDB == nil {
 			db.PasswordWOVersion = types.Int64Value(version)
 		}
@@ -77,16 +101,23 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 	default:
 		diags.AddError("Cannot read the password Secret", err.Error())
 	}
-	m.Database = db
+	return db, secretName, diags
+}
 
-	m.CAConfigMapName = types.StringNull()
+// caFrom is the ca_certificate attribute and ca_config_map_name for what the
+// cluster has: an uploaded CA reads back as pem, unless the configuration
+// names that ConfigMap itself (then it was not gathered).
+func caFrom(observed lifecycle.Observed) (*caModel, types.String, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	o := observed.Registry
+	configMapName := types.StringNull()
 	source := o.CA
 	// An uploaded CA reads back as pem, unless the configuration names that ConfigMap itself.
 	switch cm, err := observed.CAConfigMap, observed.CAConfigMapErr; {
-	case err == lifecycle.ErrNotRead: //nolint:errorlint // a sentinel, never wrapped
+	case errors.Is(err, lifecycle.ErrNotRead):
 	case err == nil:
 		source = registry.CASource{Kind: registry.CAPEM, PEM: cm.Data[registry.CAConfigMapKey]}
-		m.CAConfigMapName = types.StringValue(cm.Name)
+		configMapName = types.StringValue(cm.Name)
 	case apierrors.IsNotFound(err):
 		// Deleted out of band: the plan writes it again.
 		source = registry.CASource{Kind: registry.CAPEM}
@@ -94,19 +125,9 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 		source = registry.CASource{Kind: registry.CAPEM}
 		diags.AddError("Cannot read the CA ConfigMap", err.Error())
 	}
-	m.CACertificate = caModelFrom(source)
-	if m.CACertificate != nil && source.Kind == registry.CAPEM && source.PEM == "" {
-		m.CACertificate.PEM = types.StringNull()
+	ca := caModelFrom(source)
+	if ca != nil && source.Kind == registry.CAPEM && source.PEM == "" {
+		ca.PEM = types.StringNull()
 	}
-	if m.WaitForReady.IsNull() {
-		m.WaitForReady = types.BoolValue(true)
-	}
-	if m.DeletionProtection.IsNull() {
-		m.DeletionProtection = types.BoolValue(false)
-	}
-	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
-		m.Timeouts = tfutil.NullTimeouts()
-	}
-	m.setStatus(o)
-	return m, diags
+	return ca, configMapName, diags
 }
