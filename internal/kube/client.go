@@ -16,6 +16,8 @@ import (
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 // FieldManager is the one field manager every write of the provider uses, so
@@ -28,14 +30,36 @@ var (
 	ConfigMaps   = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
 	Namespaces   = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	RoleBindings = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}
-	Roles        = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"}
 )
+
+// resources maps each kind the provider applies to its resource, so Apply needs
+// no discovery request and no registration before first use.
+var resources = map[schema.GroupVersionKind]schema.GroupVersionResource{
+	{Version: "v1", Kind: "Secret"}:                                          Secrets,
+	{Version: "v1", Kind: "ConfigMap"}:                                       ConfigMaps,
+	{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleBinding"}: RoleBindings,
+	registry.GroupVersionKind:                                                registry.GroupVersionResource,
+}
+
+// Interface is what the provider asks of a cluster; *Client is the real one and
+// tests of the code above it use an in-memory one.
+type Interface interface {
+	Apply(ctx context.Context, obj runtime.Object, opts ApplyOptions) (*unstructured.Unstructured, error)
+	Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error)
+	List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error)
+	ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error)
+	Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error
+	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
+	WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
+		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
+}
+
+var _ Interface = (*Client)(nil)
 
 // Client is the provider's connection to one cluster.
 type Client struct {
 	dynamic    dynamic.Interface
 	restConfig *rest.Config
-	resources  map[schema.GroupVersionKind]schema.GroupVersionResource
 }
 
 // New connects to the cluster Config describes. It makes no request.
@@ -53,27 +77,14 @@ func NewForConfig(restConfig *rest.Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the Kubernetes client: %w", err)
 	}
-	return &Client{dynamic: dyn, restConfig: restConfig, resources: map[schema.GroupVersionKind]schema.GroupVersionResource{}}, nil
+	return &Client{dynamic: dyn, restConfig: restConfig}, nil
 }
 
 // RESTConfig is the configuration the client was built from.
 func (c *Client) RESTConfig() *rest.Config { return rest.CopyConfig(c.restConfig) }
 
-// Register tells the client the resource of a kind it will apply.
-func (c *Client) Register(gvk schema.GroupVersionKind, gvr schema.GroupVersionResource) {
-	c.resources[gvk] = gvr
-}
-
-func (c *Client) resourceFor(gvk schema.GroupVersionKind) (schema.GroupVersionResource, error) {
-	switch gvk {
-	case schema.GroupVersionKind{Version: "v1", Kind: "Secret"}:
-		return Secrets, nil
-	case schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}:
-		return ConfigMaps, nil
-	case schema.GroupVersionKind{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleBinding"}:
-		return RoleBindings, nil
-	}
-	if gvr, ok := c.resources[gvk]; ok {
+func resourceFor(gvk schema.GroupVersionKind) (schema.GroupVersionResource, error) {
+	if gvr, ok := resources[gvk]; ok {
 		return gvr, nil
 	}
 	return schema.GroupVersionResource{}, fmt.Errorf("no resource is known for kind %s", gvk)
@@ -113,7 +124,7 @@ func (c *Client) Apply(ctx context.Context, obj runtime.Object, opts ApplyOption
 	if err != nil {
 		return nil, err
 	}
-	gvr, err := c.resourceFor(u.GroupVersionKind())
+	gvr, err := resourceFor(u.GroupVersionKind())
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +188,7 @@ func (c *Client) Delete(ctx context.Context, gvr schema.GroupVersionResource, na
 	return Explain(err, gvr, namespace, name)
 }
 
-// Patch sends a merge patch; used to take an owner reference or a finalizer off.
+// Patch sends a JSON merge patch: it can remove fields another manager set, which apply cannot.
 func (c *Client) Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
 	var out *unstructured.Unstructured
 	err := Retry(ctx, func() error {

@@ -12,11 +12,12 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-var testRegistries = schema.GroupVersionResource{Group: ModelRegistryGroup, Version: "v1beta1", Resource: "modelregistries"}
+var testRegistries = registry.GroupVersionResource
 
 // fakeAPIServer answers with the handler and counts requests.
 func fakeAPIServer(t *testing.T, handler func(w http.ResponseWriter, r *http.Request, n int64)) (*Client, *atomic.Int64) {

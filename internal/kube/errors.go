@@ -6,10 +6,9 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-)
 
-// ModelRegistryGroup is the API group whose absence gets its own explanation.
-const ModelRegistryGroup = "modelregistry.opendatahub.io"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
 
 // ErrNoModelRegistryAPI means the cluster serves no ModelRegistry resource.
 var ErrNoModelRegistryAPI = errors.New("the cluster has no ModelRegistry API (modelregistry.opendatahub.io/v1beta1): " +
@@ -49,7 +48,7 @@ func Explain(err error, gvr schema.GroupVersionResource, namespace, name string)
 	}
 	object := describe(gvr, namespace, name)
 	switch {
-	case IsMissingResourceType(err) && gvr.Group == ModelRegistryGroup:
+	case IsMissingResourceType(err) && gvr.Group == registry.Group:
 		return &APIError{Message: ErrNoModelRegistryAPI.Error(), Err: errors.Join(ErrNoModelRegistryAPI, err)}
 	case IsMissingResourceType(err):
 		return &APIError{Message: fmt.Sprintf("the cluster does not serve %s: %v", gvr.GroupResource(), err), Err: err}

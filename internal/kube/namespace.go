@@ -4,17 +4,15 @@ import (
 	"context"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-)
 
-// DataScienceClusters is the cluster-scoped resource that says where registries live.
-var DataScienceClusters = schema.GroupVersionResource{Group: "datasciencecluster.opendatahub.io", Version: "v1", Resource: "datascienceclusters"}
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
 
 // DiscoverRegistriesNamespace reads status.components.modelregistry.registriesNamespace
 // of the cluster's DataScienceCluster. It returns "" when the cluster has no
 // DataScienceCluster or none names a namespace.
 func (c *Client) DiscoverRegistriesNamespace(ctx context.Context) (string, error) {
-	items, err := c.List(ctx, DataScienceClusters, "", "")
+	items, err := c.List(ctx, registry.DataScienceClusterResource, "", "")
 	if err != nil {
 		if IsMissingResourceType(err) {
 			return "", nil

@@ -16,6 +16,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -38,15 +40,16 @@ func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) 
 		t.Fatal(err)
 	}
 	force := true
-	registries := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace)
-	if _, err := registries.Patch(ctx, name, k8stypes.ApplyPatchType, body, metav1.PatchOptions{FieldManager: registry.FieldManager, Force: &force}); err != nil {
+	registries := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace)
+	if _, err := registries.Patch(ctx, name, k8stypes.ApplyPatchType, body, metav1.PatchOptions{FieldManager: kube.FieldManager, Force: &force}); err != nil {
 		t.Fatalf("applying the registry without the auth proxy: %v", err)
 	}
 	// Another writer's kubeRBACProxy (none here) would survive the apply; make sure it is gone.
-	patch := map[string]any{"spec": map[string]any{"kubeRBACProxy": nil}}
+	patchSpec := map[string]any{"kubeRBACProxy": nil}
 	for k, v := range extraSpec {
-		patch["spec"].(map[string]any)[k] = v
+		patchSpec[k] = v
 	}
+	patch := map[string]any{"spec": patchSpec}
 	body, err = json.Marshal(patch)
 	if err != nil {
 		t.Fatal(err)
@@ -70,11 +73,11 @@ func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 		}
 		// The provider's field manager owns the field, so a later apply keeps it.
 		for _, entry := range obj.GetManagedFields() {
-			if entry.Manager != registry.FieldManager || entry.FieldsV1 == nil {
+			if entry.Manager != kube.FieldManager || entry.FieldsV1 == nil {
 				continue
 			}
 			var fields map[string]any
-			if err := json.Unmarshal(entry.FieldsV1.Raw, &fields); err != nil {
+			if err := json.Unmarshal(entry.FieldsV1.GetRawBytes(), &fields); err != nil {
 				return err
 			}
 			if spec, ok := fields["f:spec"].(map[string]any); ok {
@@ -83,7 +86,7 @@ func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 				}
 			}
 		}
-		return fmt.Errorf("spec.kubeRBACProxy of registry %s is not owned by field manager %s", name, registry.FieldManager)
+		return fmt.Errorf("spec.kubeRBACProxy of registry %s is not owned by field manager %s", name, kube.FieldManager)
 	}
 }
 
@@ -102,8 +105,8 @@ func TestAccModelRegistry_authProxy(t *testing.T) {
 	}
 	inState := []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("kube_rbac_proxy"), knownvalue.Bool(true))}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:            config,

@@ -270,7 +270,7 @@ func TestBadInputFailsAtPlan(t *testing.T) {
 			// Terraform wraps long messages: any white space matches a space.
 			attribute, message := regexp.QuoteMeta(tc.attribute), strings.ReplaceAll(tc.message, " ", `\s+`)
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: permissionUnitFactories,
+				ProtoV6ProviderFactories: testFactories,
 				Steps: []resource.TestStep{{
 					Config:   tc.config,
 					PlanOnly: true,
@@ -317,7 +317,7 @@ func TestValidInputPlansWithoutCluster(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv("KUBE_CONFIG_PATH", "")
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: permissionUnitFactories,
+				ProtoV6ProviderFactories: testFactories,
 				Steps: []resource.TestStep{{
 					Config:             config,
 					PlanOnly:           true,

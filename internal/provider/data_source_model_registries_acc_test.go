@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -28,25 +29,25 @@ func TestAccModelRegistriesDataSource(t *testing.T) {
 		dsDashboardCA{configMap: &registry.KeyRef{Name: registry.TrustedCABundleConfigMap, Key: registry.TrustedCABundleClusterKey}})
 	other := makeDashboardRegistry(t, namespace, "other-dash"+suffix, "Other", "", dsDashboardCA{})
 	// A registry as made before the auth proxy was always sent: the list tells it apart.
-	if _, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Patch(context.Background(),
+	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Patch(context.Background(),
 		other.name, k8stypes.MergePatchType, []byte(`{"spec":{"kubeRBACProxy":null}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	provName := "b-prov" + suffix
-	if testAccCluster.StandIn != nil {
+	if acctest.Cluster.StandIn != nil {
 		// The operator's webhook admits registries in the registries namespace only.
-		testAccCluster.StandIn.AllowElsewhere(namespace, provName)
+		acctest.Cluster.StandIn.AllowElsewhere(namespace, provName)
 	}
 	caSecret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: "db-ca", Namespace: namespace},
 		Type:       corev1.SecretTypeOpaque,
 		StringData: map[string]string{"ca.pem": testCA(t)},
 	}
-	if _, err := testAccCluster.Typed.CoreV1().Secrets(namespace).Create(context.Background(), caSecret, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Typed.CoreV1().Secrets(namespace).Create(context.Background(), caSecret, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Typed.CoreV1().Secrets(namespace).Delete(context.Background(), caSecret.Name, metav1.DeleteOptions{})
+		_ = acctest.Cluster.Typed.CoreV1().Secrets(namespace).Delete(context.Background(), caSecret.Name, metav1.DeleteOptions{})
 	})
 
 	config := fmt.Sprintf(`
@@ -111,7 +112,7 @@ data "openshiftai_model_registries" "none" {
 	}
 	otherEntry := entryWithProxy(false, other.name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -134,7 +135,7 @@ func TestAccModelRegistriesDataSource_defaultNamespace(t *testing.T) {
 	testAccSetUp(t)
 	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dsdefault"), "Default namespace", "", dsDashboardCA{})
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 data "openshiftai_model_registries" "default" {

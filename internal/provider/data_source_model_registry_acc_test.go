@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -43,7 +44,7 @@ type dsDashboardRegistry struct {
 func makeDashboardRegistry(t *testing.T, namespace, name, displayName, description string, ca dsDashboardCA) dsDashboardRegistry {
 	t.Helper()
 	ctx := context.Background()
-	core := testAccCluster.Typed.CoreV1()
+	core := acctest.Cluster.Typed.CoreV1()
 	secret, err := core.Secrets(namespace).Create(ctx, &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{
 			GenerateName: name + "-db-", Namespace: namespace,
@@ -90,12 +91,12 @@ func makeDashboardRegistry(t *testing.T, namespace, name, displayName, descripti
 		"metadata":   map[string]any{"name": name, "namespace": namespace, "annotations": annotations},
 		"spec":       map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "kubeRBACProxy": map[string]any{}, "mysql": mysql},
 	}}
-	if namespace != testNamespace && testAccCluster.StandIn != nil {
+	if namespace != testNamespace && acctest.Cluster.StandIn != nil {
 		// The operator's webhook admits registries in the registries namespace only; one elsewhere
 		// is a registry from before the webhook existed.
-		testAccCluster.StandIn.AllowElsewhere(namespace, name)
+		acctest.Cluster.StandIn.AllowElsewhere(namespace, name)
 	}
-	registries := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace)
+	registries := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace)
 	created, err := registries.Create(ctx, obj, metav1.CreateOptions{FieldManager: "odh-dashboard"})
 	if err != nil {
 		t.Fatalf("creating the dashboard's registry %s/%s: %v", namespace, name, err)
@@ -109,7 +110,7 @@ func waitRegistryReady(t *testing.T, namespace, name string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		obj, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, namespace, name)
+		obj, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, namespace, name)
 		if err == nil && registry.ParseModelRegistry(obj).Ready() {
 			return
 		}
@@ -126,7 +127,7 @@ func testAccSetUp(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
 	}
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 }
 
 // wrappedText matches text in an error message that Terraform may have wrapped at any space.
@@ -137,8 +138,8 @@ func wrappedText(text string) *regexp.Regexp {
 // createTestNamespace makes a namespace of its own for a test that counts registries.
 func createTestNamespace(t *testing.T, prefix string) string {
 	t.Helper()
-	name := prefix + "-" + acctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
-	namespaces := testAccCluster.Typed.CoreV1().Namespaces()
+	name := prefix + "-" + tfacctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
+	namespaces := acctest.Cluster.Typed.CoreV1().Namespaces()
 	if _, err := namespaces.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("creating namespace %s: %v", name, err)
 	}
@@ -166,7 +167,7 @@ func TestAccModelRegistryDataSource_dashboardRegistry(t *testing.T) {
 		return p
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 data "openshiftai_model_registry" "uploaded" {
@@ -249,8 +250,8 @@ data "openshiftai_model_registry" "test" {
 		pairs = append(pairs, resource.TestCheckResourceAttrPair(data, attribute, managed, attribute))
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: resource.ComposeAggregateTestCheckFunc(append(pairs,
@@ -280,7 +281,7 @@ data "openshiftai_model_registry" "missing" {
 `, name, namespace)
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: lookup("nope", namespace),
@@ -309,7 +310,7 @@ func TestAccModelRegistryDataSource_copyIntoResource(t *testing.T) {
 	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dssource"), "Source", "", dsDashboardCA{pem: pem})
 	copyName := testRegistryName("dscopy")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 data "openshiftai_model_registry" "source" {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -23,7 +24,7 @@ import (
 // page makes for one subject, with its labels and owner reference.
 func createDashboardBinding(t *testing.T, registryName string, registryUID types.UID, subject rbacv1.Subject, project bool) string {
 	t.Helper()
-	name := "dashboard-permissions-" + acctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
+	name := "dashboard-permissions-" + tfacctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
 	labels := registry.CommonLabels(registryName)
 	labels[registry.LabelDashboard] = "true"
 	if project {
@@ -42,7 +43,7 @@ func createDashboardBinding(t *testing.T, registryName string, registryUID types
 
 func createBinding(t *testing.T, binding *rbacv1.RoleBinding) {
 	t.Helper()
-	bindings := testAccCluster.Typed.RbacV1().RoleBindings(binding.Namespace)
+	bindings := acctest.Cluster.Typed.RbacV1().RoleBindings(binding.Namespace)
 	if _, err := bindings.Create(context.Background(), binding, metav1.CreateOptions{FieldManager: "odh-dashboard"}); err != nil {
 		t.Fatalf("creating RoleBinding %s: %v", binding.Name, err)
 	}
@@ -93,8 +94,8 @@ func TestAccModelRegistryPermissionsDataSource(t *testing.T) {
 	var expected []expectedPermission
 
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{Config: base},
 			{
@@ -188,7 +189,7 @@ func TestAccModelRegistryPermissionsDataSource_dashboardRegistry(t *testing.T) {
 	}
 	empty := createTestNamespace(t, "dspermmissing")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: fmt.Sprintf(`

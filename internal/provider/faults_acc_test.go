@@ -23,6 +23,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/faultproxy"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -32,7 +33,7 @@ import (
 // it with a kubeconfig that reaches the cluster through it.
 func startFaultProxy(t *testing.T) (*faultproxy.Proxy, string) {
 	t.Helper()
-	proxy, err := faultproxy.Start(testAccCluster.ControlPlane.RESTConfig)
+	proxy, err := faultproxy.Start(acctest.Cluster.ControlPlane.RESTConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func faultRegistryConfig(kubeconfig, name, pem, extra string) string {
 // a refresh and a delete with throttling, server errors and dropped
 // connections: every one is retried and the operations succeed.
 func TestAccFaults_transientErrorsAreRetried(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	proxy, kubeconfig := startFaultProxy(t)
 	name := testRegistryName("retry")
 	pem := testCA(t)
@@ -139,7 +140,7 @@ resource "openshiftai_model_registry_permission" "alice" {
 `
 	secret, configMap := registry.PasswordSecretName(name), registry.CAConfigMapName(name)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -227,13 +228,13 @@ resource "openshiftai_model_registry_permission" "alice" {
 // TestAccFaults_persistentErrorsStopAtTheTimeout: a server that keeps failing
 // costs the create its timeout, not the retries' own budget.
 func TestAccFaults_persistentErrorsStopAtTheTimeout(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	proxy, kubeconfig := startFaultProxy(t)
 	name := testRegistryName("persist")
 	pem := testCA(t)
 	var started time.Time
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -269,7 +270,7 @@ func TestAccFaults_persistentErrorsStopAtTheTimeout(t *testing.T) {
 // a time: nothing is left behind, and the next apply makes exactly the
 // configured objects.
 func TestAccFaults_createFailsAtEachStep(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	// The create writes, in order: dry runs of the Secret, ConfigMap and registry,
 	// then the Secret, the ConfigMap, the registry, and the Secret and ConfigMap
 	// again with the registry as their owner.
@@ -297,7 +298,7 @@ func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 			pem := testCA(t)
 			config := faultRegistryConfig(kubeconfig, name, pem, "")
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: testFactories,
 				Steps: []resource.TestStep{
 					{
 						PreConfig: func() {
@@ -338,14 +339,14 @@ func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 // the server's read and write, a create racing another). Apply sends the whole
 // desired object, so sending it again is applying it to the fresh object.
 func TestAccFaults_conflictOnApplyIsRetried(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	proxy, kubeconfig := startFaultProxy(t)
 	name := testRegistryName("conflict")
 	pem := testCA(t)
 	config := faultRegistryConfig(kubeconfig, name, pem, "")
 	conflict := faultproxy.Action{Status: http.StatusConflict}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -404,7 +405,7 @@ func checkNoObjects(t *testing.T, name string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var left []string
-		if _, err := testAccCluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+		if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
 			left = append(left, fmt.Sprintf("ModelRegistry %s (err=%v)", name, err))
 		}
 		left = append(left, objectsOf(t, name)...)
@@ -425,7 +426,7 @@ func objectsOf(t *testing.T, name string) []string {
 	t.Helper()
 	ctx := context.Background()
 	var found []string
-	secrets, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).List(ctx, metav1.ListOptions{})
+	secrets, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +435,7 @@ func objectsOf(t *testing.T, name string) []string {
 			found = append(found, "Secret "+s.Name)
 		}
 	}
-	configMaps, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).List(ctx, metav1.ListOptions{})
+	configMaps, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +456,7 @@ func objectsOf(t *testing.T, name string) []string {
 func checkOwnedObjects(t *testing.T, name string) {
 	t.Helper()
 	ctx := context.Background()
-	registries, err := testAccCluster.Client.ListByName(ctx, registry.GroupVersionResource, name)
+	registries, err := acctest.Cluster.Client.ListByName(ctx, registry.GroupVersionResource, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,11 +471,11 @@ func checkOwnedObjects(t *testing.T, name string) {
 	}
 	owners := map[string][]metav1.OwnerReference{}
 	marked := map[string]bool{"registry": registries[0].GetAnnotations()[registry.AnnotationCreatePending] != ""}
-	if s, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err == nil {
+	if s, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err == nil {
 		owners["Secret"] = s.OwnerReferences
 		marked["Secret"] = s.Annotations[registry.AnnotationCreatePending] != ""
 	}
-	if c, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, registry.CAConfigMapName(name), metav1.GetOptions{}); err == nil {
+	if c, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, registry.CAConfigMapName(name), metav1.GetOptions{}); err == nil {
 		owners["ConfigMap"] = c.OwnerReferences
 		marked["ConfigMap"] = c.Annotations[registry.AnnotationCreatePending] != ""
 	}
@@ -618,27 +619,27 @@ func childProvider(terraformPID int) int {
 // registry waits for readiness, then applies again: the registry and its
 // Secret exist once, and the state agrees with the cluster.
 func TestAccFaults_providerKilledMidApply(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	providerDir := buildProvider(t)
 	tf := newTerraformRun(t, providerDir)
 	name := testRegistryName("killed")
 	pem := testCA(t)
 	// The operator stand-in leaves the registry un-ready, so the apply waits.
-	testAccCluster.StandIn.Ignore(testNamespace, name)
+	acctest.Cluster.StandIn.Ignore(testNamespace, name)
 	t.Cleanup(func() {
 		// A failed run must not leave its registry to the tests that follow.
-		testAccCluster.StandIn.Unignore(testNamespace, name)
+		acctest.Cluster.StandIn.Unignore(testNamespace, name)
 		ctx := context.Background()
-		_ = testAccCluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, "")
-		_ = testAccCluster.Client.Delete(ctx, kube.Secrets, testNamespace, registry.PasswordSecretName(name), "")
-		_ = testAccCluster.Client.Delete(ctx, kube.ConfigMaps, testNamespace, registry.CAConfigMapName(name), "")
+		_ = acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, "")
+		_ = acctest.Cluster.Client.Delete(ctx, kube.Secrets, testNamespace, registry.PasswordSecretName(name), "")
+		_ = acctest.Cluster.Client.Delete(ctx, kube.ConfigMaps, testNamespace, registry.CAConfigMapName(name), "")
 	})
 	tf.writeConfig(fmt.Sprintf(`
 provider "openshiftai" {
   config_path          = %[1]q
   registries_namespace = %[2]q
 }
-`, testAccCluster.ControlPlane.KubeconfigPath, testNamespace) + registryConfig(name, "Killed", fmt.Sprintf("  ca_certificate = { pem = %q }", pem)))
+`, acctest.Cluster.ControlPlane.KubeconfigPath, testNamespace) + registryConfig(name, "Killed", fmt.Sprintf("  ca_certificate = { pem = %q }", pem)))
 
 	apply := tf.command("apply", "-auto-approve", "-no-color")
 	var output bytes.Buffer
@@ -651,13 +652,13 @@ provider "openshiftai" {
 	ctx := context.Background()
 	killed := false
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && !killed; time.Sleep(100 * time.Millisecond) {
-		obj, err := testAccCluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name)
+		obj, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name)
 		if err != nil {
 			continue
 		}
 		// The registry is the last write before the wait; the password Secret,
 		// written first, carries the create mark until the create is done.
-		secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{})
+		secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{})
 		if err != nil || secret.Annotations[registry.AnnotationCreatePending] == "" {
 			t.Fatalf("registry %s exists, but its password Secret is not marked as created by an unfinished create (%v): %v", name, err, secret.GetAnnotations())
 		}
@@ -690,7 +691,7 @@ provider "openshiftai" {
 	firstUID := getRegistry(t, name).GetUID()
 
 	// The operator comes back; the next apply converges.
-	testAccCluster.StandIn.Unignore(testNamespace, name)
+	acctest.Cluster.StandIn.Unignore(testNamespace, name)
 	out := tf.run("apply", "-auto-approve", "-no-color")
 	if !strings.Contains(out, "Adopting an interrupted create") {
 		t.Errorf("the second apply does not say it adopts the registry:\n%s", out)
@@ -703,7 +704,7 @@ provider "openshiftai" {
 	if _, marked := adopted.GetAnnotations()[registry.AnnotationCreatePending]; marked {
 		t.Errorf("the adopted registry has %s", registry.AnnotationCreatePending)
 	}
-	if secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err != nil {
+	if secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err != nil {
 		t.Error(err)
 	} else if _, marked := secret.Annotations[registry.AnnotationCreatePending]; marked {
 		t.Errorf("the adopted registry's password Secret keeps %s", registry.AnnotationCreatePending)

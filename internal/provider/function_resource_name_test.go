@@ -29,7 +29,7 @@ output "name" {
 }
 `, displayName) + registryBody{name: fmt.Sprintf("name = %q", displayName)}.String()
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: permissionUnitFactories,
+				ProtoV6ProviderFactories: testFactories,
 				Steps: []resource.TestStep{{
 					Config:             config,
 					PlanOnly:           true,
@@ -51,7 +51,7 @@ func TestResourceNameFunctionRejects(t *testing.T) {
 	} {
 		t.Run(displayName, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: permissionUnitFactories,
+				ProtoV6ProviderFactories: testFactories,
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf(`
 output "name" {

@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -39,7 +40,7 @@ func installRejectPolicy(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	name := "openshiftai-test-reject-after-dry-run"
-	api := testAccCluster.Typed.AdmissionregistrationV1()
+	api := acctest.Cluster.Typed.AdmissionregistrationV1()
 	fail := admissionv1.Deny
 	policy := &admissionv1.ValidatingAdmissionPolicy{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
@@ -90,14 +91,14 @@ func waitForPolicy(t *testing.T) {
 			PasswordSecret: registry.KeyRef{Name: "x", Key: "y"}},
 	}
 	for i := 0; i < 100; i++ {
-		_, err := testAccCluster.Client.Apply(context.Background(), probe.ModelRegistry(), kube.ApplyOptions{})
+		_, err := acctest.Cluster.Client.Apply(context.Background(), probe.ModelRegistry(), kube.ApplyOptions{})
 		if err != nil && strings.Contains(err.Error(), "rejected by the test policy") {
 			return
 		}
 		if err != nil {
 			t.Fatalf("probing the test admission policy: %v", err)
 		}
-		_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, probe.Name, "")
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, probe.Name, "")
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("the test admission policy never took effect")

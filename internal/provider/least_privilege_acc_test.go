@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -57,7 +58,7 @@ func providerRules(t *testing.T) (clusterRules, namespaceRules []rbacv1.PolicyRu
 func grantedKubeconfig(t *testing.T, user string, clusterRules, namespaceRules []rbacv1.PolicyRule) string {
 	t.Helper()
 	ctx := context.Background()
-	rbac := testAccCluster.Typed.RbacV1()
+	rbac := acctest.Cluster.Typed.RbacV1()
 	subject := []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: user}}
 	meta := metav1.ObjectMeta{Name: user}
 	if _, err := rbac.ClusterRoles().Create(ctx, &rbacv1.ClusterRole{ObjectMeta: meta, Rules: clusterRules}, metav1.CreateOptions{}); err != nil {
@@ -82,7 +83,7 @@ func grantedKubeconfig(t *testing.T, user string, clusterRules, namespaceRules [
 		_ = rbac.ClusterRoleBindings().Delete(ctx, user, metav1.DeleteOptions{})
 		_ = rbac.ClusterRoles().Delete(ctx, user, metav1.DeleteOptions{})
 	})
-	kubeconfig, err := testAccCluster.ControlPlane.UserKubeconfig(user)
+	kubeconfig, err := acctest.Cluster.ControlPlane.UserKubeconfig(user)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ data "openshiftai_model_registry_permissions" "pem" {
 var leastPrivilegeCA string
 
 func TestAccLeastPrivilege_rulesSuffice(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	leastPrivilegeCA = testCA(t)
 	clusterRules, namespaceRules := providerRules(t)
 	kubeconfig := grantedKubeconfig(t, "terraform-provider", clusterRules, namespaceRules)
@@ -174,7 +175,7 @@ func TestAccLeastPrivilege_rulesSuffice(t *testing.T) {
 	pemName, cmName := name+"-pem", name+"-cm"
 	userBinding := registry.Permission{Registry: pemName, Namespace: testNamespace, Kind: registry.SubjectUser, Subject: "alice"}.BindingName()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: leastPrivilegeConfig(kubeconfig, name, caConfigMap, "first", false),
@@ -261,7 +262,7 @@ func without(t *testing.T, rules []rbacv1.PolicyRule, group, resource, verb stri
 // and shows a path of the provider that then fails, or, for the rules the
 // guide calls optional, that everything still works.
 func TestAccLeastPrivilege_eachRuleIsNeeded(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	if leastPrivilegeCA == "" {
 		leastPrivilegeCA = testCA(t)
 	}
@@ -335,16 +336,16 @@ resource "openshiftai_model_registry" "r" {
 				desired := registry.Registry{Name: name, Namespace: testNamespace, DisplayName: "Least privilege",
 					Database: registry.Database{Host: "mysql.db.svc.cluster.local", Port: 3306, Database: "d", Username: "u",
 						PasswordSecret: registry.KeyRef{Name: "unused", Key: "password"}}}
-				if _, err := testAccCluster.Client.Apply(context.Background(), desired.ModelRegistry(), kube.ApplyOptions{}); err != nil {
+				if _, err := acctest.Cluster.Client.Apply(context.Background(), desired.ModelRegistry(), kube.ApplyOptions{}); err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() {
-					_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
+					_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
 					checkNoObjects(t, name)
 				})
 				// The permission needs the operator's Role registry-user-<name>.
 				for range 100 {
-					if _, err := testAccCluster.Typed.RbacV1().Roles(testNamespace).Get(context.Background(), registry.UserRoleName(name), metav1.GetOptions{}); err == nil {
+					if _, err := acctest.Cluster.Typed.RbacV1().Roles(testNamespace).Get(context.Background(), registry.UserRoleName(name), metav1.GetOptions{}); err == nil {
 						return
 					}
 					time.Sleep(100 * time.Millisecond)
@@ -362,12 +363,12 @@ resource "openshiftai_model_registry" "r" {
 					{
 						// Given the rule back, the identity cleans up after itself.
 						PreConfig: func() {
-							role, err := testAccCluster.Typed.RbacV1().Roles(testNamespace).Get(context.Background(), user, metav1.GetOptions{})
+							role, err := acctest.Cluster.Typed.RbacV1().Roles(testNamespace).Get(context.Background(), user, metav1.GetOptions{})
 							if err != nil {
 								t.Fatal(err)
 							}
 							role.Rules = namespaceRules
-							if _, err := testAccCluster.Typed.RbacV1().Roles(testNamespace).Update(context.Background(), role, metav1.UpdateOptions{}); err != nil {
+							if _, err := acctest.Cluster.Typed.RbacV1().Roles(testNamespace).Update(context.Background(), role, metav1.UpdateOptions{}); err != nil {
 								t.Fatal(err)
 							}
 						},
@@ -389,7 +390,7 @@ data "openshiftai_model_registry_permissions" "p" {
 `, name), ExpectError: expectError}}
 			}
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: testFactories,
 				Steps:                    steps,
 			})
 			if r.step == "create" || r.step == "destroy" {
@@ -402,10 +403,10 @@ data "openshiftai_model_registry_permissions" "p" {
 // TestAccLeastPrivilege_tls: the API server's certificate is verified unless
 // insecure = true, which warns.
 func TestAccLeastPrivilege_tls(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	// Only the provider block configures the connection: no CA from a kubeconfig.
 	t.Setenv("KUBE_CONFIG_PATH", "")
-	kubeconfigPath, err := testAccCluster.ControlPlane.UserKubeconfig("terraform-provider-tls", "system:masters")
+	kubeconfigPath, err := acctest.Cluster.ControlPlane.UserKubeconfig("terraform-provider-tls", "system:masters")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +435,7 @@ resource "openshiftai_model_registry_permission" "p" {
 `
 	// Without a CA the server's certificate cannot be verified: the apply fails.
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config:      providerBlock("") + permission,
 			ExpectError: regexp.MustCompile(`(?s)x509:\s+certificate\s+signed\s+by\s+unknown\s+authority`),

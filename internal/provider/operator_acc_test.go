@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -65,7 +66,7 @@ func (o operatorObject) get(namespace string) (*unstructured.Unstructured, error
 	if !o.namespace {
 		namespace = ""
 	}
-	return testAccCluster.Dynamic.Resource(o.gvr).Namespace(namespace).Get(context.Background(), o.name, metav1.GetOptions{})
+	return acctest.Cluster.Dynamic.Resource(o.gvr).Namespace(namespace).Get(context.Background(), o.name, metav1.GetOptions{})
 }
 
 // operatorMade lists the kinds of the operator's objects found for registry name, each with
@@ -92,7 +93,7 @@ func operatorMade(t *testing.T, name string) ([]string, error) {
 }
 
 func registryConditionTypes(name string) ([]string, error) {
-	mr, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+	mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func registryConditionTypes(name string) ([]string, error) {
 func createDashboardRegistry(t *testing.T, name string) {
 	t.Helper()
 	ctx := context.Background()
-	secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Create(ctx, &corev1.Secret{
+	secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Create(ctx, &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: name + "-db-", Namespace: testNamespace},
 		Type:       corev1.SecretTypeOpaque,
 		StringData: map[string]string{"database-name": "model_registry", "database-user": "mruser", "database-password": "dashboard"},
@@ -132,12 +133,12 @@ func createDashboardRegistry(t *testing.T, name string) {
 			"postgres": nil,
 		},
 	}}
-	if _, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).Create(ctx, mr, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).Create(ctx, mr, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
-		_ = testAccCluster.Typed.CoreV1().Secrets(testNamespace).Delete(context.Background(), secret.Name, metav1.DeleteOptions{})
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
+		_ = acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Delete(context.Background(), secret.Name, metav1.DeleteOptions{})
 	})
 }
 
@@ -167,10 +168,10 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 	var providerObjects []string
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			createDashboardRegistry(t, dashboard)
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy: func(*terraform.State) error {
 			return waitFor("the registry's objects collected", func() error {
 				for _, o := range operatorObjectsOf(name) {
@@ -181,7 +182,7 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 						return fmt.Errorf("%s %s still there (%v)", o.kind, o.name, err)
 					}
 				}
-				_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+				_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 				if !apierrors.IsNotFound(err) {
 					return fmt.Errorf("registry still there (%v)", err)
 				}
@@ -193,7 +194,7 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 				Config: registryConfig(name, "Made by Terraform", ""),
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
-						mr, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+						mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 						if err != nil {
 							return err
 						}
@@ -212,7 +213,7 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 					},
 					func(*terraform.State) error {
 						return waitFor("the dashboard's registry available", func() error {
-							mr, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, dashboard)
+							mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, dashboard)
 							if err != nil {
 								return err
 							}
@@ -271,29 +272,29 @@ func TestAccOperator_deletedOutOfBand(t *testing.T) {
 	name := testRegistryName("oob")
 	config := permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"`)
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
 				PreConfig: func() {
 					ctx := context.Background()
-					bindings, err := testAccCluster.Typed.RbacV1().RoleBindings(testNamespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
+					bindings, err := acctest.Cluster.Typed.RbacV1().RoleBindings(testNamespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
 					if err != nil || len(bindings.Items) < 2 {
 						t.Fatalf("before deletion: %d bindings of %s (%v), want the operator's and the permission's", len(bindings.Items), name, err)
 					}
-					if err := testAccCluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, ""); err != nil {
+					if err := acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, ""); err != nil {
 						t.Fatal(err)
 					}
 					if err := waitFor("bindings collected", func() error {
-						bindings, err := testAccCluster.Typed.RbacV1().RoleBindings(testNamespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
+						bindings, err := acctest.Cluster.Typed.RbacV1().RoleBindings(testNamespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
 						if err != nil {
 							return err
 						}
 						if n := len(bindings.Items); n != 0 {
 							return fmt.Errorf("%d RoleBindings of %s left", n, name)
 						}
-						if _, err := testAccCluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+						if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
 							return fmt.Errorf("registry still there (%v)", err)
 						}
 						return nil
@@ -322,13 +323,13 @@ func TestAccOperator_otherNamespaceRejected(t *testing.T) {
 	const namespace = "openshiftai-test-not-registries"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
-			if _, err := testAccCluster.Typed.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			if _, err := acctest.Cluster.Typed.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 				t.Fatal(err)
 			}
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config:      registryConfig(name, "Elsewhere", fmt.Sprintf("  namespace = %q", namespace)),
 			ExpectError: regexp.MustCompile(`namespace must be ` + testNamespace),
@@ -339,10 +340,10 @@ func TestAccOperator_otherNamespaceRejected(t *testing.T) {
 			ExpectNonEmptyPlan: true,
 			PreConfig: func() {
 				ctx := context.Background()
-				if _, err := testAccCluster.Client.Get(ctx, registry.GroupVersionResource, namespace, name); !apierrors.IsNotFound(err) {
+				if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, namespace, name); !apierrors.IsNotFound(err) {
 					t.Errorf("registry %s/%s: %v, want none", namespace, name, err)
 				}
-				secrets, err := testAccCluster.Typed.CoreV1().Secrets(namespace).List(ctx, metav1.ListOptions{})
+				secrets, err := acctest.Cluster.Typed.CoreV1().Secrets(namespace).List(ctx, metav1.ListOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -363,31 +364,31 @@ func TestAccOperator_nameInAnotherNamespace(t *testing.T) {
 	const namespace = "openshiftai-test-older-registries"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
-			if testAccCluster.StandIn == nil {
+			acctest.PreCheck(t)
+			if acctest.Cluster.StandIn == nil {
 				t.Skip("needs a registry outside the registries namespace, which only the stand-in can admit")
 			}
 			ctx := context.Background()
 			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
-			if _, err := testAccCluster.Typed.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			if _, err := acctest.Cluster.Typed.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 				t.Fatal(err)
 			}
 			// A registry from before the webhook existed, as on a cluster whose registries namespace moved.
-			testAccCluster.StandIn.AllowElsewhere(namespace, name)
+			acctest.Cluster.StandIn.AllowElsewhere(namespace, name)
 			mr := &unstructured.Unstructured{Object: map[string]any{
 				"apiVersion": registry.GroupVersionKind.GroupVersion().String(), "kind": registry.Kind,
 				"metadata": map[string]any{"name": name, "namespace": namespace},
 				"spec": map[string]any{"rest": map[string]any{}, "kubeRBACProxy": map[string]any{},
 					"mysql": map[string]any{"host": "mysql.example.com", "database": "mr", "username": "mr"}},
 			}}
-			if _, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Create(ctx, mr, metav1.CreateOptions{}); err != nil {
+			if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Create(ctx, mr, metav1.CreateOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() {
-				_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
+				_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
 			})
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config:      registryConfig(name, "Second", ""),
 			PlanOnly:    true,

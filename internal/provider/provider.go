@@ -17,6 +17,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/modelregistry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/permission"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -31,13 +34,13 @@ var (
 // replaced in tests that must prove no connection is made.
 type openshiftAIProvider struct {
 	version string
-	connect connectFunc
+	connect providerdata.Connect
 }
 
 // New returns the provider factory for providerserver.Serve.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &openshiftAIProvider{version: version, connect: defaultConnect}
+		return &openshiftAIProvider{version: version, connect: providerdata.DefaultConnect}
 	}
 }
 
@@ -177,15 +180,15 @@ func (p *openshiftAIProvider) Functions(context.Context) []func() function.Funct
 
 func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewModelRegistryResource,
-		NewModelRegistryPermissionResource,
+		modelregistry.NewModelRegistryResource,
+		permission.NewModelRegistryPermissionResource,
 	}
 }
 
 func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewModelRegistryDataSource,
-		NewModelRegistriesDataSource,
-		NewModelRegistryPermissionsDataSource,
+		modelregistry.NewModelRegistryDataSource,
+		modelregistry.NewModelRegistriesDataSource,
+		permission.NewModelRegistryPermissionsDataSource,
 	}
 }

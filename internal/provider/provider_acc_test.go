@@ -13,8 +13,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 // setDiscoveredNamespace makes the DataScienceCluster name another registries
@@ -22,7 +23,7 @@ import (
 func setDiscoveredNamespace(t *testing.T, namespace string) {
 	t.Helper()
 	ctx := context.Background()
-	dsc := testAccCluster.Dynamic.Resource(kube.DataScienceClusters)
+	dsc := acctest.Cluster.Dynamic.Resource(registry.DataScienceClusterResource)
 	obj, err := dsc.Get(ctx, controlplane.DataScienceClusterName, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +48,7 @@ func setDiscoveredNamespace(t *testing.T, namespace string) {
 			t.Errorf("restoring the DataScienceCluster: %v", err)
 		}
 	})
-	_, err = testAccCluster.Typed.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{})
+	_, err = acctest.Cluster.Typed.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{})
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
@@ -56,10 +57,10 @@ func setDiscoveredNamespace(t *testing.T, namespace string) {
 // The provider, configured from the control plane's kubeconfig, finds the
 // registries namespace in the DataScienceCluster's status.
 func TestAccProvider_discoversRegistriesNamespace(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	setDiscoveredNamespace(t, "odh-model-registries")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: `
 provider "openshiftai" {}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 )
 
 // providerModel is the provider block.
@@ -158,7 +159,7 @@ func (p *openshiftAIProvider) Configure(ctx context.Context, req provider.Config
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
-		data := &providerData{unknown: true}
+		data := providerdata.NewUnknown()
 		resp.ResourceData, resp.DataSourceData = data, data
 		return
 	}
@@ -168,6 +169,6 @@ func (p *openshiftAIProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	namespace := stringSetting(config.RegistriesNamespace, envRegistriesNamespace)
-	data := newProviderData(cfg, namespace, p.connect)
+	data := providerdata.New(cfg, namespace, p.connect)
 	resp.ResourceData, resp.DataSourceData = data, data
 }

@@ -12,9 +12,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
@@ -223,18 +221,12 @@ func countingServer(t *testing.T) (*httptest.Server, *atomic.Int64) {
 	return srv, &count
 }
 
-func unitFactories() map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"openshiftai": providerserver.NewProtocol6WithError(New("test")()),
-	}
-}
-
 // Configuring the provider and planning resources that need no cluster makes no request.
 func TestProviderConfigureMakesNoAPICall(t *testing.T) {
 	clearKubeEnv(t)
 	srv, count := countingServer(t)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: unitFactories(),
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: `
 provider "openshiftai" {
@@ -261,7 +253,7 @@ resource "openshiftai_model_registry_permission" "p" {
 func TestRegistryPlansWithoutCluster(t *testing.T) {
 	clearKubeEnv(t)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: unitFactories(),
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: `
 provider "openshiftai" {
@@ -323,7 +315,7 @@ func TestProviderConflictsArePlanErrors(t *testing.T) {
 				t.Setenv(envInsecure, "maybe")
 			}
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: unitFactories(),
+				ProtoV6ProviderFactories: testFactories,
 				Steps: []resource.TestStep{{
 					Config: "provider \"openshiftai\" {\n" + tc.block + "\n}\n" + `
 resource "openshiftai_model_registry_permission" "p" {
@@ -350,7 +342,7 @@ func testCertPEM(t *testing.T) string {
 func TestProviderUnknownConfigurationPlans(t *testing.T) {
 	clearKubeEnv(t)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: unitFactories(),
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: `
 resource "terraform_data" "cluster" {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -19,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -28,7 +29,7 @@ const testNamespace = registry.DefaultNamespace
 
 // testRegistryName is a unique registry name for one test.
 func testRegistryName(prefix string) string {
-	return prefix + "-" + acctest.RandStringFromCharSet(6, acctest.CharSetAlphaNum)
+	return prefix + "-" + tfacctest.RandStringFromCharSet(6, tfacctest.CharSetAlphaNum)
 }
 
 // testCA is a CA certificate PEM that is valid now.
@@ -43,7 +44,7 @@ func testCA(t *testing.T) string {
 
 func getRegistry(t *testing.T, name string) *unstructured.Unstructured {
 	t.Helper()
-	obj, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+	obj, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 	if err != nil {
 		t.Fatalf("reading registry %s: %v", name, err)
 	}
@@ -84,46 +85,40 @@ func checkGone(kind string, get func() error) resource.TestCheckFunc {
 
 func secretGetter(name string) func() error {
 	return func() error {
-		_, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
+		_, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
 		return err
 	}
 }
 
 func configMapGetter(name string) func() error {
 	return func() error {
-		_, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
+		_, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
 		return err
 	}
 }
 
-func registryConfig(name, displayName, extra string) string {
-	return fmt.Sprintf(`
-resource "openshiftai_model_registry" "test" {
-  name          = %[2]q
-  resource_name = %[1]q
-  description   = "Models of the test"
-  database = {
-    host                = "mysql.db.svc.cluster.local"
-    username            = "mruser"
-    database            = "model_registry"
-    password_wo         = "correct horse battery staple"
-    password_wo_version = 1
-  }
-%[3]s
+// testDatabase is the database of the tests' registries; nothing listens there,
+// the operator stand-in does not connect.
+var testDatabase = acctest.Database{
+	Host: "mysql.db.svc.cluster.local", Username: "mruser", Database: "model_registry",
+	Password: `"correct horse battery staple"`, PasswordVersion: 1,
 }
-`, name, displayName, extra)
+
+// registryConfig is openshiftai_model_registry.test named name, with extra arguments.
+func registryConfig(name, displayName, extra string) string {
+	return acctest.Registry{Name: displayName, ResourceName: name, Description: "Models of the test", Database: testDatabase, Extra: extra}.HCL()
 }
 
 func TestAccModelRegistry_basic(t *testing.T) {
 	name := testRegistryName("basic")
 	pem := testCA(t)
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, check := range []resource.TestCheckFunc{
 				checkGone("registry", func() error {
-					_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+					_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 					return err
 				}),
 				checkGone("password Secret", secretGetter(registry.PasswordSecretName(name))),
@@ -170,7 +165,7 @@ func TestAccModelRegistry_basic(t *testing.T) {
 						if got := obj.GetAnnotations()[registry.AnnotationDescription]; got != "Models of the test" {
 							return fmt.Errorf("description annotation = %q", got)
 						}
-						secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+						secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
 						if err != nil {
 							return err
 						}
@@ -184,7 +179,7 @@ func TestAccModelRegistry_basic(t *testing.T) {
 						if len(secret.OwnerReferences) != 1 || secret.OwnerReferences[0].UID != obj.GetUID() || secret.OwnerReferences[0].Kind != "ModelRegistry" {
 							return fmt.Errorf("password Secret owner references = %v", secret.OwnerReferences)
 						}
-						cm, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name+"-db-credential", metav1.GetOptions{})
+						cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name+"-db-credential", metav1.GetOptions{})
 						if err != nil {
 							return err
 						}
@@ -251,11 +246,11 @@ func createForeignRegistry(t *testing.T, namespace, name string) {
 	obj := r.ModelRegistry()
 	obj.SetLabels(nil)
 	ctx := context.Background()
-	if _, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Create(ctx, obj, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Create(ctx, obj, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
 	})
 }
 
@@ -263,10 +258,10 @@ func TestAccModelRegistry_nameTaken(t *testing.T) {
 	name := testRegistryName("taken")
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			createForeignRegistry(t, testNamespace, name)
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:      registryConfig(name, "Second", ""),
@@ -285,10 +280,10 @@ func TestAccModelRegistry_nameTakenByAnotherConfiguration(t *testing.T) {
 	name := testRegistryName("other")
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			applyOtherConfigurationRegistry(t, testNamespace, name)
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:      registryConfig(name, "Second", ""),
@@ -315,11 +310,11 @@ func TestAccModelRegistry_nameTakenInAnotherNamespace(t *testing.T) {
 	name := testRegistryName("elsewhere")
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			ensureMovedNamespace(t)
 			applyOtherConfigurationRegistry(t, movedNamespace, name)
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config:      registryConfig(name, "Second", ""),
 			PlanOnly:    true,
@@ -337,22 +332,22 @@ func applyOtherConfigurationRegistry(t *testing.T, namespace, name string) {
 		Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
 			PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
 	}
-	if namespace != testNamespace && testAccCluster.StandIn != nil {
+	if namespace != testNamespace && acctest.Cluster.StandIn != nil {
 		// Outside the registries namespace the webhook admits only a registry older than itself.
-		testAccCluster.StandIn.AllowElsewhere(namespace, name)
+		acctest.Cluster.StandIn.AllowElsewhere(namespace, name)
 	}
-	if _, err := testAccCluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
+	if _, err := acctest.Cluster.Client.Apply(context.Background(), r.ModelRegistry(), kube.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
 	})
 }
 
 func ensureMovedNamespace(t *testing.T) {
 	t.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: movedNamespace}}
-	if _, err := testAccCluster.Typed.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+	if _, err := acctest.Cluster.Typed.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
 }
@@ -376,15 +371,15 @@ func TestAccModelRegistry_moveNamespace(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			ensureMovedNamespace(t)
 			// The operator's webhook rejects a registry outside the registries namespace; a move
 			// is admitted only where that namespace itself moved, which the stand-in plays here.
-			if testAccCluster.StandIn != nil {
-				testAccCluster.StandIn.AllowElsewhere(movedNamespace, name)
+			if acctest.Cluster.StandIn != nil {
+				acctest.Cluster.StandIn.AllowElsewhere(movedNamespace, name)
 			}
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{Config: config(testNamespace, false)},
 			{
@@ -398,11 +393,11 @@ func TestAccModelRegistry_moveNamespace(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("openshiftai_model_registry.test", "id", movedNamespace+"/"+name),
 					checkGone("registry in the old namespace", func() error {
-						_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 						return err
 					}),
 					func(*terraform.State) error {
-						_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, movedNamespace, name)
+						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, movedNamespace, name)
 						return err
 					},
 				),
@@ -435,14 +430,14 @@ resource "openshiftai_model_registry" "imported" {
 `, name, secretName)
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{
 				"database-name": "mr", "database-user": "mr", "database-password": "dashboard-password",
 			})
 			createForeignRegistry(t, testNamespace, name)
 			dashboardPatch(t, name, `{"spec":{"mysql":{"sslRootCertificateConfigMap":{"name":"odh-trusted-ca-bundle","key":"ca-bundle.crt"}}}}`)
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:             config,
@@ -491,17 +486,17 @@ func TestAccModelRegistry_existingPasswordSecret(t *testing.T) {
 	secretName := name + "-shared-db"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"password": "kept elsewhere"})
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			checkGone("registry", func() error {
-				_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+				_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
 				return err
 			}),
 			func(*terraform.State) error {
-				_, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), secretName, metav1.GetOptions{})
+				_, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), secretName, metav1.GetOptions{})
 				if err != nil {
 					return fmt.Errorf("the existing password Secret was not left in place: %w", err)
 				}

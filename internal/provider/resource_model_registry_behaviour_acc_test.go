@@ -20,6 +20,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -28,29 +29,29 @@ const testPassword = "correct horse battery staple"
 func createConfigMap(t *testing.T, name string, data map[string]string) {
 	t.Helper()
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}, Data: data}
-	if _, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
+		_ = acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
 }
 
 func createSecret(t *testing.T, name string, secretType corev1.SecretType, data map[string]string) {
 	t.Helper()
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}, Type: secretType, StringData: data}
-	if _, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Create(context.Background(), secret, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Create(context.Background(), secret, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Typed.CoreV1().Secrets(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
+		_ = acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
 }
 
 // dashboardPatch edits a registry as the dashboard does: a merge patch under its own field manager.
 func dashboardPatch(t *testing.T, name, patch string) {
 	t.Helper()
-	_, err := testAccCluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).
+	_, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).
 		Patch(context.Background(), name, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "odh-dashboard"})
 	if err != nil {
 		t.Fatalf("patching registry %s: %v", name, err)
@@ -64,12 +65,12 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 	const address = "openshiftai_model_registry.test"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			testAccPreCheck(t)
+			acctest.PreCheck(t)
 			createConfigMap(t, cmName, map[string]string{"root.pem": pem})
 			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"ca.pem": pem})
 			createSecret(t, name+"-tls", corev1.SecretTypeTLS, map[string]string{"tls.crt": pem, "tls.key": "unused", "ca.crt": pem})
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: registryConfig(name, "CA sources", "ca_certificate = { openshift_ai_bundle = true }"),
@@ -134,8 +135,8 @@ func TestAccModelRegistry_drift(t *testing.T) {
 		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -169,10 +170,10 @@ func TestAccModelRegistry_drift(t *testing.T) {
 				// The password Secret and the CA ConfigMap deleted by hand are written again.
 				PreConfig: func() {
 					ctx := context.Background()
-					if err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Delete(ctx, name+"-db-password", metav1.DeleteOptions{}); err != nil {
+					if err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Delete(ctx, name+"-db-password", metav1.DeleteOptions{}); err != nil {
 						t.Fatal(err)
 					}
-					if err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(ctx, name+"-db-credential", metav1.DeleteOptions{}); err != nil {
+					if err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(ctx, name+"-db-credential", metav1.DeleteOptions{}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -180,14 +181,14 @@ func TestAccModelRegistry_drift(t *testing.T) {
 				ConfigPlanChecks: expectUpdate,
 				Check: func(*terraform.State) error {
 					ctx := context.Background()
-					secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, name+"-db-password", metav1.GetOptions{})
+					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, name+"-db-password", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}
 					if string(secret.Data["database-password"]) != testPassword {
 						return fmt.Errorf("password Secret written again without the password")
 					}
-					cm, err := testAccCluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, name+"-db-credential", metav1.GetOptions{})
+					cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, name+"-db-credential", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}
@@ -201,11 +202,11 @@ func TestAccModelRegistry_drift(t *testing.T) {
 				// A registry deleted out of band is created again.
 				PreConfig: func() {
 					ctx := context.Background()
-					err := testAccCluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, "")
+					err := acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, "")
 					if err != nil {
 						t.Fatal(err)
 					}
-					if _, err := testAccCluster.Client.Wait(ctx, registry.GroupVersionResource, testNamespace, name, func(obj *unstructuredObj) (bool, error) {
+					if _, err := acctest.Cluster.Client.Wait(ctx, registry.GroupVersionResource, testNamespace, name, func(obj *unstructuredObj) (bool, error) {
 						return obj == nil, nil
 					}); err != nil {
 						t.Fatal(err)
@@ -240,8 +241,8 @@ resource "openshiftai_model_registry" "test" {
 	}
 	derived := "team-" + strings.ToLower(suffix) + "-models"
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				// resource_name comes from the display name as the dashboard derives it.
@@ -266,7 +267,7 @@ resource "openshiftai_model_registry" "test" {
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, derived+"-b", map[string]any{"spec.mysql.host": "10.0.0.12"}),
 					checkGone("old registry", func() error {
-						_, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, derived)
+						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, derived)
 						return err
 					}),
 					checkGone("old password Secret", secretGetter(derived+"-db-password")),
@@ -294,8 +295,8 @@ resource "openshiftai_model_registry" "test" {
 func TestAccModelRegistry_configurationError(t *testing.T) {
 	name := testRegistryName("conferr")
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:      strings.Replace(registryConfig(name, "Bad host", ""), "mysql.db.svc.cluster.local", "mysql.example.invalid", 1),
@@ -308,8 +309,8 @@ func TestAccModelRegistry_configurationError(t *testing.T) {
 func TestAccModelRegistry_neverReady(t *testing.T) {
 	name := testRegistryName("stall")
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:      strings.Replace(registryConfig(name, "Never ready", `  timeouts = { create = "3s" }`), "mysql.db.svc.cluster.local", "mysql.stall.test", 1),
@@ -333,19 +334,19 @@ func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
 	name := testRegistryName("stuck")
 	config := registryConfig(name, "Stuck", `  timeouts = { delete = "2s" }`)
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig:   func() { testAccCluster.StandIn.Ignore(testNamespace, name) },
+				PreConfig:   func() { acctest.Cluster.StandIn.Ignore(testNamespace, name) },
 				Config:      config,
 				Destroy:     true,
 				ExpectError: regexp.MustCompile(`(?s)Timed out deleting the model registry.*modelregistry.opendatahub.io/finalizer.*operator must be running`),
 			},
 			{
 				// With the operator back, the next destroy finishes.
-				PreConfig: func() { testAccCluster.StandIn.Unignore(testNamespace, name) },
+				PreConfig: func() { acctest.Cluster.StandIn.Unignore(testNamespace, name) },
 				Config:    config,
 			},
 		},
@@ -356,13 +357,13 @@ func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
 // but reject the real create of the registry, after the password Secret and
 // CA ConfigMap were written: the create must remove them again.
 func TestAccModelRegistry_createRejected(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	name := testRegistryName("rejected")
 	installRejectPolicy(t)
 	pem := testCA(t)
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: strings.Replace(registryConfig(name, "Rejected", fmt.Sprintf("ca_certificate = { pem = %q }", pem)),
@@ -390,25 +391,16 @@ func TestAccModelRegistry_createRejected(t *testing.T) {
 // passwordConfig feeds the password through an ephemeral variable, as users
 // do, so that the configuration itself holds no secret.
 func passwordConfig(name string, version int) string {
-	return fmt.Sprintf(`
+	return `
 variable "database_password" {
   type      = string
   sensitive = true
   ephemeral = true
 }
-
-resource "openshiftai_model_registry" "test" {
-  name          = "Secret"
-  resource_name = %[1]q
-  database = {
-    host                = "mysql.db.svc.cluster.local"
-    username            = "mruser"
-    database            = "model_registry"
-    password_wo         = var.database_password
-    password_wo_version = %[2]d
-  }
-}
-`, name, version)
+` + acctest.Registry{Name: "Secret", ResourceName: name, Database: acctest.Database{
+		Host: "mysql.db.svc.cluster.local", Username: "mruser", Database: "model_registry",
+		Password: "var.database_password", PasswordVersion: version,
+	}}.HCL()
 }
 
 func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
@@ -425,8 +417,8 @@ func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
 		return nil
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:          passwordConfig(name, 1),
@@ -439,7 +431,7 @@ func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
 					if err := noPassword("state file", s); err != nil {
 						return err
 					}
-					secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}
@@ -460,7 +452,7 @@ func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
 					},
 				},
 				Check: func(s *terraform.State) error {
-					secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}

@@ -11,9 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -26,6 +25,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	rbacclient "k8s.io/client-go/kubernetes/typed/rbac/v1"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -34,38 +34,23 @@ const permissionTestNamespace = registry.DefaultNamespace
 
 // permissionTestRegistry is a unique registry name for one test.
 func permissionTestRegistry(prefix string) string {
-	return prefix + "-" + acctest.RandStringFromCharSet(6, acctest.CharSetAlphaNum)
+	return prefix + "-" + tfacctest.RandStringFromCharSet(6, tfacctest.CharSetAlphaNum)
 }
 
 // permissionRegistryConfig declares registry name as openshiftai_model_registry.r.
 func permissionRegistryConfig(name string) string {
-	return fmt.Sprintf(`
-resource "openshiftai_model_registry" "r" {
-  name          = "Permission test %[1]s"
-  resource_name = %[1]q
-  database = {
-    host                = "mysql.example.com"
-    username            = "mr"
-    database            = "mr"
-    password_wo         = "s3cret"
-    password_wo_version = 1
-  }
-}
-`, name)
+	return acctest.Registry{Label: "r", Name: "Permission test " + name, ResourceName: name, Database: acctest.Database{
+		Host: "mysql.example.com", Username: "mr", Database: "mr", Password: `"s3cret"`, PasswordVersion: 1,
+	}}.HCL()
 }
 
 // permissionConfig declares one permission on openshiftai_model_registry.r.
 func permissionConfig(label, subject string) string {
-	return fmt.Sprintf(`
-resource "openshiftai_model_registry_permission" %[1]q {
-  registry = openshiftai_model_registry.r.resource_name
-  %[2]s
-}
-`, label, subject)
+	return acctest.Permission{Label: label, Registry: "openshiftai_model_registry.r.resource_name", Subject: subject}.HCL()
 }
 
 func getBinding(name string) (*rbacv1.RoleBinding, error) {
-	return testAccCluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).Get(context.Background(), name, metav1.GetOptions{})
+	return acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).Get(context.Background(), name, metav1.GetOptions{})
 }
 
 // checkBinding asserts the binding on the cluster is exactly what the
@@ -77,7 +62,7 @@ func checkBinding(t *testing.T, p registry.Permission) resource.TestCheckFunc {
 		if err != nil {
 			return fmt.Errorf("binding of %s %q: %w", p.Kind, p.Subject, err)
 		}
-		registryUID, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, p.Namespace, p.Registry)
+		registryUID, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, p.Namespace, p.Registry)
 		if err != nil {
 			return err
 		}
@@ -159,11 +144,11 @@ func TestAccModelRegistryPermission_subjectKinds(t *testing.T) {
 		}
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy: func(*terraform.State) error {
 			// The registry and its permissions went in one run.
-			if _, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, permissionTestNamespace, name); !apierrors.IsNotFound(err) {
+			if _, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, permissionTestNamespace, name); !apierrors.IsNotFound(err) {
 				return fmt.Errorf("registry %s still exists (err=%v)", name, err)
 			}
 			for _, p := range all {
@@ -211,10 +196,10 @@ func TestAccModelRegistryPermission_subjectKinds(t *testing.T) {
 // A binding the dashboard made is adopted by import and keeps its name.
 func TestAccModelRegistryPermission_adoptDashboardBinding(t *testing.T) {
 	name := permissionTestRegistry("adopt")
-	dashboardName := "dashboard-permissions-" + acctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
+	dashboardName := "dashboard-permissions-" + tfacctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
 	config := permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"`)
 	createDashboardBinding := func() {
-		registryObject, err := testAccCluster.Client.Get(context.Background(), registry.GroupVersionResource, permissionTestNamespace, name)
+		registryObject, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, permissionTestNamespace, name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,14 +215,14 @@ func TestAccModelRegistryPermission_adoptDashboardBinding(t *testing.T) {
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(name)},
 			Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "alice"}},
 		}
-		if _, err := testAccCluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).Create(context.Background(), binding, metav1.CreateOptions{}); err != nil {
+		if _, err := acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).Create(context.Background(), binding, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	const address = "openshiftai_model_registry_permission.alice"
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy:             checkBindingGone(dashboardName),
 		Steps: []resource.TestStep{
 			{Config: permissionRegistryConfig(name)},
@@ -324,11 +309,11 @@ func TestAccModelRegistryPermission_drift(t *testing.T) {
 	const address = "openshiftai_model_registry_permission.alice"
 	var bindingUID types.UID
 	bindings := func() rbacclient.RoleBindingInterface {
-		return testAccCluster.Typed.RbacV1().RoleBindings(permissionTestNamespace)
+		return acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace)
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy:             checkBindingGone(p.BindingName()),
 		Steps: []resource.TestStep{
 			{Config: config, Check: checkBinding(t, p)},
@@ -445,7 +430,7 @@ resource "openshiftai_model_registry_permission" "users" {
 `
 	countBindings := func(want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			list, err := testAccCluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).List(context.Background(), metav1.ListOptions{
+			list, err := acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).List(context.Background(), metav1.ListOptions{
 				LabelSelector: "app.kubernetes.io/managed-by=terraform-provider-openshiftai,app.kubernetes.io/name=" + name,
 			})
 			if err != nil {
@@ -465,8 +450,8 @@ resource "openshiftai_model_registry_permission" "users" {
 	}
 	checks = append(checks, countBindings(count), checkBindingExists(registry.UsersGroupName(name)))
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy:             countBindings(0),
 		Steps: []resource.TestStep{
 			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(checks...)},
@@ -477,8 +462,8 @@ resource "openshiftai_model_registry_permission" "users" {
 func TestAccModelRegistryPermission_registryMissing(t *testing.T) {
 	name := permissionTestRegistry("absent")
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 resource "openshiftai_model_registry_permission" "p" {
@@ -495,8 +480,8 @@ resource "openshiftai_model_registry_permission" "p" {
 func TestAccModelRegistryPermission_importErrors(t *testing.T) {
 	name := permissionTestRegistry("imperr")
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{Config: permissionRegistryConfig(name)},
 			{
@@ -558,9 +543,7 @@ func countingProviderFactories(counter *requestCounter) map[string]func() (tfpro
 		restConfig.Wrap(counter.RoundTripper)
 		return kube.NewForConfig(restConfig)
 	}
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"openshiftai": providerserver.NewProtocol6WithError(&openshiftAIProvider{version: "test", connect: connect}),
-	}
+	return acctest.Factories(&openshiftAIProvider{version: "test", connect: connect})
 }
 
 // A plan with nothing to change reads each permission's binding once and writes nothing.
@@ -576,7 +559,7 @@ resource "openshiftai_model_registry_permission" "users" {
 `
 	bindingPath := "/apis/rbac.authorization.k8s.io/v1/namespaces/" + permissionTestNamespace + "/rolebindings"
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: countingProviderFactories(counter),
 		Steps: []resource.TestStep{
 			{Config: config},

@@ -12,41 +12,30 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/mariadbtest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 // verifyConfig is a registry that checks its database before writing anything.
 func verifyConfig(name string, server *mariadbtest.Server, user, database, extra string, databaseExtra ...string) string {
-	return fmt.Sprintf(`
+	return `
 variable "password" {
   type      = string
   sensitive = true
   ephemeral = true
 }
-
-resource "openshiftai_model_registry" "test" {
-  name          = "Verified"
-  resource_name = %[1]q
-  database = {
-    host                   = %[2]q
-    port                   = %[3]d
-    username               = %[4]q
-    database               = %[5]q
-    password_wo            = var.password
-    verify_connection      = true
-%[6]s
-  }
-%[7]s
-}
-`, name, server.Host, server.Port, user, database, strings.Join(databaseExtra, "\n"), extra)
+` + acctest.Registry{Name: "Verified", ResourceName: name, Extra: extra, Database: acctest.Database{
+		Host: server.Host, Port: server.Port, Username: user, Database: database, Password: "var.password",
+		Extra: "    verify_connection = true\n" + strings.Join(databaseExtra, "\n"),
+	}}.HCL()
 }
 
 // checkNothingWritten asserts that a failed verification left nothing on the cluster.
 func checkNothingWritten(t *testing.T, name string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := testAccCluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+	if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
 		t.Errorf("registry %s was written although verification failed (err=%v)", name, err)
 	}
 	if err := secretGetter(registry.PasswordSecretName(name))(); !apierrors.IsNotFound(err) {
@@ -58,13 +47,13 @@ func checkNothingWritten(t *testing.T, name string) {
 }
 
 func TestAccModelRegistry_verifyConnection(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	plain := mariadbtest.Start(t, mariadbtest.Options{})
 	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
 	plain.CreateUser(t, user, "good-password", "ALL ON *.*")
 	name := testRegistryName("verified")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				// Wrong password: nothing is written.
@@ -88,7 +77,7 @@ func TestAccModelRegistry_verifyConnection(t *testing.T) {
 	})
 	closedPortRegistry := testRegistryName("closed")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			// A closed port fails fast and names host and port.
 			Config:          verifyConfig(closedPortRegistry, &mariadbtest.Server{Host: "127.0.0.1", Port: 1}, user, database, ""),
@@ -100,7 +89,7 @@ func TestAccModelRegistry_verifyConnection(t *testing.T) {
 }
 
 func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	server := mariadbtest.Start(t, mariadbtest.Options{TLS: true, RequireSecureTransport: true})
 	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
 	server.CreateUser(t, user, "pw", "ALL ON *.*")
@@ -112,7 +101,7 @@ func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
 		PreCheck: func() {
 			createConfigMap(t, caConfigMap, map[string]string{"ca.pem": string(server.CAPEM)})
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				// The server requires TLS and no CA is set.
@@ -137,14 +126,14 @@ func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
 }
 
 func TestAccModelRegistry_verifyConnectionMissingDatabase(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	server := mariadbtest.Start(t, mariadbtest.Options{})
 	user := mariadbtest.UniqueName("mr")
 	server.CreateUser(t, user, "pw", "SELECT ON *.*")
 	missing := mariadbtest.UniqueName("missing")
 	name := testRegistryName("nodb")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:          verifyConfig(name, server, user, missing, ""),

@@ -14,6 +14,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -22,7 +23,7 @@ import (
 func serviceAccountToken(t *testing.T, name string) string {
 	t.Helper()
 	ctx := context.Background()
-	core := testAccCluster.Typed.CoreV1()
+	core := acctest.Cluster.Typed.CoreV1()
 	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}}
 	if _, err := core.ServiceAccounts(testNamespace).Create(ctx, sa, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -32,11 +33,11 @@ func serviceAccountToken(t *testing.T, name string) string {
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
 		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: testNamespace}},
 	}
-	if _, err := testAccCluster.Typed.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Typed.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = testAccCluster.Typed.RbacV1().ClusterRoleBindings().Delete(context.Background(), name, metav1.DeleteOptions{})
+		_ = acctest.Cluster.Typed.RbacV1().ClusterRoleBindings().Delete(context.Background(), name, metav1.DeleteOptions{})
 		_ = core.ServiceAccounts(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
 	expiry := int64(3600)
@@ -113,8 +114,8 @@ resource "openshiftai_model_registry_permission" "test" {
 // looks for the database passwords, the token and the client key in the
 // state, the plans, terraform show and the logs of Terraform and the provider.
 func TestAccSecrets_neverWrittenDown(t *testing.T) {
-	testAccPreCheck(t)
-	restConfig := testAccCluster.ControlPlane.RESTConfig
+	acctest.PreCheck(t)
+	restConfig := acctest.Cluster.ControlPlane.RESTConfig
 	if len(restConfig.CertData) == 0 || len(restConfig.KeyData) == 0 || len(restConfig.CAData) == 0 {
 		t.Fatal("the test cluster's admin kubeconfig has no client certificate data to configure the provider with")
 	}
@@ -141,7 +142,7 @@ func TestAccSecrets_neverWrittenDown(t *testing.T) {
 		record(what+": show -json", tf.run("show", "-json"))
 	}
 	readPassword := func() string {
-		secret, err := testAccCluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), registry.PasswordSecretName(name), metav1.GetOptions{})
+		secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), registry.PasswordSecretName(name), metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ type Registry struct {
 	CA          CASource
 }
 
-// CAReference is the ConfigMap or Secret key that spec.mysql points at.
+// reference is the ConfigMap or Secret key that spec.mysql points at.
 func (c CASource) reference(registryName string) (configMap, secret *KeyRef) {
 	switch c.Kind {
 	case CAClusterBundle:
@@ -91,54 +91,40 @@ func (r Registry) CAObject() (ref KeyRef, isSecret, ok bool) {
 	return KeyRef{}, false, false
 }
 
-func keyRefMap(ref *KeyRef) any {
-	if ref == nil {
-		return nil
-	}
-	return map[string]any{"name": ref.Name, "key": ref.Key}
-}
-
 // ModelRegistry builds the ModelRegistry the provider applies: only the fields
 // the provider owns, shaped as the dashboard writes them.
 func (r Registry) ModelRegistry() *unstructured.Unstructured {
-	mysql := map[string]any{
-		"host":           r.Database.Host,
-		"port":           r.Database.Port,
-		"database":       r.Database.Database,
-		"username":       r.Database.Username,
-		"skipDBCreation": r.Database.SkipDatabaseCreation,
-		"passwordSecret": keyRefMap(&r.Database.PasswordSecret),
-	}
-	cm, sec := r.CA.reference(r.Name)
-	if cm != nil {
-		mysql["sslRootCertificateConfigMap"] = keyRefMap(cm)
-	}
-	if sec != nil {
-		mysql["sslRootCertificateSecret"] = keyRefMap(sec)
-	}
-	annotations := map[string]any{AnnotationDisplayName: r.DisplayName}
+	annotations := map[string]string{AnnotationDisplayName: r.DisplayName}
 	if r.Description != "" {
 		annotations[AnnotationDescription] = r.Description
 	}
-	obj := map[string]any{
-		"apiVersion": GroupVersionKind.GroupVersion().String(),
-		"kind":       Kind,
-		"metadata": map[string]any{
-			"name":        r.Name,
-			"namespace":   r.Namespace,
-			"annotations": annotations,
-			"labels":      map[string]any{LabelAppManagedBy: ManagedByProvider},
+	mysql := &MySQLSpec{
+		Host:           r.Database.Host,
+		Port:           &r.Database.Port,
+		Database:       r.Database.Database,
+		Username:       r.Database.Username,
+		SkipDBCreation: r.Database.SkipDatabaseCreation,
+		PasswordSecret: keyRefSpec(&r.Database.PasswordSecret),
+	}
+	cm, sec := r.CA.reference(r.Name)
+	mysql.SSLRootCertificateConfigMap, mysql.SSLRootCertificateSecret = keyRefSpec(cm), keyRefSpec(sec)
+	return modelRegistryObject{
+		TypeMeta: metav1.TypeMeta{APIVersion: GroupVersionKind.GroupVersion().String(), Kind: Kind},
+		Metadata: objectMeta{
+			Name:        r.Name,
+			Namespace:   r.Namespace,
+			Annotations: annotations,
+			Labels:      map[string]string{LabelAppManagedBy: ManagedByProvider},
 		},
-		"spec": map[string]any{
-			"grpc": map[string]any{},
-			"rest": map[string]any{},
+		Spec: ModelRegistrySpec{
+			Grpc: &Empty{},
+			Rest: &Empty{},
 			// Without the proxy, operators before 0.3.14 serve the registry over plain
 			// HTTP with no check of the caller: permissions would protect nothing.
-			"kubeRBACProxy": map[string]any{},
-			"mysql":         mysql,
+			KubeRBACProxy: &Empty{},
+			MySQL:         mysql,
 		},
-	}
-	return &unstructured.Unstructured{Object: obj}
+	}.unstructured()
 }
 
 // EnableKubeRBACProxyPatch is a JSON merge patch that puts the auth proxy on a
@@ -146,7 +132,7 @@ func (r Registry) ModelRegistry() *unstructured.Unstructured {
 // the CRD rejects a registry with both, so server-side apply alone cannot move
 // a registry from one to the other.
 func EnableKubeRBACProxyPatch() []byte {
-	return []byte(`{"spec":{"oauthProxy":null,"kubeRBACProxy":{}}}`)
+	return mustJSON(map[string]any{"spec": map[string]any{fieldOAuthProxy: nil, fieldKubeRBACProxy: map[string]any{}}})
 }
 
 // AnnotationPasswordVersion records the password_wo_version of the password a
@@ -222,9 +208,6 @@ type Condition struct {
 type Observed struct {
 	Registry
 	UID        types.UID
-	Generation int64
-	Deleting   bool
-	Finalizers []string
 	Available  *Condition
 	Conditions []Condition
 	Hosts      []string
@@ -281,39 +264,32 @@ func ParseModelRegistry(u *unstructured.Unstructured) Observed {
 			Description: u.GetAnnotations()[AnnotationDescription],
 		},
 		UID:               u.GetUID(),
-		Generation:        u.GetGeneration(),
-		Deleting:          u.GetDeletionTimestamp() != nil,
-		Finalizers:        u.GetFinalizers(),
 		ManagedByProvider: u.GetLabels()[LabelAppManagedBy] == ManagedByProvider,
 	}
 	if o.DisplayName == "" {
 		o.DisplayName = o.Name
 	}
-	_, o.KubeRBACProxy, _ = unstructured.NestedFieldNoCopy(u.Object, "spec", "kubeRBACProxy")
-	_, o.OAuthProxy, _ = unstructured.NestedFieldNoCopy(u.Object, "spec", "oauthProxy")
-	mysql, _, _ := unstructured.NestedMap(u.Object, "spec", "mysql")
-	db := &o.Database
-	db.Host, _, _ = unstructured.NestedString(mysql, "host")
-	db.Database, _, _ = unstructured.NestedString(mysql, "database")
-	db.Username, _, _ = unstructured.NestedString(mysql, "username")
-	db.SkipDatabaseCreation, _, _ = unstructured.NestedBool(mysql, "skipDBCreation")
-	db.Port = 3306
-	if port, found, err := unstructured.NestedFieldNoCopy(mysql, "port"); found && err == nil {
-		db.Port = toInt64(port)
-	}
-	db.PasswordSecret = nestedKeyRef(mysql, "passwordSecret")
-
-	cm := nestedKeyRef(mysql, "sslRootCertificateConfigMap")
-	sec := nestedKeyRef(mysql, "sslRootCertificateSecret")
-	switch {
-	case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleClusterKey:
-		o.CA = CASource{Kind: CAClusterBundle}
-	case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleOpenShiftKey:
-		o.CA = CASource{Kind: CAOpenShiftAI}
-	case cm.Name != "":
-		o.CA = CASource{Kind: CAConfigMap, Ref: cm}
-	case sec.Name != "":
-		o.CA = CASource{Kind: CASecret, Ref: sec}
+	o.Database.Port = DefaultMySQLPort
+	spec := parseSpec(u)
+	o.KubeRBACProxy, o.OAuthProxy = spec.KubeRBACProxy != nil, spec.OAuthProxy != nil
+	if mysql := spec.MySQL; mysql != nil {
+		db := &o.Database
+		db.Host, db.Database, db.Username, db.SkipDatabaseCreation = mysql.Host, mysql.Database, mysql.Username, mysql.SkipDBCreation
+		db.PasswordSecret = mysql.PasswordSecret.keyRef()
+		if mysql.Port != nil {
+			db.Port = *mysql.Port
+		}
+		cm, sec := mysql.SSLRootCertificateConfigMap.keyRef(), mysql.SSLRootCertificateSecret.keyRef()
+		switch {
+		case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleClusterKey:
+			o.CA = CASource{Kind: CAClusterBundle}
+		case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleOpenShiftKey:
+			o.CA = CASource{Kind: CAOpenShiftAI}
+		case cm.Name != "":
+			o.CA = CASource{Kind: CAConfigMap, Ref: cm}
+		case sec.Name != "":
+			o.CA = CASource{Kind: CASecret, Ref: sec}
+		}
 	}
 
 	conditions, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
@@ -343,22 +319,31 @@ func IsUploadedCA(name string, ref KeyRef) bool {
 	return ref.Key == CAConfigMapKey && ref.Name == CAConfigMapName(name)
 }
 
-func nestedKeyRef(obj map[string]any, field string) KeyRef {
-	name, _, _ := unstructured.NestedString(obj, field, "name")
-	key, _, _ := unstructured.NestedString(obj, field, "key")
-	return KeyRef{Name: name, Key: key}
+// Password is the database password the provider writes into the registry's own
+// Secret, with the password_wo_version it records there ("" for none).
+type Password struct {
+	Value, Version string
 }
 
-func toInt64(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case int:
-		return int64(n)
-	case int32:
-		return int64(n)
-	case float64:
-		return int64(n)
+// Objects are the objects the provider writes for one registry, by role.
+type Objects struct {
+	// Secret is the password Secret; nil when the user names their own Secret.
+	Secret *corev1.Secret
+	// CAConfigMap holds an uploaded CA certificate; nil for any other CA source.
+	CAConfigMap *corev1.ConfigMap
+	Registry    *unstructured.Unstructured
+}
+
+// Objects builds what the provider writes for the registry; password is nil
+// when the registry reads the password from a Secret the user names.
+func (r Registry) Objects(password *Password) Objects {
+	var objs Objects
+	if password != nil {
+		objs.Secret = r.PasswordSecret(password.Value, password.Version)
 	}
-	return 0
+	if r.CA.Kind == CAPEM {
+		objs.CAConfigMap = r.CAConfigMap()
+	}
+	objs.Registry = r.ModelRegistry()
+	return objs
 }

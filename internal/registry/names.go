@@ -25,7 +25,7 @@ var GroupVersionResource = schema.GroupVersionResource{Group: Group, Version: Ve
 // GroupVersionKind is the kind written into every object the provider applies.
 var GroupVersionKind = schema.GroupVersionKind{Group: Group, Version: Version, Kind: Kind}
 
-// The DataScienceCluster that says where registries live.
+// DataScienceClusterResource is the cluster-scoped resource that says where registries live.
 var DataScienceClusterResource = schema.GroupVersionResource{
 	Group: "datasciencecluster.opendatahub.io", Version: "v1", Resource: "datascienceclusters",
 }
@@ -61,7 +61,6 @@ const (
 	LabelProjectSubject         = "opendatahub.io/rb-project-subject"
 	ComponentModelRegistry      = "model-registry"
 	ManagedByProvider           = "terraform-provider-openshiftai"
-	FieldManager                = "terraform-provider-openshiftai"
 	PasswordSecretKeyPassword   = "database-password"
 	PasswordSecretKeyUser       = "database-user"
 	PasswordSecretKeyDatabase   = "database-name"
@@ -81,8 +80,11 @@ const (
 	ReasonDeploymentUnavailable = "DeploymentUnavailable"
 )
 
+// userRolePrefix starts the name of every registry's user Role.
+const userRolePrefix = "registry-user-"
+
 // UserRoleName is the Role the operator creates to grant use of registry name.
-func UserRoleName(name string) string { return "registry-user-" + name }
+func UserRoleName(name string) string { return userRolePrefix + name }
 
 // UsersGroupName is the OpenShift Group the operator creates for registry name;
 // the RoleBinding of that group to the user role has the same name.

@@ -109,8 +109,7 @@ func (e *ErrNotAPermission) Error() string { return e.Reason }
 // of a registry. It fails for bindings that are not one subject bound to a
 // registry's user role.
 func ParseRoleBinding(rb *rbacv1.RoleBinding) (ObservedBinding, error) {
-	const rolePrefix = "registry-user-"
-	if rb.RoleRef.Kind != "Role" || !strings.HasPrefix(rb.RoleRef.Name, rolePrefix) {
+	if rb.RoleRef.Kind != "Role" || !strings.HasPrefix(rb.RoleRef.Name, userRolePrefix) {
 		return ObservedBinding{}, &ErrNotAPermission{Reason: fmt.Sprintf(
 			"RoleBinding %s/%s binds %s %q, not the user role of a model registry (registry-user-<registry>)",
 			rb.Namespace, rb.Name, rb.RoleRef.Kind, rb.RoleRef.Name)}
@@ -119,7 +118,7 @@ func ParseRoleBinding(rb *rbacv1.RoleBinding) (ObservedBinding, error) {
 		return ObservedBinding{}, &ErrNotAPermission{Reason: fmt.Sprintf(
 			"RoleBinding %s/%s has %d subjects; a registry permission has exactly one", rb.Namespace, rb.Name, len(rb.Subjects))}
 	}
-	registryName := strings.TrimPrefix(rb.RoleRef.Name, rolePrefix)
+	registryName := strings.TrimPrefix(rb.RoleRef.Name, userRolePrefix)
 	subject := rb.Subjects[0]
 	p := Permission{Registry: registryName, Namespace: rb.Namespace, Subject: subject.Name}
 	switch {

@@ -1,4 +1,4 @@
-package provider
+package permission
 
 import (
 	"context"
@@ -26,7 +26,9 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -54,7 +56,7 @@ func NewModelRegistryPermissionResource() resource.Resource {
 // modelRegistryPermissionResource grants one user, group or project the use of
 // one model registry with one RoleBinding, as the dashboard's permissions page does.
 type modelRegistryPermissionResource struct {
-	data *providerData
+	data *providerdata.Data
 }
 
 type permissionModel struct {
@@ -136,7 +138,7 @@ func (r *modelRegistryPermissionResource) Schema(ctx context.Context, _ resource
 				Validators:    []validator.String{validators.NamespaceName()},
 				PlanModifiers: replace,
 			},
-			"timeouts": timeoutsAttribute(map[string]string{
+			"timeouts": tfutil.TimeoutsAttribute(map[string]string{
 				"create": "How long creating the binding may take, retries included (a duration such as `30s`). Default `5m`.",
 				"read":   "How long reading the binding may take, retries included. Default `2m`.",
 				"delete": "How long deleting the binding may take, retries included. Default `5m`.",
@@ -155,10 +157,10 @@ func (r *modelRegistryPermissionResource) Configure(_ context.Context, req resou
 	if req.ProviderData == nil {
 		return
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := req.ProviderData.(*providerdata.Data)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+			fmt.Sprintf("Expected *providerdata.Data, got %T. This is a bug in the provider; please report it.", req.ProviderData))
 		return
 	}
 	r.data = data
@@ -220,11 +222,11 @@ func (r *modelRegistryPermissionResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	// Only a configured namespace is used here: planning a new resource never needs the cluster.
-	if plan.Namespace.IsUnknown() && r.data != nil && !r.data.unknown && r.data.configuredNamespace != "" {
+	if plan.Namespace.IsUnknown() && r.data != nil && !r.data.Unknown() && r.data.ConfiguredNamespace() != "" {
 		var config permissionModel
 		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 		if config.Namespace.IsNull() {
-			plan.Namespace = types.StringValue(r.data.configuredNamespace)
+			plan.Namespace = types.StringValue(r.data.ConfiguredNamespace())
 		}
 	}
 	if plan.Registry.IsUnknown() || !plan.subjectKnown() {
@@ -244,7 +246,7 @@ func (r *modelRegistryPermissionResource) client() (*kube.Client, diag.Diagnosti
 		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
 		return nil, diags
 	}
-	return r.data.clientDiags()
+	return r.data.ClientDiags()
 }
 
 func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -253,7 +255,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeoutOr(plan.Timeouts.Create, ctx, permissionCreateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, permissionCreateTimeout, &resp.Diagnostics))
 	defer cancel()
 
 	client, diags := r.client()
@@ -308,7 +310,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 // checkSubjectExists warns about a group or project the cluster does not have.
 // It stays silent when it cannot tell: the API is not served (a cluster that
 // is not OpenShift has no Group objects) or the provider may not read it.
-func checkSubjectExists(ctx context.Context, data *providerData, client *kube.Client, p registry.Permission) diag.Diagnostics {
+func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *kube.Client, p registry.Permission) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
 	case p.Kind == registry.SubjectGroup && !strings.HasPrefix(p.Subject, "system:"):
@@ -365,7 +367,7 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeoutOr(state.Timeouts.Read, ctx, permissionReadTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, permissionReadTimeout, &resp.Diagnostics))
 	defer cancel()
 
 	client, diags := r.client()
@@ -407,7 +409,7 @@ func getRoleBinding(ctx context.Context, client *kube.Client, namespace, name st
 }
 
 // readRoleBinding is getRoleBinding for Read, answered from the provider's read list.
-func readRoleBinding(ctx context.Context, data *providerData, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
+func readRoleBinding(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
 	u, err := data.ReadObject(ctx, client, kube.RoleBindings, namespace, name)
 	if err != nil {
 		return nil, err
@@ -473,7 +475,7 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeoutOr(state.Timeouts.Delete, ctx, permissionDeleteTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, permissionDeleteTimeout, &resp.Diagnostics))
 	defer cancel()
 
 	client, diags := r.client()

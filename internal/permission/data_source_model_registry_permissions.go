@@ -1,4 +1,4 @@
-package provider
+package permission
 
 import (
 	"context"
@@ -12,7 +12,10 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -33,7 +36,7 @@ func NewModelRegistryPermissionsDataSource() datasource.DataSource {
 // modelRegistryPermissionsDataSource lists who may use a registry: every
 // RoleBinding to its user role, whoever made it.
 type modelRegistryPermissionsDataSource struct {
-	data *providerData
+	data *providerdata.Data
 }
 
 type modelRegistryPermissionsDataModel struct {
@@ -57,7 +60,7 @@ func (d *modelRegistryPermissionsDataSource) Metadata(_ context.Context, req dat
 }
 
 func (d *modelRegistryPermissionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	d.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *modelRegistryPermissionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -78,7 +81,7 @@ func (d *modelRegistryPermissionsDataSource) Schema(_ context.Context, _ datasou
 					"that does not exist is an error.",
 				Validators: []validator.String{validators.NotBlank()},
 			},
-			"namespace": registryNamespaceAttribute("the registry"),
+			"namespace": tfutil.RegistryNamespaceAttribute("the registry"),
 			"permissions": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "One entry per subject of each binding, ordered by `binding_name`, then `subject_kind` and `subject`.",
@@ -128,16 +131,17 @@ func (d *modelRegistryPermissionsDataSource) Read(ctx context.Context, req datas
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, namespace, diags := dataSourceClient(ctx, d.data, config.Namespace)
+	client, namespace, diags := d.data.ClientAndNamespace(ctx, config.Namespace)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	registryName := config.Registry.ValueString()
 	// A misspelt registry is an error rather than an empty list.
-	_, diags = readRegistry(ctx, client, namespace, registryName)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if _, err := lifecycle.Find(ctx, client, namespace, registryName, lifecycle.GatherOptions{}); err != nil {
+		for _, p := range lifecycle.Problems(err, lifecycle.SummaryRead) {
+			resp.Diagnostics.AddError(p.Summary, p.Detail)
+		}
 		return
 	}
 	// Every binding is listed, not only labelled ones: people bind the role by hand.

@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"

@@ -1,4 +1,6 @@
-package provider
+// Package tfutil holds the Terraform-side helpers every resource family shares:
+// the timeouts attribute and the one-line summary of diagnostics.
+package tfutil
 
 import (
 	"context"
@@ -14,10 +16,10 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
-// timeoutsAttribute is the timeouts attribute of terraform-plugin-framework-timeouts,
+// TimeoutsAttribute is the timeouts attribute of terraform-plugin-framework-timeouts,
 // with a validator whose message names the attribute and the fix. descriptions
 // maps each operation (create, read, update, delete) to its description.
-func timeoutsAttribute(descriptions map[string]string) schema.Attribute {
+func TimeoutsAttribute(descriptions map[string]string) schema.Attribute {
 	attributes := map[string]schema.Attribute{}
 	attrTypes := map[string]attr.Type{}
 	for operation, description := range descriptions {
@@ -36,16 +38,16 @@ func timeoutsAttribute(descriptions map[string]string) schema.Attribute {
 	}
 }
 
-// nullTimeouts is the timeouts attribute of an imported registry.
-func nullTimeouts() timeouts.Value {
+// NullTimeouts is the timeouts attribute of an imported registry.
+func NullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
 	})}
 }
 
-// timeoutOr reads one of a resource's timeouts (get is its Create, Read, Update
+// TimeoutOr reads one of a resource's timeouts (get is its Create, Read, Update
 // or Delete method), def when it is not set; a bad value is an error in diags.
-func timeoutOr(get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), ctx context.Context, def time.Duration, diags *diag.Diagnostics) time.Duration {
+func TimeoutOr(get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), ctx context.Context, def time.Duration, diags *diag.Diagnostics) time.Duration {
 	d, ds := get(ctx, def)
 	diags.Append(ds...)
 	return d

@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -186,7 +187,7 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Default:             booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroying or replacing the registry fails. Set it to `false` and apply first to delete.",
 			},
-			"timeouts": timeoutsAttribute(map[string]string{
+			"timeouts": tfutil.TimeoutsAttribute(map[string]string{
 				"create": "How long creating may take, the wait for readiness included (a duration such as `30s` or `15m`). Default `10m`.",
 				"update": "How long updating may take, the wait for readiness included. Default `10m`.",
 				"delete": "How long deleting may take, the wait for the operator's finalizer included. Default `5m`.",

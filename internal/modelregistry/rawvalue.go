@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"maps"

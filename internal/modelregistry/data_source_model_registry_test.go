@@ -1,13 +1,16 @@
-package provider
+package modelregistry
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -42,12 +45,26 @@ func dashboardRegistry(name string, annotations map[string]any, mysql map[string
 	}}
 }
 
+// observedWith is what Gather finds for obj: the uploaded CA ConfigMap with
+// uploadedPEM, or missing when uploadedPEM is nil.
+func observedWith(obj *unstructured.Unstructured, uploadedPEM *string) lifecycle.Observed {
+	o := lifecycle.Observed{Registry: registry.ParseModelRegistry(obj), PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead}
+	if ref, uploaded := lifecycle.UploadedCA(o.Registry); uploaded {
+		o.CAConfigMapErr = apierrors.NewNotFound(corev1.Resource("configmaps"), ref.Name)
+		if uploadedPEM != nil {
+			o.CAConfigMap = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: ref.Name}, Data: map[string]string{ref.Key: *uploadedPEM}}
+			o.CAConfigMapErr = nil
+		}
+	}
+	return o
+}
+
 func TestRegistryDataFrom_dashboardRegistry(t *testing.T) {
 	obj := dashboardRegistry("fraud", map[string]any{
 		registry.AnnotationDisplayName: "Fraud models",
 		registry.AnnotationDescription: "Scored nightly",
 	}, map[string]any{"sslRootCertificateSecret": map[string]any{"name": "db-ca", "key": "ca.pem"}})
-	m := registryDataFrom(registry.ParseModelRegistry(obj), nil)
+	m, _ := registryDataFrom(observedWith(obj, nil))
 
 	for attribute, got := range map[string]fmt.Stringer{
 		"id": m.ID, "resource_name": m.ResourceName, "namespace": m.Namespace, "name": m.Name, "description": m.Description,
@@ -153,7 +170,7 @@ func TestRegistryDataFrom_caSources(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			m := registryDataFrom(registry.ParseModelRegistry(dashboardRegistry("fraud", nil, tc.mysql)), tc.uploadedPEM)
+			m, _ := registryDataFrom(observedWith(dashboardRegistry("fraud", nil, tc.mysql), tc.uploadedPEM))
 			if problem := tc.want(m.CACertificate); problem != "" {
 				t.Errorf("ca_certificate = %+v: %s", m.CACertificate, problem)
 			}
@@ -166,7 +183,7 @@ func TestRegistryDataFrom_defaults(t *testing.T) {
 	obj := dashboardRegistry("bare", nil, nil)
 	unstructured.RemoveNestedField(obj.Object, "spec", "mysql", "port")
 	unstructured.RemoveNestedField(obj.Object, "status")
-	m := registryDataFrom(registry.ParseModelRegistry(obj), nil)
+	m, _ := registryDataFrom(observedWith(obj, nil))
 	if m.Name.ValueString() != "bare" {
 		t.Errorf("name = %s, want the Kubernetes name", m.Name)
 	}
@@ -178,73 +195,5 @@ func TestRegistryDataFrom_defaults(t *testing.T) {
 	}
 	if m.Ready.ValueBool() || m.Status.String() != `{"message":<null>,"reason":<null>}` || m.Endpoints.String() != "[]" {
 		t.Errorf("ready = %s, status = %s, endpoints = %s; want false, nulls, []", m.Ready, m.Status, m.Endpoints)
-	}
-}
-
-func TestMissingRegistryDetail(t *testing.T) {
-	observed := func(names ...string) []registry.Observed {
-		var out []registry.Observed
-		for _, n := range names {
-			out = append(out, registry.Observed{Registry: registry.Registry{Name: n, DisplayName: n}})
-		}
-		return out
-	}
-	many := make([]string, 11)
-	for i := range many {
-		many[i] = fmt.Sprintf("r%02d", i)
-	}
-	withDisplayName := observed("fraud-models")
-	withDisplayName[0].DisplayName = "Fraud"
-
-	cases := map[string]struct {
-		existing []registry.Observed
-		listed   bool
-		want     []string
-		notWant  []string
-	}{
-		"few": {
-			existing: observed("zeta", "alpha"), listed: true,
-			want: []string{`There is no model registry "fraud" in namespace "ns".`, `The registries in namespace "ns" are: "alpha", "zeta".`},
-		},
-		"none": {
-			listed: true,
-			want:   []string{`Namespace "ns" has no model registries.`},
-		},
-		"ten are listed": {
-			existing: observed(many[:10]...), listed: true,
-			want: []string{`"r00", "r01"`, `"r09".`},
-		},
-		"eleven are counted": {
-			existing: observed(many...), listed: true,
-			want:    []string{`Namespace "ns" has 11 model registries; the openshiftai_model_registries data source lists them.`},
-			notWant: []string{`"r00"`},
-		},
-		"list failed": {
-			want:    []string{`There is no model registry "fraud" in namespace "ns".`},
-			notWant: []string{"registries in"},
-		},
-		"display name given": {
-			existing: withDisplayName, listed: true,
-			want: []string{`"Fraud" is the display name of registry "fraud-models"`},
-		},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			searched := "fraud"
-			if name == "display name given" {
-				searched = "Fraud"
-			}
-			got := missingRegistryDetail("ns", searched, tc.existing, tc.listed)
-			for _, w := range tc.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("detail %q lacks %q", got, w)
-				}
-			}
-			for _, w := range tc.notWant {
-				if strings.Contains(got, w) {
-					t.Errorf("detail %q has %q", got, w)
-				}
-			}
-		})
 	}
 }

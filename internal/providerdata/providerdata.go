@@ -1,4 +1,7 @@
-package provider
+// Package providerdata is what the provider block hands its resources and data
+// sources: the lazily built cluster client and the lists a provider process
+// reads once.
+package providerdata
 
 import (
 	"context"
@@ -7,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	tftypes "github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -17,21 +21,22 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-// connectFunc builds a cluster client; it must make no request.
-type connectFunc func(kube.Config) (*kube.Client, error)
+// Connect builds a cluster client; it must make no request.
+type Connect func(kube.Config) (*kube.Client, error)
 
-func defaultConnect(cfg kube.Config) (*kube.Client, error) { return kube.New(cfg) }
+// DefaultConnect connects to the cluster the configuration describes.
+func DefaultConnect(cfg kube.Config) (*kube.Client, error) { return kube.New(cfg) }
 
 // errConfigUnknown means the provider block depends on values known only at apply.
 var errConfigUnknown = errors.New("the provider configuration depends on values that are not known until apply")
 
-// providerData is what Configure hands the resources. The client is built on
-// first use, so configuring the provider (validate, plan of new resources)
-// never needs a cluster.
-type providerData struct {
+// Data is what the provider's Configure hands every resource and data source,
+// the one way they reach the cluster. The client is built on first use, so
+// configuring the provider (validate, plan of new resources) never needs a cluster.
+type Data struct {
 	unknown bool
 	cfg     kube.Config
-	connect connectFunc
+	connect Connect
 	// configuredNamespace is registries_namespace or its environment variable.
 	configuredNamespace string
 
@@ -62,29 +67,29 @@ type providerData struct {
 
 // NoteMove records that this process planned moving the registry of a
 // resource to another namespace; name is its planned resource_name.
-func (d *providerData) NoteMove(fromNamespace, name string) {
+func (d *Data) NoteMove(fromNamespace, name string) {
 	d.moves.Store(fromNamespace+"/"+name, true)
 }
 
 // Moving tells whether this process planned moving registry namespace/name to
 // another namespace.
-func (d *providerData) Moving(namespace, name string) bool {
+func (d *Data) Moving(namespace, name string) bool {
 	_, ok := d.moves.Load(namespace + "/" + name)
 	return ok
 }
 
 // RememberRegistry records the UID of a registry this process has just created.
-func (d *providerData) RememberRegistry(namespace, name string, uid types.UID) {
+func (d *Data) RememberRegistry(namespace, name string, uid types.UID) {
 	d.written.Store(namespace+"/"+name, uid)
 }
 
 // ForgetRegistry drops what RememberRegistry recorded, once the registry is deleted.
-func (d *providerData) ForgetRegistry(namespace, name string) {
+func (d *Data) ForgetRegistry(namespace, name string) {
 	d.written.Delete(namespace + "/" + name)
 }
 
 // CreatedRegistryUID is the UID of a registry this process created, if it did.
-func (d *providerData) CreatedRegistryUID(namespace, name string) (types.UID, bool) {
+func (d *Data) CreatedRegistryUID(namespace, name string) (types.UID, bool) {
 	uid, ok := d.written.Load(namespace + "/" + name)
 	if !ok {
 		return "", false
@@ -111,7 +116,7 @@ type objectList struct {
 // a provider process for each plan or apply walk and a walk reads before it
 // writes, so the list is as fresh as the GETs would be. Where the identity may
 // not list, it GETs. Writes never decide anything on what it returns.
-func (d *providerData) ReadObject(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+func (d *Data) ReadObject(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
 	entry, _ := d.readLists.LoadOrStore(readListKey{gvr: gvr, namespace: namespace}, &objectList{})
 	list := entry.(*objectList) //nolint:forcetypeassert // only *objectList is stored
 	list.once.Do(func() {
@@ -143,7 +148,7 @@ func (d *providerData) ReadObject(ctx context.Context, client *kube.Client, gvr 
 // namespace) exists; known is false when the cluster cannot say. It reads
 // through ReadObject, so granting many subjects costs one LIST; where the
 // provider may only get, not list, it asks for the one object.
-func (d *providerData) ClusterObjectExists(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, name string) (exists, known bool) {
+func (d *Data) ClusterObjectExists(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, name string) (exists, known bool) {
 	_, err := d.ReadObject(ctx, client, gvr, "", name)
 	switch {
 	case err == nil:
@@ -159,7 +164,7 @@ func (d *providerData) ClusterObjectExists(ctx context.Context, client *kube.Cli
 // process and indexes them by name, for the plan-time uniqueness check: a plan
 // of many new registries costs one LIST, not one per registry. Create checks
 // again with a fresh request, so a registry made meanwhile is never missed.
-func (d *providerData) RegistriesByName(ctx context.Context) (map[string][]unstructured.Unstructured, error) {
+func (d *Data) RegistriesByName(ctx context.Context) (map[string][]unstructured.Unstructured, error) {
 	d.registriesOnce.Do(func() {
 		client, err := d.Client()
 		if err != nil {
@@ -180,26 +185,48 @@ func (d *providerData) RegistriesByName(ctx context.Context) (map[string][]unstr
 	return d.registries, d.registriesErr
 }
 
-func newProviderData(cfg kube.Config, namespace string, connect connectFunc) *providerData {
-	return &providerData{cfg: cfg, connect: connect, configuredNamespace: namespace}
+// New is the data of a provider block whose settings are known; namespace is
+// registries_namespace or its environment variable, "" when not set.
+func New(cfg kube.Config, namespace string, connect Connect) *Data {
+	return &Data{cfg: cfg, connect: connect, configuredNamespace: namespace}
+}
+
+// NewUnknown is the data of a provider block that depends on values known only at apply.
+func NewUnknown() *Data { return &Data{unknown: true} }
+
+// Unknown tells whether the provider block depends on values known only at apply.
+func (d *Data) Unknown() bool { return d.unknown }
+
+// ConfiguredNamespace is registries_namespace or its environment variable, "" when not set.
+func (d *Data) ConfiguredNamespace() string { return d.configuredNamespace }
+
+// From checks the type of what the provider's Configure handed over; nil
+// before the provider is configured.
+func From(raw any, diags *diag.Diagnostics) *Data {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*Data)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerdata.Data, got %T; this is a bug in the provider", raw))
+		return nil
+	}
+	return data
 }
 
 // Client returns the cluster client, building it on first use.
-func (d *providerData) Client() (*kube.Client, error) {
+func (d *Data) Client() (*kube.Client, error) {
 	if d.unknown {
 		return nil, errConfigUnknown
 	}
 	d.clientOnce.Do(func() {
 		d.client, d.clientErr = d.connect(d.cfg)
-		if d.clientErr == nil {
-			d.client.Register(registry.GroupVersionKind, registry.GroupVersionResource)
-		}
 	})
 	return d.client, d.clientErr
 }
 
-// clientDiags returns the client or an error diagnostic saying why there is none.
-func (d *providerData) clientDiags() (*kube.Client, diag.Diagnostics) {
+// ClientDiags returns the client or an error diagnostic saying why there is none.
+func (d *Data) ClientDiags() (*kube.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	client, err := d.Client()
 	if err != nil {
@@ -211,7 +238,7 @@ func (d *providerData) clientDiags() (*kube.Client, diag.Diagnostics) {
 // RegistriesNamespace is the namespace of the registries: the configured one,
 // else the DataScienceCluster's, else rhoai-model-registries. Known without a
 // cluster only when configured.
-func (d *providerData) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostics) {
+func (d *Data) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostics) {
 	if d.configuredNamespace != "" {
 		return d.configuredNamespace, nil
 	}
@@ -233,4 +260,26 @@ func (d *providerData) RegistriesNamespace(ctx context.Context) (string, diag.Di
 		tflog.Info(ctx, "registries namespace", map[string]any{"namespace": d.namespace, "discovered": discovered})
 	})
 	return d.namespace, d.namespaceDiag
+}
+
+// ClientAndNamespace returns the cluster client and the namespace a data source
+// reads: the configured one, else the provider's registries namespace.
+func (d *Data) ClientAndNamespace(ctx context.Context, configured tftypes.String) (*kube.Client, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("Provider not configured",
+			"The provider was not configured before the data source was read. This is a bug in the provider; please report it.")
+		return nil, "", diags
+	}
+	client, clientDiags := d.ClientDiags()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return nil, "", diags
+	}
+	if !configured.IsNull() && !configured.IsUnknown() {
+		return client, configured.ValueString(), diags
+	}
+	namespace, namespaceDiags := d.RegistriesNamespace(ctx)
+	diags.Append(namespaceDiags...)
+	return client, namespace, diags
 }

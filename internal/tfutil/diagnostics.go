@@ -1,4 +1,4 @@
-package provider
+package tfutil
 
 import (
 	"strings"
@@ -6,8 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
-// summary joins the error summaries and details of diagnostics into one line.
-func summary(diags diag.Diagnostics) string {
+// Summary joins the error summaries and details of diagnostics into one line.
+func Summary(diags diag.Diagnostics) string {
 	parts := make([]string, 0, len(diags))
 	for _, d := range diags.Errors() {
 		parts = append(parts, d.Summary()+": "+d.Detail())

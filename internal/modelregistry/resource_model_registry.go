@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"context"
@@ -15,7 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 var (
@@ -37,7 +40,7 @@ const (
 )
 
 type modelRegistryResource struct {
-	data *providerData
+	data *providerdata.Data
 }
 
 // NewModelRegistryResource is the openshiftai_model_registry resource.
@@ -48,20 +51,7 @@ func (r *modelRegistryResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *modelRegistryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
-// configuredData checks the type of what the provider's Configure handed over.
-func configuredData(raw any, diags *diag.Diagnostics) *providerData {
-	if raw == nil {
-		return nil
-	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", raw))
-		return nil
-	}
-	return data
+	r.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -215,7 +205,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Plan.Raw = raw
 	}()
 	planOwnedObjects(plan, set)
-	planAuthProxy(set)
+	planAuthProxy(req.State.Raw, set)
 	if !req.State.Raw.IsNull() {
 		state := plannedRegistry{ResourceName: stringAt(req.State.Raw, "resource_name"), Namespace: stringAt(req.State.Raw, "namespace")}
 		if r.data != nil && !plan.Namespace.IsUnknown() && !plan.ResourceName.IsUnknown() && !plan.Namespace.Equal(state.Namespace) {
@@ -232,7 +222,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	if plan.Namespace.IsNull() || plan.Namespace.IsUnknown() {
-		if r.data.unknown {
+		if r.data.Unknown() {
 			return
 		}
 		checkCtx, cancel := context.WithTimeout(ctx, planCheckTimeout)
@@ -240,7 +230,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		namespace, diags := r.data.RegistriesNamespace(checkCtx)
 		if diags.HasError() {
 			resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf(
-				"The cluster could not be reached at plan time (%s), so the registries namespace and the uniqueness of resource_name are checked at apply.", summary(diags)))
+				"The cluster could not be reached at plan time (%s), so the registries namespace and the uniqueness of resource_name are checked at apply.", tfutil.Summary(diags)))
 			return
 		}
 		resp.Diagnostics.Append(diags...)
@@ -273,9 +263,18 @@ func planOwnedObjects(plan plannedRegistry, set map[string]tftypes.Value) {
 }
 
 // planAuthProxy plans the auth proxy on every registry: one read without it
-// (state false) then shows as an in-place update.
-func planAuthProxy(set map[string]tftypes.Value) {
+// (state false) then shows as an in-place update. Adding it rolls the
+// registry out again, so what the operator reports is unknown until applied.
+func planAuthProxy(state tftypes.Value, set map[string]tftypes.Value) {
 	set["kube_rbac_proxy"] = tftypes.NewValue(tftypes.Bool, true)
+	if state.IsNull() || boolAt(state, "kube_rbac_proxy").ValueBool() {
+		return
+	}
+	set["ready"] = tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)
+	set["status"] = tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"reason": tftypes.String, "message": tftypes.String,
+	}}, tftypes.UnknownValue)
+	set["endpoints"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue)
 }
 
 // checkNameIsFree fails the plan when a registry of that name exists anywhere:
@@ -288,8 +287,9 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 		resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf("Listing model registries failed (%v), so the uniqueness of resource_name is checked at apply.", err))
 		return
 	}
+	client, clientErr := r.data.Client()
 	for _, obj := range byName[plan.ResourceName.ValueString()] {
-		if client, err := r.data.Client(); err == nil && interruptedCreate(checkCtx, client, obj, plan.Namespace.ValueString()) {
+		if clientErr == nil && r.protocol(client).InterruptedCreate(checkCtx, obj, plan.Namespace.ValueString()) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("resource_name"), "Adopting an interrupted create",
 				fmt.Sprintf("Model registry %s/%s was written by a create of this provider that never finished (Terraform or the provider "+
 					"stopped before it returned), so no state holds it. This apply adopts it.", obj.GetNamespace(), obj.GetName()))
@@ -308,10 +308,11 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 					"otherwise another configuration manages it and the apply will fail.", obj.GetName(), obj.GetNamespace()))
 			continue
 		}
-		if !stillExists(checkCtx, r.data, obj) {
+		// When the cluster cannot say, the registry is taken to be there.
+		if clientErr == nil && !r.protocol(client).StillExists(checkCtx, obj) {
 			continue
 		}
-		resp.Diagnostics.Append(nameTaken(obj))
+		appendProblems(&resp.Diagnostics, lifecycle.NameTaken(obj), lifecycle.SummaryNameTaken)
 	}
 	tflog.Debug(ctx, "registry name is free", map[string]any{"resource_name": plan.ResourceName.ValueString()})
 }

@@ -1,4 +1,4 @@
-package provider
+package modelregistry
 
 import (
 	"context"
@@ -9,7 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 var (
@@ -22,7 +25,7 @@ func NewModelRegistriesDataSource() datasource.DataSource { return &modelRegistr
 
 // modelRegistriesDataSource lists the registries of a namespace with one request.
 type modelRegistriesDataSource struct {
-	data *providerData
+	data *providerdata.Data
 }
 
 type modelRegistriesDataModel struct {
@@ -55,7 +58,7 @@ func (d *modelRegistriesDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *modelRegistriesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	d.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -68,7 +71,7 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 				Computed:            true,
 				MarkdownDescription: "The namespace that was listed.",
 			},
-			"namespace": registryNamespaceAttribute("the registries"),
+			"namespace": tfutil.RegistryNamespaceAttribute("the registries"),
 			"name_prefix": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only list registries whose Kubernetes name (`resource_name`) starts with this prefix.",
@@ -130,7 +133,7 @@ func (d *modelRegistriesDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, namespace, diags := dataSourceClient(ctx, d.data, config.Namespace)
+	client, namespace, diags := d.data.ClientAndNamespace(ctx, config.Namespace)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -188,7 +191,7 @@ func registrySummaryFrom(o registry.Observed) registrySummaryModel {
 		s.Description = types.StringValue(o.Description)
 	}
 	effective := o.Registry
-	if _, uploaded := uploadedCARef(o); uploaded {
+	if _, uploaded := lifecycle.UploadedCA(o); uploaded {
 		effective.CA = registry.CASource{Kind: registry.CAPEM}
 	}
 	s.CASource = types.StringValue(string(effective.CA.Kind))

@@ -1,10 +1,9 @@
-package provider
+package modelregistry
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -13,10 +12,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -30,7 +30,7 @@ func NewModelRegistryDataSource() datasource.DataSource { return &modelRegistryD
 
 // modelRegistryDataSource reads one model registry, whoever made it.
 type modelRegistryDataSource struct {
-	data *providerData
+	data *providerdata.Data
 }
 
 type modelRegistryDataModel struct {
@@ -64,7 +64,7 @@ func (d *modelRegistryDataSource) Metadata(_ context.Context, req datasource.Met
 }
 
 func (d *modelRegistryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	d.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
 }
 
 // computedKeyRefAttributes describe a ConfigMap or Secret key read from the cluster.
@@ -72,17 +72,6 @@ func computedKeyRefAttributes(what string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"name": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Name of the %s, in the registry's namespace.", what)},
 		"key":  schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Key of the %s that holds the value.", what)},
-	}
-}
-
-// registryNamespaceAttribute is the optional namespace argument of the data sources.
-func registryNamespaceAttribute(what string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional: true,
-		Computed: true,
-		MarkdownDescription: fmt.Sprintf("Namespace of %s. Defaults to the provider's registries namespace "+
-			"(`registries_namespace`, else the one the DataScienceCluster names, else `rhoai-model-registries`).", what),
-		Validators: []validator.String{validators.NamespaceName()},
 	}
 }
 
@@ -105,7 +94,7 @@ func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					"does not exist is an error.",
 				Validators: []validator.String{validators.NotBlank()},
 			},
-			"namespace": registryNamespaceAttribute("the registry"),
+			"namespace": tfutil.RegistryNamespaceAttribute("the registry"),
 			"name": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "Display name shown by the dashboard (annotation `openshift.io/display-name`); " +
@@ -204,129 +193,32 @@ func (d *modelRegistryDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, namespace, diags := dataSourceClient(ctx, d.data, config.Namespace)
+	client, namespace, diags := d.data.ClientAndNamespace(ctx, config.Namespace)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	observed, diags := readRegistry(ctx, client, namespace, config.ResourceName.ValueString())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	observed, err := lifecycle.Find(ctx, client, namespace, config.ResourceName.ValueString(), lifecycle.GatherOptions{CAConfigMap: true})
+	if err != nil {
+		for _, p := range lifecycle.Problems(err, lifecycle.SummaryRead) {
+			resp.Diagnostics.AddError(p.Summary, p.Detail)
+		}
 		return
 	}
 
-	var uploadedPEM *string
-	if caRef, uploaded := uploadedCARef(*observed); uploaded {
-		cm, err := client.Get(ctx, kube.ConfigMaps, namespace, caRef.Name)
-		switch {
-		case err == nil:
-			pem, _, _ := unstructured.NestedString(cm.Object, "data", caRef.Key)
-			uploadedPEM = &pem
-		case apierrors.IsNotFound(err):
-			resp.Diagnostics.AddAttributeWarning(path.Root("ca_certificate"), "Uploaded CA certificate not found", fmt.Sprintf(
-				"Model registry %s/%s uses the CA certificate in ConfigMap %q, key %q, which does not exist, so the registry cannot "+
-					"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
-				namespace, observed.Name, caRef.Name, caRef.Key))
-		default:
-			resp.Diagnostics.AddError("Cannot read the registry's CA certificate", err.Error())
-			return
-		}
+	state, diags := registryDataFrom(*observed)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	state := registryDataFrom(*observed, uploadedPEM)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// dataSourceClient returns the cluster client and the namespace to read: the
-// configured one, else the provider's registries namespace.
-func dataSourceClient(ctx context.Context, data *providerData, configured types.String) (*kube.Client, string, diag.Diagnostics) {
+// registryDataFrom maps a registry read from the cluster, with its uploaded CA
+// certificate when it has one, to the data source's attributes. It makes no request.
+func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if data == nil {
-		diags.AddError("Provider not configured",
-			"The provider was not configured before the data source was read. This is a bug in the provider; please report it.")
-		return nil, "", diags
-	}
-	client, clientDiags := data.clientDiags()
-	diags.Append(clientDiags...)
-	if diags.HasError() {
-		return nil, "", diags
-	}
-	if !configured.IsNull() && !configured.IsUnknown() {
-		return client, configured.ValueString(), diags
-	}
-	namespace, namespaceDiags := data.RegistriesNamespace(ctx)
-	diags.Append(namespaceDiags...)
-	return client, namespace, diags
-}
-
-// readRegistry reads one registry; a missing one is an error that lists the
-// registries the namespace does have.
-func readRegistry(ctx context.Context, client *kube.Client, namespace, name string) (*registry.Observed, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	obj, err := client.Get(ctx, registry.GroupVersionResource, namespace, name)
-	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
-		var existing []registry.Observed
-		items, listErr := client.List(ctx, registry.GroupVersionResource, namespace, "")
-		for i := range items {
-			existing = append(existing, registry.ParseModelRegistry(&items[i]))
-		}
-		diags.AddError("Model registry not found", missingRegistryDetail(namespace, name, existing, listErr == nil))
-		return nil, diags
-	}
-	if err != nil {
-		diags.AddError("Cannot read the model registry", err.Error())
-		return nil, diags
-	}
-	observed := registry.ParseModelRegistry(obj)
-	return &observed, diags
-}
-
-// maxListedRegistries bounds the names a missing-registry error lists.
-const maxListedRegistries = 10
-
-// missingRegistryDetail says that registry name is not in namespace, and what
-// is there instead when listed is true: the names when there are few, and the
-// registry whose display name was given when there is one.
-func missingRegistryDetail(namespace, name string, existing []registry.Observed, listed bool) string {
-	detail := fmt.Sprintf("There is no model registry %q in namespace %q.", name, namespace)
-	if !listed {
-		return detail
-	}
-	names := make([]string, 0, len(existing))
-	for _, o := range existing {
-		names = append(names, o.Name)
-		if o.DisplayName == name && o.Name != name {
-			detail += fmt.Sprintf(" %q is the display name of registry %q; the registry is named by its Kubernetes name (resource_name).", name, o.Name)
-		}
-	}
-	sort.Strings(names)
-	switch {
-	case len(names) == 0:
-		detail += fmt.Sprintf(" Namespace %q has no model registries.", namespace)
-	case len(names) <= maxListedRegistries:
-		quoted := make([]string, len(names))
-		for i, n := range names {
-			quoted[i] = fmt.Sprintf("%q", n)
-		}
-		detail += fmt.Sprintf(" The registries in namespace %q are: %s.", namespace, strings.Join(quoted, ", "))
-	default:
-		detail += fmt.Sprintf(" Namespace %q has %d model registries; the openshiftai_model_registries data source lists them.", namespace, len(names))
-	}
-	return detail
-}
-
-// uploadedCARef is the registry's own `<name>-db-credential` ConfigMap key when
-// its CA certificate was uploaded as a PEM, in the dashboard or by the provider.
-func uploadedCARef(o registry.Observed) (registry.KeyRef, bool) {
-	if o.CA.Kind == registry.CAConfigMap && registry.IsUploadedCA(o.Name, o.CA.Ref) {
-		return o.CA.Ref, true
-	}
-	return registry.KeyRef{}, false
-}
-
-// registryDataFrom maps a registry read from the cluster to the data source's
-// attributes. uploadedPEM is the content of its uploaded CA certificate, nil
-// when it has none or it could not be read.
-func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDataModel {
+	o := observed.Registry
 	m := modelRegistryDataModel{
 		ID:           types.StringValue(o.Namespace + "/" + o.Name),
 		ResourceName: types.StringValue(o.Name),
@@ -348,8 +240,18 @@ func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDat
 		m.Description = types.StringValue(o.Description)
 	}
 	source := o.CA
-	if _, uploaded := uploadedCARef(o); uploaded && uploadedPEM != nil {
-		source = registry.CASource{Kind: registry.CAPEM, PEM: *uploadedPEM}
+	caRef, _ := lifecycle.UploadedCA(o)
+	switch err := observed.CAConfigMapErr; {
+	case errors.Is(err, lifecycle.ErrNotRead):
+	case err == nil:
+		source = registry.CASource{Kind: registry.CAPEM, PEM: observed.CAConfigMap.Data[caRef.Key]}
+	case apierrors.IsNotFound(err):
+		diags.AddAttributeWarning(path.Root("ca_certificate"), "Uploaded CA certificate not found", fmt.Sprintf(
+			"Model registry %s/%s uses the CA certificate in ConfigMap %q, key %q, which does not exist, so the registry cannot "+
+				"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
+			o.Namespace, o.Name, caRef.Name, caRef.Key))
+	default:
+		diags.AddError("Cannot read the registry's CA certificate", err.Error())
 	}
 	m.CACertificate = caModelFrom(source)
 
@@ -357,5 +259,5 @@ func registryDataFrom(o registry.Observed, uploadedPEM *string) modelRegistryDat
 	var status modelRegistryModel
 	status.setStatus(o)
 	m.UID, m.Ready, m.Status, m.Endpoints, m.KubeRBACProxy = status.UID, status.Ready, status.Status, status.Endpoints, status.KubeRBACProxy
-	return m
+	return m, diags
 }
