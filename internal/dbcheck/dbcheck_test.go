@@ -12,7 +12,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/mariadbtest"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/mariadbtest"
 )
 
 func TestMain(m *testing.M) {

@@ -24,9 +24,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/faultproxy"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/faultproxy"
 )
 
 // startFaultProxy puts a fault proxy in front of the test cluster and returns

@@ -14,8 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
 )
 
 // setDiscoveredNamespace makes the DataScienceCluster name another registries

@@ -13,8 +13,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/mariadbtest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/mariadbtest"
 )
 
 // verifyConfig is a registry that checks its database before writing anything.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"

@@ -9,9 +9,9 @@
 // <dir>/localcluster.log; that is the form for a Makefile:
 //
 //	cp-start:
-//		go run ./internal/controlplane/cmd/localcluster up --detach --dir .controlplane
+//		go run ./internal/testsupport/controlplane/cmd/localcluster up --detach --dir .controlplane
 //	cp-stop:
-//		go run ./internal/controlplane/cmd/localcluster down --dir .controlplane
+//		go run ./internal/testsupport/controlplane/cmd/localcluster down --dir .controlplane
 //
 // The registries of this cluster are served by the operator stand-in, not the real operator.
 package main
@@ -31,8 +31,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/standin"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 const usage = `usage:

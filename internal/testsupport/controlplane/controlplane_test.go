@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/standin"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"

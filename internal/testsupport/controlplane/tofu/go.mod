@@ -3,7 +3,7 @@
 // OpenTofu's dependencies never enter the provider's go.mod. `go install ...@version`
 // refuses OpenTofu because its go.mod has replace directives; requiring it from this
 // module works once those directives are repeated here.
-module github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/tofu
+module github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/tofu
 
 go 1.26.6
 

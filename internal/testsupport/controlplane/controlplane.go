@@ -29,8 +29,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/node"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/router"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/node"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/router"
 )
 
 // Options configure Start. The zero value is ready to use.

@@ -1,6 +1,6 @@
 // Module tools pins the etcd and kube-apiserver sources the local control plane builds.
 // It is separate from the provider's module so k8s.io/kubernetes never enters the provider's go.mod.
-module github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/tools
+module github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/tools
 
 go 1.26.0
 

@@ -35,7 +35,7 @@ const (
 	etcdPackage             = "go.etcd.io/etcd/server/v3"
 	apiserverPkg            = "k8s.io/kubernetes/cmd/kube-apiserver"
 	controllerManagerPkg    = "k8s.io/kubernetes/cmd/kube-controller-manager"
-	toolsDir                = "internal/controlplane/tools"
+	toolsDir                = "internal/testsupport/controlplane/tools"
 )
 
 // binaries are the programs EnsureBinaries provides, with the packages they are built from.

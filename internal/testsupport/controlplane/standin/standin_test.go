@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane/standin"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -355,21 +355,26 @@ type named struct {
 	name string
 }
 
-func operatorObjects(name string, proxy bool) []named {
-	objs := []named{
+// operatorObjects are the namespaced objects the operator makes for a registry
+// with the auth proxy; the last proxyObjectCount exist only with the proxy.
+func operatorObjects(name string) []named {
+	return []named{
 		{standin.ServiceAccountResource, "ServiceAccount", name},
 		{standin.DeploymentResource, "Deployment", name},
 		{standin.ServiceResource, "Service", name},
 		{standin.RoleResource, "Role", registry.UserRoleName(name)},
 		{standin.RoleBindingResource, "RoleBinding", registry.UsersGroupName(name)},
+		{standin.RouteResource, "Route", name + "-https"},
+		{standin.NetworkPolicyResource, "NetworkPolicy", name + "-https-route"},
+		{standin.ConfigMapResource, "ConfigMap", name + "-kube-rbac-proxy-config"},
 	}
-	if proxy {
-		objs = append(objs,
-			named{standin.RouteResource, "Route", name + "-https"},
-			named{standin.NetworkPolicyResource, "NetworkPolicy", name + "-https-route"},
-			named{standin.ConfigMapResource, "ConfigMap", name + "-kube-rbac-proxy-config"})
-	}
-	return objs
+}
+
+const proxyObjectCount = 3
+
+func proxyObjects(name string) []named {
+	all := operatorObjects(name)
+	return all[len(all)-proxyObjectCount:]
 }
 
 func TestObjectsWithAndWithoutProxy(t *testing.T) {
@@ -379,7 +384,7 @@ func TestObjectsWithAndWithoutProxy(t *testing.T) {
 	mustCreate(t, ns, name, mysqlSpec(name))
 	mr := waitAvailable(t, ns, name)
 
-	for _, o := range operatorObjects(name, true) {
+	for _, o := range operatorObjects(name) {
 		obj, err := getObject(o.gvr, ns, o.name)
 		if err != nil {
 			t.Errorf("%s %s: %v", o.kind, o.name, err)
@@ -433,7 +438,7 @@ func TestObjectsWithAndWithoutProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "proxy objects gone", 30*time.Second, func() error {
-		for _, o := range operatorObjects(name, true)[5:] {
+		for _, o := range proxyObjects(name) {
 			if _, err := getObject(o.gvr, ns, o.name); !apierrors.IsNotFound(err) {
 				return fmt.Errorf("%s %s still there (%v)", o.kind, o.name, err)
 			}
@@ -466,7 +471,7 @@ func TestObjectsWithAndWithoutProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "proxy objects back", 30*time.Second, func() error {
-		for _, o := range operatorObjects(name, true) {
+		for _, o := range operatorObjects(name) {
 			if _, err := getObject(o.gvr, ns, o.name); err != nil {
 				return fmt.Errorf("%s %s: %v", o.kind, o.name, err)
 			}
@@ -633,7 +638,7 @@ func TestStatusTransitionsAndDeletion(t *testing.T) {
 		return nil
 	})
 	eventually(t, "owned objects collected", 60*time.Second, func() error {
-		for _, o := range operatorObjects(name, true) {
+		for _, o := range operatorObjects(name) {
 			if _, err := getObject(o.gvr, ns, o.name); !apierrors.IsNotFound(err) {
 				return fmt.Errorf("%s %s still there (%v)", o.kind, o.name, err)
 			}

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
 	admissionv1 "k8s.io/api/admission/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
