@@ -35,6 +35,7 @@ const throttleMarker = "client-side throttling"
 
 // providerRecord is one provider process.
 type providerRecord struct {
+	Binary           string  `json:"binary"` // the provider binary that ran
 	PeakRSSBytes     int64   `json:"peak_rss_bytes"`
 	CPUSeconds       float64 `json:"cpu_seconds"`
 	WallSeconds      float64 `json:"wall_seconds"`
@@ -76,7 +77,7 @@ func runWrapper() int {
 	go func() { throttled <- passThrough(stderr, os.Stderr) }()
 	n := <-throttled // stderr closes when the child exits
 	waitErr := cmd.Wait()
-	record := providerRecord{WallSeconds: time.Since(start).Seconds(), ThrottleMessages: n}
+	record := providerRecord{Binary: target, WallSeconds: time.Since(start).Seconds(), ThrottleMessages: n}
 	if state := cmd.ProcessState; state != nil {
 		record.ExitCode = state.ExitCode()
 		if usage, ok := state.SysUsage().(*syscall.Rusage); ok {
