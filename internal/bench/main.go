@@ -62,6 +62,7 @@ type options struct {
 	cpuProfile     string
 	memProfile     string
 	smoke          bool
+	providerEnv    string
 }
 
 func main() {
@@ -81,6 +82,7 @@ func main() {
 	flag.DurationVar(&opts.timeout, "timeout", 90*time.Minute, "bound on the whole run")
 	flag.StringVar(&opts.cpuProfile, "cpuprofile", "", "build the provider with CPU profiling (internal/bench/profiled) and write one profile per provider process into <dir>/<phase>-<cycle>/")
 	flag.StringVar(&opts.memProfile, "memprofile", "", "build the provider with heap profiling (internal/bench/profiled) and write, per provider process, a heap profile at its peak live heap and one at exit into <dir>/<phase>-<cycle>/")
+	flag.StringVar(&opts.providerEnv, "provider-env", "", "environment of the provider and plugin floor processes only, not of Terraform or the control plane: space-separated NAME=VALUE, for example 'GOMEMLIMIT=160MiB GOGC=200'")
 	flag.BoolVar(&opts.smoke, "smoke", false, "run every phase once (-n 10 -repeat 1 unless set) and fail only on errors: a failed command, an unexpected plan, leftovers, a floor that called the API; timings are printed, never checked; the JSON goes to the working directory unless -json is set")
 	flag.BoolVar(&opts.audit, "audit", false, "write the API server's audit log (every request with its user agent) to <workdir>/audit.log for profiling; with -keep; slows the API server")
 	flag.IntVar(&opts.repeat, "repeat", 0, "cycles of apply, plan, plan, destroy; the fastest of each phase counts (default 3 up to -n 300, else 1)")
@@ -106,6 +108,11 @@ func main() {
 		opts.repeat = 3
 		if opts.n > 300 {
 			opts.repeat = 1
+		}
+	}
+	for _, kv := range strings.Fields(opts.providerEnv) {
+		if name, _, ok := strings.Cut(kv, "="); !ok || name == "" {
+			log.Fatalf("-provider-env: %q is not NAME=VALUE", kv)
 		}
 	}
 	if opts.n < 1 || opts.n > 9999 {
@@ -180,6 +187,8 @@ type results struct {
 	ReadyDelay  string    `json:"standin_ready_delay"`
 	Parallelism int       `json:"terraform_parallelism"`
 	Repeat      int       `json:"repeat"`
+	// ProviderEnv is -provider-env: collector settings tried on the provider processes.
+	ProviderEnv string `json:"provider_env,omitempty"`
 	// LoadAverage is the machine's 1-minute load average before the first cycle and
 	// after each: other processes on the machine show here.
 	LoadAverage []float64     `json:"load_average"`
@@ -237,7 +246,7 @@ func run(ctx context.Context, opts options) error {
 		N: opts.n, Resources: resourcesPerRegistry * opts.n, Objects: objectsPerRegistry * opts.n,
 		Started: time.Now().UTC().Truncate(time.Second), Machine: describeMachine(),
 		QPS: kube.DefaultQPS, Burst: kube.DefaultBurst, ReadyDelay: opts.readyDelay.String(), Parallelism: 10,
-		Repeat: opts.repeat,
+		Repeat: opts.repeat, ProviderEnv: opts.providerEnv,
 	}
 
 	if err := b.installProvider(ctx); err != nil {
@@ -524,7 +533,8 @@ const (
 // phaseEnv is the environment of one phase's Terraform command: which provider binary
 // the wrapper runs, where it records, and where a profiled provider writes its profiles.
 func (b *bench) phaseEnv(config, name, records string) ([]string, error) {
-	env := append(slices.Clone(b.env), envWrapTarget+"="+b.realBinary(config), envWrapRecord+"="+records)
+	env := append(slices.Clone(b.env), envWrapTarget+"="+b.realBinary(config), envWrapRecord+"="+records,
+		envWrapEnv+"="+b.opts.providerEnv)
 	for _, p := range []struct{ variable, dir string }{{envProfileDir, b.opts.cpuProfile}, {envMemProfileDir, b.opts.memProfile}} {
 		if p.dir == "" || config != configOpenShiftAI {
 			continue

@@ -26,6 +26,9 @@ import (
 const (
 	envWrapTarget = "OPENSHIFTAI_BENCH_PROVIDER" // path of the real provider binary
 	envWrapRecord = "OPENSHIFTAI_BENCH_RECORD"   // file the records are appended to
+	// envWrapEnv is space-separated NAME=VALUE added to the provider's environment alone:
+	// GOGC or GOMEMLIMIT set for Terraform would change Terraform's collector too.
+	envWrapEnv = "OPENSHIFTAI_BENCH_PROVIDER_ENV"
 )
 
 // throttleMarker is what client-go's request throttling log line contains ("Waited
@@ -50,7 +53,7 @@ func runWrapper() int {
 	target, recordPath := os.Getenv(envWrapTarget), os.Getenv(envWrapRecord)
 	cmd := exec.Command(target, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
-	cmd.Env = os.Environ()
+	cmd.Env = append(os.Environ(), strings.Fields(os.Getenv(envWrapEnv))...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench wrapper: %v\n", err)
