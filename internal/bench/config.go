@@ -12,6 +12,9 @@ const (
 	passwordValue    = "bench-password"
 	providerSource   = "openshiftai-terraform/openshiftai"
 	providerBinary   = "terraform-provider-openshiftai"
+	// The plugin floor (internal/bench/floor) under a source of its own, so its state says so.
+	floorSource = "openshiftai-terraform/openshiftaifloor"
+	floorBinary = "terraform-provider-openshiftaifloor"
 	// Terraform resources and Kubernetes objects per registry: the registry and three
 	// permissions; the ModelRegistry, its password Secret and three RoleBindings.
 	resourcesPerRegistry = 4
@@ -41,8 +44,8 @@ func permissionSubject(kind string, i int) string {
 // providerConfig is n registries with a user, a group and a project permission each:
 // every registry with a write-only password and wait_for_ready, every permission
 // referring to its registry's resource_name, so Terraform orders each permission after
-// its own registry only.
-func providerConfig(n int) string {
+// its own registry only. source is the provider's, or the plugin floor's.
+func providerConfig(n int, source string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `terraform {
   required_version = ">= 1.11"
@@ -61,7 +64,7 @@ variable %q {
   sensitive = true
   ephemeral = true
 }
-`, providerSource, passwordVariable)
+`, source, passwordVariable)
 	for i := 1; i <= n; i++ {
 		label := registryLabel(i)
 		fmt.Fprintf(&b, `

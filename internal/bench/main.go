@@ -1,12 +1,15 @@
 // Command bench measures the provider at fleet scale (`make bench`): it applies, plans
 // and destroys N model registries with three permissions each on a local control plane
-// with the operator stand-in, and the same number of Terraform's built-in terraform_data
-// resources as a baseline of what Terraform itself costs. Per phase it reports the wall
-// time and its ratio to the baseline, the API requests by verb and resource, the peak
-// memory and CPU time of the provider processes, and whether client-go throttled any
-// request.
+// with the operator stand-in, and against two floors in the same run: the same
+// configuration served by the plugin floor (internal/bench/floor, a provider with the
+// same schemas that does nothing), what Terraform, the plugin protocol and the framework
+// cost; and the same number of Terraform's built-in terraform_data resources, what
+// Terraform alone costs. Per phase it reports the wall time and its ratio to each floor,
+// the API requests by verb and resource, the peak memory and CPU time of the provider
+// processes, and whether client-go throttled any request.
 //
 //	go run ./internal/bench -n 100            # or: make bench BENCHARGS='-n 1000'
+//	go run ./internal/bench -smoke            # every phase once at N=10: fails on errors, never on timings
 //
 // It is a harness, never imported by the provider.
 package main
@@ -24,6 +27,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +60,9 @@ type options struct {
 	repeat         int
 	audit          bool
 	cpuProfile     string
+	memProfile     string
+	smoke          bool
+	providerEnv    string
 }
 
 func main() {
@@ -73,11 +80,24 @@ func main() {
 	flag.IntVar(&opts.workers, "workers", 32, "operator stand-in workers")
 	flag.DurationVar(&opts.sampleInterval, "sample-interval", time.Second, "how often /metrics is read during the first cycle's provider phases for the peak request rate (0: only before and after); later cycles are not sampled, so reading /metrics does not slow the phases whose wall time counts")
 	flag.DurationVar(&opts.timeout, "timeout", 90*time.Minute, "bound on the whole run")
-	flag.StringVar(&opts.cpuProfile, "cpuprofile", "", "build the provider with CPU profiling (internal/bench/profiled) and write one profile per provider process into this directory")
+	flag.StringVar(&opts.cpuProfile, "cpuprofile", "", "build the provider with CPU profiling (internal/bench/profiled) and write one profile per provider process into <dir>/<phase>-<cycle>/")
+	flag.StringVar(&opts.memProfile, "memprofile", "", "build the provider with heap profiling (internal/bench/profiled) and write, per provider process, a heap profile at its peak live heap and one at exit into <dir>/<phase>-<cycle>/")
+	flag.StringVar(&opts.providerEnv, "provider-env", "", "environment of the provider and plugin floor processes only, not of Terraform or the control plane: space-separated NAME=VALUE, for example 'GOMEMLIMIT=160MiB GOGC=200'")
+	flag.BoolVar(&opts.smoke, "smoke", false, "run every phase once (-n 10 -repeat 1 unless set) and fail only on errors: a failed command, an unexpected plan, leftovers, a floor that called the API; timings are printed, never checked; the JSON goes to the working directory unless -json is set")
 	flag.BoolVar(&opts.audit, "audit", false, "write the API server's audit log (every request with its user agent) to <workdir>/audit.log for profiling; with -keep; slows the API server")
 	flag.IntVar(&opts.repeat, "repeat", 0, "cycles of apply, plan, plan, destroy; the fastest of each phase counts (default 3 up to -n 300, else 1)")
 	show := flag.String("show", "", "print the tables of a results JSON written before (with -compare, against another) and exit")
 	flag.Parse()
+	if opts.smoke {
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["n"] {
+			opts.n = 10
+		}
+		if !set["repeat"] {
+			opts.repeat = 1
+		}
+	}
 	if *show != "" {
 		if err := showResults(*show, opts.compare); err != nil {
 			log.Fatal(err)
@@ -88,6 +108,11 @@ func main() {
 		opts.repeat = 3
 		if opts.n > 300 {
 			opts.repeat = 1
+		}
+	}
+	for _, kv := range strings.Fields(opts.providerEnv) {
+		if name, _, ok := strings.Cut(kv, "="); !ok || name == "" {
+			log.Fatalf("-provider-env: %q is not NAME=VALUE", kv)
 		}
 	}
 	if opts.n < 1 || opts.n > 9999 {
@@ -104,14 +129,18 @@ func main() {
 
 // phaseResult is one Terraform command of one configuration.
 type phaseResult struct {
-	Config  string  `json:"config"` // "openshiftai" or "terraform_data"
+	Config  string  `json:"config"` // configOpenShiftAI, configFloor or configTerraformData
 	Phase   string  `json:"phase"`  // apply, plan-noop, plan-norefresh, plan-drift, destroy
 	Command string  `json:"command"`
 	Wall    float64 `json:"wall_seconds"`
 	// Baseline is the terraform_data phase it is compared with, Ratio = Wall / its Wall.
 	Baseline string  `json:"baseline_phase,omitempty"`
 	Ratio    float64 `json:"ratio_to_terraform_data,omitempty"`
-	Summary  string  `json:"plan_summary,omitempty"`
+	// FloorPhase is the plugin floor's phase it is compared with, FloorRatio = Wall / its
+	// Wall; both are empty in results written before the floor existed.
+	FloorPhase string  `json:"plugin_floor_phase,omitempty"`
+	FloorRatio float64 `json:"ratio_to_plugin_floor,omitempty"`
+	Summary    string  `json:"plan_summary,omitempty"`
 	// Walls are the wall times of all repetitions; the other fields are the fastest's,
 	// except peak memory, peak request rate and throttling, the worst of all.
 	Walls []float64 `json:"wall_seconds_all"`
@@ -158,6 +187,8 @@ type results struct {
 	ReadyDelay  string    `json:"standin_ready_delay"`
 	Parallelism int       `json:"terraform_parallelism"`
 	Repeat      int       `json:"repeat"`
+	// ProviderEnv is -provider-env: collector settings tried on the provider processes.
+	ProviderEnv string `json:"provider_env,omitempty"`
 	// LoadAverage is the machine's 1-minute load average before the first cycle and
 	// after each: other processes on the machine show here.
 	LoadAverage []float64     `json:"load_average"`
@@ -182,20 +213,27 @@ func run(ctx context.Context, opts options) error {
 	if err != nil {
 		return err
 	}
-	if opts.cpuProfile != "" {
-		if opts.cpuProfile, err = filepath.Abs(opts.cpuProfile); err != nil {
+	for _, dir := range []*string{&opts.cpuProfile, &opts.memProfile} {
+		if *dir == "" {
+			continue
+		}
+		if *dir, err = filepath.Abs(*dir); err != nil {
 			return err
 		}
-		if err := os.MkdirAll(opts.cpuProfile, 0o755); err != nil {
+		if err := os.MkdirAll(*dir, 0o755); err != nil {
 			return err
 		}
-	}
-	if opts.jsonPath == "" {
-		opts.jsonPath = filepath.Join(root, "bench-results", fmt.Sprintf("bench-%d.json", opts.n))
 	}
 	work, err := os.MkdirTemp("", "openshiftai-bench-")
 	if err != nil {
 		return err
+	}
+	if opts.jsonPath == "" {
+		opts.jsonPath = filepath.Join(root, "bench-results", fmt.Sprintf("bench-%d.json", opts.n))
+		if opts.smoke {
+			// A smoke run's figures are no benchmark: keep them from replacing one.
+			opts.jsonPath = filepath.Join(work, fmt.Sprintf("bench-%d.json", opts.n))
+		}
 	}
 	if opts.keep {
 		log.Printf("working directory %s (kept)", work)
@@ -208,7 +246,7 @@ func run(ctx context.Context, opts options) error {
 		N: opts.n, Resources: resourcesPerRegistry * opts.n, Objects: objectsPerRegistry * opts.n,
 		Started: time.Now().UTC().Truncate(time.Second), Machine: describeMachine(),
 		QPS: kube.DefaultQPS, Burst: kube.DefaultBurst, ReadyDelay: opts.readyDelay.String(), Parallelism: 10,
-		Repeat: opts.repeat,
+		Repeat: opts.repeat, ProviderEnv: opts.providerEnv,
 	}
 
 	if err := b.installProvider(ctx); err != nil {
@@ -260,7 +298,10 @@ func run(ctx context.Context, opts options) error {
 	}
 	b.env = b.terraformEnv()
 
-	for name, content := range map[string]string{"openshiftai": providerConfig(opts.n), "terraform_data": baselineConfig(opts.n)} {
+	for name, content := range map[string]string{
+		configOpenShiftAI: providerConfig(opts.n, providerSource), configFloor: providerConfig(opts.n, floorSource),
+		configTerraformData: baselineConfig(opts.n),
+	} {
 		dir := filepath.Join(work, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
@@ -270,32 +311,25 @@ func run(ctx context.Context, opts options) error {
 		}
 	}
 
-	// Each cycle runs every phase of the baseline (Terraform alone: terraform_data, same
-	// resource count and dependency shape) right before the same phase of the provider, so
-	// both see the same load on the machine; the fastest of the repetitions counts.
+	// Each cycle runs every phase of the two floors (terraform_data: Terraform alone, same
+	// resource count and dependency shape; the plugin floor: the provider's configuration
+	// and schemas, no work) right before the same phase of the provider, so all three see
+	// the same load on the machine; the fastest of the repetitions counts.
 	samples := map[string][]phaseResult{}
-	steps := []struct{ config, phase, expect string }{
-		{"terraform_data", "apply", ""}, {"openshiftai", "apply", ""},
-		{"terraform_data", "plan-noop", noChanges}, {"openshiftai", "plan-noop", noChanges},
-		// Without refresh the provider reads nothing: what is left is Terraform and the plugin
-		// protocol (validate, upgrade state, plan), the floor under the no-op plan.
-		{"terraform_data", "plan-norefresh", noChanges}, {"openshiftai", "plan-norefresh", noChanges},
-		{"openshiftai", "plan-drift", oneToChange},
-		{"terraform_data", "destroy", ""}, {"openshiftai", "destroy", ""},
-	}
+	steps := benchSteps()
 	res.LoadAverage = append(res.LoadAverage, loadAverage())
 	for cycle := 1; cycle <= opts.repeat; cycle++ {
-		for _, step := range steps {
-			if step.phase == "plan-drift" {
+		for _, st := range steps {
+			if st.phase == "plan-drift" {
 				if err := b.editOutOfBand(ctx, 1); err != nil {
 					return err
 				}
 			}
-			r, err := b.phase(ctx, step.config, step.phase, step.expect, cycle)
+			r, err := b.phase(ctx, st.config, st.phase, st.expect, cycle)
 			if err != nil {
 				return err
 			}
-			key := step.config + " " + step.phase
+			key := st.config + " " + st.phase
 			samples[key] = append(samples[key], r)
 		}
 		if err := b.checkEmpty(ctx); err != nil {
@@ -303,24 +337,7 @@ func run(ctx context.Context, opts options) error {
 		}
 		res.LoadAverage = append(res.LoadAverage, loadAverage())
 	}
-	baseline := map[string]phaseResult{}
-	for _, step := range steps {
-		key := step.config + " " + step.phase
-		r := fastest(samples[key])
-		if step.config == "terraform_data" {
-			baseline[step.phase] = r
-		} else {
-			r.Baseline = map[string]string{"plan-drift": "plan-noop"}[step.phase]
-			if r.Baseline == "" {
-				r.Baseline = step.phase
-			}
-			r.Ratio = r.Wall / baseline[r.Baseline].Wall
-			if step.phase == "plan-noop" {
-				r.RequestsPerObject = float64(r.ProviderRequests) / float64(res.Objects)
-			}
-		}
-		res.Phases = append(res.Phases, r)
-	}
+	res.Phases = compareToFloors(steps, samples, res.Objects)
 
 	printTable(os.Stdout, res)
 	if opts.compare != "" {
@@ -339,36 +356,121 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	fmt.Printf("\nresults: %s\n", opts.jsonPath)
+	if opts.smoke && !opts.keep && strings.HasPrefix(opts.jsonPath, work) {
+		fmt.Println("(removed with the working directory: -keep or -json to keep it)")
+	}
+	if opts.smoke {
+		// What -show reads back must be what was measured.
+		written, err := readResults(opts.jsonPath)
+		if err != nil {
+			return err
+		}
+		if err := smokeCheck(written, steps); err != nil {
+			return fmt.Errorf("smoke: %w", err)
+		}
+		log.Printf("smoke: every phase ran once without error (timings above are printed, not checked)")
+	}
 	return nil
 }
 
-// installProvider builds the provider and installs this program as the wrapper Terraform
-// starts through dev_overrides (see wrapper.go).
-func (b *bench) installProvider(ctx context.Context) error {
-	realBinary := filepath.Join(b.work, "provider", providerBinary)
-	log.Printf("building the provider")
-	pkg := "."
-	if b.opts.cpuProfile != "" {
-		pkg = "./internal/bench/profiled"
+// The three configurations of a run.
+const (
+	configOpenShiftAI   = "openshiftai"
+	configFloor         = "plugin_floor"
+	configTerraformData = "terraform_data"
+)
+
+type step struct{ config, phase, expect string }
+
+func benchSteps() []step {
+	var steps []step
+	both := func(phase, expect string) {
+		for _, config := range []string{configTerraformData, configFloor, configOpenShiftAI} {
+			steps = append(steps, step{config, phase, expect})
+		}
 	}
-	build := exec.CommandContext(ctx, "go", "build", "-o", realBinary, pkg)
-	build.Dir = b.root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %w\n%s", err, out)
+	both("apply", "")
+	both("plan-noop", noChanges)
+	// Without refresh the provider reads nothing: what is left is Terraform, the plugin
+	// protocol and the framework (validate, upgrade state, plan).
+	both("plan-norefresh", noChanges)
+	// The floors cannot see an out-of-band change; their no-op plan is the comparison.
+	steps = append(steps, step{configOpenShiftAI, "plan-drift", oneToChange})
+	both("destroy", "")
+	return steps
+}
+
+// compareToFloors merges each phase's repetitions and sets the ratios of the provider's
+// phases to both floors' and of the plugin floor's to terraform_data's.
+func compareToFloors(steps []step, samples map[string][]phaseResult, objects int) []phaseResult {
+	floors := map[string]map[string]phaseResult{configTerraformData: {}, configFloor: {}}
+	var out []phaseResult
+	for _, st := range steps {
+		r := fastest(samples[st.config+" "+st.phase])
+		if st.config == configFloor || st.config == configTerraformData {
+			floors[st.config][st.phase] = r
+		}
+		if st.config != configTerraformData {
+			compared := map[string]string{"plan-drift": "plan-noop"}[st.phase]
+			if compared == "" {
+				compared = st.phase
+			}
+			r.Baseline = compared
+			r.Ratio = r.Wall / floors[configTerraformData][compared].Wall
+			if st.config == configOpenShiftAI {
+				r.FloorPhase = compared
+				r.FloorRatio = r.Wall / floors[configFloor][compared].Wall
+			}
+		}
+		if st.config == configOpenShiftAI && st.phase == "plan-noop" {
+			r.RequestsPerObject = float64(r.ProviderRequests) / float64(objects)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// installProvider builds the provider and the plugin floor and installs this program as
+// the wrapper Terraform starts for each through dev_overrides (see wrapper.go).
+func (b *bench) installProvider(ctx context.Context) error {
+	pkg := "."
+	if b.opts.cpuProfile != "" || b.opts.memProfile != "" {
+		pkg = "./internal/bench/profiled"
 	}
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	plugins := filepath.Join(b.work, "plugins")
-	if err := os.MkdirAll(plugins, 0o755); err != nil {
-		return err
+	rc := "provider_installation {\n  dev_overrides {\n"
+	for _, p := range []struct{ config, pkg, source, binary string }{
+		{configOpenShiftAI, pkg, providerSource, providerBinary},
+		{configFloor, "./internal/bench/floor", floorSource, floorBinary},
+	} {
+		log.Printf("building %s (%s)", p.config, p.pkg)
+		build := exec.CommandContext(ctx, "go", "build", "-o", b.realBinary(p.config), p.pkg)
+		build.Dir = b.root
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %w\n%s", p.pkg, err, out)
+		}
+		plugins := filepath.Join(b.work, "plugins", p.config)
+		if err := os.MkdirAll(plugins, 0o755); err != nil {
+			return err
+		}
+		if err := copyFile(self, filepath.Join(plugins, p.binary), 0o755); err != nil {
+			return err
+		}
+		rc += fmt.Sprintf("    %q = %q\n", p.source, plugins)
 	}
-	if err := copyFile(self, filepath.Join(plugins, providerBinary), 0o755); err != nil {
-		return err
-	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, plugins)
+	rc += "  }\n  direct {}\n}\n"
 	return os.WriteFile(filepath.Join(b.work, "terraformrc"), []byte(rc), 0o644)
+}
+
+// realBinary is the provider binary the wrapper runs for a configuration.
+func (b *bench) realBinary(config string) string {
+	if config == configFloor {
+		return filepath.Join(b.work, "provider", floorBinary)
+	}
+	return filepath.Join(b.work, "provider", providerBinary)
 }
 
 // auditFlags make the API server log every request's metadata (user agent, verb,
@@ -418,13 +520,33 @@ func (b *bench) terraformEnv() []string {
 		"CHECKPOINT_DISABLE=1",
 		"KUBE_CONFIG_PATH="+b.cp.KubeconfigPath,
 		"TF_VAR_"+passwordVariable+"="+passwordValue,
-		envWrapTarget+"="+filepath.Join(b.work, "provider", providerBinary),
-		envProfileDir+"="+b.opts.cpuProfile,
 	)
 }
 
-// envProfileDir tells internal/bench/profiled where to write its CPU profiles.
-const envProfileDir = "OPENSHIFTAI_BENCH_PROFILE_DIR"
+// envProfileDir and envMemProfileDir tell internal/bench/profiled where to write its CPU
+// and heap profiles.
+const (
+	envProfileDir    = "OPENSHIFTAI_BENCH_PROFILE_DIR"
+	envMemProfileDir = "OPENSHIFTAI_BENCH_MEMPROFILE_DIR"
+)
+
+// phaseEnv is the environment of one phase's Terraform command: which provider binary
+// the wrapper runs, where it records, and where a profiled provider writes its profiles.
+func (b *bench) phaseEnv(config, name, records string) ([]string, error) {
+	env := append(slices.Clone(b.env), envWrapTarget+"="+b.realBinary(config), envWrapRecord+"="+records,
+		envWrapEnv+"="+b.opts.providerEnv)
+	for _, p := range []struct{ variable, dir string }{{envProfileDir, b.opts.cpuProfile}, {envMemProfileDir, b.opts.memProfile}} {
+		if p.dir == "" || config != configOpenShiftAI {
+			continue
+		}
+		dir := filepath.Join(p.dir, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		env = append(env, p.variable+"="+dir)
+	}
+	return env, nil
+}
 
 // createSubjects makes the groups and projects the permissions name, so the plan has no
 // "not found" warnings: a fleet grants existing teams and projects.
@@ -546,7 +668,8 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	}
 	defer logFile.Close()
 
-	measured := config == "openshiftai"
+	// The plugin floor's requests are counted too: it must make none.
+	measured := config != configTerraformData
 	var before counts
 	var standBefore, harnessBefore counts
 	if measured {
@@ -557,13 +680,15 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	}
 	// Reading /metrics costs the API server and this process CPU the phase competes
 	// for, and only the provider's phases would pay it, so only the first cycle samples.
-	r.sampled = measured && cycle == 1
+	r.sampled = config == configOpenShiftAI && cycle == 1
 	sampler := b.startSampler(ctx, r.sampled, before, standBefore, harnessBefore)
 
 	log.Printf("%s: %s", config, r.Command)
 	var output strings.Builder
 	cmd := exec.CommandContext(ctx, "terraform", append([]string{"-chdir=" + filepath.Join(b.work, config)}, args...)...)
-	cmd.Env = append(b.env, envWrapRecord+"="+records)
+	if cmd.Env, err = b.phaseEnv(config, name, records); err != nil {
+		return r, err
+	}
 	cmd.Stdout = io.MultiWriter(logFile, &output)
 	cmd.Stderr = cmd.Stdout
 	cpuBefore := b.controlPlaneCPU()
@@ -616,6 +741,9 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	}
 	r.ProviderProcesses = len(procs)
 	for _, p := range procs {
+		if p.Binary != b.realBinary(config) {
+			return r, fmt.Errorf("%s %s: Terraform ran %s, not %s", config, phase, p.Binary, b.realBinary(config))
+		}
 		r.PeakRSSBytes = max(r.PeakRSSBytes, p.PeakRSSBytes)
 		r.ProviderCPU += p.CPUSeconds
 		r.ThrottleMessages += p.ThrottleMessages
@@ -686,7 +814,7 @@ func throttleVerdict(r phaseResult, interval time.Duration) string {
 	switch {
 	case r.ThrottleMessages > 0:
 		return fmt.Sprintf("yes: %d throttling messages", r.ThrottleMessages)
-	case r.Config != "openshiftai":
+	case r.Config != configOpenShiftAI:
 		return "n/a"
 	case r.ProviderRequests <= kube.DefaultBurst:
 		return fmt.Sprintf("no: %d requests <= burst %d", r.ProviderRequests, kube.DefaultBurst)

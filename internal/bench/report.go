@@ -10,12 +10,37 @@ import (
 
 func mib(b int64) string { return fmt.Sprintf("%.0f", float64(b)/(1<<20)) }
 
+// ratio prints a ratio, or n/a when the results have none (written before the plugin floor).
+func ratio(r float64) string {
+	if r <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2fx", r)
+}
+
+// floorWall prints the wall time of the floor phase compared with, naming it when it is
+// another phase than p's own.
+func floorWall(floor map[string]phaseResult, compared, phase string) string {
+	f, ok := floor[compared]
+	if !ok {
+		return "n/a"
+	}
+	text := fmt.Sprintf("%.1f s", f.Wall)
+	if compared != phase {
+		text += " (" + compared + ")"
+	}
+	return text
+}
+
 // printTable writes the results as a markdown table, then the requests of each phase.
 func printTable(w io.Writer, res results) {
-	baseline := map[string]phaseResult{}
+	baseline, floor := map[string]phaseResult{}, map[string]phaseResult{}
 	for _, p := range res.Phases {
-		if p.Config == "terraform_data" {
+		switch p.Config {
+		case configTerraformData:
 			baseline[p.Phase] = p
+		case configFloor:
+			floor[p.Phase] = p
 		}
 	}
 	fmt.Fprintf(w, "\n%d registries x 3 permissions = %d Terraform resources, %d Kubernetes objects; %s, %d cores, %d GiB; %s; %s\n\n",
@@ -24,25 +49,39 @@ func printTable(w io.Writer, res results) {
 	for i, l := range res.LoadAverage {
 		loads[i] = fmt.Sprintf("%.1f", l)
 	}
+	if res.ProviderEnv != "" {
+		fmt.Fprintf(w, "provider and plugin floor processes ran with %s\n\n", res.ProviderEnv)
+	}
 	fmt.Fprintf(w, "fastest of %d interleaved cycles; peak requests/s sampled in the first; 1-minute load average before and after each cycle: %s\n\n", res.Repeat, strings.Join(loads, ", "))
-	fmt.Fprintln(w, "| phase | openshiftai | terraform_data | ratio | provider requests | requests / object | stand-in requests | provider peak RSS | provider CPU | peak requests/s | client-side throttling |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+	fmt.Fprintln(w, "| phase | openshiftai | plugin floor | ratio to plugin floor | terraform_data | ratio to terraform_data | provider requests | requests / object | stand-in requests | provider peak RSS | floor peak RSS | provider CPU | floor CPU | peak requests/s | client-side throttling |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, p := range res.Phases {
-		if p.Config != "openshiftai" {
+		if p.Config != configOpenShiftAI {
 			continue
 		}
 		perObject := ""
 		if p.RequestsPerObject > 0 {
 			perObject = fmt.Sprintf("%.2f", p.RequestsPerObject)
 		}
-		base := baseline[p.Baseline]
-		baseName := fmt.Sprintf("%.1f s", base.Wall)
-		if p.Baseline != p.Phase {
-			baseName += " (" + p.Baseline + ")"
+		floorRSS, floorCPU := "n/a", "n/a"
+		if f, ok := floor[p.FloorPhase]; ok {
+			floorRSS, floorCPU = mib(f.PeakRSSBytes)+" MiB", fmt.Sprintf("%.1f s", f.ProviderCPU)
 		}
-		fmt.Fprintf(w, "| %s | %.1f s | %s | %.2fx | %d | %s | %d | %s MiB (%d processes) | %.1f s | %.0f | %s |\n",
-			p.Phase, p.Wall, baseName, p.Ratio, p.ProviderRequests, perObject, p.Requests.StandIn.total(),
-			mib(p.PeakRSSBytes), p.ProviderProcesses, p.ProviderCPU, p.PeakRequestRate, p.Throttled)
+		fmt.Fprintf(w, "| %s | %.1f s | %s | %s | %s | %s | %d | %s | %d | %s MiB (%d processes) | %s | %.1f s | %s | %.0f | %s |\n",
+			p.Phase, p.Wall, floorWall(floor, p.FloorPhase, p.Phase), ratio(p.FloorRatio), floorWall(baseline, p.Baseline, p.Phase), ratio(p.Ratio),
+			p.ProviderRequests, perObject, p.Requests.StandIn.total(),
+			mib(p.PeakRSSBytes), p.ProviderProcesses, floorRSS, p.ProviderCPU, floorCPU, p.PeakRequestRate, p.Throttled)
+	}
+	if len(floor) > 0 {
+		fmt.Fprintln(w, "\nthe plugin floor itself (the provider's schemas, no work, no API call)")
+		fmt.Fprintln(w, "| phase | plugin floor | terraform_data | ratio to terraform_data | floor requests | floor peak RSS | floor CPU |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
+		for _, p := range res.Phases {
+			if p.Config == configFloor {
+				fmt.Fprintf(w, "| %s | %.1f s | %s | %s | %d | %s MiB (%d processes) | %.1f s |\n", p.Phase, p.Wall,
+					floorWall(baseline, p.Baseline, p.Phase), ratio(p.Ratio), p.ProviderRequests, mib(p.PeakRSSBytes), p.ProviderProcesses, p.ProviderCPU)
+			}
+		}
 	}
 	fmt.Fprintln(w, "\nwall seconds of every cycle")
 	for _, p := range res.Phases {
@@ -60,7 +99,7 @@ func printTable(w io.Writer, res results) {
 	}
 	fmt.Fprintln(w)
 	for _, p := range res.Phases {
-		if p.Config != "openshiftai" {
+		if p.Config != configOpenShiftAI {
 			continue
 		}
 		fmt.Fprintf(w, "%s requests\n  provider: %s\n  stand-in: %s\n", p.Phase, p.Requests.Provider, p.Requests.StandIn)
@@ -85,10 +124,11 @@ func printComparison(w io.Writer, res results, otherPath string) error {
 		return phaseResult{}, false
 	}
 	fmt.Fprintf(w, "\ncost per Terraform resource, N=%d against N=%d (%s)\n\n", res.N, other.N, otherPath)
-	fmt.Fprintf(w, "| phase | ms / resource N=%d | N=%d | growth | requests / resource N=%d | N=%d | provider CPU ms / resource N=%d | N=%d | ratio to terraform_data N=%d | N=%d |\n",
-		res.N, other.N, res.N, other.N, res.N, other.N, res.N, other.N)
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-	for _, config := range []string{"openshiftai", "terraform_data"} {
+	fmt.Fprintf(w, "| phase | ms / resource N=%d | N=%d | growth | requests / resource N=%d | N=%d | provider CPU ms / resource N=%d | N=%d | ratio to terraform_data N=%d | N=%d | ratio to plugin floor N=%d | N=%d |\n",
+		res.N, other.N, res.N, other.N, res.N, other.N, res.N, other.N, res.N, other.N)
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	// Results written before the plugin floor have no floor rows and no ratios to it: n/a.
+	for _, config := range []string{configOpenShiftAI, configFloor, configTerraformData} {
 		for _, p := range res.Phases {
 			if p.Config != config {
 				continue
@@ -100,12 +140,17 @@ func printComparison(w io.Writer, res results, otherPath string) error {
 			here := 1000 * p.Wall / float64(res.Resources)
 			there := 1000 * o.Wall / float64(other.Resources)
 			name := p.Phase
-			if config != "openshiftai" {
+			if config != configOpenShiftAI {
 				name = strings.Join([]string{config, p.Phase}, " ")
 			}
 			ratios := " | |"
-			if p.Ratio > 0 && o.Ratio > 0 {
-				ratios = fmt.Sprintf(" %.2fx | %.2fx |", p.Ratio, o.Ratio)
+			if p.Ratio > 0 || o.Ratio > 0 {
+				ratios = fmt.Sprintf(" %s | %s |", ratio(p.Ratio), ratio(o.Ratio))
+			}
+			if config == configOpenShiftAI {
+				ratios += fmt.Sprintf(" %s | %s |", ratio(p.FloorRatio), ratio(o.FloorRatio))
+			} else {
+				ratios += " | |"
 			}
 			fmt.Fprintf(w, "| %s | %.1f | %.1f | %.2fx | %.2f | %.2f | %.2f | %.2f |%s\n", name, here, there, here/there,
 				float64(p.ProviderRequests)/float64(res.Resources), float64(o.ProviderRequests)/float64(other.Resources),

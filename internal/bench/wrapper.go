@@ -26,6 +26,9 @@ import (
 const (
 	envWrapTarget = "OPENSHIFTAI_BENCH_PROVIDER" // path of the real provider binary
 	envWrapRecord = "OPENSHIFTAI_BENCH_RECORD"   // file the records are appended to
+	// envWrapEnv is space-separated NAME=VALUE added to the provider's environment alone:
+	// GOGC or GOMEMLIMIT set for Terraform would change Terraform's collector too.
+	envWrapEnv = "OPENSHIFTAI_BENCH_PROVIDER_ENV"
 )
 
 // throttleMarker is what client-go's request throttling log line contains ("Waited
@@ -35,6 +38,7 @@ const throttleMarker = "client-side throttling"
 
 // providerRecord is one provider process.
 type providerRecord struct {
+	Binary           string  `json:"binary"` // the provider binary that ran
 	PeakRSSBytes     int64   `json:"peak_rss_bytes"`
 	CPUSeconds       float64 `json:"cpu_seconds"`
 	WallSeconds      float64 `json:"wall_seconds"`
@@ -49,7 +53,7 @@ func runWrapper() int {
 	target, recordPath := os.Getenv(envWrapTarget), os.Getenv(envWrapRecord)
 	cmd := exec.Command(target, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
-	cmd.Env = os.Environ()
+	cmd.Env = append(os.Environ(), strings.Fields(os.Getenv(envWrapEnv))...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench wrapper: %v\n", err)
@@ -76,7 +80,7 @@ func runWrapper() int {
 	go func() { throttled <- passThrough(stderr, os.Stderr) }()
 	n := <-throttled // stderr closes when the child exits
 	waitErr := cmd.Wait()
-	record := providerRecord{WallSeconds: time.Since(start).Seconds(), ThrottleMessages: n}
+	record := providerRecord{Binary: target, WallSeconds: time.Since(start).Seconds(), ThrottleMessages: n}
 	if state := cmd.ProcessState; state != nil {
 		record.ExitCode = state.ExitCode()
 		if usage, ok := state.SysUsage().(*syscall.Rusage); ok {

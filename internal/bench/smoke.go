@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// smokeCheck says what is wrong with a smoke run's results; it never looks at timings,
+// which on a shared machine say nothing about correctness. Every command has already
+// been checked for its exit code and plan summary, and destroy for leftovers.
+func smokeCheck(res results, steps []step) error {
+	var problems []string
+	byKey := map[string]phaseResult{}
+	for _, p := range res.Phases {
+		byKey[p.Config+" "+p.Phase] = p
+	}
+	for _, st := range steps {
+		p, ok := byKey[st.config+" "+st.phase]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s %s: no result", st.config, st.phase))
+			continue
+		}
+		name := st.config + " " + st.phase
+		if len(p.Walls) != res.Repeat || p.Wall <= 0 {
+			problems = append(problems, fmt.Sprintf("%s: %d repetitions of %d, wall %v s", name, len(p.Walls), res.Repeat, p.Wall))
+		}
+		if st.config == configTerraformData {
+			continue
+		}
+		if p.ProviderProcesses == 0 {
+			problems = append(problems, name+": Terraform started no provider process through the wrapper")
+		}
+		if !finitePositive(p.Ratio) {
+			problems = append(problems, fmt.Sprintf("%s: ratio to terraform_data %v", name, p.Ratio))
+		}
+		switch st.config {
+		case configOpenShiftAI:
+			if !finitePositive(p.FloorRatio) {
+				problems = append(problems, fmt.Sprintf("%s: ratio to the plugin floor %v", name, p.FloorRatio))
+			}
+			if (st.phase == "apply" || st.phase == "destroy") && p.ProviderRequests < res.Objects {
+				problems = append(problems, fmt.Sprintf("%s: %d provider requests for %d Kubernetes objects: it cannot have written them all",
+					name, p.ProviderRequests, res.Objects))
+			}
+		case configFloor:
+			if writes := writeRequests(p.Requests.Provider); len(writes) > 0 {
+				problems = append(problems, fmt.Sprintf("%s: the plugin floor must not call the API, but the server counted %s", name, strings.Join(writes, ", ")))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+func finitePositive(f float64) bool { return f > 0 && !math.IsInf(f, 0) && !math.IsNaN(f) }
+
+// writeRequests lists the writes among counts. Reads of namespaces by the API server's
+// own controllers land in the provider's share too, so only writes prove a caller.
+func writeRequests(c counts) []string {
+	var out []string
+	for _, key := range c.sortedKeys() {
+		verb, _, _ := strings.Cut(key, " ")
+		switch verb {
+		case "POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION":
+			out = append(out, fmt.Sprintf("%s=%d", key, c[key]))
+		}
+	}
+	return out
+}
