@@ -64,6 +64,7 @@ func TestFloorAppliesAndPlansNothingAfter(t *testing.T) {
 					statecheck.ExpectKnownValue("openshiftai_model_registry.r", attr("ready"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.r", attr("status").AtMapKey("reason"), knownvalue.StringExact("DeploymentAvailable")),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.r", attr("endpoints"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("bench-0001-rest.apps.openshiftai.local"),
 						knownvalue.StringExact("bench-0001.rhoai-model-registries.svc.cluster.local"),
 						knownvalue.StringExact("bench-0001.rhoai-model-registries"), knownvalue.StringExact("bench-0001"),
 					})),

@@ -71,6 +71,7 @@ type registryModel struct {
 	Ready              types.Bool     `tfsdk:"ready"`
 	Status             types.Object   `tfsdk:"status"`
 	Endpoints          types.List     `tfsdk:"endpoints"`
+	KubeRBACProxy      types.Bool     `tfsdk:"kube_rbac_proxy"`
 	PasswordSecretName types.String   `tfsdk:"password_secret_name"`
 	CAConfigMapName    types.String   `tfsdk:"ca_config_map_name"`
 }
@@ -149,6 +150,7 @@ func (r *registryResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"endpoints":            schema.ListAttribute{Computed: true, ElementType: types.StringType},
+			"kube_rbac_proxy":      schema.BoolAttribute{Computed: true},
 			"password_secret_name": schema.StringAttribute{Computed: true},
 			"ca_config_map_name":   schema.StringAttribute{Computed: true},
 		},
@@ -209,8 +211,9 @@ func (m *registryModel) fillComputed() diag.Diagnostics {
 	})
 	diags.Append(ds...)
 	m.Endpoints, ds = types.ListValueFrom(context.Background(), types.StringType,
-		[]string{name + "." + namespace + ".svc.cluster.local", name + "." + namespace, name})
+		[]string{name + "-rest.apps.openshiftai.local", name + "." + namespace + ".svc.cluster.local", name + "." + namespace, name})
 	diags.Append(ds...)
+	m.KubeRBACProxy = types.BoolValue(true)
 	m.PasswordSecretName = types.StringNull()
 	if m.Database != nil && m.Database.ExistingPasswordSecret == nil {
 		m.PasswordSecretName = types.StringValue(name + "-db-password")

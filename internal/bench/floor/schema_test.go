@@ -92,12 +92,12 @@ func flattenSchema(s *tfprotov6.Schema) []string {
 }
 
 func TestSchemasAreTheProvidersSchemas(t *testing.T) {
-	real, floor := protocolSchemas(t, realprovider.New("test")), protocolSchemas(t, newProvider)
-	if diff := cmp.Diff(flattenSchema(real.Provider), flattenSchema(floor.Provider)); diff != "" {
+	actual, floor := protocolSchemas(t, realprovider.New("test")), protocolSchemas(t, newProvider)
+	if diff := cmp.Diff(flattenSchema(actual.Provider), flattenSchema(floor.Provider)); diff != "" {
 		t.Errorf("provider block differs (-provider +floor):\n%s", diff)
 	}
 	for _, name := range []string{"openshiftai_model_registry", "openshiftai_model_registry_permission"} {
-		r, f := real.ResourceSchemas[name], floor.ResourceSchemas[name]
+		r, f := actual.ResourceSchemas[name], floor.ResourceSchemas[name]
 		switch {
 		case r == nil:
 			t.Errorf("the provider has no resource %s: the bench's configuration needs a new shape", name)
@@ -193,12 +193,12 @@ func behaviour(t *testing.T, prefix string, attributes map[string]schema.Attribu
 
 func TestDefaultsAndPlanModifiersAreTheProviders(t *testing.T) {
 	for _, name := range []string{"openshiftai_model_registry", "openshiftai_model_registry_permission"} {
-		real := frameworkSchema(t, realprovider.New("test")(), name)
+		actual := frameworkSchema(t, realprovider.New("test")(), name)
 		floor := frameworkSchema(t, newProvider(), name)
-		if len(real.Blocks) > 0 || len(floor.Blocks) > 0 {
+		if len(actual.Blocks) > 0 || len(floor.Blocks) > 0 {
 			t.Errorf("%s: blocks are not compared yet; add them to behaviour", name)
 		}
-		if diff := cmp.Diff(behaviour(t, "", real.Attributes), behaviour(t, "", floor.Attributes)); diff != "" {
+		if diff := cmp.Diff(behaviour(t, "", actual.Attributes), behaviour(t, "", floor.Attributes)); diff != "" {
 			t.Errorf("%s: defaults or plan modifiers differ (-provider +floor):\n%s", name, diff)
 		}
 	}
