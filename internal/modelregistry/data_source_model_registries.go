@@ -118,7 +118,7 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 						},
 						"kube_rbac_proxy": schema.BoolAttribute{
 							Computed:            true,
-							MarkdownDescription: "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service.",
+							MarkdownDescription: kubeRBACProxyDataDescription,
 						},
 					},
 				},

@@ -177,11 +177,11 @@ func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"endpoints": schema.ListAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Host names of the registry as the operator lists them (`status.hosts`): the external Route host first when the auth proxy's route is enabled, then the Service's in-cluster names.",
+				MarkdownDescription: endpointsDescription,
 			},
 			"kube_rbac_proxy": schema.BoolAttribute{
 				Computed:            true,
-				MarkdownDescription: "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service.",
+				MarkdownDescription: kubeRBACProxyDataDescription,
 			},
 		},
 	}

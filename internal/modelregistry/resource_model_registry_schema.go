@@ -20,6 +20,14 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
+// Descriptions the resource and the data sources share.
+const (
+	endpointsDescription = "Host names of the registry as the operator lists them (`status.hosts`): the external Route host " +
+		"first when the auth proxy's route is enabled, then the Service's in-cluster names."
+	kubeRBACProxyDataDescription = "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks " +
+		"every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service."
+)
+
 var statusAttrTypes = map[string]attr.Type{"reason": types.StringType, "message": types.StringType}
 
 func keyRefAttributes(what string) map[string]schema.Attribute {
@@ -212,7 +220,7 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"endpoints": schema.ListAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Host names of the registry as the operator lists them (`status.hosts`): the external Route host first when the auth proxy's route is enabled, then the Service's in-cluster names.",
+				MarkdownDescription: endpointsDescription,
 			},
 			"kube_rbac_proxy": schema.BoolAttribute{
 				Computed: true,
