@@ -84,7 +84,7 @@ func main() {
 	flag.StringVar(&opts.memProfile, "memprofile", "", "build the provider with heap profiling (internal/bench/profiled) and write, per provider process, a heap profile at its peak live heap and one at exit into <dir>/<phase>-<cycle>/")
 	flag.StringVar(&opts.providerEnv, "provider-env", "", "environment of the provider and plugin floor processes only, not of Terraform or the control plane: space-separated NAME=VALUE, for example 'GOMEMLIMIT=160MiB GOGC=200'")
 	flag.BoolVar(&opts.smoke, "smoke", false, "run every phase once (-n 10 -repeat 1 unless set) and fail only on errors: a failed command, an unexpected plan, leftovers, a floor that called the API; timings are printed, never checked; the JSON goes to the working directory unless -json is set")
-	flag.BoolVar(&opts.audit, "audit", false, "write the API server's audit log (every request with its user agent) to <workdir>/audit.log for profiling; with -keep; slows the API server")
+	flag.BoolVar(&opts.audit, "audit", false, "audit every request (user, user agent, verb, resource) in <workdir>/audit.log for profiling, not only kube-controller-manager's; with -keep; slows the API server")
 	flag.IntVar(&opts.repeat, "repeat", 0, "cycles of apply, plan, plan, destroy; the fastest of each phase counts (default 3 up to -n 300, else 1)")
 	show := flag.String("show", "", "print the tables of a results JSON written before (with -compare, against another) and exit")
 	flag.Parse()
@@ -196,16 +196,18 @@ type results struct {
 }
 
 type bench struct {
-	opts      options
-	root      string
-	work      string
-	env       []string
-	cp        *controlplane.ControlPlane
-	standIn   *requestCounter
-	harness   *requestCounter
-	metrics   rest.Interface
-	dynamic   dynamic.Interface
-	namespace string
+	opts    options
+	root    string
+	work    string
+	env     []string
+	cp      *controlplane.ControlPlane
+	standIn *requestCounter
+	harness *requestCounter
+	// controllerManager counts kube-controller-manager's requests from the audit log.
+	controllerManager *userRequests
+	metrics           rest.Interface
+	dynamic           dynamic.Interface
+	namespace         string
 }
 
 func run(ctx context.Context, opts options) error {
@@ -253,12 +255,11 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	log.Printf("starting the local control plane")
-	var apiserverFlags []string
-	if opts.audit {
-		if apiserverFlags, err = auditFlags(work); err != nil {
-			return err
-		}
+	apiserverFlags, auditLog, err := auditFlags(work, opts.audit)
+	if err != nil {
+		return err
 	}
+	b.controllerManager = newUserRequests(auditLog, controlplane.ControllerManagerUser)
 	b.cp, err = controlplane.Start(ctx, controlplane.Options{
 		Dir: filepath.Join(work, "controlplane"), KeepDir: opts.keep, ExtraAPIServerFlags: apiserverFlags,
 	})
@@ -473,17 +474,6 @@ func (b *bench) realBinary(config string) string {
 	return filepath.Join(b.work, "provider", providerBinary)
 }
 
-// auditFlags make the API server log every request's metadata (user agent, verb,
-// resource, name) once it has answered.
-func auditFlags(work string) ([]string, error) {
-	policy := filepath.Join(work, "audit-policy.yaml")
-	content := "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived, ResponseStarted]\nrules:\n- level: Metadata\n"
-	if err := os.WriteFile(policy, []byte(content), 0o644); err != nil {
-		return nil, err
-	}
-	return []string{"--audit-policy-file=" + policy, "--audit-log-path=" + filepath.Join(work, "audit.log"), "--audit-log-mode=batch"}, nil
-}
-
 func copyFile(from, to string, mode os.FileMode) error {
 	in, err := os.Open(from)
 	if err != nil {
@@ -671,17 +661,19 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	// The plugin floor's requests are counted too: it must make none.
 	measured := config != configTerraformData
 	var before counts
-	var standBefore, harnessBefore counts
+	var others othersBefore
 	if measured {
 		if before, err = scrapeRequests(ctx, b.metrics); err != nil {
 			return r, err
 		}
-		standBefore, harnessBefore = b.standIn.snapshot(), b.harness.snapshot()
+		if others, err = b.othersSnapshot(); err != nil {
+			return r, err
+		}
 	}
 	// Reading /metrics costs the API server and this process CPU the phase competes
 	// for, and only the provider's phases would pay it, so only the first cycle samples.
 	r.sampled = config == configOpenShiftAI && cycle == 1
-	sampler := b.startSampler(ctx, r.sampled, before, standBefore, harnessBefore)
+	sampler := b.startSampler(ctx, r.sampled, before, others)
 
 	log.Printf("%s: %s", config, r.Command)
 	var output strings.Builder
@@ -732,7 +724,9 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 		if err != nil {
 			return r, err
 		}
-		r.Requests = attribute(after.minus(before), b.standIn.snapshot().minus(standBefore), b.harness.snapshot().minus(harnessBefore))
+		if r.Requests, err = b.attributeSince(after.minus(before), others); err != nil {
+			return r, err
+		}
 		r.ProviderRequests = r.Requests.Provider.total()
 	}
 	procs, err := readRecords(records)
@@ -830,7 +824,26 @@ type sampler struct {
 	done   chan float64
 }
 
-func (b *bench) startSampler(ctx context.Context, enabled bool, before, standBefore, harnessBefore counts) *sampler {
+// othersBefore are the counts of the clients that are not the provider when a phase starts.
+type othersBefore struct{ standIn, harness, controllerManager counts }
+
+func (b *bench) othersSnapshot() (othersBefore, error) {
+	kcm, err := b.controllerManager.snapshot()
+	return othersBefore{standIn: b.standIn.snapshot(), harness: b.harness.snapshot(), controllerManager: kcm}, err
+}
+
+// attributeSince splits the server's count of a phase's requests (server) among the provider
+// and the others, whose counts at the phase's start are before.
+func (b *bench) attributeSince(server counts, before othersBefore) (attribution, error) {
+	now, err := b.othersSnapshot()
+	if err != nil {
+		return attribution{}, err
+	}
+	return attribute(server, now.standIn.minus(before.standIn), now.harness.minus(before.harness),
+		now.controllerManager.minus(before.controllerManager)), nil
+}
+
+func (b *bench) startSampler(ctx context.Context, enabled bool, before counts, others othersBefore) *sampler {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &sampler{cancel: cancel, done: make(chan float64, 1)}
 	if !enabled || b.opts.sampleInterval <= 0 {
@@ -854,7 +867,11 @@ func (b *bench) startSampler(ctx context.Context, enabled bool, before, standBef
 				continue
 			}
 			at := time.Now()
-			provider := attribute(now.minus(before), b.standIn.snapshot().minus(standBefore), b.harness.snapshot().minus(harnessBefore)).Provider.total()
+			a, err := b.attributeSince(now.minus(before), others)
+			if err != nil {
+				continue
+			}
+			provider := a.Provider.total()
 			if rate := float64(provider-last) / at.Sub(lastAt).Seconds(); rate > peak {
 				peak = rate
 			}

@@ -271,18 +271,20 @@ func selectsName(selector string) bool {
 
 // attribution splits a phase's requests: the provider's are what is left of the server's
 // count of the provider's resources once the stand-in's and the harness's own requests,
-// counted on their clients, are taken off. WATCH requests are never the provider's (it
+// counted on their clients, and kube-controller-manager's, counted in the audit log, are
+// taken off. WATCH requests are never the provider's (it
 // does not watch) and the server counts them when they end, so they go to "other".
 type attribution struct {
-	Provider counts `json:"provider"`
-	StandIn  counts `json:"stand_in"`
-	Harness  counts `json:"harness"`
-	Other    counts `json:"other"`
+	Provider          counts `json:"provider"`
+	StandIn           counts `json:"stand_in"`
+	Harness           counts `json:"harness"`
+	ControllerManager counts `json:"controller_manager"`
+	Other             counts `json:"other"`
 }
 
-func attribute(server, standIn, harness counts) attribution {
-	a := attribution{Provider: counts{}, StandIn: standIn, Harness: harness, Other: counts{}}
-	rest := server.minus(standIn).minus(harness)
+func attribute(server, standIn, harness, controllerManager counts) attribution {
+	a := attribution{Provider: counts{}, StandIn: standIn, Harness: harness, ControllerManager: controllerManager, Other: counts{}}
+	rest := server.minus(standIn).minus(harness).minus(controllerManager)
 	for key, n := range rest {
 		verb, resource, _ := strings.Cut(key, " ")
 		resource, _, _ = strings.Cut(resource, " ")

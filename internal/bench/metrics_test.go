@@ -67,8 +67,8 @@ func TestClassify(t *testing.T) {
 func TestAttribute(t *testing.T) {
 	server := counts{"GET secrets": 10, "PATCH modelregistries": 5, "WATCH modelregistries": 1, "PUT leases": 2, "POST roles": 3}
 	standIn := counts{"PATCH modelregistries": 5, "POST roles": 3, "WATCH modelregistries": 2}
-	a := attribute(server, standIn, counts{"GET secrets": 1})
-	if a.Provider.total() != 9 || a.Provider["GET secrets"] != 9 {
+	a := attribute(server, standIn, counts{"GET secrets": 1}, counts{"DELETE secrets": 0, "GET secrets": 2})
+	if a.Provider.total() != 7 || a.Provider["GET secrets"] != 7 {
 		t.Errorf("provider: %v", a.Provider)
 	}
 	if a.Other["PUT leases"] != 2 || len(a.Other) != 1 {

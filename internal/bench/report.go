@@ -103,6 +103,9 @@ func printTable(w io.Writer, res results) {
 			continue
 		}
 		fmt.Fprintf(w, "%s requests\n  provider: %s\n  stand-in: %s\n", p.Phase, p.Requests.Provider, p.Requests.StandIn)
+		if len(p.Requests.ControllerManager) > 0 {
+			fmt.Fprintf(w, "  kube-controller-manager: %s\n", p.Requests.ControllerManager)
+		}
 		if len(p.Requests.Other) > 0 {
 			fmt.Fprintf(w, "  other:    %s\n", p.Requests.Other)
 		}
