@@ -138,19 +138,23 @@ type Created struct {
 	WaitErr error
 }
 
-// Create writes a registry's objects. It dry-runs each first (the registry
-// first: its answer also tells whether the name is taken in the namespace),
-// writes Secret, ConfigMap and registry in order, waits when asked, and writes
-// Secret and ConfigMap again with the registry as owner. The first object
-// carries the create mark until then, so an interrupted create is adopted by
-// the next. A failure removes everything the create wrote.
+// Create writes a registry's objects. It dry-runs the registry first (its
+// answer also tells whether the name is taken in the namespace) and every
+// object written after the first, writes Secret, ConfigMap and registry in
+// order, waits when asked, and writes Secret and ConfigMap again with the
+// registry as owner. The first write needs no dry run: when it fails, nothing
+// is written either. The first object carries the create mark until then, so an
+// interrupted create is adopted by the next. A failure removes everything the
+// create wrote.
 func (p *Protocol) Create(ctx context.Context, desired registry.Registry, password *registry.Password, wait bool) (*Created, error) {
 	objs := desired.Objects(password)
 	order := inWriteOrder(objs)
 	setCreatePending(order[0].meta, true)
 
 	last := len(order) - 1
-	for i, w := range slices.Concat(order[last:], order[:last]) {
+	// The registry, then every object but the first to be written (order[0] when the
+	// registry is not alone).
+	for i, w := range slices.Concat(order[last:], order[min(1, last):last]) {
 		out, err := p.Client.Apply(ctx, w.obj, kube.ApplyOptions{DryRun: true})
 		if err != nil {
 			return nil, &Problem{Summary: SummaryRejected, Detail: "Nothing was created. " + err.Error(), Err: err}
@@ -167,6 +171,9 @@ func (p *Protocol) Create(ctx context.Context, desired registry.Registry, passwo
 	var applied *unstructured.Unstructured
 	for _, w := range order {
 		out, err := p.Client.Apply(ctx, w.obj, kube.ApplyOptions{})
+		if err != nil && len(done) == 0 {
+			return nil, &Problem{Summary: SummaryRejected, Detail: "Nothing was created. " + err.Error(), Err: err}
+		}
 		if err != nil {
 			return nil, p.rollback(ctx, done, err)
 		}

@@ -72,7 +72,8 @@ func TestCreateWritesInOrderAndOwnsTheObjects(t *testing.T) {
 		}
 	}
 	want := []string{
-		"dryrun " + registryKey, "dryrun " + secretKey, "dryrun " + configKey,
+		// The Secret, written first, needs no dry run.
+		"dryrun " + registryKey, "dryrun " + configKey,
 		"apply " + secretKey, "apply " + configKey, "apply " + registryKey,
 		"apply " + secretKey, "apply " + configKey,
 	}
@@ -126,7 +127,6 @@ func TestCreateRollsBackAfterEachFailedStep(t *testing.T) {
 		fail    string
 		removed string
 	}{
-		"password Secret":        {"apply " + secretKey, "nothing"},
 		"CA ConfigMap":           {"apply " + configKey, "Secret fraud-db-password"},
 		"registry":               {"apply " + registryKey, "Secret fraud-db-password, ConfigMap fraud-db-credential"},
 		"owner of the Secret":    {"apply " + secretKey + "#2", "Secret fraud-db-password, ConfigMap fraud-db-credential, ModelRegistry fraud"},
@@ -161,17 +161,37 @@ func TestCreateRollsBackAfterEachFailedStep(t *testing.T) {
 }
 
 func TestCreateRejectedByDryRunWritesNothing(t *testing.T) {
+	for _, failing := range []string{"dryrun " + registryKey, "dryrun " + configKey} {
+		f := newFakeCluster()
+		f.fail = failOn(failing)
+		_, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
+		var p *Problem
+		if !errors.As(err, &p) || p.Summary != SummaryRejected || !strings.HasPrefix(p.Detail, "Nothing was created. ") {
+			t.Fatalf("%s fails: want the rejection, got %v", failing, err)
+		}
+		for _, c := range f.calls {
+			if strings.HasPrefix(c, "apply") {
+				t.Errorf("%s fails: wrote %s after a failed dry run", failing, c)
+			}
+		}
+	}
+}
+
+func TestCreateWhoseFirstWriteFailsWritesNothing(t *testing.T) {
 	f := newFakeCluster()
-	f.fail = failOn("dryrun " + secretKey)
+	f.fail = failOn("apply " + secretKey)
 	_, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
 	var p *Problem
 	if !errors.As(err, &p) || p.Summary != SummaryRejected || !strings.HasPrefix(p.Detail, "Nothing was created. ") {
 		t.Fatalf("want the rejection, got %v", err)
 	}
 	for _, c := range f.calls {
-		if strings.HasPrefix(c, "apply") {
-			t.Errorf("wrote %s after a failed dry run", c)
+		if c != "apply "+secretKey && (strings.HasPrefix(c, "apply") || strings.HasPrefix(c, "delete")) {
+			t.Errorf("%s after the Secret, the first write, failed", c)
 		}
+	}
+	if len(f.objects) != 0 {
+		t.Errorf("objects left: %v", f.objects)
 	}
 }
 

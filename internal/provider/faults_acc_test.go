@@ -147,12 +147,13 @@ resource "openshiftai_model_registry_permission" "alice" {
 					proxy.Inject(
 						// Plan: the cluster-wide name check.
 						&faultproxy.Fault{Method: http.MethodGet, Path: registryListPath, Action: faultproxy.Action{Status: 503}},
-						// Create: the real writes (the first PATCH of each is the dry run).
-						&faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(secret), Nth: 2, Times: 2, Action: faultproxy.Action{Status: 503}},
+						// Create: the real writes (the first PATCH of the ConfigMap and the registry is the
+						// dry run; the Secret, written first, has none).
+						&faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(secret), Times: 2, Action: faultproxy.Action{Status: 503}},
 						&faultproxy.Fault{Method: http.MethodPatch, Path: configMapPath(configMap), Nth: 2, Action: faultproxy.Action{Drop: true}},
 						&faultproxy.Fault{Method: http.MethodPatch, Path: registryPath(name), Nth: 2, Action: faultproxy.Action{Status: 429, RetryAfter: 1}},
-						// The Secret's owner reference: the fifth PATCH, after the dry run, two failures and the write.
-						&faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(secret), Nth: 5, Action: faultproxy.Action{Status: 500}},
+						// The Secret's owner reference: the fourth PATCH, after two failures and the write.
+						&faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(secret), Nth: 4, Action: faultproxy.Action{Status: 500}},
 						// The wait for readiness.
 						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: 2, Action: faultproxy.Action{Status: 500}},
 						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Nth: 3, Action: faultproxy.Action{Drop: true}},
@@ -271,12 +272,12 @@ func TestAccFaults_persistentErrorsStopAtTheTimeout(t *testing.T) {
 // configured objects.
 func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 	acctest.PreCheck(t)
-	// The create writes, in order: dry runs of the Secret, ConfigMap and registry,
-	// then the Secret, the ConfigMap, the registry, and the Secret and ConfigMap
-	// again with the registry as their owner.
+	// The create writes, in order: dry runs of the registry and the ConfigMap, then
+	// the Secret, the ConfigMap, the registry, and the Secret and ConfigMap again
+	// with the registry as their owner.
 	steps := map[string]func(name string) *faultproxy.Fault{
 		"secret": func(name string) *faultproxy.Fault {
-			return &faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(registry.PasswordSecretName(name)), Nth: 2}
+			return &faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(registry.PasswordSecretName(name)), Nth: 1}
 		},
 		"config map": func(name string) *faultproxy.Fault {
 			return &faultproxy.Fault{Method: http.MethodPatch, Path: configMapPath(registry.CAConfigMapName(name)), Nth: 2}
@@ -285,13 +286,18 @@ func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 			return &faultproxy.Fault{Method: http.MethodPatch, Path: registryPath(name), Nth: 2}
 		},
 		"owner of the secret": func(name string) *faultproxy.Fault {
-			return &faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(registry.PasswordSecretName(name)), Nth: 3}
+			return &faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(registry.PasswordSecretName(name)), Nth: 2}
 		},
 		"owner of the config map": func(name string) *faultproxy.Fault {
 			return &faultproxy.Fault{Method: http.MethodPatch, Path: configMapPath(registry.CAConfigMapName(name)), Nth: 3}
 		},
 	}
 	for step, fault := range steps {
+		// A failed first write has nothing to undo.
+		want := `(?s)Cannot create the model registry.*removed again`
+		if step == "secret" {
+			want = `(?s)The API server rejected the model registry.*Nothing was created`
+		}
 		t.Run(step, func(t *testing.T) {
 			proxy, kubeconfig := startFaultProxy(t)
 			name := testRegistryName("failat")
@@ -308,7 +314,7 @@ func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 							proxy.Inject(f)
 						},
 						Config:      config,
-						ExpectError: regexp.MustCompile(`(?s)Cannot create the model registry.*removed again`),
+						ExpectError: regexp.MustCompile(want),
 					},
 					{
 						PreConfig: func() {
@@ -352,7 +358,7 @@ func TestAccFaults_conflictOnApplyIsRetried(t *testing.T) {
 				PreConfig: func() {
 					proxy.Inject(
 						&faultproxy.Fault{Method: http.MethodPatch, Path: registryPath(name), Nth: 2, Action: conflict},
-						&faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(registry.PasswordSecretName(name)), Nth: 3, Action: conflict},
+						&faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(registry.PasswordSecretName(name)), Nth: 2, Action: conflict},
 					)
 				},
 				Config: config,
