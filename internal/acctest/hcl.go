@@ -44,7 +44,7 @@ func (r Registry) HCL() string {
 	quoted(&b, "  ", "resource_name", r.ResourceName)
 	quoted(&b, "  ", "description", r.Description)
 	quoted(&b, "  ", "namespace", r.Namespace)
-	b.WriteString("  database = {\n")
+	b.WriteString("  database {\n")
 	db := r.Database
 	quoted(&b, "    ", "host", db.Host)
 	if db.Port != 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -28,18 +29,23 @@ const (
 		"every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service."
 )
 
+var keyRefValidators = []validator.Object{validators.BlockRequires("name", "key")}
+
 var statusAttrTypes = map[string]attr.Type{"reason": types.StringType, "message": types.StringType}
 
+// keyRefAttributes are the arguments of a {name, key} block. They are optional
+// in the schema and required by keyRefValidators: an optional block cannot have
+// Required arguments.
 func keyRefAttributes(what string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"name": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: fmt.Sprintf("Name of the %s, in the registry's namespace.", what),
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Required. Name of the %s, in the registry's namespace.", what),
 			Validators:          []validator.String{validators.ObjectName()},
 		},
 		"key": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: fmt.Sprintf("Key of the %s that holds the value.", what),
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Required. Key of the %s that holds the value.", what),
 			Validators:          []validator.String{validators.DataKey()},
 		},
 	}
@@ -88,101 +94,6 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Optional:            true,
 				MarkdownDescription: "Description shown by the dashboard (annotation `openshift.io/description`).",
 			},
-			"database": schema.SingleNestedAttribute{
-				Required:            true,
-				MarkdownDescription: "The external MySQL database (MySQL 5.x or newer, or MariaDB) that stores the registry's metadata.",
-				Attributes: map[string]schema.Attribute{
-					"host": schema.StringAttribute{
-						Required: true,
-						MarkdownDescription: "Host name or IP address of the database, as the registry's pods reach it. A database in the " +
-							"cluster is `<service>` (same namespace) or `<service>.<namespace>.svc.cluster.local`.",
-						Validators: []validator.String{validators.DatabaseHost()},
-					},
-					"port": schema.Int64Attribute{
-						Optional:            true,
-						Computed:            true,
-						Default:             int64default.StaticInt64(3306),
-						MarkdownDescription: "TCP port of the database. Defaults to `3306`.",
-						Validators:          []validator.Int64{int64validator.Between(1, 65535)},
-					},
-					"username": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "Database user the registry connects as.",
-						Validators:          []validator.String{validators.NotBlank()},
-					},
-					"database": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "Name of the database (schema). Must not contain `?` or `/`.",
-						Validators:          []validator.String{validators.DatabaseName()},
-					},
-					"skip_database_creation": schema.BoolAttribute{
-						Optional:            true,
-						Computed:            true,
-						Default:             booldefault.StaticBool(false),
-						MarkdownDescription: "When `false` (default) the registry creates the database if it does not exist; when `true` it must exist.",
-					},
-					"password_wo": schema.StringAttribute{
-						Optional:  true,
-						WriteOnly: true,
-						MarkdownDescription: "Password of `username`. Write-only: it is sent to the cluster in a Secret the provider makes " +
-							"(`<resource_name>-db-password`, keys `database-name`, `database-user`, `database-password`, as the dashboard makes it) " +
-							"and never stored in the Terraform plan or state. Requires Terraform 1.11 or later. Exactly one of `password_wo` " +
-							"and `existing_password_secret` must be set.",
-					},
-					"password_wo_version": schema.Int64Attribute{
-						Optional: true,
-						MarkdownDescription: "Change this number to write a new `password_wo` to the cluster. Terraform cannot see " +
-							"write-only values change, so a rotation needs a new version.",
-					},
-					"existing_password_secret": schema.SingleNestedAttribute{
-						Optional: true,
-						MarkdownDescription: "A Secret in the registry's namespace that already holds the password, for example the " +
-							"one the dashboard made. The provider references it and never changes or deletes it.",
-						Attributes: keyRefAttributes("Secret"),
-					},
-					"verify_connection": schema.BoolAttribute{
-						Optional: true,
-						Computed: true,
-						Default:  booldefault.StaticBool(false),
-						MarkdownDescription: "Before writing anything, connect to the database from where Terraform runs and check the " +
-							"connection, TLS with the configured CA, the credentials, the server version and the database. Off by " +
-							"default, because databases are often reachable only from inside the cluster.",
-					},
-				},
-			},
-			"ca_certificate": schema.SingleNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "CA certificate the registry uses to verify the database's TLS certificate. Set exactly one " +
-					"source. Without it the registry connects without TLS verification.",
-				Attributes: map[string]schema.Attribute{
-					"cluster_bundle": schema.BoolAttribute{
-						Optional: true,
-						MarkdownDescription: "Use the cluster-wide CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `ca-bundle.crt`). " +
-							"Set to `true`.",
-					},
-					"openshift_ai_bundle": schema.BoolAttribute{
-						Optional: true,
-						MarkdownDescription: "Use the OpenShift AI CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `odh-ca-bundle.crt`). " +
-							"Set to `true`.",
-					},
-					"config_map": schema.SingleNestedAttribute{
-						Optional:            true,
-						MarkdownDescription: "An existing ConfigMap key in the registry's namespace holding the CA certificate.",
-						Attributes:          keyRefAttributes("ConfigMap"),
-					},
-					"secret": schema.SingleNestedAttribute{
-						Optional:            true,
-						MarkdownDescription: "An existing Opaque Secret key in the registry's namespace holding the CA certificate.",
-						Attributes:          keyRefAttributes("Secret"),
-					},
-					"pem": schema.StringAttribute{
-						Optional: true,
-						MarkdownDescription: "One or more PEM CA certificates, uploaded as the dashboard does into the ConfigMap " +
-							"`<resource_name>-db-credential` (key `ca.crt`), which the provider makes and deletes.",
-						Validators: []validator.String{validators.CABundle()},
-					},
-				},
-			},
 			"wait_for_ready": schema.BoolAttribute{
 				Optional:            true,
 				Computed:            true,
@@ -195,11 +106,6 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Default:             booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroying or replacing the registry fails. Set it to `false` and apply first to delete.",
 			},
-			"timeouts": tfutil.TimeoutsAttribute(map[string]string{
-				"create": "How long creating may take, the wait for readiness included (a duration such as `30s` or `15m`). Default `10m`.",
-				"update": "How long updating may take, the wait for readiness included. Default `10m`.",
-				"delete": "How long deleting may take, the wait for the operator's finalizer included. Default `5m`.",
-			}),
 			"uid": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "UID of the ModelRegistry object.",
@@ -237,6 +143,111 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Computed:            true,
 				MarkdownDescription: "Name of the CA ConfigMap the provider made for `ca_certificate.pem`; null otherwise.",
 			},
+		},
+		Blocks: map[string]schema.Block{
+			"database": schema.SingleNestedBlock{
+				Validators:          []validator.Object{objectvalidator.IsRequired(), validators.BlockRequires("host", "username", "database")},
+				MarkdownDescription: "The external MySQL database (MySQL 5.x or newer, or MariaDB) that stores the registry's metadata.",
+				Attributes: map[string]schema.Attribute{
+					"host": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Required. Host name or IP address of the database, as the registry's pods reach it. A database in the " +
+							"cluster is `<service>` (same namespace) or `<service>.<namespace>.svc.cluster.local`.",
+						Validators: []validator.String{validators.DatabaseHost()},
+					},
+					"port": schema.Int64Attribute{
+						Optional:            true,
+						Computed:            true,
+						Default:             int64default.StaticInt64(3306),
+						MarkdownDescription: "TCP port of the database. Defaults to `3306`.",
+						Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+					},
+					"username": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Required. Database user the registry connects as.",
+						Validators:          []validator.String{validators.NotBlank()},
+					},
+					"database": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Required. Name of the database (schema). Must not contain `?` or `/`.",
+						Validators:          []validator.String{validators.DatabaseName()},
+					},
+					"skip_database_creation": schema.BoolAttribute{
+						Optional:            true,
+						Computed:            true,
+						Default:             booldefault.StaticBool(false),
+						MarkdownDescription: "When `false` (default) the registry creates the database if it does not exist; when `true` it must exist.",
+					},
+					"password_wo": schema.StringAttribute{
+						Optional:  true,
+						WriteOnly: true,
+						MarkdownDescription: "Password of `username`. Write-only: it is sent to the cluster in a Secret the provider makes " +
+							"(`<resource_name>-db-password`, keys `database-name`, `database-user`, `database-password`, as the dashboard makes it) " +
+							"and never stored in the Terraform plan or state. Requires Terraform 1.11 or later. Exactly one of `password_wo` " +
+							"and `existing_password_secret` must be set.",
+					},
+					"password_wo_version": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Change this number to write a new `password_wo` to the cluster. Terraform cannot see " +
+							"write-only values change, so a rotation needs a new version.",
+					},
+					"verify_connection": schema.BoolAttribute{
+						Optional: true,
+						Computed: true,
+						Default:  booldefault.StaticBool(false),
+						MarkdownDescription: "Before writing anything, connect to the database from where Terraform runs and check the " +
+							"connection, TLS with the configured CA, the credentials, the server version and the database. Off by " +
+							"default, because databases are often reachable only from inside the cluster.",
+					},
+				},
+				Blocks: map[string]schema.Block{
+					"existing_password_secret": schema.SingleNestedBlock{
+						MarkdownDescription: "A Secret in the registry's namespace that already holds the password, for example the " +
+							"one the dashboard made. The provider references it and never changes or deletes it.",
+						Attributes: keyRefAttributes("Secret"),
+						Validators: keyRefValidators,
+					},
+				},
+			},
+			"ca_certificate": schema.SingleNestedBlock{
+				MarkdownDescription: "CA certificate the registry uses to verify the database's TLS certificate. Set exactly one " +
+					"source. Without it the registry connects without TLS verification.",
+				Attributes: map[string]schema.Attribute{
+					"cluster_bundle": schema.BoolAttribute{
+						Optional: true,
+						MarkdownDescription: "Use the cluster-wide CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `ca-bundle.crt`). " +
+							"Set to `true`.",
+					},
+					"openshift_ai_bundle": schema.BoolAttribute{
+						Optional: true,
+						MarkdownDescription: "Use the OpenShift AI CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `odh-ca-bundle.crt`). " +
+							"Set to `true`.",
+					},
+					"pem": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "One or more PEM CA certificates, uploaded as the dashboard does into the ConfigMap " +
+							"`<resource_name>-db-credential` (key `ca.crt`), which the provider makes and deletes.",
+						Validators: []validator.String{validators.CABundle()},
+					},
+				},
+				Blocks: map[string]schema.Block{
+					"config_map": schema.SingleNestedBlock{
+						MarkdownDescription: "An existing ConfigMap key in the registry's namespace holding the CA certificate.",
+						Attributes:          keyRefAttributes("ConfigMap"),
+						Validators:          keyRefValidators,
+					},
+					"secret": schema.SingleNestedBlock{
+						MarkdownDescription: "An existing Opaque Secret key in the registry's namespace holding the CA certificate.",
+						Attributes:          keyRefAttributes("Secret"),
+						Validators:          keyRefValidators,
+					},
+				},
+			},
+			"timeouts": tfutil.TimeoutsBlock(map[string]string{
+				"create": "How long creating may take, the wait for readiness included (a duration such as `30s` or `15m`). Default `10m`.",
+				"update": "How long updating may take, the wait for readiness included. Default `10m`.",
+				"delete": "How long deleting may take, the wait for the operator's finalizer included. Default `5m`.",
+			}),
 		},
 	}
 }

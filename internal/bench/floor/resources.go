@@ -34,17 +34,17 @@ var statusAttrTypes = map[string]attr.Type{"reason": types.StringType, "message"
 
 func keyRef() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"name": schema.StringAttribute{Required: true},
-		"key":  schema.StringAttribute{Required: true},
+		"name": schema.StringAttribute{Optional: true},
+		"key":  schema.StringAttribute{Optional: true},
 	}
 }
 
-func timeoutsAttribute(operations ...string) schema.Attribute {
+func timeoutsBlock(operations ...string) schema.Block {
 	attributes := map[string]schema.Attribute{}
 	for _, op := range operations {
 		attributes[op] = schema.StringAttribute{Optional: true}
 	}
-	return schema.SingleNestedAttribute{Optional: true, Attributes: attributes}
+	return schema.SingleNestedBlock{Attributes: attributes}
 }
 
 var (
@@ -108,38 +108,13 @@ func (r *registryResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *registryResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Attributes: map[string]schema.Attribute{
-			"id":            schema.StringAttribute{Computed: true, PlanModifiers: keepState},
-			"name":          schema.StringAttribute{Required: true},
-			"resource_name": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.String{resourceNameFromName{}, stringplanmodifier.RequiresReplace()}},
-			"namespace":     schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keepStateReplace},
-			"description":   schema.StringAttribute{Optional: true},
-			"database": schema.SingleNestedAttribute{
-				Required: true,
-				Attributes: map[string]schema.Attribute{
-					"host":                     schema.StringAttribute{Required: true},
-					"port":                     schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(3306)},
-					"username":                 schema.StringAttribute{Required: true},
-					"database":                 schema.StringAttribute{Required: true},
-					"skip_database_creation":   schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
-					"password_wo":              schema.StringAttribute{Optional: true, WriteOnly: true},
-					"password_wo_version":      schema.Int64Attribute{Optional: true},
-					"existing_password_secret": schema.SingleNestedAttribute{Optional: true, Attributes: keyRef()},
-					"verify_connection":        schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
-				},
-			},
-			"ca_certificate": schema.SingleNestedAttribute{
-				Optional: true,
-				Attributes: map[string]schema.Attribute{
-					"cluster_bundle":      schema.BoolAttribute{Optional: true},
-					"openshift_ai_bundle": schema.BoolAttribute{Optional: true},
-					"config_map":          schema.SingleNestedAttribute{Optional: true, Attributes: keyRef()},
-					"secret":              schema.SingleNestedAttribute{Optional: true, Attributes: keyRef()},
-					"pem":                 schema.StringAttribute{Optional: true},
-				},
-			},
+			"id":                  schema.StringAttribute{Computed: true, PlanModifiers: keepState},
+			"name":                schema.StringAttribute{Required: true},
+			"resource_name":       schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.String{resourceNameFromName{}, stringplanmodifier.RequiresReplace()}},
+			"namespace":           schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keepStateReplace},
+			"description":         schema.StringAttribute{Optional: true},
 			"wait_for_ready":      schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)},
 			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
-			"timeouts":            timeoutsAttribute("create", "update", "delete"),
 			"uid":                 schema.StringAttribute{Computed: true, PlanModifiers: keepState},
 			"ready":               schema.BoolAttribute{Computed: true},
 			"status": schema.SingleNestedAttribute{
@@ -153,6 +128,35 @@ func (r *registryResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"kube_rbac_proxy":      schema.BoolAttribute{Computed: true},
 			"password_secret_name": schema.StringAttribute{Computed: true},
 			"ca_config_map_name":   schema.StringAttribute{Computed: true},
+		},
+		Blocks: map[string]schema.Block{
+			"database": schema.SingleNestedBlock{
+				Attributes: map[string]schema.Attribute{
+					"host":                   schema.StringAttribute{Optional: true},
+					"port":                   schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(3306)},
+					"username":               schema.StringAttribute{Optional: true},
+					"database":               schema.StringAttribute{Optional: true},
+					"skip_database_creation": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+					"password_wo":            schema.StringAttribute{Optional: true, WriteOnly: true},
+					"password_wo_version":    schema.Int64Attribute{Optional: true},
+					"verify_connection":      schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+				},
+				Blocks: map[string]schema.Block{
+					"existing_password_secret": schema.SingleNestedBlock{Attributes: keyRef()},
+				},
+			},
+			"ca_certificate": schema.SingleNestedBlock{
+				Attributes: map[string]schema.Attribute{
+					"cluster_bundle":      schema.BoolAttribute{Optional: true},
+					"openshift_ai_bundle": schema.BoolAttribute{Optional: true},
+					"pem":                 schema.StringAttribute{Optional: true},
+				},
+				Blocks: map[string]schema.Block{
+					"config_map": schema.SingleNestedBlock{Attributes: keyRef()},
+					"secret":     schema.SingleNestedBlock{Attributes: keyRef()},
+				},
+			},
+			"timeouts": timeoutsBlock("create", "update", "delete"),
 		},
 	}
 }
@@ -306,7 +310,9 @@ func (r *permissionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"user":         schema.StringAttribute{Optional: true, PlanModifiers: replace},
 			"group":        schema.StringAttribute{Optional: true, PlanModifiers: replace},
 			"project":      schema.StringAttribute{Optional: true, PlanModifiers: replace},
-			"timeouts":     timeoutsAttribute("create", "read", "delete"),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock("create", "read", "delete"),
 		},
 	}
 }
