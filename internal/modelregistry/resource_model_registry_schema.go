@@ -5,13 +5,14 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,6 +28,12 @@ const (
 		"first when the auth proxy's route is enabled, then the Service's in-cluster names."
 	kubeRBACProxyDataDescription = "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks " +
 		"every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service."
+)
+
+const (
+	databaseTypeDataDescription    = "Type of the registry's database: `mysql` or `postgres` (the default database is PostgreSQL)."
+	defaultDatabaseDataDescription = "Whether the registry uses the operator's default database (`spec.postgres.generateDeployment`), " +
+		"a PostgreSQL the operator runs for development and testing; `database` is then null."
 )
 
 var keyRefValidators = []validator.Object{validators.BlockRequires("name", "key")}
@@ -53,12 +60,14 @@ func keyRefAttributes(what string) map[string]schema.Attribute {
 
 func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A model registry of OpenShift AI backed by an external MySQL database, as the dashboard's " +
-			"**Settings → Model registry settings** creates it: a `ModelRegistry` (`modelregistry.opendatahub.io/v1beta1`) in the " +
-			"registries namespace, a Secret with the database password and, for an uploaded CA certificate, a ConfigMap. " +
-			"The model-registry operator then deploys the registry.\n\n" +
-			"**Destroying this resource deletes the registry and the Secret and ConfigMap the provider made, never the database " +
-			"or its data.** A new registry pointed at the same database finds its models again.",
+		MarkdownDescription: "A model registry of OpenShift AI, as the dashboard's **Settings → Model registry settings** " +
+			"creates it: a `ModelRegistry` (`modelregistry.opendatahub.io/v1beta1`) in the registries namespace backed by an " +
+			"external MySQL or PostgreSQL database (`database`), with a Secret holding the database password and, for an uploaded " +
+			"CA certificate, a ConfigMap; or backed by the operator's default database (`default_database = true`). The " +
+			"model-registry operator then deploys the registry.\n\n" +
+			"**Destroying a registry with an external database deletes the registry and the Secret and ConfigMap the provider made, " +
+			"never the database or its data.** A new registry pointed at the same database finds its models again. " +
+			"**Destroying a registry with the default database deletes that database with it, and every model's metadata.**",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -93,6 +102,28 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"description": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Description shown by the dashboard (annotation `openshift.io/description`).",
+			},
+			"default_database": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Use the operator's default database, the dashboard's \"Default database (non-production)\": the " +
+					"operator runs a PostgreSQL for the registry (Deployment and Service `<resource_name>-postgres`, PVC " +
+					"`<resource_name>-postgres-storage` of 5Gi, credentials in Secret `<resource_name>-postgres-credentials`). It is " +
+					"for development and testing only. **Destroying or replacing the registry deletes the PVC and every model's " +
+					"metadata in it**: set `deletion_protection = true`; a plan that destroys or replaces such a registry warns. " +
+					"Exclusive with `database` and `ca_certificate`; with it `resource_name` may have at most " +
+					fmt.Sprintf("%d characters. Changing it replaces the registry.", registry.MaxDefaultDatabaseResourceNameLength),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"database_type": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Type of the registry's database: `mysql` or `postgres` (the default database is PostgreSQL).",
+			},
+			"default_database_secret_name": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "With `default_database`, the Secret in which the operator keeps the default database's user and " +
+					"password (`<resource_name>-postgres-credentials`); null otherwise.",
 			},
 			"wait_for_ready": schema.BoolAttribute{
 				Optional:            true,
@@ -146,31 +177,55 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 		},
 		Blocks: map[string]schema.Block{
 			"database": schema.SingleNestedBlock{
-				Validators:          []validator.Object{objectvalidator.IsRequired(), validators.BlockRequires("host", "username", "database")},
-				MarkdownDescription: "The external MySQL database (MySQL 5.x or newer, or MariaDB) that stores the registry's metadata.",
+				Validators: []validator.Object{validators.BlockRequires("username", "database")},
+				MarkdownDescription: "The external database that stores the registry's metadata: MySQL (5.x or newer, or MariaDB) or " +
+					"PostgreSQL. Exactly one of `database` and `default_database = true` must be set.",
 				Attributes: map[string]schema.Attribute{
+					"type": schema.StringAttribute{
+						Optional: true,
+						Computed: true,
+						Default:  stringdefault.StaticString(string(registry.DatabaseMySQL)),
+						MarkdownDescription: "`mysql` (default; `spec.mysql`) or `postgres` (`spec.postgres`). The dashboard does not let " +
+							"a registry change its database type: changing it replaces the registry.",
+						Validators:    []validator.String{stringvalidator.OneOf(string(registry.DatabaseMySQL), string(registry.DatabasePostgres))},
+						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					},
 					"host": schema.StringAttribute{
 						Optional: true,
-						MarkdownDescription: "Required. Host name or IP address of the database, as the registry's pods reach it. A database in the " +
-							"cluster is `<service>` (same namespace) or `<service>.<namespace>.svc.cluster.local`.",
+						MarkdownDescription: "Host name or IP address of the database, as the registry's pods reach it. A database in the " +
+							"cluster is `<service>` (same namespace) or `<service>.<namespace>.svc.cluster.local`. Required, except that " +
+							"PostgreSQL may take `host_address` instead.",
 						Validators: []validator.String{validators.DatabaseHost()},
+					},
+					"host_address": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "PostgreSQL only: the numeric IP address of the database (`spec.postgres.hostAddress`), " +
+							"instead of `host`.",
+						Validators: []validator.String{validators.HostAddress()},
 					},
 					"port": schema.Int64Attribute{
 						Optional:            true,
 						Computed:            true,
-						Default:             int64default.StaticInt64(3306),
-						MarkdownDescription: "TCP port of the database. Defaults to `3306`.",
+						MarkdownDescription: "TCP port of the database. Defaults to `3306` for MySQL and `5432` for PostgreSQL.",
 						Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+						PlanModifiers:       []planmodifier.Int64{portByType()},
 					},
 					"username": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "Required. Database user the registry connects as.",
-						Validators:          []validator.String{validators.NotBlank()},
+						MarkdownDescription: "Required. Database user the registry connects as. Must not contain `?`, `@` or `/`.",
+						Validators:          []validator.String{validators.NotBlank(), validators.DatabaseUser()},
 					},
 					"database": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "Required. Name of the database (schema). Must not contain `?` or `/`.",
+						MarkdownDescription: "Required. Name of the database (schema). Must not contain `?`, `@` or `/`.",
 						Validators:          []validator.String{validators.DatabaseName()},
+					},
+					"ssl_mode": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "PostgreSQL only: `sslmode` of the connection, one of `disable`, `allow`, `prefer`, `require`, " +
+							"`verify-ca` and `verify-full` (`spec.postgres.sslMode`). Unset, the operator uses `disable`. Whenever " +
+							"`ca_certificate` is set the registry server connects with `require`, whatever `ssl_mode` says.",
+						Validators: []validator.String{stringvalidator.OneOf(registry.SSLModes...)},
 					},
 					"skip_database_creation": schema.BoolAttribute{
 						Optional:            true,
@@ -184,7 +239,8 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 						MarkdownDescription: "Password of `username`. Write-only: it is sent to the cluster in a Secret the provider makes " +
 							"(`<resource_name>-db-password`, keys `database-name`, `database-user`, `database-password`, as the dashboard makes it) " +
 							"and never stored in the Terraform plan or state. Requires Terraform 1.11 or later. Exactly one of `password_wo` " +
-							"and `existing_password_secret` must be set.",
+							"and `existing_password_secret` must be set. Must not contain `?`, `@` or `/`: the operator puts it into the " +
+							"database URL without escaping it.",
 					},
 					"password_wo_version": schema.Int64Attribute{
 						Optional: true,
@@ -210,8 +266,8 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				},
 			},
 			"ca_certificate": schema.SingleNestedBlock{
-				MarkdownDescription: "CA certificate the registry uses to verify the database's TLS certificate. Set exactly one " +
-					"source. Without it the registry connects without TLS verification.",
+				MarkdownDescription: "CA certificate the registry uses to verify the database's TLS certificate, for MySQL and " +
+					"PostgreSQL alike. Set exactly one source. Without it the registry connects without TLS verification.",
 				Attributes: map[string]schema.Attribute{
 					"cluster_bundle": schema.BoolAttribute{
 						Optional: true,

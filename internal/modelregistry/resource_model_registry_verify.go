@@ -22,7 +22,8 @@ var verifyPath = path.Root("database").AtName("verify_connection")
 // database.verify_connection is on, before anything is written.
 func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube.Client, plan modelRegistryModel, desired registry.Registry, password string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !plan.Database.VerifyConnection.ValueBool() {
+	// The default database does not exist before the registry: nothing to verify.
+	if plan.Database == nil || !plan.Database.VerifyConnection.ValueBool() {
 		return nil
 	}
 	if !plan.Database.managesPassword() {

@@ -158,7 +158,7 @@ func validDatabase(replace string) string {
 		"password_wo":         `"secret"`,
 		"password_wo_version": `1`,
 	}
-	order := []string{"host", "port", "username", "database", "password_wo", "password_wo_version", "existing_password_secret"}
+	order := []string{"type", "host", "host_address", "port", "username", "database", "ssl_mode", "password_wo", "password_wo_version", "existing_password_secret"}
 	for _, line := range strings.Split(replace, "\n") {
 		key, value, ok := strings.Cut(line, "=")
 		if !ok {
@@ -249,12 +249,33 @@ func badInputCases(t *testing.T) map[string]badInput {
 		"port negative":                registryCase(db(`port = -1`), "database.port", `between 1 and 65535`),
 		"port too high":                registryCase(db(`port = 70000`), "database.port", `between 1 and 65535`),
 		"empty username":               registryCase(db(`username = ""`), "database.username", `must not be empty`),
-		"database with question mark":  registryCase(db(`database = "db?tls=false"`), "database.database", `must not contain '\?' or '/'`),
-		"database with slash":          registryCase(db(`database = "a/b"`), "database.database", `must not contain '\?' or '/'`),
+		"database with question mark":  registryCase(db(`database = "db?tls=false"`), "database.database", `must not contain '\?', '@' or '/'`),
+		"database with slash":          registryCase(db(`database = "a/b"`), "database.database", `must not contain '\?', '@' or '/'`),
+		"database with at sign":        registryCase(db(`database = "a@b"`), "database.database", `must not contain '\?', '@' or '/'`),
+		"username with at sign":        registryCase(db(`username = "mr@corp"`), "database.username", `must not contain '\?', '@' or '/'`),
+		"postgres username with slash": registryCase(db("type = \"postgres\"\nusername = \"a/b\""), "database.username", `must not contain '\?', '@' or '/'`),
+		"password with at sign":        registryCase(db(`password_wo = "p@ss"`), "database.password_wo", `Invalid database password`),
+		"postgres password with slash": registryCase(db("type = \"postgres\"\npassword_wo = \"a/b\""), "database.password_wo", `break the database URL`),
+
+		// Database types and the default database.
+		"unknown database type":         registryCase(db(`type = "oracle"`), "database.type", `value must be one of`),
+		"ssl_mode with mysql":           registryCase(db(`ssl_mode = "require"`), "database.ssl_mode", `applies to PostgreSQL only`),
+		"host_address with mysql":       registryCase(db("host = null\nhost_address = \"10.0.0.1\""), "database.host_address", `applies to PostgreSQL only`),
+		"unknown ssl_mode":              registryCase(db("type = \"postgres\"\nssl_mode = \"strict\""), "database.ssl_mode", `value must be one of`),
+		"host and host_address":         registryCase(db("type = \"postgres\"\nhost_address = \"10.0.0.1\""), "database.host_address", `Two database hosts`),
+		"postgres without host":         registryCase(db("type = \"postgres\"\nhost = null"), "database.host", `Missing database host`),
+		"host_address not an address":   registryCase(db("type = \"postgres\"\nhost = null\nhost_address = \"pg.example.com\""), "database.host_address", `is not an IP address`),
+		"default and external database": registryCase(registryBody{extra: `default_database = true`}, "default_database", `Two databases`),
+		"default database with a CA": registryCase(registryBody{noDatabase: true, extra: `default_database = true`, ca: ca(`cluster_bundle = true`)},
+			"ca_certificate", `CA certificate with the default database`),
+		"default database name too long": registryCase(registryBody{noDatabase: true, extra: `default_database = true`, resourceName: `resource_name = "` + strings.Repeat("a", 55) + `"`},
+			"resource_name", `with the default database at most 54`),
 		"empty database":               registryCase(db(`database = ""`), "database.database", `must not be empty`),
 		"two password sources":         registryCase(db(`existing_password_secret = { name = "pw", key = "password" }`), "database.password_wo", `Two password sources`),
-		"no database block":            registryCase(registryBody{noDatabase: true}, "database", `must have a configuration value`),
-		"database without host":        registryCase(db(`host = null`), "database.host", `needs the argument "host"`),
+		"no database block":            registryCase(registryBody{noDatabase: true}, "database", `Missing database`),
+		"default_database false":       registryCase(registryBody{noDatabase: true, extra: `default_database = false`}, "database", `Missing database`),
+		"database without host":        registryCase(db(`host = null`), "database.host", `Missing database host`),
+		"database without username":    registryCase(db(`username = null`), "database.username", `needs the argument "username"`),
 		"config map without key":       registryCase(registryBody{ca: ca(`config_map = { name = "ca" }`)}, "ca_certificate.config_map.key", `needs the argument "key"`),
 		"no password":                  registryCase(db("password_wo = null\npassword_wo_version = null"), "database", `Missing database password`),
 		"password version with secret": registryCase(db("password_wo = null\nexisting_password_secret = { name = \"pw\", key = \"password\" }"), "database.password_wo_version", `only rotates`),
@@ -375,7 +396,13 @@ func TestValidInputPlansWithoutCluster(t *testing.T) {
 		}.String(),
 		"registry with a cluster-local host": badInputProvider + registryBody{database: validDatabase(`host = "mysql.databases.svc"`)}.String(),
 		"registry with an IPv6 host":         badInputProvider + registryBody{database: validDatabase(`host = "fd00::1"`)}.String(),
-		"permissions":                        badInputProvider + validPermission + permissionBody(`registry = "fraud"`+"\n"+`project = "team-a"`),
+		"registry with PostgreSQL by address": badInputProvider + registryBody{
+			database: validDatabase("type = \"postgres\"\nhost = null\nhost_address = \"10.0.0.9\"\nssl_mode = \"verify-full\""),
+			ca:       `ca_certificate { openshift_ai_bundle = true }`,
+		}.String(),
+		"registry with the default database": badInputProvider + registryBody{noDatabase: true, extra: `default_database = true`,
+			resourceName: `resource_name = "` + strings.Repeat("a", 54) + `"`}.String(),
+		"permissions": badInputProvider + validPermission + permissionBody(`registry = "fraud"`+"\n"+`project = "team-a"`),
 		"insecure provider": `provider "openshiftai" {
   host                 = "https://127.0.0.1:1"
   insecure             = true

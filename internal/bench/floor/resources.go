@@ -14,8 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -64,6 +65,9 @@ type registryModel struct {
 	Description        types.String   `tfsdk:"description"`
 	Database           *databaseModel `tfsdk:"database"`
 	CACertificate      *caModel       `tfsdk:"ca_certificate"`
+	DefaultDatabase    types.Bool     `tfsdk:"default_database"`
+	DatabaseType       types.String   `tfsdk:"database_type"`
+	DefaultDBSecret    types.String   `tfsdk:"default_database_secret_name"`
 	WaitForReady       types.Bool     `tfsdk:"wait_for_ready"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts           types.Object   `tfsdk:"timeouts"`
@@ -77,6 +81,9 @@ type registryModel struct {
 }
 
 type databaseModel struct {
+	Type                   types.String `tfsdk:"type"`
+	HostAddress            types.String `tfsdk:"host_address"`
+	SSLMode                types.String `tfsdk:"ssl_mode"`
 	Host                   types.String `tfsdk:"host"`
 	Port                   types.Int64  `tfsdk:"port"`
 	Username               types.String `tfsdk:"username"`
@@ -128,12 +135,19 @@ func (r *registryResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"kube_rbac_proxy":      schema.BoolAttribute{Computed: true},
 			"password_secret_name": schema.StringAttribute{Computed: true},
 			"ca_config_map_name":   schema.StringAttribute{Computed: true},
+			"default_database": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
+			"database_type":                schema.StringAttribute{Computed: true},
+			"default_database_secret_name": schema.StringAttribute{Computed: true},
 		},
 		Blocks: map[string]schema.Block{
 			"database": schema.SingleNestedBlock{
 				Attributes: map[string]schema.Attribute{
+					"type":                   schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("mysql"), PlanModifiers: replace},
 					"host":                   schema.StringAttribute{Optional: true},
-					"port":                   schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(3306)},
+					"host_address":           schema.StringAttribute{Optional: true},
+					"ssl_mode":               schema.StringAttribute{Optional: true},
+					"port":                   schema.Int64Attribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.Int64{portByType{}}},
 					"username":               schema.StringAttribute{Optional: true},
 					"database":               schema.StringAttribute{Optional: true},
 					"skip_database_creation": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
@@ -226,7 +240,37 @@ func (m *registryModel) fillComputed() diag.Diagnostics {
 	if m.CACertificate != nil && !m.CACertificate.PEM.IsNull() {
 		m.CAConfigMapName = types.StringValue(name + "-db-credential")
 	}
+	m.DatabaseType, m.DefaultDBSecret = types.StringValue("postgres"), types.StringValue(name+"-postgres-credentials")
+	if m.Database != nil {
+		m.DatabaseType, m.DefaultDBSecret = m.Database.Type, types.StringNull()
+	}
 	return diags
+}
+
+// portByType plans database.port as the provider does: 3306 for MySQL, 5432 for PostgreSQL.
+type portByType struct{}
+
+// Description is the provider's, so that schema_test.go can match the two modifiers.
+func (portByType) Description(context.Context) string {
+	return "defaults to 3306 for MySQL and 5432 for PostgreSQL"
+}
+
+func (m portByType) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (portByType) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	var databaseType types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, req.Path.ParentPath().AtName("type"), &databaseType)...)
+	switch {
+	case databaseType.IsUnknown():
+		resp.PlanValue = types.Int64Unknown()
+	case databaseType.ValueString() == "postgres":
+		resp.PlanValue = types.Int64Value(5432)
+	default:
+		resp.PlanValue = types.Int64Value(3306)
+	}
 }
 
 var (
