@@ -55,7 +55,16 @@ func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube
 		}
 		cfg.CAPEM = pem
 	}
-	result, err := dbcheck.Verify(ctx, cfg)
+	var result *dbcheck.Result
+	var err error
+	if desired.Database.Type == registry.DatabasePostgres {
+		if cfg.Host == "" {
+			cfg.Host = desired.Database.HostAddress
+		}
+		result, err = dbcheck.VerifyPostgres(ctx, dbcheck.PostgresConfig{Config: cfg, SSLMode: desired.Database.SSLMode})
+	} else {
+		result, err = dbcheck.Verify(ctx, cfg)
+	}
 	if err != nil {
 		var checkErr *dbcheck.Error
 		if errors.As(err, &checkErr) {
