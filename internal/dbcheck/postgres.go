@@ -145,11 +145,13 @@ func postgresConnConfig(cfg PostgresConfig, timeout time.Duration) (*pgconn.Conf
 		// With a CA mounted the registry server connects with TLS, whatever sslMode says.
 		mode = "require"
 	}
-	pgCfg, err := pgconn.ParseConfig("sslmode=" + mode)
+	// The host goes into the string: pgconn decides on TLS per host, and a
+	// default host may be a unix socket, which never gets TLS.
+	quote := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
+	pgCfg, err := pgconn.ParseConfig(fmt.Sprintf("host='%s' port=%d sslmode='%s'", quote.Replace(cfg.Host), cfg.Port, quote.Replace(mode)))
 	if err != nil {
 		return nil, &Error{Step: StepTLS, Summary: "Invalid sslmode", Detail: fmt.Sprintf("database.ssl_mode %q: %v", cfg.SSLMode, err), Err: err}
 	}
-	pgCfg.Host, pgCfg.Port = cfg.Host, uint16(cfg.Port) //nolint:gosec // validate checked 1-65535
 	pgCfg.User, pgCfg.Password, pgCfg.Database = cfg.Username, cfg.Password, cfg.Database
 	pgCfg.ConnectTimeout = timeout
 	pgCfg.RuntimeParams = map[string]string{"application_name": "terraform-provider-openshiftai"}
