@@ -4,22 +4,30 @@ resource "openshiftai_model_registry" "this" {
   description   = var.description
   namespace     = var.namespace
 
-  database {
-    host                   = var.database.host
-    port                   = var.database.port
-    username               = var.database.username
-    database               = var.database.database
-    skip_database_creation = var.database.skip_database_creation
-    verify_connection      = var.database.verify_connection
+  default_database = var.default_database
 
-    password_wo         = var.database.existing_password_secret == null ? var.password : null
-    password_wo_version = var.database.existing_password_secret == null ? var.password_version : null
+  dynamic "database" {
+    for_each = var.database == null ? [] : [var.database]
+    content {
+      type                   = database.value.type
+      host                   = database.value.host
+      host_address           = database.value.host_address
+      ssl_mode               = database.value.ssl_mode
+      port                   = database.value.port
+      username               = database.value.username
+      database               = database.value.database
+      skip_database_creation = database.value.skip_database_creation
+      verify_connection      = database.value.verify_connection
 
-    dynamic "existing_password_secret" {
-      for_each = var.database.existing_password_secret == null ? [] : [var.database.existing_password_secret]
-      content {
-        name = existing_password_secret.value.name
-        key  = existing_password_secret.value.key
+      password_wo         = database.value.existing_password_secret == null ? var.password : null
+      password_wo_version = database.value.existing_password_secret == null ? var.password_version : null
+
+      dynamic "existing_password_secret" {
+        for_each = database.value.existing_password_secret == null ? [] : [database.value.existing_password_secret]
+        content {
+          name = existing_password_secret.value.name
+          key  = existing_password_secret.value.key
+        }
       }
     }
   }

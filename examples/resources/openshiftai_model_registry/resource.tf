@@ -93,3 +93,32 @@ resource "openshiftai_model_registry" "vision" {
   # Return once the registry exists; do not wait for its deployment.
   wait_for_ready = false
 }
+
+# An external PostgreSQL database, verified against the CA that signed its
+# certificate. With a CA set, the registry connects with sslmode=require.
+resource "openshiftai_model_registry" "forecasting" {
+  name = "Forecasting models"
+
+  database {
+    type                = "postgres"
+    host                = "postgres.databases.svc.cluster.local"
+    username            = "forecasting"
+    database            = "forecasting_registry"
+    password_wo         = var.mysql_password
+    password_wo_version = 1
+  }
+
+  ca_certificate {
+    cluster_bundle = true
+  }
+}
+
+# The dashboard's "Default database (non-production)": the operator runs a
+# PostgreSQL for the registry. For development and testing only: destroying
+# or replacing the registry deletes that database and every model's metadata.
+resource "openshiftai_model_registry" "sandbox" {
+  name             = "Sandbox"
+  default_database = true
+
+  deletion_protection = true
+}
