@@ -168,7 +168,7 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 			},
 			"password_secret_name": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Name of the password Secret the provider made; null with `existing_password_secret`.",
+				MarkdownDescription: "Name of the password Secret the provider made; null with `existing_password_secret` or the default database.",
 			},
 			"ca_config_map_name": schema.StringAttribute{
 				Computed:            true,
