@@ -325,9 +325,14 @@ resource "openshiftai_model_registry" "copy" {
     port                     = data.openshiftai_model_registry.source.database.port
     username                 = data.openshiftai_model_registry.source.database.username
     database                 = "${data.openshiftai_model_registry.source.database.database}_copy"
-    existing_password_secret = data.openshiftai_model_registry.source.database.existing_password_secret
+    existing_password_secret {
+      name = data.openshiftai_model_registry.source.database.existing_password_secret.name
+      key  = data.openshiftai_model_registry.source.database.existing_password_secret.key
+    }
   }
-  ca_certificate = data.openshiftai_model_registry.source.ca_certificate
+  ca_certificate {
+    pem = data.openshiftai_model_registry.source.ca_certificate.pem
+  }
 }
 `, dash.name, copyName),
 			Check: resource.ComposeAggregateTestCheckFunc(
