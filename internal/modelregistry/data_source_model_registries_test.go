@@ -58,3 +58,27 @@ func TestRegistrySummaries(t *testing.T) {
 		t.Errorf("an unmatched prefix gives %v, want an empty list", none)
 	}
 }
+
+func TestRegistrySummariesDatabaseTypes(t *testing.T) {
+	pg := dashboardPostgres("")
+	dev := registry.Registry{Name: "dev", Namespace: registry.DefaultNamespace, Database: registry.Database{Type: registry.DatabasePostgres, Generated: true}}
+	summaries := registrySummaries([]registry.Observed{pg.Registry, registry.ParseModelRegistry(dev.ModelRegistry())}, "")
+	byName := map[string]registrySummaryModel{}
+	for _, s := range summaries {
+		byName[s.ResourceName.ValueString()] = s
+	}
+	if s := byName["vision"]; s.DatabaseType.ValueString() != "postgres" || s.DefaultDatabase.ValueBool() || s.Database == nil ||
+		s.Database.Type.ValueString() != "postgres" || !s.Database.Host.IsNull() || s.Database.HostAddress.ValueString() != "10.0.0.9" ||
+		s.Database.Port.ValueInt64() != 5432 {
+		t.Errorf("external PostgreSQL summary %+v %+v", s, s.Database)
+	}
+	if s := byName["dev"]; s.DatabaseType.ValueString() != "postgres" || !s.DefaultDatabase.ValueBool() || s.Database != nil {
+		t.Errorf("default database summary %+v", s)
+	}
+
+	m, diags := registryDataFrom(pg)
+	if diags.HasError() || m.Database.SSLMode.ValueString() != "disable" || m.DatabaseType.ValueString() != "postgres" ||
+		m.Database.ExistingPasswordSecret.Name.ValueString() != "vision-db-x7k2p" {
+		t.Errorf("data source %+v %+v %v", m, m.Database, diags)
+	}
+}

@@ -235,7 +235,7 @@ data "openshiftai_model_registry" "bundle" {
 func TestAccModelRegistryDataSource_providerRegistry(t *testing.T) {
 	name := testRegistryName("dsprov")
 	pem := testCA(t)
-	config := registryConfig(name, "Provider models", fmt.Sprintf("ca_certificate = { pem = %q }", pem)) + `
+	config := registryConfig(name, "Provider models", fmt.Sprintf("ca_certificate { pem = %q }", pem)) + `
 data "openshiftai_model_registry" "test" {
   resource_name = openshiftai_model_registry.test.resource_name
 }
@@ -320,14 +320,19 @@ data "openshiftai_model_registry" "source" {
 resource "openshiftai_model_registry" "copy" {
   name          = "${data.openshiftai_model_registry.source.name} (copy)"
   resource_name = %[2]q
-  database = {
+  database {
     host                     = data.openshiftai_model_registry.source.database.host
     port                     = data.openshiftai_model_registry.source.database.port
     username                 = data.openshiftai_model_registry.source.database.username
     database                 = "${data.openshiftai_model_registry.source.database.database}_copy"
-    existing_password_secret = data.openshiftai_model_registry.source.database.existing_password_secret
+    existing_password_secret {
+      name = data.openshiftai_model_registry.source.database.existing_password_secret.name
+      key  = data.openshiftai_model_registry.source.database.existing_password_secret.key
+    }
   }
-  ca_certificate = data.openshiftai_model_registry.source.ca_certificate
+  ca_certificate {
+    pem = data.openshiftai_model_registry.source.ca_certificate.pem
+  }
 }
 `, dash.name, copyName),
 			Check: resource.ComposeAggregateTestCheckFunc(

@@ -22,10 +22,13 @@ variable "namespace" {
 }
 
 variable "database" {
-  description = "The external MySQL or MariaDB database. existing_password_secret names a Secret key that already holds the password; leave it null to pass password instead."
+  description = "The external database: type mysql (MySQL or MariaDB, the default) or postgres. existing_password_secret names a Secret key that already holds the password; leave it null to pass password instead. Null with default_database."
   type = object({
-    host                   = string
-    port                   = optional(number, 3306)
+    type                   = optional(string, "mysql")
+    host                   = optional(string)
+    host_address           = optional(string)
+    ssl_mode               = optional(string)
+    port                   = optional(number)
     username               = string
     database               = string
     skip_database_creation = optional(bool, false)
@@ -35,6 +38,13 @@ variable "database" {
       key  = string
     }))
   })
+  default = null
+}
+
+variable "default_database" {
+  description = "Use the operator's default database (development and testing only: destroying the registry deletes it) instead of database."
+  type        = bool
+  default     = false
 }
 
 variable "password" {

@@ -191,14 +191,31 @@ func behaviour(t *testing.T, prefix string, attributes map[string]schema.Attribu
 	return out
 }
 
+// schemaBehaviour is behaviour of attributes and, recursively, of the
+// attributes of single nested blocks (blocks have no defaults of their own).
+func schemaBehaviour(t *testing.T, prefix string, attributes map[string]schema.Attribute, blocks map[string]schema.Block) []string {
+	t.Helper()
+	out := behaviour(t, prefix, attributes)
+	for name, b := range blocks {
+		block, ok := b.(schema.SingleNestedBlock)
+		if !ok {
+			t.Errorf("%s%s: block type %T is not compared yet; add it to schemaBehaviour", prefix, name, b)
+			continue
+		}
+		for _, m := range block.PlanModifiers {
+			out = append(out, fmt.Sprintf("%s%s: plan modifier %s", prefix, name, m.Description(context.Background())))
+		}
+		out = append(out, schemaBehaviour(t, prefix+name+".", block.Attributes, block.Blocks)...)
+	}
+	slices.Sort(out)
+	return out
+}
+
 func TestDefaultsAndPlanModifiersAreTheProviders(t *testing.T) {
 	for _, name := range []string{"openshiftai_model_registry", "openshiftai_model_registry_permission"} {
 		actual := frameworkSchema(t, realprovider.New("test")(), name)
 		floor := frameworkSchema(t, newProvider(), name)
-		if len(actual.Blocks) > 0 || len(floor.Blocks) > 0 {
-			t.Errorf("%s: blocks are not compared yet; add them to behaviour", name)
-		}
-		if diff := cmp.Diff(behaviour(t, "", actual.Attributes), behaviour(t, "", floor.Attributes)); diff != "" {
+		if diff := cmp.Diff(schemaBehaviour(t, "", actual.Attributes, actual.Blocks), schemaBehaviour(t, "", floor.Attributes, floor.Blocks)); diff != "" {
 			t.Errorf("%s: defaults or plan modifiers differ (-provider +floor):\n%s", name, diff)
 		}
 	}

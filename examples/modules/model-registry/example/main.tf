@@ -83,3 +83,13 @@ output "registries" {
     shared = { id = module.shared_registry.id, endpoints = module.shared_registry.endpoints, role_bindings = module.shared_registry.role_bindings }
   }
 }
+
+# A registry on the operator's default database, for trying things out.
+module "sandbox_registry" {
+  source = "../"
+
+  name             = "Sandbox"
+  default_database = true
+
+  groups = ["data-scientists"]
+}

@@ -765,3 +765,29 @@ func TestStopUnregistersWebhooks(t *testing.T) {
 	}
 	// The registry has no finalizer, so its cleanup does not hang.
 }
+
+// The CRD's rules and defaults for spec.postgres (DOMAIN.md, "PostgreSQL and the
+// default database"), as the fixture CRD and the operator's own CRD have them.
+func TestCRDPostgres(t *testing.T) {
+	precheck(t)
+	name := uniqueName("pgaddr")
+	mr := mustCreate(t, controlplane.RegistriesNamespace, name, map[string]any{
+		"rest": map[string]any{}, "postgres": map[string]any{"hostAddress": "10.0.0.9", "database": "db", "username": "u"},
+	})
+	pg, _, _ := unstructured.NestedMap(mr.Object, "spec", "postgres")
+	if pg["port"] != int64(5432) || pg["sslMode"] != "disable" || pg["skipDBCreation"] != false {
+		t.Errorf("the CRD's defaults are missing: %v", pg)
+	}
+	msg := admissionError(t, controlplane.RegistriesNamespace, uniqueName("pgboth"), map[string]any{
+		"rest": map[string]any{}, "postgres": map[string]any{"generateDeployment": true, "host": "pg.example.com"},
+	})
+	if !strings.Contains(msg, "host and hostAddress must not be set when generateDeployment is true") {
+		t.Errorf("error %q, want the CRD's generateDeployment rule", msg)
+	}
+	msg = admissionError(t, controlplane.RegistriesNamespace, uniqueName("pgnouser"), map[string]any{
+		"rest": map[string]any{}, "postgres": map[string]any{"host": "pg.example.com", "database": "db"},
+	})
+	if !strings.Contains(msg, "Username must be set if database is specified") {
+		t.Errorf("error %q, want the CRD's username rule", msg)
+	}
+}
