@@ -218,8 +218,8 @@ func APIKeySecret(namespace, id, token string, version int64) *corev1.Secret {
 			Labels:      map[string]string{LabelAppComponent: ComponentModelCatalog},
 			Annotations: map[string]string{AnnotationAPIKeyVersion: fmt.Sprint(version)},
 		},
-		Type:       corev1.SecretTypeOpaque,
-		StringData: map[string]string{APIKeySecretKey: token},
+		Type: corev1.SecretTypeOpaque,
+		Data: map[string][]byte{APIKeySecretKey: []byte(token)},
 	}
 }
 

@@ -63,7 +63,7 @@ type SourcesFile struct {
 
 // ParseSources reads a sources.yaml file as strictly as the catalog server: an
 // unknown key, an entry without an id or two entries of one id fails the whole
-// file. what names the file in errors, such as `model-catalog-sources`.
+// file.
 func ParseSources(content string) (*SourcesFile, error) {
 	root, err := document(content)
 	if err != nil {
