@@ -184,6 +184,7 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		modelregistry.NewModelRegistryResource,
 		permission.NewModelRegistryPermissionResource,
 		catalogsource.NewModelCatalogSourceResource,
+		catalogsource.NewModelCatalogDefaultSourceResource,
 	}
 }
 
@@ -192,5 +193,6 @@ func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.D
 		modelregistry.NewModelRegistryDataSource,
 		modelregistry.NewModelRegistriesDataSource,
 		permission.NewModelRegistryPermissionsDataSource,
+		catalogsource.NewModelCatalogSourcesDataSource,
 	}
 }
