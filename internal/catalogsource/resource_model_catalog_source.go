@@ -141,7 +141,7 @@ func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Attributes: map[string]schema.Attribute{
 					"catalog": schema.StringAttribute{
 						Optional: true, // required when the block is present: checked by ValidateConfig
-						MarkdownDescription: "Content of the catalog file: `source: <name>` and `models:`, each model with a unique " +
+						MarkdownDescription: "Required in the block. Content of the catalog file: `source: <name>` and `models:`, each model with a unique " +
 							"`name` and optional `provider`, `description`, `readme`, `language`, `license`, `licenseLink`, `libraryName`, " +
 							"`tasks`, `maturity`, `logo`, `customProperties` and `artifacts` (each with a `uri`). It is checked at plan as " +
 							"strictly as the catalog server reads it: an unknown key fails the whole file. Use `file(\"catalog.yaml\")` or " +
@@ -154,7 +154,7 @@ func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Attributes: map[string]schema.Attribute{
 					"organization": schema.StringAttribute{
 						Optional: true, // required when the block is present: checked by ValidateConfig
-						MarkdownDescription: "The Hugging Face organization whose models are shown (`allowedOrganization`), such as " +
+						MarkdownDescription: "Required in the block. The Hugging Face organization whose models are shown (`allowedOrganization`), such as " +
 							"`ibm-granite`. It prefixes every pattern of `included_models` and `excluded_models`.",
 						Validators: []validator.String{validators.NotBlank()},
 					},
@@ -183,7 +183,7 @@ func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 						Attributes: map[string]schema.Attribute{
 							"name": schema.StringAttribute{
 								Optional:            true, // required when the block is present: checked by ValidateConfig
-								MarkdownDescription: "Name of the Secret.",
+								MarkdownDescription: "Required in the block. Name of the Secret.",
 								Validators:          []validator.String{validators.ResourceName()},
 							},
 						},
