@@ -340,28 +340,13 @@ func (c noTokenPlanCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 	}
 }
 
-// TestAccCatalogSource_planErrors: bad input fails at plan, before anything is written.
+// TestAccCatalogSource_planErrors: an id in use and a namespace without the catalog fail at plan,
+// with the import command and how to enable the catalog.
 func TestAccCatalogSource_planErrors(t *testing.T) {
 	catalogReady(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
-			{Config: strings.Replace(yamlSourceConfig("tf_typo", "Typo", "", catalogV1), "catalog =", "catalogue =", 1), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`Unsupported argument[\s\S]*catalogue`)},
-			{Config: yamlSourceConfig("tf_bad_file", "Bad", "", "models:\n- name: m\n  colour: blue\n"), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`yaml.catalog: line 3: unknown key "colour" in model "m"`)},
-			{Config: yamlSourceConfig("tf_dup", "Dup", "", "models:\n- name: m\n- name: m\n"), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`two models are named "m"`)},
-			{Config: yamlSourceConfig("Bad-Id", "Bad", "", catalogV1), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`may hold only lowercase letters, digits and underscores`)},
-			{Config: yamlSourceConfig("tf_empty", "Empty", `  included_models = [""]`, catalogV1), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`included_models\[0\]: an empty pattern matches nothing`)},
-			{Config: yamlSourceConfig("tf_big", "Big", "", "models: []\n#"+strings.Repeat("x", catalog.MaxConfigMapBytes)), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`Catalog file too large`)},
-			{Config: `resource "openshiftai_model_catalog_source" "test" {
-  source_id = "tf_none"
-  name      = "None"
-}`, PlanOnly: true, ExpectError: regexp.MustCompile(`(?i)exactly one of[\s\S]*yaml[\s\S]*hugging_face`)},
 			{Config: yamlSourceConfig(dashboardSourceID, "Taken", "", catalogV1), PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?s)Source id already in use.*terraform import <resource address>\s+` + ns + `/` + dashboardSourceID)},
 			{Config: yamlSourceConfig("redhat_ai_models", "Taken", "", catalogV1), PlanOnly: true,
