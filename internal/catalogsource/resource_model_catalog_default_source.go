@@ -105,7 +105,12 @@ func (r *defaultSourceResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() || plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
-	checkNewID(ctx, r.data, plan.Namespace, plan.SourceID.ValueString(), true, &resp.Diagnostics)
+	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), true, &resp.Diagnostics)
+	if namespace != "" && plan.Namespace.IsUnknown() {
+		plan.Namespace = types.StringValue(namespace)
+		plan.ID = types.StringValue(namespace + "/" + plan.SourceID.ValueString())
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
 }
 
 func (r *defaultSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

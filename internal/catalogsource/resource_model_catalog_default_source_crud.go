@@ -86,6 +86,7 @@ func (r *defaultSourceResource) write(ctx context.Context, plan *defaultSourceMo
 		addError(diags, "Cannot write the shipped source's settings", err)
 		return
 	}
+	plan.Name = types.StringNull()
 	if s, ok := shipped.Find(o.ID); ok {
 		plan.Name = types.StringValue(s.Name)
 	}

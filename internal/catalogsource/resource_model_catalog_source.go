@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -270,16 +271,26 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
-	checkNewID(ctx, r.data, plan.Namespace, plan.SourceID.ValueString(), false, &resp.Diagnostics)
+	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, &resp.Diagnostics)
+	if namespace != "" && plan.Namespace.IsUnknown() {
+		plan.setID(namespace)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
 }
 
 // checkNewID is the plan-time check of a new source's id, best effort: when the
 // cluster cannot be asked it says so in a warning and the apply checks again.
-func checkNewID(ctx context.Context, data *providerdata.Data, configuredNamespace types.String, id string, shipped bool, diags *diag.Diagnostics) {
-	if configuredNamespace.IsUnknown() {
-		return
+// It reads with fresh requests, never from the process's cached list: during
+// an apply the create half of a replacement is planned again after its
+// destroy, which a list read earlier would not know of. It returns the
+// namespace it resolved, "" when it could not.
+func checkNewID(ctx context.Context, data *providerdata.Data, config tfsdk.Config, id string, shipped bool, diags *diag.Diagnostics) string {
+	var configured types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("namespace"), &configured)...)
+	if diags.HasError() || configured.IsUnknown() {
+		return ""
 	}
-	namespace := configuredNamespace.ValueString()
+	namespace := configured.ValueString()
 	if namespace == "" {
 		namespace = data.ConfiguredNamespace()
 	}
@@ -287,31 +298,32 @@ func checkNewID(ctx context.Context, data *providerdata.Data, configuredNamespac
 		ns, nsDiags := data.RegistriesNamespace(ctx)
 		if nsDiags.HasError() {
 			diags.AddWarning("Model catalog not checked", "The cluster could not be asked whether the source id is free: "+summaryOf(nsDiags)+". The apply checks again.")
-			return
+			return ""
 		}
 		namespace = ns
 	}
 	client, err := data.Client()
 	if err != nil {
-		return
+		return namespace
 	}
-	_, user, err := readUserSources(ctx, data, client, namespace)
+	userCM, err := catalog.UserSources(ctx, client, namespace)
 	if err != nil {
 		if catalog.IsNotDeployed(err) {
 			addError(diags, "", err)
-			return
+			return namespace
 		}
 		diags.AddWarning("Model catalog not checked", fmt.Sprintf("Reading the catalog's sources failed (%v). The apply checks again.", err))
-		return
+		return namespace
 	}
-	shippedFile, shippedName, err := readShipped(ctx, data, client, namespace)
+	user, err := catalog.Sources(userCM)
+	if err != nil {
+		addError(diags, "Cannot read the model catalog sources", err)
+		return namespace
+	}
+	shippedIDs, shippedName, err := freshShippedIDs(ctx, client, namespace)
 	if err != nil {
 		diags.AddWarning("Model catalog not checked", fmt.Sprintf("Reading the shipped sources failed (%v). The apply checks again.", err))
-		return
-	}
-	var shippedIDs []string
-	if shippedFile != nil {
-		shippedIDs = shippedFile.IDs()
+		return namespace
 	}
 	isShipped := contains(shippedIDs, id)
 	switch {
@@ -328,6 +340,7 @@ func checkNewID(ctx context.Context, data *providerdata.Data, configuredNamespac
 				id, describeEntry(e), namespace, catalog.UserSourcesConfigMap, namespace, id, namespace+"/"+id))
 		}
 	}
+	return namespace
 }
 
 func describeEntry(e catalog.Entry) string {
