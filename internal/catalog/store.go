@@ -129,7 +129,7 @@ func Modify(ctx context.Context, c Cluster, namespace string, change func(cm *co
 		}
 		result.Conflicts++
 		// A random wait spreads the writers that lost the same race.
-		wait := backoff/2 + rand.N(backoff) //nolint:gosec // jitter, not a secret
+		wait := backoff/2 + rand.N(backoff)
 		select {
 		case <-ctx.Done():
 			return result, fmt.Errorf("ConfigMap %s/%s kept changing: %d updates found it modified by another request before the timeout (%w)",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -389,6 +390,9 @@ resource "openshiftai_model_catalog_source" "b" {
 // default) all land; no update is lost to another.
 func TestAccCatalogSource_hundredInOneApply(t *testing.T) {
 	catalogReady(t)
+	logPath := t.TempDir() + "/info.log"
+	t.Setenv("TF_LOG", "INFO")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
 	config := `
 resource "openshiftai_model_catalog_source" "many" {
   count     = 100
@@ -422,4 +426,18 @@ resource "openshiftai_model_catalog_source" "many" {
 		},
 		Steps: []resource.TestStep{{Config: config, Check: resource.ComposeTestCheckFunc(all, checkForeignKept(t))}},
 	})
+	logs, err := readFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creates := regexp.MustCompile(`model catalog source created.*conflicts_retried=(\d+)`).FindAllStringSubmatch(logs, -1)
+	if len(creates) != 100 {
+		t.Fatalf("the log has %d creates, want 100", len(creates))
+	}
+	conflicts := 0
+	for _, m := range creates {
+		n, _ := strconv.Atoi(m[1])
+		conflicts += n
+	}
+	t.Logf("100 sources created; %d updates found the ConfigMap changed by a parallel writer and were redone", conflicts)
 }
