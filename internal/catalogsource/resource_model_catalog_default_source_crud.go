@@ -148,7 +148,9 @@ func (r *defaultSourceResource) Delete(ctx context.Context, req resource.DeleteR
 		_, err := catalog.RemoveOverride(cm, id)
 		return err
 	})
-	if err != nil && !catalog.IsNotDeployed(err) {
+	if catalog.IsNotDeployed(err) {
+		resp.Diagnostics.AddWarning("Model catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
+	} else if err != nil {
 		addError(&resp.Diagnostics, "Cannot remove the shipped source's settings", err)
 		return
 	}

@@ -210,7 +210,9 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		_, err := catalog.RemoveSource(cm, id)
 		return err
 	})
-	if err != nil && !catalog.IsNotDeployed(err) {
+	if catalog.IsNotDeployed(err) {
+		resp.Diagnostics.AddWarning("Model catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
+	} else if err != nil {
 		addError(&resp.Diagnostics, "Cannot delete the model catalog source", err)
 		return
 	}
