@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -136,4 +137,10 @@ func checkNoEntry(t *testing.T, id string) func(*terraform.State) error {
 func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
+}
+
+// wrapped matches literal in Terraform's output, which wraps long messages:
+// any white space matches a space.
+func wrapped(literal string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(regexp.QuoteMeta(literal), " ", `\s+`))
 }

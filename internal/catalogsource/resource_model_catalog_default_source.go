@@ -95,15 +95,22 @@ func (r *defaultSourceResource) ValidateConfig(ctx context.Context, req resource
 	checkFilters(stringList(ctx, config.IncludedModels, &resp.Diagnostics), stringList(ctx, config.ExcludedModels, &resp.Diagnostics), &resp.Diagnostics)
 }
 
-// ModifyPlan checks, when the cluster answers, that a new override names a shipped source.
+// ModifyPlan checks, when the cluster answers, that a new or replacing override names a shipped source.
 func (r *defaultSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan defaultSourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state defaultSourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() || state.SourceID.Equal(plan.SourceID) {
+			return
+		}
 	}
 	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), true, &resp.Diagnostics)
 	if namespace != "" && plan.Namespace.IsUnknown() {

@@ -3,7 +3,6 @@ package catalogsource_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -116,7 +115,7 @@ data "openshiftai_model_catalog_sources" "all" {
 			{
 				Config:      defaultSourceConfig("not_shipped", ""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`"not_shipped" is not a shipped source of namespace "rhoai-model-registries". The shipped\s+sources are: redhat_ai_models, redhat_ai_validated_models`),
+				ExpectError: wrapped(`"not_shipped" is not a shipped source of namespace "rhoai-model-registries". The shipped sources are: redhat_ai_models, redhat_ai_validated_models.`),
 			},
 		},
 	})

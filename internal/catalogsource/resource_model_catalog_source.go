@@ -263,10 +263,15 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if !req.State.Raw.IsNull() {
 		var state sourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if !resp.Diagnostics.HasError() && state.sourceType() != plan.sourceType() {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if state.sourceType() != plan.sourceType() {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("yaml"), path.Root("hugging_face"))
 		}
-		return
+		if state.SourceID.Equal(plan.SourceID) {
+			return // the same source: its id is its own
+		}
 	}
 	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
