@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -268,6 +269,9 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 		if state.sourceType() != plan.sourceType() {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("yaml"), path.Root("hugging_face"))
+			// Terraform plans the create half of the replacement again with no prior
+			// state: that plan must not take the source's own entry for a taken id.
+			replacing.Store(replacingKey{r.data, state.SourceID.ValueString()}, true)
 		}
 		if state.SourceID.Equal(plan.SourceID) {
 			return // the same source: its id is its own
@@ -276,11 +280,23 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
+	if _, ok := replacing.Load(replacingKey{r.data, plan.SourceID.ValueString()}); ok {
+		return // the create half of a type change: the entry is this source's own, the create checks again
+	}
 	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, &resp.Diagnostics)
 	if namespace != "" && plan.Namespace.IsUnknown() {
 		plan.setID(namespace)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
+}
+
+// replacing holds, per provider configuration, the ids of the sources whose
+// type change this process planned.
+var replacing sync.Map // replacingKey -> true
+
+type replacingKey struct {
+	data *providerdata.Data
+	id   string
 }
 
 // checkNewID is the plan-time check of a new source's id, best effort: when the
