@@ -143,7 +143,7 @@ func (r *defaultSourceResource) ImportState(ctx context.Context, req resource.Im
 		addError(&resp.Diagnostics, "Cannot import the shipped source's settings", err)
 		return
 	}
-	shipped, _, err := readShipped(ctx, r.data, client, namespace)
+	shipped, err := readShipped(ctx, r.data, client, namespace)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return

@@ -119,7 +119,7 @@ func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadReque
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	shipped, _, err := readShipped(ctx, r.data, client, namespace)
+	shipped, err := readShipped(ctx, r.data, client, namespace)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return
