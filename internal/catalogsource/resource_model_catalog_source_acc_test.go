@@ -118,6 +118,26 @@ func TestAccCatalogSource_lifecycle(t *testing.T) {
 					return nil
 				})),
 			},
+			{
+				Config:           strings.Replace(hfSourceConfig(id, "Lifecycle HF 2", ""), `"ibm-granite"`, `"mistralai"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)}},
+				Check: resource.ComposeTestCheckFunc(checkForeignKept(t), checkEntry(t, id, func(e catalog.Entry, _ map[string]string) error {
+					if e.Type != "hf" || e.Name != "Lifecycle HF 2" || e.Properties["allowedOrganization"] != "mistralai" {
+						return fmt.Errorf("entry %+v", e)
+					}
+					return nil
+				})),
+			},
+			{
+				Config:           yamlSourceConfig(id, "Lifecycle back to yaml", "", catalogV1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionDestroyBeforeCreate)}},
+				Check: resource.ComposeTestCheckFunc(checkForeignKept(t), checkEntry(t, id, func(e catalog.Entry, data map[string]string) error {
+					if e.Type != "yaml" || e.Properties["allowedOrganization"] != "" || data[id+".yaml"] != catalogV1 {
+						return fmt.Errorf("entry %+v", e)
+					}
+					return nil
+				})),
+			},
 		},
 	})
 }
