@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalogsource"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/modelregistry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/permission"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
@@ -182,6 +183,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 	return []func() resource.Resource{
 		modelregistry.NewModelRegistryResource,
 		permission.NewModelRegistryPermissionResource,
+		catalogsource.NewModelCatalogSourceResource,
+		catalogsource.NewModelCatalogDefaultSourceResource,
 	}
 }
 
@@ -190,5 +193,6 @@ func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.D
 		modelregistry.NewModelRegistryDataSource,
 		modelregistry.NewModelRegistriesDataSource,
 		permission.NewModelRegistryPermissionsDataSource,
+		catalogsource.NewModelCatalogSourcesDataSource,
 	}
 }
