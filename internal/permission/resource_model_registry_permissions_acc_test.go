@@ -340,4 +340,3 @@ resource "openshiftai_model_registry_permissions" "all" {
 		})
 	}
 }
-

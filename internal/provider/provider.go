@@ -183,6 +183,7 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		modelregistry.NewModelRegistryResource,
 		permission.NewModelRegistryPermissionResource,
 		permission.NewModelRegistryPermissionsResource,
+		permission.NewModelRegistryGroupMembersResource,
 	}
 }
 
