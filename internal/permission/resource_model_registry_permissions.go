@@ -206,17 +206,28 @@ func (r *modelRegistryPermissionsResource) ModifyPlan(ctx context.Context, req r
 		}
 	}
 	if !plan.Namespace.IsUnknown() {
-		resp.Diagnostics.Append(r.checkSingleBindings(ctx, plan, state == nil)...)
+		// Until its first apply (a create, or the first apply after an import) the list takes bindings over.
+		applied := false
+		if state != nil && req.Private != nil {
+			value, diags := req.Private.GetKey(ctx, privateApplied)
+			resp.Diagnostics.Append(diags...)
+			applied = len(value) > 0
+		}
+		resp.Diagnostics.Append(r.checkSingleBindings(ctx, plan, !applied)...)
 	}
 }
 
+// privateApplied is the private state key an apply of the list sets: after
+// it, every binding of a listed subject carries the list's mark.
+const privateApplied = "applied"
+
 // checkSingleBindings looks on the cluster for bindings of the registry that
 // openshiftai_model_registry_permission resources made, outside this plan's
-// view. Before the list exists they are what it takes over (a warning: the
-// resources that made them may be removed in this same plan); once it exists,
+// view. Before the list's first apply they are what it takes over (a warning:
+// the resources that made them may be removed in this same plan); after it,
 // one that appears was made since by another configuration (an error). It is
 // best-effort: a cluster that cannot be read is left to apply.
-func (r *modelRegistryPermissionsResource) checkSingleBindings(ctx context.Context, plan permissionsModel, creating bool) diag.Diagnostics {
+func (r *modelRegistryPermissionsResource) checkSingleBindings(ctx context.Context, plan permissionsModel, takingOver bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if r.data.Unknown() {
 		return diags
@@ -240,7 +251,7 @@ func (r *modelRegistryPermissionsResource) checkSingleBindings(ctx context.Conte
 	if len(singles) == 0 {
 		return diags
 	}
-	if creating {
+	if takingOver {
 		diags.AddAttributeWarning(path.Root("registry"), "Bindings of openshiftai_model_registry_permission resources taken over",
 			fmt.Sprintf("Registry %q has RoleBindings that openshiftai_model_registry_permission resources made: %s. This "+
 				"resource takes over those of listed subjects and deletes the others. If the resources that made them are not "+

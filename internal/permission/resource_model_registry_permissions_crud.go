@@ -33,6 +33,7 @@ func (r *modelRegistryPermissionsResource) Create(ctx context.Context, req resou
 	// No state on failure: the next apply's create adopts whatever this one wrote.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateApplied, []byte("true"))...)
 	}
 }
 
@@ -47,6 +48,7 @@ func (r *modelRegistryPermissionsResource) Update(ctx context.Context, req resou
 	// On failure the prior state stays; the next refresh reads what this apply did.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateApplied, []byte("true"))...)
 	}
 }
 
