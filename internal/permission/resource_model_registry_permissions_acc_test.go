@@ -1,6 +1,7 @@
 package permission_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -289,9 +291,16 @@ func TestAccModelRegistryPermission_noSilentSharing(t *testing.T) {
 			{
 				// bob's create was interrupted after its first write: the next create adopts the binding.
 				PreConfig: func() {
-					created := dashboardBinding(t, name, bob.BindingName(), userSubject("bob"), map[string]string{
-						registry.AnnotationMadeBy: registry.MadeBySinglePermission, registry.AnnotationCreatePending: "true"})
-					bobBefore = bindingVersion{UID: created.UID}
+					ctx := context.Background()
+					registryObject, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, namespace, name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					// The provider's first write of the create, under its field manager.
+					if _, err := acctest.Cluster.Client.Apply(ctx, bob.PendingRoleBinding(registryObject.GetUID()), kube.ApplyOptions{}); err != nil {
+						t.Fatal(err)
+					}
+					bobBefore = versionOf(t, bob.BindingName())
 				},
 				Config: registryConfig(name) + single("bob", `user = "bob"`),
 				Check: func(*terraform.State) error {
