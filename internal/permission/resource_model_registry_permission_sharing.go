@@ -87,25 +87,31 @@ func checkExistingBinding(ctx context.Context, client *kube.Client, p registry.P
 	// The list's bindings always carry the registry's labels.
 	selector := labels.SelectorFromSet(labels.Set{registry.LabelComponent: registry.ComponentModelRegistry, registry.LabelAppName: p.Registry}).String()
 	items, err := client.List(ctx, kube.RoleBindings, p.Namespace, selector)
-	if err != nil {
+	switch {
+	case apierrors.IsForbidden(err):
+		// Best-effort: an identity that may not list still gets its own binding checked below.
+		tflog.Debug(ctx, "permission list not checked at create", map[string]any{"error": err.Error()})
+	case err != nil:
 		diags.AddError("Cannot list the registry's RoleBindings", err.Error())
 		return diags
-	}
-	bindings, err := toListedBindings(p.Registry, items)
-	if err != nil {
-		diags.AddError("Cannot read a RoleBinding", err.Error())
-		return diags
-	}
-	diags.Append(listManagesRegistry(p, bindings)...)
-	if diags.HasError() {
-		return diags
+	default:
+		bindings, err := toListedBindings(p.Registry, items)
+		if err != nil {
+			diags.AddError("Cannot read a RoleBinding", err.Error())
+			return diags
+		}
+		diags.Append(listManagesRegistry(p, bindings)...)
+		if diags.HasError() {
+			return diags
+		}
 	}
 	existing, err := getRoleBinding(ctx, client, p.Namespace, p.BindingName())
 	if apierrors.IsNotFound(err) {
 		return diags
 	}
 	if err != nil {
-		diags.AddError("Cannot read the permission's RoleBinding", err.Error())
+		summary, detail := explainBindingError(err, p, p.BindingName())
+		diags.AddError(summary, detail)
 		return diags
 	}
 	if existing.Annotations[registry.AnnotationCreatePending] != "" {
