@@ -175,6 +175,25 @@ func expectPlannedRemoval(address, attribute, value string) plancheck.PlanCheck 
 	})
 }
 
+// expectPlannedAddition checks that the plan of address adds value to attribute.
+func expectPlannedAddition(address, attribute, value string) plancheck.PlanCheck {
+	return planCheck(func(req plancheck.CheckPlanRequest) error {
+		for _, rc := range req.Plan.ResourceChanges {
+			if rc.Address != address {
+				continue
+			}
+			before, _ := rc.Change.Before.(map[string]any)
+			after, _ := rc.Change.After.(map[string]any)
+			if contains(before[attribute], value) || !contains(after[attribute], value) {
+				return fmt.Errorf("%s.%s is %v before and %v after the plan; want %q added", address, attribute,
+					before[attribute], after[attribute], value)
+			}
+			return nil
+		}
+		return fmt.Errorf("the plan has no change of %s", address)
+	})
+}
+
 func contains(list any, value string) bool {
 	items, _ := list.([]any)
 	for _, item := range items {

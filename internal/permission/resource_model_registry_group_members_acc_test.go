@@ -99,6 +99,7 @@ func TestAccModelRegistryGroupMembers_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(membersAddress, plancheck.ResourceActionUpdate),
 					expectPlannedRemoval(membersAddress, "users", "mallory"),
+					expectPlannedAddition(membersAddress, "users", "bob"),
 				}},
 				Check: expectGroupUsers(t, name, &groupUID, "alice", "bob"),
 			},
