@@ -208,9 +208,10 @@ func (c *Client) DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionRes
 
 // ApplyExisting writes obj with server-side apply under FieldManager onto the
 // object of that name that exists now, never creating it: the apply carries
-// the resourceVersion just read, so a missing object is reported with
-// apierrors.IsNotFound and a concurrent change is read again and retried.
-// set puts the fields to write on a copy of obj given the current object.
+// the UID just read, which the API server refuses to create an object with,
+// and its resourceVersion, so a concurrent change is read again and retried.
+// A missing object is reported with apierrors.IsNotFound. set, when not nil,
+// puts the fields to write on a copy of obj given the current object.
 func (c *Client) ApplyExisting(ctx context.Context, gvr schema.GroupVersionResource, obj *unstructured.Unstructured,
 	set func(current *unstructured.Unstructured, desired *unstructured.Unstructured),
 ) (*unstructured.Unstructured, error) {
@@ -223,6 +224,7 @@ func (c *Client) ApplyExisting(ctx context.Context, gvr schema.GroupVersionResou
 		if set != nil {
 			set(current, desired)
 		}
+		desired.SetUID(current.GetUID())
 		desired.SetResourceVersion(current.GetResourceVersion())
 		var out *unstructured.Unstructured
 		err = Retry(ctx, func() error {

@@ -208,3 +208,32 @@ provider "openshiftai" {
 }
 `, kubeconfig, namespace)
 }
+
+// The write of the users never creates a Group: the apply carries the UID the
+// provider read, and the API server creates no object with a given UID.
+func TestAccModelRegistryGroupMembers_applyNeverCreates(t *testing.T) {
+	acctest.PreCheck(t)
+	ctx := context.Background()
+	name := registryName("nocreate")
+	groups := acctest.Cluster.Dynamic.Resource(registry.OpenShiftGroupResource)
+	// The operator's Group, as it makes it.
+	if _, err := groups.Create(ctx, &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "user.openshift.io/v1", "kind": "Group",
+		"metadata": map[string]any{"name": registry.UsersGroupName(name)}, "users": []any{},
+	}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := acctest.Cluster.Client.ApplyExisting(ctx, registry.OpenShiftGroupResource, registry.UsersGroupMembers(name, []string{"alice"}),
+		func(_, desired *unstructured.Unstructured) {
+			// The Group goes between the provider's read and its write.
+			if err := groups.Delete(ctx, registry.UsersGroupName(name), metav1.DeleteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	if !apierrors.IsNotFound(err) {
+		t.Errorf("ApplyExisting onto a Group deleted meanwhile: %v; want NotFound", err)
+	}
+	if _, err := groups.Get(ctx, registry.UsersGroupName(name), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("Group %s exists after ApplyExisting (err=%v); want it never created", registry.UsersGroupName(name), err)
+	}
+}

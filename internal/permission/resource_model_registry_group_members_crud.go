@@ -101,7 +101,7 @@ func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, clie
 		return false
 	}
 	registryName := m.Registry.ValueString()
-	if _, err := client.ApplyExisting(ctx, registry.OpenShiftGroupResource, registry.UsersGroupMembers(registryName, users, ""), nil); err != nil {
+	if _, err := client.ApplyExisting(ctx, registry.OpenShiftGroupResource, registry.UsersGroupMembers(registryName, users), nil); err != nil {
 		explainGroupError(ctx, client, diags, err, registryName)
 		return false
 	}
@@ -196,10 +196,10 @@ func (r *modelRegistryGroupMembersResource) Delete(ctx context.Context, req reso
 	}
 	registryName := state.Registry.ValueString()
 	// The users this resource declared go; one added in OpenShift since the last refresh stays.
-	_, err := client.ApplyExisting(ctx, registry.OpenShiftGroupResource, registry.UsersGroupMembers(registryName, nil, ""),
+	_, err := client.ApplyExisting(ctx, registry.OpenShiftGroupResource, registry.UsersGroupMembers(registryName, nil),
 		func(current, desired *unstructured.Unstructured) {
 			remaining := registry.UsersWithout(registry.GroupUsers(current), declared)
-			*desired = *registry.UsersGroupMembers(registryName, remaining, "")
+			*desired = *registry.UsersGroupMembers(registryName, remaining)
 		})
 	switch {
 	case err == nil:

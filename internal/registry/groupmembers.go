@@ -10,22 +10,16 @@ import (
 const OpenShiftGroupAPIVersion = "user.openshift.io/v1"
 
 // UsersGroupMembers is what the provider writes of the operator's Group
-// <registry>-users: its users, nothing else. resourceVersion is the version
-// of the Group read just before: with it the write fails rather than create a
-// Group the operator has not made, or overwrite users changed meanwhile.
-func UsersGroupMembers(registryName string, users []string, resourceVersion string) *unstructured.Unstructured {
+// <registry>-users: its users, nothing else.
+func UsersGroupMembers(registryName string, users []string) *unstructured.Unstructured {
 	members := make([]any, 0, len(users))
 	for _, u := range SortedUnique(users) {
 		members = append(members, u)
 	}
-	metadata := map[string]any{"name": UsersGroupName(registryName)}
-	if resourceVersion != "" {
-		metadata["resourceVersion"] = resourceVersion
-	}
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": OpenShiftGroupAPIVersion,
 		"kind":       "Group",
-		"metadata":   metadata,
+		"metadata":   map[string]any{"name": UsersGroupName(registryName)},
 		"users":      members,
 	}}
 }

@@ -199,16 +199,16 @@ func TestMadeBySingle(t *testing.T) {
 }
 
 func TestUsersGroupMembersWritesOnlyUsers(t *testing.T) {
-	g := UsersGroupMembers("fraud", []string{"bob", "alice", "bob"}, "42")
+	g := UsersGroupMembers("fraud", []string{"bob", "alice", "bob"})
 	want := map[string]any{
 		"apiVersion": "user.openshift.io/v1", "kind": "Group",
-		"metadata": map[string]any{"name": "fraud-users", "resourceVersion": "42"},
+		"metadata": map[string]any{"name": "fraud-users"},
 		"users":    []any{"alice", "bob"},
 	}
 	if diff := cmp.Diff(want, g.Object); diff != "" {
 		t.Errorf("UsersGroupMembers (-want +got):\n%s", diff)
 	}
-	if got := UsersGroupMembers("fraud", nil, "").Object["users"]; got == nil {
+	if got := UsersGroupMembers("fraud", nil).Object["users"]; got == nil {
 		t.Errorf("users of an empty list is nil; want an empty list (the Group requires users)")
 	}
 	if diff := cmp.Diff([]string{"carol"}, UsersWithout([]string{"alice", "carol", "bob"}, []string{"bob", "alice"})); diff != "" {
