@@ -413,11 +413,10 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 	}
 	if binding.Annotations[registry.AnnotationMadeBy] == registry.MadeByPermissionList {
 		resp.Diagnostics.AddWarning("RoleBinding taken over by openshiftai_model_registry_permissions", fmt.Sprintf(
-			"RoleBinding %s/%s now belongs to the openshiftai_model_registry_permissions of registry %q, which is "+
-				"authoritative; this resource is removed from state. Remove it from the configuration and list its subject there.",
+			"RoleBinding %s/%s was taken over by an openshiftai_model_registry_permissions resource of registry %q, which "+
+				"is authoritative. Destroying this resource leaves the binding to it. Remove this resource from the "+
+				"configuration (a removed block with destroy = false) and keep the subject in that list.",
 			namespace, name, state.Registry.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
 	}
 	observed, problem := observeBinding(binding)
 	if problem != "" {

@@ -74,7 +74,9 @@ func listManagesRegistry(p registry.Permission, bindings []registry.ListedBindin
 		diags.AddAttributeError(subjectPath(p.Kind), "Registry permissions are managed by openshiftai_model_registry_permissions",
 			fmt.Sprintf("The RoleBindings of registry %q (%s in namespace %q) were written by an openshiftai_model_registry_permissions "+
 				"resource, which is authoritative: it would delete this permission's binding on its next apply. Add %s to "+
-				"its %s instead of declaring this resource.", p.Registry, strings.Join(made, ", "), p.Namespace, p.SubjectOf(), listAttribute(p.Kind)))
+				"its %s instead of declaring this resource. If no openshiftai_model_registry_permissions manages the registry "+
+				"any more, remove its mark from those bindings first: oc annotate rolebinding -n %s <name> %s-",
+			p.Registry, strings.Join(made, ", "), p.Namespace, p.SubjectOf(), listAttribute(p.Kind), p.Namespace, registry.AnnotationMadeBy))
 	}
 	return diags
 }
