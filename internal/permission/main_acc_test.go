@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -192,6 +194,11 @@ func expectPlannedAddition(address, attribute, value string) plancheck.PlanCheck
 		}
 		return fmt.Errorf("the plan has no change of %s", address)
 	})
+}
+
+// errorPattern matches text in an error however Terraform wraps its lines.
+func errorPattern(text string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(text, " ", `\s+`))
 }
 
 func contains(list any, value string) bool {

@@ -112,6 +112,13 @@ func TestAccModelRegistryGroupMembers_lifecycle(t *testing.T) {
 				ImportStateVerifyIdentifierAttribute: "id",
 			},
 			{
+				Config:          registryConfig(name) + membersConfig("alice", "bob"),
+				ResourceName:    membersAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   namespace + "/" + name,
+			},
+			{
 				Config: registryConfig(name) + membersConfig("carol"),
 				Check:  expectGroupUsers(t, name, &groupUID, "carol"),
 			},
@@ -137,7 +144,7 @@ func TestAccModelRegistryGroupMembers_noGroupAPI(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      provider + registryConfig(name) + membersConfig("alice"),
-				ExpectError: regexp.MustCompile(`(?s)does not serve OpenShift Groups.*openshiftai_model_registry_permissions`),
+				ExpectError: errorPattern(`does not serve OpenShift Groups.*openshiftai_model_registry_permissions`),
 			},
 		},
 	})
@@ -173,7 +180,7 @@ resource "openshiftai_model_registry_group_members" "team" {
   }
 }
 `,
-				ExpectError: regexp.MustCompile(`The operator has not created the registry's Group`),
+				ExpectError: errorPattern(`The operator has not created the registry's Group`),
 			},
 			{
 				PreConfig: func() {

@@ -130,16 +130,12 @@ func TestAccModelRegistryPermissions_authoritative(t *testing.T) {
 				ImportStateVerifyIdentifierAttribute: "id",
 			},
 			{
-				// The plan after an import that replaces the state is clean.
-				Config:             second,
-				ResourceName:       listAddress,
-				ImportState:        true,
-				ImportStateId:      namespace + "/" + name,
-				ImportStatePersist: true,
-			},
-			{
-				Config:           second,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				// An import block plans a no-op: the plan after the import is clean.
+				Config:          second,
+				ResourceName:    listAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   namespace + "/" + name,
 			},
 			{
 				// Without the list, its bindings go and the operator's stays.
@@ -208,12 +204,12 @@ func TestAccModelRegistryPermissions_exclusion(t *testing.T) {
 			{
 				Config:      registryConfig(name) + list + single("bob", `user = "bob"`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(also granted one by one|managed by openshiftai_model_registry_permissions)`),
+				ExpectError: errorPattern(`(also granted one by one|managed by openshiftai_model_registry_permissions)`),
 			},
 			{
 				Config:      registryConfig(name) + single("a", `group = "data-scientists"`) + single("b", `group = "data-scientists"`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Two permissions grant the same subject`),
+				ExpectError: errorPattern(`Two permissions grant the same subject`),
 			},
 			{
 				// Another list for the same registry.
@@ -224,7 +220,7 @@ resource "openshiftai_model_registry_permissions" "other" {
 }
 `,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Two permission lists for one registry`),
+				ExpectError: errorPattern(`Two permission lists for one registry`),
 			},
 			{Config: registryConfig(name) + list, Check: expectGranted(t, name, "User alice")},
 			{
@@ -235,7 +231,7 @@ resource "openshiftai_model_registry_permissions" "other" {
 						map[string]string{registry.AnnotationMadeBy: registry.MadeBySinglePermission})
 				},
 				Config:      registryConfig(name) + list,
-				ExpectError: regexp.MustCompile(`(?s)made by openshiftai_model_registry_permission resources in another configuration:.*user "eve"`),
+				ExpectError: errorPattern(`made by openshiftai_model_registry_permission resources in another configuration:.*user "eve"`),
 			},
 		},
 	})
@@ -257,7 +253,7 @@ func TestAccModelRegistryPermission_refusesAListedRegistry(t *testing.T) {
 				},
 				Config: registryConfig(name) + acctest.Permission{
 					Label: "bob", Registry: "openshiftai_model_registry.r.resource_name", Subject: `user = "bob"`}.HCL(),
-				ExpectError: regexp.MustCompile(`(?s)managed by openshiftai_model_registry_permissions.*listed-alice`),
+				ExpectError: errorPattern(`managed by openshiftai_model_registry_permissions.*listed-alice`),
 			},
 		},
 	})
