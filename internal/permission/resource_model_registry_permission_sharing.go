@@ -76,7 +76,7 @@ func listManagesRegistry(p registry.Permission, bindings []registry.ListedBindin
 				"resource, which is authoritative: it would delete this permission's binding on its next apply. Add %s to "+
 				"its %s instead of declaring this resource. If no openshiftai_model_registry_permissions manages the registry "+
 				"any more, remove its mark from those bindings first: oc annotate rolebinding -n %s <name> %s-",
-			p.Registry, strings.Join(made, ", "), p.Namespace, p.SubjectOf(), listAttribute(p.Kind), p.Namespace, registry.AnnotationMadeBy))
+				p.Registry, strings.Join(made, ", "), p.Namespace, p.SubjectOf(), listAttribute(p.Kind), p.Namespace, registry.AnnotationMadeBy))
 	}
 	return diags
 }
