@@ -185,6 +185,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		permission.NewModelRegistryPermissionResource,
 		catalogsource.NewModelCatalogSourceResource,
 		catalogsource.NewModelCatalogDefaultSourceResource,
+		permission.NewModelRegistryPermissionsResource,
+		permission.NewModelRegistryGroupMembersResource,
 	}
 }
 
