@@ -124,7 +124,12 @@ func TestMoveState_registryFromManifest(t *testing.T) {
 		"deprecated version v1alpha1": manifestState(t, registryObject("modelregistry.opendatahub.io/v1alpha1", "ModelRegistry", "rhoai-model-registries"), true),
 	} {
 		t.Run(name, func(t *testing.T) {
-			attributes, diags := moveState(t, "openshiftai_model_registry", kubernetesAddress, "kubernetes_manifest", state)
+			address := kubernetesAddress
+			if name == "manifest only" {
+				// Terraform 1.8 to 1.11 send the provider's implied local name instead of its address.
+				address = "kubernetes"
+			}
+			attributes, diags := moveState(t, "openshiftai_model_registry", address, "kubernetes_manifest", state)
 			if len(diags) > 0 {
 				t.Fatalf("diagnostics: %v", diags[0].Detail)
 			}

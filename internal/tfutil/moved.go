@@ -15,10 +15,11 @@ const KubernetesProvider = "hashicorp/kubernetes"
 
 // FromKubernetesProvider reports whether a moved resource's source is a
 // resource of hashicorp/kubernetes. The hostname is ignored, as the framework
-// recommends.
+// recommends. Some Terraform releases send only the provider's local name
+// implied by the resource type ("kubernetes") instead of its address.
 func FromKubernetesProvider(req resource.MoveStateRequest) bool {
 	address := strings.ToLower(req.SourceProviderAddress)
-	return address == KubernetesProvider || strings.HasSuffix(address, "/"+KubernetesProvider)
+	return address == "kubernetes" || address == KubernetesProvider || strings.HasSuffix(address, "/"+KubernetesProvider)
 }
 
 // SourceDescription names a moved resource's source for error messages: its
