@@ -200,3 +200,47 @@ func TestAccMoved_fromKubernetesProvider(t *testing.T) {
 		},
 	})
 }
+
+// A kubernetes_manifest that holds something else than a registry cannot
+// become one: the plan fails, naming the source and what it holds, and the
+// source stays where it was.
+func TestAccMoved_notARegistry(t *testing.T) {
+	testAccSetUp(t)
+	name := testRegistryName("mvcm")
+	source := fmt.Sprintf(`
+resource "kubernetes_manifest" "settings" {
+  manifest = {
+    apiVersion = "v1"
+    kind       = "ConfigMap"
+    metadata = {
+      name      = %[1]q
+      namespace = %[2]q
+    }
+    data = {
+      colour = "blue"
+    }
+  }
+}
+`, name, testNamespace)
+	target := movedRegistry("settings", name, "Not a registry", name).HCL() +
+		movedBlock("kubernetes_manifest.settings", "openshiftai_model_registry.settings")
+
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: movedFactories(),
+		Steps: []resource.TestStep{
+			{Config: source},
+			{
+				Config:      target,
+				ExpectError: wrappedText(fmt.Sprintf("holds ConfigMap %s/%s (apiVersion v1), not a ModelRegistry", testNamespace, name)),
+			},
+			{
+				// The source is untouched: its own configuration plans nothing.
+				Config: source,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
