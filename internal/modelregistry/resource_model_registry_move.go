@@ -67,7 +67,7 @@ func movedRegistry(req resource.MoveStateRequest) (namespace, name string, err e
 func (r *modelRegistryResource) moveFromManifest(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
 	namespace, name, err := movedRegistry(req)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot move into openshiftai_model_registry", err.Error())
+		resp.Diagnostics.AddError("Cannot move into openshiftai_model_registry", tfutil.Sentence(err))
 		return
 	}
 	imported := resource.ImportStateResponse{State: resp.TargetState}

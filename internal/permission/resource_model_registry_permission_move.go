@@ -67,7 +67,7 @@ func movedBinding(req resource.MoveStateRequest) (*rbacv1.RoleBinding, error) {
 func (r *modelRegistryPermissionResource) moveFromRoleBinding(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
 	binding, err := movedBinding(req)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot move into openshiftai_model_registry_permission", err.Error())
+		resp.Diagnostics.AddError("Cannot move into openshiftai_model_registry_permission", tfutil.Sentence(err))
 		return
 	}
 	observed, err := registry.ParseRoleBinding(binding)

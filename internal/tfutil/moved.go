@@ -86,3 +86,12 @@ func ValueAt(v any, keys ...any) any {
 	}
 	return v
 }
+
+// Sentence is an error message as a diagnostic's detail: its first letter upper case.
+func Sentence(err error) string {
+	msg := err.Error()
+	if msg == "" {
+		return msg
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}
