@@ -2,16 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -44,42 +41,38 @@ func createDashboardBindingIn(t *testing.T, namespace, registryName string, regi
 	return name
 }
 
-// importedChanges checks that a plan imports exactly want resources of each
+// checkImported checks that a plan imports exactly want resources of each
 // type and plans no other action than importing them (no create, update,
 // replace or delete).
-func importedChanges(want map[string]int) plancheck.PlanCheck {
-	return planCheckFunc(func(p any) error {
-		plan, ok := p.(*tfjson.Plan)
-		if !ok {
-			return fmt.Errorf("plan is a %T", p)
+func checkImported(plan *tfjson.Plan, want map[string]int) error {
+	got := map[string]int{}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Mode != tfjson.ManagedResourceMode {
+			continue
 		}
-		got := map[string]int{}
-		for _, rc := range plan.ResourceChanges {
-			if rc.Mode != tfjson.ManagedResourceMode {
-				continue
-			}
-			if rc.Change.Importing == nil {
-				return fmt.Errorf("%s is not imported but planned %v", rc.Address, rc.Change.Actions)
-			}
-			if !rc.Change.Actions.NoOp() {
-				return fmt.Errorf("%s is imported with the change %v, want none", rc.Address, rc.Change.Actions)
-			}
-			got[rc.Type]++
+		if rc.Change.Importing == nil {
+			return fmt.Errorf("%s is not imported but planned %v", rc.Address, rc.Change.Actions)
 		}
-		for resourceType, n := range want {
-			if got[resourceType] != n {
-				return fmt.Errorf("the plan imports %d %s, want %d (all: %v)", got[resourceType], resourceType, n, got)
-			}
+		if !rc.Change.Actions.NoOp() {
+			return fmt.Errorf("%s is imported with the change %v, want none", rc.Address, rc.Change.Actions)
 		}
-		return nil
-	})
+		got[rc.Type]++
+	}
+	for resourceType, n := range want {
+		if got[resourceType] != n {
+			return fmt.Errorf("the plan imports %d %s, want %d (all: %v)", got[resourceType], resourceType, n, got)
+		}
+	}
+	return nil
 }
 
 // The fleet example adopts ten registries made in the dashboard and the
 // permissions granted on its permissions page in one plan that imports and
 // changes nothing: the operator's binding and a binding made by hand with two
 // subjects stay out. The registries keep their UID and their dashboard-made
-// password Secrets, and the plan after the apply is empty.
+// password Secrets, and the plan after the apply is empty. It runs the real
+// terraform binary on the example's file, as a user does (terraform-plugin-testing
+// cannot read a state with for_each instances).
 func TestAccFleetImport_tenDashboardRegistries(t *testing.T) {
 	testAccSetUp(t)
 	example, err := os.ReadFile(fleetExample)
@@ -123,42 +116,52 @@ func TestAccFleetImport_tenDashboardRegistries(t *testing.T) {
 			})
 		}
 	}
-	config := fmt.Sprintf("provider \"openshiftai\" {\n  registries_namespace = %q\n}\n", namespace) + string(example)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{importedChanges(map[string]int{
-					"openshiftai_model_registry": 10, "openshiftai_model_registry_permission": permissions,
-				})},
-			},
-			Check: func(s *terraform.State) error {
-				for name, uid := range uids {
-					obj, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, namespace, name)
-					if err != nil {
-						return err
-					}
-					if obj.GetUID() != uid {
-						return fmt.Errorf("registry %s has UID %s after the import, %s before", name, obj.GetUID(), uid)
-					}
-					address := fmt.Sprintf("openshiftai_model_registry.fleet[%q]", name)
-					if got := s.RootModule().Resources[address].Primary.Attributes["database.existing_password_secret.name"]; got != secrets[name] {
-						return fmt.Errorf("%s uses password Secret %q, want the dashboard's %q", address, got, secrets[name])
-					}
-				}
-				var adopted []string
-				for address := range s.RootModule().Resources {
-					if strings.HasPrefix(address, "openshiftai_model_registry_permission.") {
-						adopted = append(adopted, address)
-					}
-				}
-				if len(adopted) != permissions {
-					return fmt.Errorf("%d permissions in state, want %d: %v", len(adopted), permissions, adopted)
-				}
-				return nil
-			},
-		}},
-	})
+	tf := newTerraformRun(t, buildProvider(t), "KUBE_CONFIG_PATH="+acctest.Cluster.ControlPlane.KubeconfigPath)
+	tf.writeConfig(fmt.Sprintf("provider \"openshiftai\" {\n  registries_namespace = %q\n}\n", namespace) + string(example))
+	tf.run("plan", "-no-color", "-out=adopt.tfplan")
+	var plan tfjson.Plan
+	if err := json.Unmarshal([]byte(tf.run("show", "-json", "adopt.tfplan")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkImported(&plan, map[string]int{"openshiftai_model_registry": 10, "openshiftai_model_registry_permission": permissions}); err != nil {
+		t.Fatal(err)
+	}
+	tf.run("apply", "-no-color", "adopt.tfplan")
+	if out, err := tf.try("plan", "-no-color", "-detailed-exitcode"); err != nil {
+		t.Fatalf("the plan after the apply is not empty (%v):\n%s", err, out)
+	}
+
+	var state tfjson.State
+	if err := json.Unmarshal([]byte(tf.run("show", "-json")), &state); err != nil {
+		t.Fatal(err)
+	}
+	adopted := map[string]int{}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Mode != tfjson.ManagedResourceMode {
+			continue
+		}
+		adopted[r.Type]++
+		if r.Type != "openshiftai_model_registry" {
+			continue
+		}
+		name, _ := r.AttributeValues["resource_name"].(string)
+		database, _ := r.AttributeValues["database"].(map[string]any)
+		secret, _ := database["existing_password_secret"].(map[string]any)
+		if secret["name"] != secrets[name] {
+			t.Errorf("%s uses password Secret %v, want the dashboard's %q", r.Address, secret["name"], secrets[name])
+		}
+	}
+	if adopted["openshiftai_model_registry"] != 10 || adopted["openshiftai_model_registry_permission"] != permissions {
+		t.Errorf("state holds %v, want 10 registries and %d permissions", adopted, permissions)
+	}
+	for name, uid := range uids {
+		obj, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, namespace, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if obj.GetUID() != uid {
+			t.Errorf("registry %s has UID %s after the import, %s before", name, obj.GetUID(), uid)
+		}
+	}
 }
