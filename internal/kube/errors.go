@@ -114,8 +114,8 @@ func unauthorized(object, credential string) string {
 		fix = "A bearer token is valid for a limited time: HCP Terraform and Terraform Enterprise dynamic credentials last as long " +
 			"as the run's workload identity token, `oc whoami -t` tokens about a day, service account tokens as long as they were " +
 			"requested for. Start the run again for a fresh token. For applies that outlast the token, let the provider fetch " +
-			"tokens itself with an exec block (or a kubeconfig user with an exec plugin), which it runs again when a token expires, " +
-			"or request a token that lives longer than the apply."
+			"tokens itself with an exec block (or a kubeconfig user with an exec plugin; the plugin runs again when the token it " +
+			"returned expires, if it reports the expiry), or request a token that lives longer than the apply."
 	case strings.Contains(credential, "exec"):
 		fix = "The credential plugin's token was refused: run the plugin's command yourself to check that it still logs in."
 	case strings.Contains(credential, "client_certificate") || strings.Contains(credential, "KUBE_CLIENT_CERT_DATA"):
