@@ -34,6 +34,8 @@ type Database struct {
 	// Password is an HCL expression for password_wo: a quoted string or a variable.
 	Password        string
 	PasswordVersion int
+	// ExistingPasswordSecret names a Secret that holds the password, in place of Password.
+	ExistingPasswordSecret *KeyRef
 	// Extra holds more arguments of the block, as HCL.
 	Extra string
 }
@@ -75,6 +77,9 @@ func (r Registry) HCL() string {
 	if db.PasswordVersion != 0 {
 		fmt.Fprintf(&b, "    password_wo_version = %d\n", db.PasswordVersion)
 	}
+	if ref := db.ExistingPasswordSecret; ref != nil {
+		fmt.Fprintf(&b, "    existing_password_secret = {\n      name = %q\n      key  = %q\n    }\n", ref.Name, ref.Key)
+	}
 	if db.Extra != "" {
 		b.WriteString(db.Extra + "\n")
 	}
@@ -85,6 +90,9 @@ func (r Registry) HCL() string {
 	b.WriteString("}\n")
 	return b.String()
 }
+
+// KeyRef names a key of a Secret or ConfigMap.
+type KeyRef struct{ Name, Key string }
 
 // Permission is the HCL of one openshiftai_model_registry_permission.
 type Permission struct {

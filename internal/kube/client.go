@@ -61,6 +61,8 @@ var _ Interface = (*Client)(nil)
 type Client struct {
 	dynamic    dynamic.Interface
 	restConfig *rest.Config
+	// credential is Config.Credential, named when the API server rejects it.
+	credential string
 }
 
 // New connects to the cluster Config describes. It makes no request.
@@ -69,7 +71,12 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewForConfig(restConfig)
+	client, err := NewForConfig(restConfig)
+	if err != nil {
+		return nil, err
+	}
+	client.credential = cfg.Credential
+	return client, nil
 }
 
 // NewForConfig builds a client for a ready REST configuration. It makes no request.
@@ -140,7 +147,7 @@ func (c *Client) Apply(ctx context.Context, obj runtime.Object, opts ApplyOption
 		return err
 	})
 	if err != nil {
-		return nil, Explain(err, gvr, u.GetNamespace(), u.GetName())
+		return nil, c.explain(err, gvr, u.GetNamespace(), u.GetName())
 	}
 	return out, nil
 }
@@ -154,7 +161,7 @@ func (c *Client) Get(ctx context.Context, gvr schema.GroupVersionResource, names
 		return err
 	})
 	if err != nil {
-		return nil, Explain(err, gvr, namespace, name)
+		return nil, c.explain(err, gvr, namespace, name)
 	}
 	return out, nil
 }
@@ -168,7 +175,7 @@ func (c *Client) List(ctx context.Context, gvr schema.GroupVersionResource, name
 		return err
 	})
 	if err != nil {
-		return nil, Explain(err, gvr, namespace, "")
+		return nil, c.explain(err, gvr, namespace, "")
 	}
 	return out.Items, nil
 }
@@ -186,7 +193,7 @@ func (c *Client) Delete(ctx context.Context, gvr schema.GroupVersionResource, na
 	if err == nil || apierrors.IsNotFound(err) || (uid != "" && apierrors.IsConflict(err)) {
 		return nil
 	}
-	return Explain(err, gvr, namespace, name)
+	return c.explain(err, gvr, namespace, name)
 }
 
 // DeleteUnchanged removes one object only if it is still the incarnation uid
@@ -252,7 +259,7 @@ func (c *Client) Patch(ctx context.Context, gvr schema.GroupVersionResource, nam
 		return err
 	})
 	if err != nil {
-		return nil, Explain(err, gvr, namespace, name)
+		return nil, c.explain(err, gvr, namespace, name)
 	}
 	return out, nil
 }
@@ -381,7 +388,7 @@ func (c *Client) ListByName(ctx context.Context, gvr schema.GroupVersionResource
 		return err
 	})
 	if err != nil {
-		return nil, Explain(err, gvr, "", "")
+		return nil, c.explain(err, gvr, "", "")
 	}
 	return out.Items, nil
 }

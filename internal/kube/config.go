@@ -54,6 +54,9 @@ type Config struct {
 	QPS                  float32
 	Burst                int
 	UserAgent            string
+	// Credential names the setting that supplied the credential (never the
+	// credential itself), so that a 401 says which one to renew.
+	Credential string
 }
 
 // inClusterEnv is set in every pod; without it rest.InClusterConfig cannot work.

@@ -3,6 +3,7 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -39,6 +40,15 @@ func IsMissingResourceType(err error) bool {
 // Explain turns an API error about an object into a message that names it.
 // NotFound for an existing resource type stays recognisable with apierrors.IsNotFound.
 func Explain(err error, gvr schema.GroupVersionResource, namespace, name string) error {
+	return explain(err, gvr, namespace, name, "")
+}
+
+// explain is Explain naming the client's credential when the API server rejects it.
+func (c *Client) explain(err error, gvr schema.GroupVersionResource, namespace, name string) error {
+	return explain(err, gvr, namespace, name, c.credential)
+}
+
+func explain(err error, gvr schema.GroupVersionResource, namespace, name, credential string) error {
 	if err == nil {
 		return nil
 	}
@@ -58,8 +68,7 @@ func Explain(err error, gvr schema.GroupVersionResource, namespace, name string)
 		return &APIError{Message: fmt.Sprintf("the provider's identity may not access %s: %v. "+
 			"Grant it the rules listed in the provider's documentation (docs/guides/permissions)", object, apiMessage(err)), Err: err}
 	case apierrors.IsUnauthorized(err):
-		return &APIError{Message: fmt.Sprintf("the API server did not accept the provider's credentials while accessing %s: "+
-			"check the token, client certificate or kubeconfig of the provider block", object), Err: err}
+		return &APIError{Message: unauthorized(object, credential), Err: err}
 	case apierrors.IsInvalid(err):
 		return &APIError{Message: fmt.Sprintf("the API server rejected %s: %v", object, err), Err: err}
 	}
@@ -88,4 +97,30 @@ func apiMessage(err error) string {
 		return status.Status().Message
 	}
 	return err.Error()
+}
+
+// unauthorized explains a 401: which setting supplied the rejected credential
+// and how to renew it. Tokens expire (HCP Terraform's dynamic credentials with
+// the run, `oc whoami -t` after a day, projected service account tokens after an
+// hour), so a long apply can outlive the one it started with.
+func unauthorized(object, credential string) string {
+	if credential == "" {
+		return fmt.Sprintf("the API server rejected the provider's credential (401 Unauthorized) while accessing %s: "+
+			"check the token, client certificate or kubeconfig of the provider block", object)
+	}
+	fix := "Check that it is valid for this cluster."
+	switch {
+	case strings.Contains(credential, "token") || strings.Contains(credential, "KUBE_TOKEN"):
+		fix = "A bearer token is valid for a limited time: HCP Terraform and Terraform Enterprise dynamic credentials last as long " +
+			"as the run's workload identity token, `oc whoami -t` tokens about a day, service account tokens as long as they were " +
+			"requested for. Start the run again for a fresh token. For applies that outlast the token, let the provider fetch " +
+			"tokens itself with an exec block (or a kubeconfig user with an exec plugin; the plugin runs again when the token it " +
+			"returned expires, if it reports the expiry), or request a token that lives longer than the apply."
+	case strings.Contains(credential, "exec"):
+		fix = "The credential plugin's token was refused: run the plugin's command yourself to check that it still logs in."
+	case strings.Contains(credential, "client_certificate") || strings.Contains(credential, "KUBE_CLIENT_CERT_DATA"):
+		fix = "The client certificate has expired or the cluster does not trust its issuer: issue a new one."
+	}
+	return fmt.Sprintf("the API server rejected the provider's credential (401 Unauthorized) while accessing %s. "+
+		"The credential came from %s. %s", object, credential, fix)
 }

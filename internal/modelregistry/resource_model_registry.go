@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState    = &modelRegistryResource{}
 	_ resource.ResourceWithModifyPlan     = &modelRegistryResource{}
 	_ resource.ResourceWithValidateConfig = &modelRegistryResource{}
+	_ resource.ResourceWithMoveState      = &modelRegistryResource{}
 )
 
 // Default timeouts of the registry's operations.
@@ -483,6 +484,11 @@ func (r *modelRegistryResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("resource_name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_ready"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+}
+
+// MoveState takes over a registry from a kubernetes_manifest of hashicorp/kubernetes (resource_model_registry_move.go).
+func (r *modelRegistryResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{{StateMover: r.moveFromManifest}}
 }
 
 // replacedAttributes lists the attributes whose change replaces the registry.

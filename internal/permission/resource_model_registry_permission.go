@@ -38,6 +38,7 @@ var (
 	_ resource.ResourceWithConfigValidators = &modelRegistryPermissionResource{}
 	_ resource.ResourceWithModifyPlan       = &modelRegistryPermissionResource{}
 	_ resource.ResourceWithImportState      = &modelRegistryPermissionResource{}
+	_ resource.ResourceWithMoveState        = &modelRegistryPermissionResource{}
 )
 
 // Default operation timeouts: every operation is a handful of requests, so
@@ -550,6 +551,12 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 		return
 	}
 	tflog.Info(ctx, "registry permission revoked", map[string]any{"namespace": namespace, "binding": name})
+}
+
+// MoveState takes over a permission from a kubernetes_role_binding_v1 of
+// hashicorp/kubernetes (resource_model_registry_permission_move.go).
+func (r *modelRegistryPermissionResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{{StateMover: r.moveFromRoleBinding}}
 }
 
 // importID is a parsed import identifier: either a permission, or the name of

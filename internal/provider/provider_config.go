@@ -139,6 +139,7 @@ func (m providerModel) clusterConfig(ctx context.Context, version string) (kube.
 		diags.Append(e.Env.ElementsAs(ctx, &exec.Env, false)...)
 		cfg.Exec = exec
 	}
+	cfg.Credential = credentialSource(m, cfg)
 	tflog.Debug(ctx, "cluster settings", map[string]any{
 		"config_path": cfg.ConfigPath, "config_paths": strings.Join(cfg.ConfigPaths, string(filepath.ListSeparator)),
 		"context": cfg.ConfigContext, "host": cfg.Host, "token_set": cfg.Token != "", "client_certificate_set": cfg.ClientCertificate != "",
