@@ -31,7 +31,7 @@ resource "openshiftai_model_registry" "fraud" {
   name        = "Fraud detection models"
   description = "Models scored nightly against card transactions"
 
-  database = {
+  database {
     host                = "mysql.databases.svc.cluster.local"
     port                = 3306
     username            = "model_registry"
@@ -40,7 +40,7 @@ resource "openshiftai_model_registry" "fraud" {
     password_wo_version = 1
   }
 
-  ca_certificate = {
+  ca_certificate {
     pem = file(var.ca_certificate_file)
   }
 }

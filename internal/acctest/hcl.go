@@ -15,16 +15,22 @@ type Registry struct {
 	Description  string
 	Namespace    string
 	Database     Database
+	// DefaultDatabase renders default_database = true instead of the database block.
+	DefaultDatabase bool
 	// Extra holds more arguments, as HCL (ca_certificate, timeouts, ...).
 	Extra string
 }
 
 // Database is the database block of a Registry.
 type Database struct {
-	Host     string
-	Port     int
-	Username string
-	Database string
+	// Type is "mysql" or "postgres"; left out when empty.
+	Type        string
+	Host        string
+	HostAddress string
+	SSLMode     string
+	Port        int
+	Username    string
+	Database    string
 	// Password is an HCL expression for password_wo: a quoted string or a variable.
 	Password        string
 	PasswordVersion int
@@ -44,14 +50,25 @@ func (r Registry) HCL() string {
 	quoted(&b, "  ", "resource_name", r.ResourceName)
 	quoted(&b, "  ", "description", r.Description)
 	quoted(&b, "  ", "namespace", r.Namespace)
-	b.WriteString("  database = {\n")
+	if r.DefaultDatabase {
+		b.WriteString("  default_database = true\n")
+		if r.Extra != "" {
+			b.WriteString(r.Extra + "\n")
+		}
+		b.WriteString("}\n")
+		return b.String()
+	}
+	b.WriteString("  database {\n")
 	db := r.Database
+	quoted(&b, "    ", "type", db.Type)
 	quoted(&b, "    ", "host", db.Host)
+	quoted(&b, "    ", "host_address", db.HostAddress)
 	if db.Port != 0 {
 		fmt.Fprintf(&b, "    port = %d\n", db.Port)
 	}
 	quoted(&b, "    ", "username", db.Username)
 	quoted(&b, "    ", "database", db.Database)
+	quoted(&b, "    ", "ssl_mode", db.SSLMode)
 	if db.Password != "" {
 		fmt.Fprintf(&b, "    password_wo = %s\n", db.Password)
 	}

@@ -70,7 +70,7 @@ variable %q {
 		fmt.Fprintf(&b, `
 resource "openshiftai_model_registry" %q {
   name = %q
-  database = {
+  database {
     host                = %q
     username            = "model_registry"
     database            = %q

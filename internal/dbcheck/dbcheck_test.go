@@ -13,11 +13,13 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/mariadbtest"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/pgtest"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	mariadbtest.StopShared()
+	pgtest.StopShared()
 	os.Exit(code)
 }
 

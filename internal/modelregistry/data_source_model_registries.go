@@ -36,21 +36,25 @@ type modelRegistriesDataModel struct {
 }
 
 type registrySummaryModel struct {
-	ResourceName  types.String          `tfsdk:"resource_name"`
-	Name          types.String          `tfsdk:"name"`
-	Description   types.String          `tfsdk:"description"`
-	Database      *databaseSummaryModel `tfsdk:"database"`
-	CASource      types.String          `tfsdk:"ca_source"`
-	CAReference   *keyRefModel          `tfsdk:"ca_reference"`
-	Ready         types.Bool            `tfsdk:"ready"`
-	KubeRBACProxy types.Bool            `tfsdk:"kube_rbac_proxy"`
+	ResourceName    types.String          `tfsdk:"resource_name"`
+	Name            types.String          `tfsdk:"name"`
+	Description     types.String          `tfsdk:"description"`
+	DatabaseType    types.String          `tfsdk:"database_type"`
+	DefaultDatabase types.Bool            `tfsdk:"default_database"`
+	Database        *databaseSummaryModel `tfsdk:"database"`
+	CASource        types.String          `tfsdk:"ca_source"`
+	CAReference     *keyRefModel          `tfsdk:"ca_reference"`
+	Ready           types.Bool            `tfsdk:"ready"`
+	KubeRBACProxy   types.Bool            `tfsdk:"kube_rbac_proxy"`
 }
 
 type databaseSummaryModel struct {
-	Host     types.String `tfsdk:"host"`
-	Port     types.Int64  `tfsdk:"port"`
-	Username types.String `tfsdk:"username"`
-	Database types.String `tfsdk:"database"`
+	Type        types.String `tfsdk:"type"`
+	HostAddress types.String `tfsdk:"host_address"`
+	Host        types.String `tfsdk:"host"`
+	Port        types.Int64  `tfsdk:"port"`
+	Username    types.String `tfsdk:"username"`
+	Database    types.String `tfsdk:"database"`
 }
 
 func (d *modelRegistriesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -90,14 +94,18 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 							Computed:            true,
 							MarkdownDescription: "Description (annotation `openshift.io/description`); null when there is none.",
 						},
+						"database_type":    schema.StringAttribute{Computed: true, MarkdownDescription: databaseTypeDataDescription},
+						"default_database": schema.BoolAttribute{Computed: true, MarkdownDescription: defaultDatabaseDataDescription},
 						"database": schema.SingleNestedAttribute{
 							Computed:            true,
-							MarkdownDescription: "Where the registry's MySQL database is (`spec.mysql`).",
+							MarkdownDescription: "Where the registry's external database is (`spec.mysql` or `spec.postgres`); null with the default database.",
 							Attributes: map[string]schema.Attribute{
-								"host":     schema.StringAttribute{Computed: true, MarkdownDescription: "Host name or IP address of the database."},
-								"port":     schema.Int64Attribute{Computed: true, MarkdownDescription: "TCP port of the database; `3306` when the registry does not set one."},
-								"username": schema.StringAttribute{Computed: true, MarkdownDescription: "Database user the registry connects as."},
-								"database": schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the database (schema)."},
+								"type":         schema.StringAttribute{Computed: true, MarkdownDescription: "`mysql` or `postgres`."},
+								"host":         schema.StringAttribute{Computed: true, MarkdownDescription: "Host name or IP address of the database; null when a PostgreSQL registry names only `host_address`."},
+								"host_address": schema.StringAttribute{Computed: true, MarkdownDescription: "PostgreSQL only: the IP address of the database (`hostAddress`); null when unset."},
+								"port":         schema.Int64Attribute{Computed: true, MarkdownDescription: "TCP port of the database; `3306` (MySQL) or `5432` (PostgreSQL) when the registry does not set one."},
+								"username":     schema.StringAttribute{Computed: true, MarkdownDescription: "Database user the registry connects as."},
+								"database":     schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the database (schema)."},
 							},
 						},
 						"ca_source": schema.StringAttribute{
@@ -175,17 +183,23 @@ func registrySummaries(observed []registry.Observed, prefix string) []registrySu
 // told apart by its ConfigMap's name, without reading the ConfigMap.
 func registrySummaryFrom(o registry.Observed) registrySummaryModel {
 	s := registrySummaryModel{
-		ResourceName: types.StringValue(o.Name),
-		Name:         types.StringValue(o.DisplayName),
-		Description:  types.StringNull(),
-		Database: &databaseSummaryModel{
-			Host:     types.StringValue(o.Database.Host),
-			Port:     types.Int64Value(o.Database.Port),
-			Username: types.StringValue(o.Database.Username),
-			Database: types.StringValue(o.Database.Database),
-		},
-		Ready:         types.BoolValue(o.Ready()),
-		KubeRBACProxy: types.BoolValue(o.KubeRBACProxy),
+		ResourceName:    types.StringValue(o.Name),
+		Name:            types.StringValue(o.DisplayName),
+		Description:     types.StringNull(),
+		DatabaseType:    types.StringValue(string(o.Database.Type)),
+		DefaultDatabase: types.BoolValue(o.Database.Generated),
+		Ready:           types.BoolValue(o.Ready()),
+		KubeRBACProxy:   types.BoolValue(o.KubeRBACProxy),
+	}
+	if !o.Database.Generated {
+		s.Database = &databaseSummaryModel{
+			Type:        types.StringValue(string(o.Database.Type)),
+			Host:        optionalString(o.Database.Host),
+			HostAddress: optionalString(o.Database.HostAddress),
+			Port:        types.Int64Value(o.Database.Port),
+			Username:    types.StringValue(o.Database.Username),
+			Database:    types.StringValue(o.Database.Database),
+		}
 	}
 	if o.Description != "" {
 		s.Description = types.StringValue(o.Description)

@@ -34,23 +34,29 @@ type modelRegistryDataSource struct {
 }
 
 type modelRegistryDataModel struct {
-	ID            types.String       `tfsdk:"id"`
-	ResourceName  types.String       `tfsdk:"resource_name"`
-	Namespace     types.String       `tfsdk:"namespace"`
-	Name          types.String       `tfsdk:"name"`
-	Description   types.String       `tfsdk:"description"`
-	Database      *databaseDataModel `tfsdk:"database"`
-	CACertificate *caModel           `tfsdk:"ca_certificate"`
-	UID           types.String       `tfsdk:"uid"`
-	Ready         types.Bool         `tfsdk:"ready"`
-	Status        types.Object       `tfsdk:"status"`
-	Endpoints     types.List         `tfsdk:"endpoints"`
-	KubeRBACProxy types.Bool         `tfsdk:"kube_rbac_proxy"`
+	ID              types.String       `tfsdk:"id"`
+	ResourceName    types.String       `tfsdk:"resource_name"`
+	Namespace       types.String       `tfsdk:"namespace"`
+	Name            types.String       `tfsdk:"name"`
+	Description     types.String       `tfsdk:"description"`
+	DatabaseType    types.String       `tfsdk:"database_type"`
+	DefaultDatabase types.Bool         `tfsdk:"default_database"`
+	DefaultDBSecret types.String       `tfsdk:"default_database_secret_name"`
+	Database        *databaseDataModel `tfsdk:"database"`
+	CACertificate   *caModel           `tfsdk:"ca_certificate"`
+	UID             types.String       `tfsdk:"uid"`
+	Ready           types.Bool         `tfsdk:"ready"`
+	Status          types.Object       `tfsdk:"status"`
+	Endpoints       types.List         `tfsdk:"endpoints"`
+	KubeRBACProxy   types.Bool         `tfsdk:"kube_rbac_proxy"`
 }
 
 // databaseDataModel is the resource's database attribute without the password
 // and the settings that only steer the provider's writes.
 type databaseDataModel struct {
+	Type                   types.String `tfsdk:"type"`
+	HostAddress            types.String `tfsdk:"host_address"`
+	SSLMode                types.String `tfsdk:"ssl_mode"`
 	Host                   types.String `tfsdk:"host"`
 	Port                   types.Int64  `tfsdk:"port"`
 	Username               types.String `tfsdk:"username"`
@@ -104,14 +110,24 @@ func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Computed:            true,
 				MarkdownDescription: "Description shown by the dashboard (annotation `openshift.io/description`); null when there is none.",
 			},
+			"database_type":    schema.StringAttribute{Computed: true, MarkdownDescription: databaseTypeDataDescription},
+			"default_database": schema.BoolAttribute{Computed: true, MarkdownDescription: defaultDatabaseDataDescription},
+			"default_database_secret_name": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "With the default database, the Secret in which the operator keeps its user and password " +
+					"(`<resource_name>-postgres-credentials`); null otherwise.",
+			},
 			"database": schema.SingleNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The external MySQL database of the registry (`spec.mysql`).",
+				MarkdownDescription: "The external database of the registry (`spec.mysql` or `spec.postgres`); null with the default database.",
 				Attributes: map[string]schema.Attribute{
-					"host":     schema.StringAttribute{Computed: true, MarkdownDescription: "Host name or IP address of the database."},
-					"port":     schema.Int64Attribute{Computed: true, MarkdownDescription: "TCP port of the database; `3306` when the registry does not set one."},
-					"username": schema.StringAttribute{Computed: true, MarkdownDescription: "Database user the registry connects as."},
-					"database": schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the database (schema)."},
+					"type":         schema.StringAttribute{Computed: true, MarkdownDescription: "`mysql` or `postgres`."},
+					"host":         schema.StringAttribute{Computed: true, MarkdownDescription: "Host name or IP address of the database; null when a PostgreSQL registry names only `host_address`."},
+					"host_address": schema.StringAttribute{Computed: true, MarkdownDescription: "PostgreSQL only: the IP address of the database (`hostAddress`); null when unset."},
+					"ssl_mode":     schema.StringAttribute{Computed: true, MarkdownDescription: "PostgreSQL only: `sslMode` (`disable` when the registry sets none); null for MySQL."},
+					"port":         schema.Int64Attribute{Computed: true, MarkdownDescription: "TCP port of the database; `3306` (MySQL) or `5432` (PostgreSQL) when the registry does not set one."},
+					"username":     schema.StringAttribute{Computed: true, MarkdownDescription: "Database user the registry connects as."},
+					"database":     schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the database (schema)."},
 					"skip_database_creation": schema.BoolAttribute{
 						Computed:            true,
 						MarkdownDescription: "Whether the database must exist already (`true`) or the registry creates it (`false`).",
@@ -220,20 +236,36 @@ func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag
 	var diags diag.Diagnostics
 	o := observed.Registry
 	m := modelRegistryDataModel{
-		ID:           types.StringValue(o.Namespace + "/" + o.Name),
-		ResourceName: types.StringValue(o.Name),
-		Namespace:    types.StringValue(o.Namespace),
-		Name:         types.StringValue(o.DisplayName),
-		Description:  types.StringNull(),
-		Database: &databaseDataModel{
-			Host:                 types.StringValue(o.Database.Host),
+		ID:              types.StringValue(o.Namespace + "/" + o.Name),
+		ResourceName:    types.StringValue(o.Name),
+		Namespace:       types.StringValue(o.Namespace),
+		Name:            types.StringValue(o.DisplayName),
+		Description:     types.StringNull(),
+		DatabaseType:    types.StringValue(string(o.Database.Type)),
+		DefaultDatabase: types.BoolValue(o.Database.Generated),
+		DefaultDBSecret: types.StringNull(),
+	}
+	if o.Database.Generated {
+		m.DefaultDBSecret = types.StringValue(registry.DefaultDatabaseSecretName(o.Name))
+	} else {
+		m.Database = &databaseDataModel{
+			Type:                 types.StringValue(string(o.Database.Type)),
+			Host:                 optionalString(o.Database.Host),
+			HostAddress:          optionalString(o.Database.HostAddress),
+			SSLMode:              types.StringNull(),
 			Port:                 types.Int64Value(o.Database.Port),
 			Username:             types.StringValue(o.Database.Username),
 			Database:             types.StringValue(o.Database.Database),
 			SkipDatabaseCreation: types.BoolValue(o.Database.SkipDatabaseCreation),
-		},
+		}
+		if o.Database.Type == registry.DatabasePostgres {
+			m.Database.SSLMode = types.StringValue(registry.DefaultSSLMode)
+			if o.Database.SSLMode != "" {
+				m.Database.SSLMode = types.StringValue(o.Database.SSLMode)
+			}
+		}
 	}
-	if o.Database.PasswordSecret.Name != "" {
+	if m.Database != nil && o.Database.PasswordSecret.Name != "" {
 		m.Database.ExistingPasswordSecret = keyRefFrom(o.Database.PasswordSecret)
 	}
 	if o.Description != "" {

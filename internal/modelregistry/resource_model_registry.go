@@ -66,11 +66,19 @@ func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource
 	clusterBundle, openShiftBundle := boolAt(raw, "ca_certificate", "cluster_bundle"), boolAt(raw, "ca_certificate", "openshift_ai_bundle")
 	configMap, secret := presenceAt(raw, "ca_certificate", "config_map"), presenceAt(raw, "ca_certificate", "secret")
 	pem := stringAt(raw, "ca_certificate", "pem")
+	defaultDatabase := boolAt(raw, "default_database")
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateDatabaseChoice(database, ca, defaultDatabase, resourceName, &resp.Diagnostics)
 	if !database.IsNull() && !database.IsUnknown() {
 		validatePasswordSource(passwordWO, passwordVersion, existingSecret, &resp.Diagnostics)
+		validateDatabaseType(raw, &resp.Diagnostics)
+		if !passwordWO.IsNull() && !passwordWO.IsUnknown() && registry.PasswordBreaksURL(passwordWO.ValueString()) {
+			resp.Diagnostics.AddAttributeError(passwordWOPath, "Invalid database password",
+				"database.password_wo contains '?', '@' or '/', which break the database URL the operator builds without escaping. "+
+					"Change the database user's password to one without them.")
+		}
 	}
 	if !ca.IsNull() && !ca.IsUnknown() {
 		validateCASource(map[string]configured{
@@ -84,6 +92,71 @@ func (r *modelRegistryResource) ValidateConfig(ctx context.Context, req resource
 				fmt.Sprintf("Name: %s. Set resource_name to a name that starts with a letter and has at most %d lowercase letters, digits and dashes.",
 					err, registry.MaxResourceNameLength))
 		}
+	}
+}
+
+// validateDatabaseChoice checks that the registry has exactly one database:
+// an external one (database) or the operator's (default_database).
+func validateDatabaseChoice(database, ca configured, defaultDatabase types.Bool, resourceName types.String, diags *diag.Diagnostics) {
+	if database.IsUnknown() || defaultDatabase.IsUnknown() {
+		return
+	}
+	hasDefault := defaultDatabase.ValueBool()
+	switch {
+	case database.IsNull() && !hasDefault:
+		diags.AddAttributeError(path.Root("database"), "Missing database",
+			"The registry needs a database: add a database block for an external MySQL or PostgreSQL database, or set "+
+				"default_database = true to have the operator run a PostgreSQL database (for development and testing).")
+	case !database.IsNull() && hasDefault:
+		diags.AddAttributeError(path.Root("default_database"), "Two databases",
+			"default_database = true and a database block are both set. Remove the database block to use the operator's default "+
+				"database, or remove default_database to use the external database.")
+	}
+	if !hasDefault {
+		return
+	}
+	if !ca.IsNull() && !ca.IsUnknown() {
+		diags.AddAttributeError(path.Root("ca_certificate"), "CA certificate with the default database",
+			"ca_certificate applies to an external database; the operator's default database takes none. Remove ca_certificate "+
+				"or use a database block.")
+	}
+	if !resourceName.IsNull() && !resourceName.IsUnknown() {
+		if problems := registry.ValidateDefaultDatabaseResourceName(resourceName.ValueString()); len(problems) > 0 {
+			diags.AddAttributeError(path.Root("resource_name"), "Registry name too long for the default database",
+				fmt.Sprintf("resource_name %q %s. Choose a shorter resource_name.", resourceName.ValueString(), strings.Join(problems, "; ")))
+		}
+	}
+}
+
+// validateDatabaseType checks the arguments that depend on database.type.
+func validateDatabaseType(raw tftypes.Value, diags *diag.Diagnostics) {
+	databaseType := stringAt(raw, "database", "type")
+	host, hostAddress := stringAt(raw, "database", "host"), stringAt(raw, "database", "host_address")
+	sslMode := stringAt(raw, "database", "ssl_mode")
+	dbPath := path.Root("database")
+	if databaseType.IsUnknown() {
+		return
+	}
+	postgres := databaseType.ValueString() == string(registry.DatabasePostgres)
+	if !postgres {
+		for name, value := range map[string]types.String{"ssl_mode": sslMode, "host_address": hostAddress} {
+			if !value.IsNull() {
+				diags.AddAttributeError(dbPath.AtName(name), "PostgreSQL-only argument",
+					fmt.Sprintf("database.%s applies to PostgreSQL only. Set database.type = \"postgres\" for a PostgreSQL database, or remove database.%s.", name, name))
+			}
+		}
+	}
+	switch {
+	case host.IsUnknown() || hostAddress.IsUnknown():
+	case !host.IsNull() && !hostAddress.IsNull():
+		diags.AddAttributeError(dbPath.AtName("host_address"), "Two database hosts",
+			"database.host and database.host_address are both set; set one: host for a host name, host_address for an IP address.")
+	case host.IsNull() && hostAddress.IsNull() && postgres:
+		diags.AddAttributeError(dbPath.AtName("host"), "Missing database host",
+			"Set database.host to the database's host name, or database.host_address to its IP address.")
+	case host.IsNull() && hostAddress.IsNull():
+		diags.AddAttributeError(dbPath.AtName("host"), "Missing database host",
+			"Set database.host to the database's host name or IP address.")
 	}
 }
 
@@ -168,19 +241,50 @@ func (resourceNameModifier) PlanModifyString(ctx context.Context, req planmodifi
 	resp.PlanValue = types.StringValue(registry.DeriveResourceName(displayName.ValueString()))
 }
 
+// portByType plans database.port: the configured port, else the default of
+// the database type, 3306 for MySQL and 5432 for PostgreSQL.
+type portModifier struct{}
+
+func portByType() planmodifier.Int64 { return portModifier{} }
+
+func (portModifier) Description(context.Context) string {
+	return "defaults to 3306 for MySQL and 5432 for PostgreSQL"
+}
+func (m portModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (portModifier) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	var databaseType types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, req.Path.ParentPath().AtName("type"), &databaseType)...)
+	switch {
+	case databaseType.IsUnknown():
+		resp.PlanValue = types.Int64Unknown()
+	case databaseType.ValueString() == string(registry.DatabasePostgres):
+		resp.PlanValue = types.Int64Value(registry.DefaultPostgresPort)
+	default:
+		resp.PlanValue = types.Int64Value(registry.DefaultMySQLPort)
+	}
+}
+
 // plannedRegistry is what ModifyPlan needs of a plan, read from the raw value
 // because nested objects may still be unknown.
 type plannedRegistry struct {
-	ResourceName, Namespace, PEM types.String
-	ExistingSecret               presence
+	ResourceName, Namespace, PEM, DatabaseType types.String
+	DefaultDatabase                            types.Bool
+	ExistingSecret, Database                   presence
 }
 
 func readPlanned(raw tftypes.Value) plannedRegistry {
 	return plannedRegistry{
-		ResourceName:   stringAt(raw, "resource_name"),
-		Namespace:      stringAt(raw, "namespace"),
-		PEM:            stringAt(raw, "ca_certificate", "pem"),
-		ExistingSecret: presenceAt(raw, "database", "existing_password_secret"),
+		ResourceName:    stringAt(raw, "resource_name"),
+		Namespace:       stringAt(raw, "namespace"),
+		PEM:             stringAt(raw, "ca_certificate", "pem"),
+		DatabaseType:    stringAt(raw, "database", "type"),
+		DefaultDatabase: boolAt(raw, "default_database"),
+		ExistingSecret:  presenceAt(raw, "database", "existing_password_secret"),
+		Database:        presenceAt(raw, "database"),
 	}
 }
 
@@ -191,7 +295,9 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 			resp.Diagnostics.AddError("Deletion protection is on",
 				fmt.Sprintf("Model registry %s has deletion_protection = true, so it cannot be destroyed. Set deletion_protection = false and apply, then destroy.",
 					stringAt(req.State.Raw, "id").ValueString()))
+			return
 		}
+		warnDefaultDatabaseLoss(req.State.Raw, "destroys", &resp.Diagnostics)
 		return
 	}
 	plan := readPlanned(req.Plan.Raw)
@@ -205,16 +311,20 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Plan.Raw = raw
 	}()
 	planOwnedObjects(plan, set)
+	planDatabase(plan, set)
 	planAuthProxy(req.State.Raw, set)
 	if !req.State.Raw.IsNull() {
 		state := plannedRegistry{ResourceName: stringAt(req.State.Raw, "resource_name"), Namespace: stringAt(req.State.Raw, "namespace")}
 		if r.data != nil && !plan.Namespace.IsUnknown() && !plan.ResourceName.IsUnknown() && !plan.Namespace.Equal(state.Namespace) {
 			r.data.NoteMove(state.Namespace.ValueString(), plan.ResourceName.ValueString())
 		}
-		if replaced := replacedAttributes(plan, state); boolAt(req.State.Raw, "deletion_protection").ValueBool() && len(replaced) > 0 {
+		replaced := replacedAttributes(plan, state)
+		if boolAt(req.State.Raw, "deletion_protection").ValueBool() && len(replaced) > 0 {
 			resp.Diagnostics.AddError("Deletion protection is on",
 				fmt.Sprintf("This change replaces model registry %s (it changes %s), which has deletion_protection = true. Set deletion_protection = false and apply first.",
 					stringAt(req.State.Raw, "id").ValueString(), strings.Join(replaced, " and ")))
+		} else if len(replaced) > 0 || len(resp.RequiresReplace) > 0 {
+			warnDefaultDatabaseLoss(req.State.Raw, "replaces", &resp.Diagnostics)
 		}
 		return
 	}
@@ -243,6 +353,42 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 }
 
+// warnDefaultDatabaseLoss warns when a plan destroys or replaces a registry
+// with the default database: the operator deletes the database's PVC with it.
+func warnDefaultDatabaseLoss(state tftypes.Value, verb string, diags *diag.Diagnostics) {
+	if !boolAt(state, "default_database").ValueBool() {
+		return
+	}
+	name := stringAt(state, "resource_name").ValueString()
+	diags.AddWarning("The default database is deleted with the registry",
+		fmt.Sprintf("This plan %s model registry %s, which uses the operator's default database: the operator deletes PVC %s and "+
+			"with it every model's metadata in the registry. Set deletion_protection = true to prevent this.",
+			verb, stringAt(state, "id").ValueString(), registry.DefaultDatabaseStorageName(name)))
+}
+
+// planDatabase plans database_type and default_database_secret_name.
+func planDatabase(plan plannedRegistry, set map[string]tftypes.Value) {
+	databaseType, secret := types.StringUnknown(), types.StringUnknown()
+	switch {
+	case plan.DefaultDatabase.IsUnknown() || plan.Database.IsUnknown():
+	case plan.DefaultDatabase.ValueBool():
+		databaseType = types.StringValue(string(registry.DatabasePostgres))
+		if !plan.ResourceName.IsUnknown() {
+			secret = types.StringValue(registry.DefaultDatabaseSecretName(plan.ResourceName.ValueString()))
+		}
+	default:
+		secret = types.StringNull()
+		if !plan.DatabaseType.IsUnknown() {
+			databaseType = types.StringValue(string(registry.DatabaseMySQL))
+			if plan.DatabaseType.ValueString() == string(registry.DatabasePostgres) {
+				databaseType = plan.DatabaseType
+			}
+		}
+	}
+	set["database_type"] = rawString(databaseType)
+	set["default_database_secret_name"] = rawString(secret)
+}
+
 // planOwnedObjects plans the names of the Secret and ConfigMap the provider
 // makes; a name missing from state (deleted out of band) is a change to apply.
 func planOwnedObjects(plan plannedRegistry, set map[string]tftypes.Value) {
@@ -251,7 +397,7 @@ func planOwnedObjects(plan plannedRegistry, set map[string]tftypes.Value) {
 	}
 	name := plan.ResourceName.ValueString()
 	secretName := types.StringNull()
-	if plan.ExistingSecret.IsNull() {
+	if plan.ExistingSecret.IsNull() && !plan.Database.IsNull() {
 		secretName = types.StringValue(registry.PasswordSecretName(name))
 	}
 	configMapName := types.StringNull()

@@ -137,6 +137,19 @@ func setOwnedNames(m *modelRegistryModel) {
 	if m.CACertificate.caSource().Kind == registry.CAPEM {
 		m.CAConfigMapName = types.StringValue(registry.CAConfigMapName(m.ResourceName.ValueString()))
 	}
+	m.DatabaseType, m.DefaultDBSecret = databaseTypeOf(m.Database), types.StringNull()
+	if m.Database == nil {
+		m.DefaultDBSecret = types.StringValue(registry.DefaultDatabaseSecretName(m.ResourceName.ValueString()))
+	}
+}
+
+// databaseTypeOf is database_type for a database block; nil is the default
+// database, a PostgreSQL.
+func databaseTypeOf(db *databaseModel) types.String {
+	if db == nil {
+		return types.StringValue(string(registry.DatabasePostgres))
+	}
+	return types.StringValue(string(db.databaseType()))
 }
 
 // checkReferences makes sure the ConfigMaps and Secrets the registry will mount
@@ -147,7 +160,8 @@ func (r *modelRegistryResource) checkReferences(ctx context.Context, client kube
 		attr := path.Root("ca_certificate").AtName(string(desired.CA.Kind))
 		diags.Append(checkKey(ctx, client, attr, desired.Namespace, ref, isSecret, true)...)
 	}
-	if ref := desired.Database.PasswordSecret; ref.Name != registry.PasswordSecretName(desired.Name) || ref.Key != registry.PasswordSecretKeyPassword {
+	if ref := desired.Database.PasswordSecret; !desired.Database.Generated &&
+		(ref.Name != registry.PasswordSecretName(desired.Name) || ref.Key != registry.PasswordSecretKeyPassword) {
 		diags.Append(checkKey(ctx, client, path.Root("database").AtName("existing_password_secret"), desired.Namespace, ref, true, false)...)
 	}
 	return diags

@@ -44,6 +44,11 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 		m.Description = types.StringNull()
 	}
 	var dbDiags, caDiags diag.Diagnostics
+	m.DefaultDatabase = types.BoolValue(o.Database.Generated)
+	m.DatabaseType, m.DefaultDBSecret = types.StringValue(string(o.Database.Type)), types.StringNull()
+	if o.Database.Generated {
+		m.DefaultDBSecret = types.StringValue(registry.DefaultDatabaseSecretName(o.Name))
+	}
 	m.Database, m.PasswordSecretName, dbDiags = databaseFrom(priorDB, observed)
 	m.CACertificate, m.CAConfigMapName, caDiags = caFrom(observed)
 	diags.Append(dbDiags...)
@@ -66,11 +71,17 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 func databaseFrom(priorDB *databaseModel, observed lifecycle.Observed) (*databaseModel, types.String, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	o := observed.Registry
+	if o.Database.Generated {
+		return nil, types.StringNull(), diags
+	}
 	db := &databaseModel{
-		Host:                 types.StringValue(o.Database.Host),
+		Type:                 types.StringValue(string(o.Database.Type)),
+		Host:                 optionalString(o.Database.Host),
+		HostAddress:          optionalString(o.Database.HostAddress),
 		Port:                 types.Int64Value(o.Database.Port),
 		Username:             types.StringValue(o.Database.Username),
 		Database:             types.StringValue(o.Database.Database),
+		SSLMode:              sslModeFrom(priorDB, o.Database),
 		SkipDatabaseCreation: types.BoolValue(o.Database.SkipDatabaseCreation),
 		PasswordWO:           types.StringNull(),
 		PasswordWOVersion:    types.Int64Null(),
@@ -102,6 +113,30 @@ func databaseFrom(priorDB *databaseModel, observed lifecycle.Observed) (*databas
 		diags.AddError("Cannot read the password Secret", err.Error())
 	}
 	return db, secretName, diags
+}
+
+// optionalString is null for "", so an unset host or host_address reads back unset.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// sslModeFrom is ssl_mode for what the cluster has: the CRD's default, disable,
+// reads as unset unless the configuration set it, so it never shows as drift.
+func sslModeFrom(priorDB *databaseModel, db registry.Database) types.String {
+	if db.Type != registry.DatabasePostgres {
+		return types.StringNull()
+	}
+	mode := db.SSLMode
+	if mode == "" {
+		mode = registry.DefaultSSLMode
+	}
+	if mode == registry.DefaultSSLMode && (priorDB == nil || priorDB.SSLMode.IsNull()) {
+		return types.StringNull()
+	}
+	return types.StringValue(mode)
 }
 
 // caFrom is the ca_certificate attribute and ca_config_map_name for what the

@@ -113,3 +113,69 @@ func TestRegistryModelFrom_notGathered(t *testing.T) {
 		t.Errorf("CA %+v", m.CACertificate)
 	}
 }
+
+// A dashboard-made PostgreSQL registry, with the CRD's defaults as the API server adds them.
+func dashboardPostgres(sslMode string) lifecycle.Observed {
+	r := registry.Registry{
+		Name: "vision", Namespace: registry.DefaultNamespace, DisplayName: "Vision",
+		Database: registry.Database{Type: registry.DatabasePostgres, HostAddress: "10.0.0.9", Port: 5432, Database: "d", Username: "u",
+			SSLMode: sslMode, PasswordSecret: registry.KeyRef{Name: "vision-db-x7k2p", Key: registry.PasswordSecretKeyPassword}},
+		CA: registry.CASource{Kind: registry.CAClusterBundle},
+	}
+	obj := r.ModelRegistry()
+	obj.Object["spec"].(map[string]any)["mysql"] = nil
+	if sslMode == "" {
+		obj.Object["spec"].(map[string]any)["postgres"].(map[string]any)["sslMode"] = registry.DefaultSSLMode
+	}
+	return lifecycle.Observed{Registry: registry.ParseModelRegistry(obj), PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead}
+}
+
+func TestRegistryModelFrom_postgres(t *testing.T) {
+	m, diags := registryModelFrom(modelRegistryModel{}, dashboardPostgres(""))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	db := m.Database
+	if db.Type.ValueString() != "postgres" || !db.Host.IsNull() || db.HostAddress.ValueString() != "10.0.0.9" || db.Port.ValueInt64() != 5432 {
+		t.Errorf("database %+v", db)
+	}
+	// The CRD's default sslMode is no drift for a configuration without ssl_mode.
+	if !db.SSLMode.IsNull() {
+		t.Errorf("ssl_mode = %s, want null for the CRD default", db.SSLMode)
+	}
+	if m.DatabaseType.ValueString() != "postgres" || m.DefaultDatabase.ValueBool() || !m.DefaultDBSecret.IsNull() {
+		t.Errorf("database_type %s default_database %s secret %s", m.DatabaseType, m.DefaultDatabase, m.DefaultDBSecret)
+	}
+	if m.CACertificate == nil || !m.CACertificate.ClusterBundle.ValueBool() {
+		t.Errorf("CA %+v", m.CACertificate)
+	}
+	// A configured ssl_mode = "disable" stays; another mode set out of band shows.
+	prior := m
+	prior.Database = &databaseModel{SSLMode: types.StringValue("disable")}
+	if got, _ := registryModelFrom(prior, dashboardPostgres("")); got.Database.SSLMode.ValueString() != "disable" {
+		t.Errorf("configured disable read back as %s", got.Database.SSLMode)
+	}
+	if got, _ := registryModelFrom(m, dashboardPostgres("verify-full")); got.Database.SSLMode.ValueString() != "verify-full" {
+		t.Errorf("sslMode set out of band read back as %s", got.Database.SSLMode)
+	}
+}
+
+func TestRegistryModelFrom_defaultDatabase(t *testing.T) {
+	r := registry.Registry{Name: "dev", Namespace: registry.DefaultNamespace, DisplayName: "Dev",
+		Database: registry.Database{Type: registry.DatabasePostgres, Generated: true}}
+	obj := r.ModelRegistry()
+	obj.Object["spec"].(map[string]any)["postgres"].(map[string]any)["port"] = int64(5432)
+	m, diags := registryModelFrom(modelRegistryModel{}, lifecycle.Gather(t.Context(), nil, obj, gatherFor(modelRegistryModel{})))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m.Database != nil || m.CACertificate != nil || !m.PasswordSecretName.IsNull() {
+		t.Errorf("database %+v CA %+v password secret %s", m.Database, m.CACertificate, m.PasswordSecretName)
+	}
+	if !m.DefaultDatabase.ValueBool() || m.DatabaseType.ValueString() != "postgres" || m.DefaultDBSecret.ValueString() != "dev-postgres-credentials" {
+		t.Errorf("default_database %s database_type %s secret %s", m.DefaultDatabase, m.DatabaseType, m.DefaultDBSecret)
+	}
+	if d := m.desired().Database; !d.Generated || d.Type != registry.DatabasePostgres {
+		t.Errorf("desired database %+v", d)
+	}
+}

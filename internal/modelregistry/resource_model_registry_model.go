@@ -16,6 +16,9 @@ type modelRegistryModel struct {
 	Description        types.String   `tfsdk:"description"`
 	Database           *databaseModel `tfsdk:"database"`
 	CACertificate      *caModel       `tfsdk:"ca_certificate"`
+	DefaultDatabase    types.Bool     `tfsdk:"default_database"`
+	DatabaseType       types.String   `tfsdk:"database_type"`
+	DefaultDBSecret    types.String   `tfsdk:"default_database_secret_name"`
 	WaitForReady       types.Bool     `tfsdk:"wait_for_ready"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
@@ -29,10 +32,13 @@ type modelRegistryModel struct {
 }
 
 type databaseModel struct {
+	Type                   types.String `tfsdk:"type"`
 	Host                   types.String `tfsdk:"host"`
+	HostAddress            types.String `tfsdk:"host_address"`
 	Port                   types.Int64  `tfsdk:"port"`
 	Username               types.String `tfsdk:"username"`
 	Database               types.String `tfsdk:"database"`
+	SSLMode                types.String `tfsdk:"ssl_mode"`
 	SkipDatabaseCreation   types.Bool   `tfsdk:"skip_database_creation"`
 	PasswordWO             types.String `tfsdk:"password_wo"`
 	PasswordWOVersion      types.Int64  `tfsdk:"password_wo_version"`
@@ -61,8 +67,17 @@ func keyRefFrom(ref registry.KeyRef) *keyRefModel {
 	return &keyRefModel{Name: types.StringValue(ref.Name), Key: types.StringValue(ref.Key)}
 }
 
-// managesPassword reports whether the provider writes the password Secret.
-func (d *databaseModel) managesPassword() bool { return d.ExistingPasswordSecret == nil }
+// managesPassword reports whether the provider writes the password Secret:
+// for an external database without existing_password_secret.
+func (d *databaseModel) managesPassword() bool { return d != nil && d.ExistingPasswordSecret == nil }
+
+// databaseType is the type the database block asks for.
+func (d *databaseModel) databaseType() registry.DatabaseType {
+	if d.Type.ValueString() == string(registry.DatabasePostgres) {
+		return registry.DatabasePostgres
+	}
+	return registry.DatabaseMySQL
+}
 
 // caSource translates the ca_certificate attribute into the domain's CA source.
 func (c *caModel) caSource() registry.CASource {
@@ -114,15 +129,23 @@ func (m *modelRegistryModel) desired() registry.Registry {
 		Namespace:   m.Namespace.ValueString(),
 		DisplayName: m.Name.ValueString(),
 		Description: m.Description.ValueString(),
-		Database: registry.Database{
-			Host:                 m.Database.Host.ValueString(),
-			Port:                 m.Database.Port.ValueInt64(),
-			Database:             m.Database.Database.ValueString(),
-			Username:             m.Database.Username.ValueString(),
-			SkipDatabaseCreation: m.Database.SkipDatabaseCreation.ValueBool(),
-		},
-		CA: m.CACertificate.caSource(),
 	}
+	if m.Database == nil || m.DefaultDatabase.ValueBool() {
+		// default_database: the operator runs the database and keeps its credentials.
+		r.Database = registry.Database{Type: registry.DatabasePostgres, Generated: true}
+		return r
+	}
+	r.Database = registry.Database{
+		Type:                 m.Database.databaseType(),
+		Host:                 m.Database.Host.ValueString(),
+		HostAddress:          m.Database.HostAddress.ValueString(),
+		Port:                 m.Database.Port.ValueInt64(),
+		Database:             m.Database.Database.ValueString(),
+		Username:             m.Database.Username.ValueString(),
+		SSLMode:              m.Database.SSLMode.ValueString(),
+		SkipDatabaseCreation: m.Database.SkipDatabaseCreation.ValueBool(),
+	}
+	r.CA = m.CACertificate.caSource()
 	if m.Database.managesPassword() {
 		r.Database.PasswordSecret = registry.KeyRef{Name: registry.PasswordSecretName(r.Name), Key: registry.PasswordSecretKeyPassword}
 	} else {

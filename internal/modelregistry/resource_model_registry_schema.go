@@ -5,12 +5,14 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,18 +30,29 @@ const (
 		"every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service."
 )
 
+const (
+	databaseTypeDataDescription    = "Type of the registry's database: `mysql` or `postgres` (the default database is PostgreSQL)."
+	defaultDatabaseDataDescription = "Whether the registry uses the operator's default database (`spec.postgres.generateDeployment`), " +
+		"a PostgreSQL the operator runs for development and testing; `database` is then null."
+)
+
+var keyRefValidators = []validator.Object{validators.BlockRequires("name", "key")}
+
 var statusAttrTypes = map[string]attr.Type{"reason": types.StringType, "message": types.StringType}
 
+// keyRefAttributes are the arguments of a {name, key} block. They are optional
+// in the schema and required by keyRefValidators: an optional block cannot have
+// Required arguments.
 func keyRefAttributes(what string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"name": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: fmt.Sprintf("Name of the %s, in the registry's namespace.", what),
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Required. Name of the %s, in the registry's namespace.", what),
 			Validators:          []validator.String{validators.ObjectName()},
 		},
 		"key": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: fmt.Sprintf("Key of the %s that holds the value.", what),
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Required. Key of the %s that holds the value.", what),
 			Validators:          []validator.String{validators.DataKey()},
 		},
 	}
@@ -47,12 +60,14 @@ func keyRefAttributes(what string) map[string]schema.Attribute {
 
 func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A model registry of OpenShift AI backed by an external MySQL database, as the dashboard's " +
-			"**Settings → Model registry settings** creates it: a `ModelRegistry` (`modelregistry.opendatahub.io/v1beta1`) in the " +
-			"registries namespace, a Secret with the database password and, for an uploaded CA certificate, a ConfigMap. " +
-			"The model-registry operator then deploys the registry.\n\n" +
-			"**Destroying this resource deletes the registry and the Secret and ConfigMap the provider made, never the database " +
-			"or its data.** A new registry pointed at the same database finds its models again.",
+		MarkdownDescription: "A model registry of OpenShift AI, as the dashboard's **Settings → Model registry settings** " +
+			"creates it: a `ModelRegistry` (`modelregistry.opendatahub.io/v1beta1`) in the registries namespace backed by an " +
+			"external MySQL or PostgreSQL database (`database`), with a Secret holding the database password and, for an uploaded " +
+			"CA certificate, a ConfigMap; or backed by the operator's default database (`default_database = true`). The " +
+			"model-registry operator then deploys the registry.\n\n" +
+			"**Destroying a registry with an external database deletes the registry and the Secret and ConfigMap the provider made, " +
+			"never the database or its data.** A new registry pointed at the same database finds its models again. " +
+			"**Destroying a registry with the default database deletes that database with it, and every model's metadata.**",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -88,100 +103,27 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Optional:            true,
 				MarkdownDescription: "Description shown by the dashboard (annotation `openshift.io/description`).",
 			},
-			"database": schema.SingleNestedAttribute{
-				Required:            true,
-				MarkdownDescription: "The external MySQL database (MySQL 5.x or newer, or MariaDB) that stores the registry's metadata.",
-				Attributes: map[string]schema.Attribute{
-					"host": schema.StringAttribute{
-						Required: true,
-						MarkdownDescription: "Host name or IP address of the database, as the registry's pods reach it. A database in the " +
-							"cluster is `<service>` (same namespace) or `<service>.<namespace>.svc.cluster.local`.",
-						Validators: []validator.String{validators.DatabaseHost()},
-					},
-					"port": schema.Int64Attribute{
-						Optional:            true,
-						Computed:            true,
-						Default:             int64default.StaticInt64(3306),
-						MarkdownDescription: "TCP port of the database. Defaults to `3306`.",
-						Validators:          []validator.Int64{int64validator.Between(1, 65535)},
-					},
-					"username": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "Database user the registry connects as.",
-						Validators:          []validator.String{validators.NotBlank()},
-					},
-					"database": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "Name of the database (schema). Must not contain `?` or `/`.",
-						Validators:          []validator.String{validators.DatabaseName()},
-					},
-					"skip_database_creation": schema.BoolAttribute{
-						Optional:            true,
-						Computed:            true,
-						Default:             booldefault.StaticBool(false),
-						MarkdownDescription: "When `false` (default) the registry creates the database if it does not exist; when `true` it must exist.",
-					},
-					"password_wo": schema.StringAttribute{
-						Optional:  true,
-						WriteOnly: true,
-						MarkdownDescription: "Password of `username`. Write-only: it is sent to the cluster in a Secret the provider makes " +
-							"(`<resource_name>-db-password`, keys `database-name`, `database-user`, `database-password`, as the dashboard makes it) " +
-							"and never stored in the Terraform plan or state. Requires Terraform 1.11 or later. Exactly one of `password_wo` " +
-							"and `existing_password_secret` must be set.",
-					},
-					"password_wo_version": schema.Int64Attribute{
-						Optional: true,
-						MarkdownDescription: "Change this number to write a new `password_wo` to the cluster. Terraform cannot see " +
-							"write-only values change, so a rotation needs a new version.",
-					},
-					"existing_password_secret": schema.SingleNestedAttribute{
-						Optional: true,
-						MarkdownDescription: "A Secret in the registry's namespace that already holds the password, for example the " +
-							"one the dashboard made. The provider references it and never changes or deletes it.",
-						Attributes: keyRefAttributes("Secret"),
-					},
-					"verify_connection": schema.BoolAttribute{
-						Optional: true,
-						Computed: true,
-						Default:  booldefault.StaticBool(false),
-						MarkdownDescription: "Before writing anything, connect to the database from where Terraform runs and check the " +
-							"connection, TLS with the configured CA, the credentials, the server version and the database. Off by " +
-							"default, because databases are often reachable only from inside the cluster.",
-					},
-				},
-			},
-			"ca_certificate": schema.SingleNestedAttribute{
+			"default_database": schema.BoolAttribute{
 				Optional: true,
-				MarkdownDescription: "CA certificate the registry uses to verify the database's TLS certificate. Set exactly one " +
-					"source. Without it the registry connects without TLS verification.",
-				Attributes: map[string]schema.Attribute{
-					"cluster_bundle": schema.BoolAttribute{
-						Optional: true,
-						MarkdownDescription: "Use the cluster-wide CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `ca-bundle.crt`). " +
-							"Set to `true`.",
-					},
-					"openshift_ai_bundle": schema.BoolAttribute{
-						Optional: true,
-						MarkdownDescription: "Use the OpenShift AI CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `odh-ca-bundle.crt`). " +
-							"Set to `true`.",
-					},
-					"config_map": schema.SingleNestedAttribute{
-						Optional:            true,
-						MarkdownDescription: "An existing ConfigMap key in the registry's namespace holding the CA certificate.",
-						Attributes:          keyRefAttributes("ConfigMap"),
-					},
-					"secret": schema.SingleNestedAttribute{
-						Optional:            true,
-						MarkdownDescription: "An existing Opaque Secret key in the registry's namespace holding the CA certificate.",
-						Attributes:          keyRefAttributes("Secret"),
-					},
-					"pem": schema.StringAttribute{
-						Optional: true,
-						MarkdownDescription: "One or more PEM CA certificates, uploaded as the dashboard does into the ConfigMap " +
-							"`<resource_name>-db-credential` (key `ca.crt`), which the provider makes and deletes.",
-						Validators: []validator.String{validators.CABundle()},
-					},
-				},
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Use the operator's default database, the dashboard's \"Default database (non-production)\": the " +
+					"operator runs a PostgreSQL for the registry (Deployment and Service `<resource_name>-postgres`, PVC " +
+					"`<resource_name>-postgres-storage` of 5Gi, credentials in Secret `<resource_name>-postgres-credentials`). It is " +
+					"for development and testing only. **Destroying or replacing the registry deletes the PVC and every model's " +
+					"metadata in it**: set `deletion_protection = true`; a plan that destroys or replaces such a registry warns. " +
+					"Exclusive with `database` and `ca_certificate`; with it `resource_name` may have at most " +
+					fmt.Sprintf("%d characters. Changing it replaces the registry.", registry.MaxDefaultDatabaseResourceNameLength),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"database_type": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Type of the registry's database: `mysql` or `postgres` (the default database is PostgreSQL).",
+			},
+			"default_database_secret_name": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "With `default_database`, the Secret in which the operator keeps the default database's user and " +
+					"password (`<resource_name>-postgres-credentials`); null otherwise.",
 			},
 			"wait_for_ready": schema.BoolAttribute{
 				Optional:            true,
@@ -195,11 +137,6 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Default:             booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroying or replacing the registry fails. Set it to `false` and apply first to delete.",
 			},
-			"timeouts": tfutil.TimeoutsAttribute(map[string]string{
-				"create": "How long creating may take, the wait for readiness included (a duration such as `30s` or `15m`). Default `10m`.",
-				"update": "How long updating may take, the wait for readiness included. Default `10m`.",
-				"delete": "How long deleting may take, the wait for the operator's finalizer included. Default `5m`.",
-			}),
 			"uid": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "UID of the ModelRegistry object.",
@@ -237,6 +174,136 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Computed:            true,
 				MarkdownDescription: "Name of the CA ConfigMap the provider made for `ca_certificate.pem`; null otherwise.",
 			},
+		},
+		Blocks: map[string]schema.Block{
+			"database": schema.SingleNestedBlock{
+				Validators: []validator.Object{validators.BlockRequires("username", "database")},
+				MarkdownDescription: "The external database that stores the registry's metadata: MySQL (5.x or newer, or MariaDB) or " +
+					"PostgreSQL. Exactly one of `database` and `default_database = true` must be set.",
+				Attributes: map[string]schema.Attribute{
+					"type": schema.StringAttribute{
+						Optional: true,
+						Computed: true,
+						Default:  stringdefault.StaticString(string(registry.DatabaseMySQL)),
+						MarkdownDescription: "`mysql` (default; `spec.mysql`) or `postgres` (`spec.postgres`). The dashboard does not let " +
+							"a registry change its database type: changing it replaces the registry.",
+						Validators:    []validator.String{stringvalidator.OneOf(string(registry.DatabaseMySQL), string(registry.DatabasePostgres))},
+						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					},
+					"host": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Host name or IP address of the database, as the registry's pods reach it. A database in the " +
+							"cluster is `<service>` (same namespace) or `<service>.<namespace>.svc.cluster.local`. Required, except that " +
+							"PostgreSQL may take `host_address` instead.",
+						Validators: []validator.String{validators.DatabaseHost()},
+					},
+					"host_address": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "PostgreSQL only: the numeric IP address of the database (`spec.postgres.hostAddress`), " +
+							"instead of `host`.",
+						Validators: []validator.String{validators.HostAddress()},
+					},
+					"port": schema.Int64Attribute{
+						Optional:            true,
+						Computed:            true,
+						MarkdownDescription: "TCP port of the database. Defaults to `3306` for MySQL and `5432` for PostgreSQL.",
+						Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+						PlanModifiers:       []planmodifier.Int64{portByType()},
+					},
+					"username": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Required. Database user the registry connects as. Must not contain `?`, `@` or `/`.",
+						Validators:          []validator.String{validators.NotBlank(), validators.DatabaseUser()},
+					},
+					"database": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Required. Name of the database (schema). Must not contain `?`, `@` or `/`.",
+						Validators:          []validator.String{validators.DatabaseName()},
+					},
+					"ssl_mode": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "PostgreSQL only: `sslmode` of the connection, one of `disable`, `allow`, `prefer`, `require`, " +
+							"`verify-ca` and `verify-full` (`spec.postgres.sslMode`). Unset, the operator uses `disable`. Whenever " +
+							"`ca_certificate` is set the registry server connects with `require`, whatever `ssl_mode` says.",
+						Validators: []validator.String{stringvalidator.OneOf(registry.SSLModes...)},
+					},
+					"skip_database_creation": schema.BoolAttribute{
+						Optional:            true,
+						Computed:            true,
+						Default:             booldefault.StaticBool(false),
+						MarkdownDescription: "When `false` (default) the registry creates the database if it does not exist; when `true` it must exist.",
+					},
+					"password_wo": schema.StringAttribute{
+						Optional:  true,
+						WriteOnly: true,
+						MarkdownDescription: "Password of `username`. Write-only: it is sent to the cluster in a Secret the provider makes " +
+							"(`<resource_name>-db-password`, keys `database-name`, `database-user`, `database-password`, as the dashboard makes it) " +
+							"and never stored in the Terraform plan or state. Requires Terraform 1.11 or later. Exactly one of `password_wo` " +
+							"and `existing_password_secret` must be set. Must not contain `?`, `@` or `/`: the operator puts it into the " +
+							"database URL without escaping it.",
+					},
+					"password_wo_version": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Change this number to write a new `password_wo` to the cluster. Terraform cannot see " +
+							"write-only values change, so a rotation needs a new version.",
+					},
+					"verify_connection": schema.BoolAttribute{
+						Optional: true,
+						Computed: true,
+						Default:  booldefault.StaticBool(false),
+						MarkdownDescription: "Before writing anything, connect to the database from where Terraform runs and check the " +
+							"connection, TLS with the configured CA, the credentials, the server version and the database. Off by " +
+							"default, because databases are often reachable only from inside the cluster.",
+					},
+				},
+				Blocks: map[string]schema.Block{
+					"existing_password_secret": schema.SingleNestedBlock{
+						MarkdownDescription: "A Secret in the registry's namespace that already holds the password, for example the " +
+							"one the dashboard made. The provider references it and never changes or deletes it.",
+						Attributes: keyRefAttributes("Secret"),
+						Validators: keyRefValidators,
+					},
+				},
+			},
+			"ca_certificate": schema.SingleNestedBlock{
+				MarkdownDescription: "CA certificate the registry uses to verify the database's TLS certificate, for MySQL and " +
+					"PostgreSQL alike. Set exactly one source. Without it the registry connects without TLS verification.",
+				Attributes: map[string]schema.Attribute{
+					"cluster_bundle": schema.BoolAttribute{
+						Optional: true,
+						MarkdownDescription: "Use the cluster-wide CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `ca-bundle.crt`). " +
+							"Set to `true`.",
+					},
+					"openshift_ai_bundle": schema.BoolAttribute{
+						Optional: true,
+						MarkdownDescription: "Use the OpenShift AI CA bundle (ConfigMap `odh-trusted-ca-bundle`, key `odh-ca-bundle.crt`). " +
+							"Set to `true`.",
+					},
+					"pem": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "One or more PEM CA certificates, uploaded as the dashboard does into the ConfigMap " +
+							"`<resource_name>-db-credential` (key `ca.crt`), which the provider makes and deletes.",
+						Validators: []validator.String{validators.CABundle()},
+					},
+				},
+				Blocks: map[string]schema.Block{
+					"config_map": schema.SingleNestedBlock{
+						MarkdownDescription: "An existing ConfigMap key in the registry's namespace holding the CA certificate.",
+						Attributes:          keyRefAttributes("ConfigMap"),
+						Validators:          keyRefValidators,
+					},
+					"secret": schema.SingleNestedBlock{
+						MarkdownDescription: "An existing Opaque Secret key in the registry's namespace holding the CA certificate.",
+						Attributes:          keyRefAttributes("Secret"),
+						Validators:          keyRefValidators,
+					},
+				},
+			},
+			"timeouts": tfutil.TimeoutsBlock(map[string]string{
+				"create": "How long creating may take, the wait for readiness included (a duration such as `30s` or `15m`). Default `10m`.",
+				"update": "How long updating may take, the wait for readiness included. Default `10m`.",
+				"delete": "How long deleting may take, the wait for the operator's finalizer included. Default `5m`.",
+			}),
 		},
 	}
 }

@@ -22,7 +22,8 @@ var verifyPath = path.Root("database").AtName("verify_connection")
 // database.verify_connection is on, before anything is written.
 func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube.Client, plan modelRegistryModel, desired registry.Registry, password string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !plan.Database.VerifyConnection.ValueBool() {
+	// The default database does not exist before the registry: nothing to verify.
+	if plan.Database == nil || !plan.Database.VerifyConnection.ValueBool() {
 		return nil
 	}
 	if !plan.Database.managesPassword() {
@@ -54,7 +55,16 @@ func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube
 		}
 		cfg.CAPEM = pem
 	}
-	result, err := dbcheck.Verify(ctx, cfg)
+	var result *dbcheck.Result
+	var err error
+	if desired.Database.Type == registry.DatabasePostgres {
+		if cfg.Host == "" {
+			cfg.Host = desired.Database.HostAddress
+		}
+		result, err = dbcheck.VerifyPostgres(ctx, dbcheck.PostgresConfig{Config: cfg, SSLMode: desired.Database.SSLMode})
+	} else {
+		result, err = dbcheck.Verify(ctx, cfg)
+	}
 	if err != nil {
 		var checkErr *dbcheck.Error
 		if errors.As(err, &checkErr) {

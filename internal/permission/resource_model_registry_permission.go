@@ -138,7 +138,9 @@ func (r *modelRegistryPermissionResource) Schema(ctx context.Context, _ resource
 				Validators:    []validator.String{validators.NamespaceName()},
 				PlanModifiers: replace,
 			},
-			"timeouts": tfutil.TimeoutsAttribute(map[string]string{
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": tfutil.TimeoutsBlock(map[string]string{
 				"create": "How long creating the binding may take, retries included (a duration such as `30s`). Default `5m`.",
 				"read":   "How long reading the binding may take, retries included. Default `2m`.",
 				"delete": "How long deleting the binding may take, retries included. Default `5m`.",

@@ -73,6 +73,8 @@ func newTestPEM(t *testing.T) testPEM {
 // registryBody is a valid registry with one part replaced.
 type registryBody struct {
 	name, resourceName, namespace, database, ca, extra string
+	// noDatabase leaves the database block out.
+	noDatabase bool
 }
 
 func (b registryBody) String() string {
@@ -84,20 +86,70 @@ func (b registryBody) String() string {
 	if database == "" {
 		database = validDatabase("")
 	}
+	database = "database " + database
+	if b.noDatabase {
+		database = ""
+	}
 	return fmt.Sprintf(`
 resource "openshiftai_model_registry" "r" {
   %s
   %s
   %s
-  database = %s
+  %s
   %s
   %s
 }
 `, name, b.resourceName, b.namespace, database, b.ca, b.extra)
 }
 
-// validDatabase is a valid database object with extra attributes or, when
-// replace holds "key = value" lines, those attributes replaced.
+// hclBlock renders a block from a compact body: arguments separated by commas,
+// where `x = { ... }` is a nested block x (HCL allows no commas or nested
+// blocks on one line).
+func hclBlock(name, body string) string {
+	var lines []string
+	for _, item := range splitTopLevel(body) {
+		key, value, _ := strings.Cut(item, "=")
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") {
+			lines = append(lines, hclBlock(key, strings.TrimSuffix(strings.TrimPrefix(value, "{"), "}")))
+			continue
+		}
+		lines = append(lines, key+" = "+value)
+	}
+	return name + " {\n" + strings.Join(lines, "\n") + "\n}"
+}
+
+// splitTopLevel splits at the commas outside braces and quotes.
+func splitTopLevel(body string) []string {
+	var items []string
+	depth, quoted, start := 0, false, 0
+	for i, c := range body {
+		switch {
+		case c == '"' && (i == 0 || body[i-1] != '\\'):
+			quoted = !quoted
+		case quoted:
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+		case c == ',' && depth == 0:
+			items = append(items, body[start:i])
+			start = i + 1
+		}
+	}
+	items = append(items, body[start:])
+	var out []string
+	for _, item := range items {
+		if strings.TrimSpace(item) != "" {
+			out = append(out, strings.TrimSpace(item))
+		}
+	}
+	return out
+}
+
+// validDatabase is the body of a valid database block with extra arguments or,
+// when replace holds "key = value" lines, those arguments replaced; a value
+// `{ a = b, c = d }` is a nested block.
 func validDatabase(replace string) string {
 	attributes := map[string]string{
 		"host":                `"mysql.db.svc.cluster.local"`,
@@ -106,7 +158,7 @@ func validDatabase(replace string) string {
 		"password_wo":         `"secret"`,
 		"password_wo_version": `1`,
 	}
-	order := []string{"host", "port", "username", "database", "password_wo", "password_wo_version", "existing_password_secret"}
+	order := []string{"type", "host", "host_address", "port", "username", "database", "ssl_mode", "password_wo", "password_wo_version", "existing_password_secret"}
 	for _, line := range strings.Split(replace, "\n") {
 		key, value, ok := strings.Cut(line, "=")
 		if !ok {
@@ -121,7 +173,12 @@ func validDatabase(replace string) string {
 	}
 	var lines []string
 	for _, key := range order {
-		if v, ok := attributes[key]; ok {
+		v, ok := attributes[key]
+		switch {
+		case !ok:
+		case strings.HasPrefix(v, "{"):
+			lines = append(lines, hclBlock(key, strings.TrimSuffix(strings.TrimPrefix(v, "{"), "}")))
+		default:
 			lines = append(lines, fmt.Sprintf("    %s = %s", key, v))
 		}
 	}
@@ -150,7 +207,7 @@ type badInput struct {
 func badInputCases(t *testing.T) map[string]badInput {
 	t.Helper()
 	certs := newTestPEM(t)
-	ca := func(body string) string { return "ca_certificate = { " + body + " }" }
+	ca := func(body string) string { return hclBlock("ca_certificate", body) }
 	pemCA := func(content string) string { return ca(fmt.Sprintf("pem = %q", content)) }
 	db := func(replace string) registryBody { return registryBody{database: validDatabase(replace)} }
 	registryCase := func(b registryBody, attribute, message string) badInput {
@@ -192,14 +249,56 @@ func badInputCases(t *testing.T) map[string]badInput {
 		"port negative":                registryCase(db(`port = -1`), "database.port", `between 1 and 65535`),
 		"port too high":                registryCase(db(`port = 70000`), "database.port", `between 1 and 65535`),
 		"empty username":               registryCase(db(`username = ""`), "database.username", `must not be empty`),
-		"database with question mark":  registryCase(db(`database = "db?tls=false"`), "database.database", `must not contain '\?' or '/'`),
-		"database with slash":          registryCase(db(`database = "a/b"`), "database.database", `must not contain '\?' or '/'`),
+		"database with question mark":  registryCase(db(`database = "db?tls=false"`), "database.database", `must not contain '\?', '@' or '/'`),
+		"database with slash":          registryCase(db(`database = "a/b"`), "database.database", `must not contain '\?', '@' or '/'`),
+		"database with at sign":        registryCase(db(`database = "a@b"`), "database.database", `must not contain '\?', '@' or '/'`),
+		"username with at sign":        registryCase(db(`username = "mr@corp"`), "database.username", `must not contain '\?', '@' or '/'`),
+		"postgres username with slash": registryCase(db("type = \"postgres\"\nusername = \"a/b\""), "database.username", `must not contain '\?', '@' or '/'`),
+		"password with at sign":        registryCase(db(`password_wo = "p@ss"`), "database.password_wo", `Invalid database password`),
+		"postgres password with slash": registryCase(db("type = \"postgres\"\npassword_wo = \"a/b\""), "database.password_wo", `break the database URL`),
+
+		// Database types and the default database.
+		"unknown database type":         registryCase(db(`type = "oracle"`), "database.type", `value must be one of`),
+		"ssl_mode with mysql":           registryCase(db(`ssl_mode = "require"`), "database.ssl_mode", `applies to PostgreSQL only`),
+		"host_address with mysql":       registryCase(db("host = null\nhost_address = \"10.0.0.1\""), "database.host_address", `applies to PostgreSQL only`),
+		"unknown ssl_mode":              registryCase(db("type = \"postgres\"\nssl_mode = \"strict\""), "database.ssl_mode", `value must be one of`),
+		"host and host_address":         registryCase(db("type = \"postgres\"\nhost_address = \"10.0.0.1\""), "database.host_address", `Two database hosts`),
+		"postgres without host":         registryCase(db("type = \"postgres\"\nhost = null"), "database.host", `Missing database host`),
+		"host_address not an address":   registryCase(db("type = \"postgres\"\nhost = null\nhost_address = \"pg.example.com\""), "database.host_address", `is not an IP address`),
+		"default and external database": registryCase(registryBody{extra: `default_database = true`}, "default_database", `Two databases`),
+		"default database with a CA": registryCase(registryBody{noDatabase: true, extra: `default_database = true`, ca: ca(`cluster_bundle = true`)},
+			"ca_certificate", `CA certificate with the default database`),
+		"default database name too long": registryCase(registryBody{noDatabase: true, extra: `default_database = true`, resourceName: `resource_name = "` + strings.Repeat("a", 55) + `"`},
+			"resource_name", `with the default database at most 54`),
 		"empty database":               registryCase(db(`database = ""`), "database.database", `must not be empty`),
 		"two password sources":         registryCase(db(`existing_password_secret = { name = "pw", key = "password" }`), "database.password_wo", `Two password sources`),
+		"no database block":            registryCase(registryBody{noDatabase: true}, "database", `Missing database`),
+		"default_database false":       registryCase(registryBody{noDatabase: true, extra: `default_database = false`}, "database", `Missing database`),
+		"database without host":        registryCase(db(`host = null`), "database.host", `Missing database host`),
+		"database without username":    registryCase(db(`username = null`), "database.username", `needs the argument "username"`),
+		"config map without key":       registryCase(registryBody{ca: ca(`config_map = { name = "ca" }`)}, "ca_certificate.config_map.key", `needs the argument "key"`),
 		"no password":                  registryCase(db("password_wo = null\npassword_wo_version = null"), "database", `Missing database password`),
 		"password version with secret": registryCase(db("password_wo = null\nexisting_password_secret = { name = \"pw\", key = \"password\" }"), "database.password_wo_version", `only rotates`),
 		"existing secret name invalid": registryCase(db("password_wo = null\npassword_wo_version = null\nexisting_password_secret = { name = \"Bad_Name\", key = \"password\" }"), "database.existing_password_secret.name", `not a valid ConfigMap or Secret name`),
 		"existing secret key invalid":  registryCase(db("password_wo = null\npassword_wo_version = null\nexisting_password_secret = { name = \"pw\", key = \"bad key\" }"), "database.existing_password_secret.key", `not a valid ConfigMap or Secret key`),
+
+		// Misspelled arguments: blocks are checked argument by argument, at every level.
+		"misspelled in database": registryCase(registryBody{database: strings.Replace(validDatabase(""), "\n  }", "\n    usernmae = \"mruser\"\n  }", 1)},
+			"usernmae", `An argument named "usernmae" is not expected here`),
+		"misspelled in existing_password_secret": registryCase(db("password_wo = null\npassword_wo_version = null\nexisting_password_secret = { name = \"pw\", key = \"password\", nmae = \"pw\" }"),
+			"nmae", `An argument named "nmae" is not expected here`),
+		"misspelled in ca_certificate": registryCase(registryBody{ca: ca(`cluster_bundle = true, clusterbundle = true`)},
+			"clusterbundle", `An argument named "clusterbundle" is not expected here`),
+		"misspelled in config_map": registryCase(registryBody{ca: ca(`config_map = { name = "ca", key = "ca.crt", kye = "ca.crt" }`)},
+			"kye", `An argument named "kye" is not expected here`),
+		"misspelled in secret": registryCase(registryBody{ca: ca(`secret = { name = "ca", key = "ca.crt", nam = "ca" }`)},
+			"nam", `An argument named "nam" is not expected here`),
+		"misspelled in timeouts": registryCase(registryBody{extra: hclBlock("timeouts", `craete = "5m"`)},
+			"craete", `An argument named "craete" is not expected here`),
+		"misspelled block": registryCase(registryBody{extra: hclBlock("ca_certificat", `cluster_bundle = true`)},
+			"ca_certificat", `Blocks of type "ca_certificat" are not expected here`),
+		"permission misspelled in timeouts": permissionCase(`registry = "fraud"`+"\n"+`user = "alice"`+"\n"+hclBlock("timeouts", `reed = "2m"`),
+			"reed", `An argument named "reed" is not expected here`),
 
 		// CA sources.
 		"no CA source":              registryCase(registryBody{ca: ca("")}, "ca_certificate", `Missing CA source`),
@@ -220,9 +319,9 @@ func badInputCases(t *testing.T) map[string]badInput {
 		// Permissions: registries and subjects.
 		"permission registry display name":       permissionCase(`registry = "Fraud models"`+"\n"+`user = "alice"`, "registry", `Invalid registry name`),
 		"permission registry digit":              permissionCase(`registry = "1fraud"`+"\n"+`user = "alice"`, "registry", `must start with a lowercase letter`),
-		"registry create timeout not a duration": registryCase(registryBody{extra: `timeouts = { create = "soon" }`}, "timeouts.create", `is not a duration`),
-		"registry delete timeout negative":       registryCase(registryBody{extra: `timeouts = { delete = "-5m" }`}, "timeouts.delete", `must be longer than zero`),
-		"permission read timeout not a duration": permissionCase(`registry = "fraud"`+"\n"+`user = "alice"`+"\n"+`timeouts = { read = "2 minutes" }`, "timeouts.read", `is not a duration`),
+		"registry create timeout not a duration": registryCase(registryBody{extra: `timeouts { create = "soon" }`}, "timeouts.create", `is not a duration`),
+		"registry delete timeout negative":       registryCase(registryBody{extra: `timeouts { delete = "-5m" }`}, "timeouts.delete", `must be longer than zero`),
+		"permission read timeout not a duration": permissionCase(`registry = "fraud"`+"\n"+`user = "alice"`+"\n"+`timeouts { read = "2 minutes" }`, "timeouts.read", `is not a duration`),
 		"permission without subject":             permissionCase(`registry = "fraud"`, "[user,group,project]", `Exactly one of these attributes`),
 		"permission with two subjects":           permissionCase(`registry = "fraud"`+"\n"+`user = "alice"`+"\n"+`group = "team"`, "[user,group,project]", `Exactly one of these attributes`),
 		"permission empty user":                  permissionCase(`registry = "fraud"`+"\n"+`user = ""`, "user", `must not be empty`),
@@ -286,18 +385,24 @@ func TestBadInputFailsAtPlan(t *testing.T) {
 func TestValidInputPlansWithoutCluster(t *testing.T) {
 	certs := newTestPEM(t)
 	cases := map[string]string{
-		"registry with a PEM CA": badInputProvider + registryBody{ca: fmt.Sprintf("ca_certificate = { pem = %q }", certs.valid)}.String(),
+		"registry with a PEM CA": badInputProvider + registryBody{ca: fmt.Sprintf("ca_certificate { pem = %q }", certs.valid)}.String(),
 		"registry with a config map CA": badInputProvider + registryBody{
 			resourceName: `resource_name = "fraud"`,
-			ca:           `ca_certificate = { config_map = { name = "db-ca", key = "ca.crt" } }`,
+			ca:           hclBlock("ca_certificate", `config_map = { name = "db-ca", key = "ca.crt" }`),
 		}.String(),
 		"registry with an existing password secret and the cluster bundle": badInputProvider + registryBody{
 			database: validDatabase("password_wo = null\npassword_wo_version = null\nexisting_password_secret = { name = \"fraud-db\", key = \"database-password\" }\nport = 3307"),
-			ca:       `ca_certificate = { cluster_bundle = true }`,
+			ca:       `ca_certificate { cluster_bundle = true }`,
 		}.String(),
 		"registry with a cluster-local host": badInputProvider + registryBody{database: validDatabase(`host = "mysql.databases.svc"`)}.String(),
 		"registry with an IPv6 host":         badInputProvider + registryBody{database: validDatabase(`host = "fd00::1"`)}.String(),
-		"permissions":                        badInputProvider + validPermission + permissionBody(`registry = "fraud"`+"\n"+`project = "team-a"`),
+		"registry with PostgreSQL by address": badInputProvider + registryBody{
+			database: validDatabase("type = \"postgres\"\nhost = null\nhost_address = \"10.0.0.9\"\nssl_mode = \"verify-full\""),
+			ca:       `ca_certificate { openshift_ai_bundle = true }`,
+		}.String(),
+		"registry with the default database": badInputProvider + registryBody{noDatabase: true, extra: `default_database = true`,
+			resourceName: `resource_name = "` + strings.Repeat("a", 54) + `"`}.String(),
+		"permissions": badInputProvider + validPermission + permissionBody(`registry = "fraud"`+"\n"+`project = "team-a"`),
 		"insecure provider": `provider "openshiftai" {
   host                 = "https://127.0.0.1:1"
   insecure             = true

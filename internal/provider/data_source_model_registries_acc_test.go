@@ -55,7 +55,7 @@ resource "openshiftai_model_registry" "b" {
   name          = "Provider B"
   resource_name = %[1]q
   namespace     = %[2]q
-  database = {
+  database {
     host                = "mysql.provider.svc"
     port                = 3308
     username            = "provuser"
@@ -63,8 +63,11 @@ resource "openshiftai_model_registry" "b" {
     password_wo         = "s3cret"
     password_wo_version = 1
   }
-  ca_certificate = {
-    secret = { name = "db-ca", key = "ca.pem" }
+  ca_certificate {
+    secret {
+      name = "db-ca"
+      key  = "ca.pem"
+    }
   }
 }
 

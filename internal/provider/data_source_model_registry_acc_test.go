@@ -235,7 +235,7 @@ data "openshiftai_model_registry" "bundle" {
 func TestAccModelRegistryDataSource_providerRegistry(t *testing.T) {
 	name := testRegistryName("dsprov")
 	pem := testCA(t)
-	config := registryConfig(name, "Provider models", fmt.Sprintf("ca_certificate = { pem = %q }", pem)) + `
+	config := registryConfig(name, "Provider models", fmt.Sprintf("ca_certificate { pem = %q }", pem)) + `
 data "openshiftai_model_registry" "test" {
   resource_name = openshiftai_model_registry.test.resource_name
 }
@@ -320,7 +320,7 @@ data "openshiftai_model_registry" "source" {
 resource "openshiftai_model_registry" "copy" {
   name          = "${data.openshiftai_model_registry.source.name} (copy)"
   resource_name = %[2]q
-  database = {
+  database {
     host                     = data.openshiftai_model_registry.source.database.host
     port                     = data.openshiftai_model_registry.source.database.port
     username                 = data.openshiftai_model_registry.source.database.username

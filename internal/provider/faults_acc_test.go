@@ -120,7 +120,7 @@ func checkRetriedAnswer(t *testing.T, proxy *faultproxy.Proxy, method string, pa
 }
 
 func faultRegistryConfig(kubeconfig, name, pem, extra string) string {
-	return proxiedProvider(kubeconfig) + registryConfig(name, "Faults", fmt.Sprintf("  ca_certificate = { pem = %q }\n%s", pem, extra))
+	return proxiedProvider(kubeconfig) + registryConfig(name, "Faults", fmt.Sprintf("  ca_certificate { pem = %q }\n%s", pem, extra))
 }
 
 // TestAccFaults_transientErrorsAreRetried answers reads and writes of a create,
@@ -132,7 +132,11 @@ func TestAccFaults_transientErrorsAreRetried(t *testing.T) {
 	name := testRegistryName("retry")
 	pem := testCA(t)
 	permission := registry.Permission{Registry: name, Namespace: testNamespace, Kind: registry.SubjectUser, Subject: "alice"}
-	config := faultRegistryConfig(kubeconfig, name, pem, `  timeouts = { create = "2m", update = "2m", delete = "2m" }`) + `
+	config := faultRegistryConfig(kubeconfig, name, pem, `  timeouts {
+    create = "2m"
+    update = "2m"
+    delete = "2m"
+  }`) + `
 resource "openshiftai_model_registry_permission" "alice" {
   registry = openshiftai_model_registry.test.resource_name
   user     = "alice"
@@ -241,7 +245,7 @@ func TestAccFaults_persistentErrorsStopAtTheTimeout(t *testing.T) {
 					started = time.Now()
 					proxy.Inject(&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: -1, Action: faultproxy.Action{Status: 503}})
 				},
-				Config:      faultRegistryConfig(kubeconfig, name, pem, `  timeouts = { create = "4s" }`),
+				Config:      faultRegistryConfig(kubeconfig, name, pem, `  timeouts { create = "4s" }`),
 				ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the model registry`),
 			},
 			{
@@ -639,7 +643,7 @@ provider "openshiftai" {
   config_path          = %[1]q
   registries_namespace = %[2]q
 }
-`, acctest.Cluster.ControlPlane.KubeconfigPath, testNamespace) + registryConfig(name, "Killed", fmt.Sprintf("  ca_certificate = { pem = %q }", pem)))
+`, acctest.Cluster.ControlPlane.KubeconfigPath, testNamespace) + registryConfig(name, "Killed", fmt.Sprintf("  ca_certificate { pem = %q }", pem)))
 
 	apply := tf.command("apply", "-auto-approve", "-no-color")
 	var output bytes.Buffer

@@ -103,28 +103,33 @@ resource "openshiftai_model_registry" "pem" {
   name          = "Least privilege PEM"
   resource_name = "%[2]s-pem"
   description   = %[4]q
-  database = {
+  database {
     host                = "mysql.db.svc.cluster.local"
     username            = "mruser"
     database            = "model_registry"
     password_wo         = "least-privilege"
     password_wo_version = 1
   }
-  ca_certificate = { pem = %[5]q }
+  ca_certificate { pem = %[5]q }
 }
 
 resource "openshiftai_model_registry" "config_map" {
   name          = "Least privilege ConfigMap"
   resource_name = "%[2]s-cm"
   description   = %[4]q
-  database = {
+  database {
     host                = "mysql.db.svc.cluster.local"
     username            = "mruser"
     database            = "model_registry"
     password_wo         = "least-privilege"
     password_wo_version = 1
   }
-  ca_certificate = { config_map = { name = %[3]q, key = "ca.crt" } }
+  ca_certificate {
+    config_map {
+      name = %[3]q
+      key  = "ca.crt"
+    }
+  }
 }
 
 resource "openshiftai_model_registry_permission" "user" {
@@ -315,14 +320,14 @@ func TestAccLeastPrivilege_eachRuleIsNeeded(t *testing.T) {
 resource "openshiftai_model_registry" "r" {
   name          = "Least privilege"
   resource_name = %q
-  database = {
+  database {
     host                = "mysql.db.svc.cluster.local"
     username            = "mruser"
     database            = "model_registry"
     password_wo         = "least-privilege"
     password_wo_version = 1
   }
-  ca_certificate = { pem = %q }
+  ca_certificate { pem = %q }
 }
 `, name, leastPrivilegeCA)
 			var expectError *regexp.Regexp

@@ -91,7 +91,7 @@ func TestPermissionPlanTimeValidation(t *testing.T) {
 		"timeout not a duration": {
 			`registry = "fraud"
 			 user     = "alice"
-			 timeouts = { create = "soon" }`,
+			 timeouts { create = "soon" }`,
 			`(?s)Invalid duration.*timeouts.create:\s+"soon"\s+is\s+not\s+a\s+duration`,
 		},
 	}

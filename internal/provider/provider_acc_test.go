@@ -68,7 +68,7 @@ provider "openshiftai" {}
 resource "openshiftai_model_registry" "r" {
   name = "Discovered"
   resource_name = "` + testRegistryName("discovered") + `"
-  database = {
+  database {
     host        = "mysql.example.com"
     username    = "mr"
     database    = "mr"

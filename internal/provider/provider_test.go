@@ -263,7 +263,7 @@ provider "openshiftai" {
 }
 resource "openshiftai_model_registry" "r" {
   name = "Fraud models"
-  database = {
+  database {
     host        = "mysql.example.com"
     username    = "mr"
     database    = "mr"
@@ -355,7 +355,7 @@ provider "openshiftai" {
 }
 resource "openshiftai_model_registry" "r" {
   name = "Fraud models"
-  database = {
+  database {
     host        = "mysql.example.com"
     username    = "mr"
     database    = "mr"

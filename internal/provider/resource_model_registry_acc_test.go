@@ -132,7 +132,7 @@ func TestAccModelRegistry_basic(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: registryConfig(name, "Fraud models", fmt.Sprintf("ca_certificate = { pem = %q }", pem)),
+				Config: registryConfig(name, "Fraud models", fmt.Sprintf("ca_certificate { pem = %q }", pem)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("id"), knownvalue.StringExact(testNamespace+"/"+name)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("namespace"), knownvalue.StringExact(testNamespace)),
@@ -193,7 +193,7 @@ func TestAccModelRegistry_basic(t *testing.T) {
 			{
 				// Display name, description and database fields change in place.
 				Config: strings.NewReplacer(`"Models of the test"`, `"Scored nightly"`, `"mruser"`, `"mradmin"`).Replace(
-					registryConfig(name, "Fraud models (prod)", fmt.Sprintf("ca_certificate = { pem = %q }", pem))),
+					registryConfig(name, "Fraud models (prod)", fmt.Sprintf("ca_certificate { pem = %q }", pem))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionUpdate)},
 				},
@@ -217,7 +217,7 @@ func TestAccModelRegistry_basic(t *testing.T) {
 			},
 			{
 				// Switching to a cluster bundle removes the uploaded CA ConfigMap.
-				Config: registryConfig(name, "Fraud models (prod)", "ca_certificate = { cluster_bundle = true }"),
+				Config: registryConfig(name, "Fraud models (prod)", "ca_certificate { cluster_bundle = true }"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionUpdate)},
 				},
@@ -416,16 +416,16 @@ func TestAccModelRegistry_importDashboardRegistry(t *testing.T) {
 resource "openshiftai_model_registry" "imported" {
   name          = "Made in the dashboard"
   resource_name = %[1]q
-  database = {
+  database {
     host     = "mysql.example.com"
     username = "mr"
     database = "mr"
-    existing_password_secret = {
+    existing_password_secret {
       name = %[2]q
       key  = "database-password"
     }
   }
-  ca_certificate = { cluster_bundle = true }
+  ca_certificate { cluster_bundle = true }
 }
 `, name, secretName)
 	resource.Test(t, resource.TestCase{
@@ -508,16 +508,16 @@ func TestAccModelRegistry_existingPasswordSecret(t *testing.T) {
 resource "openshiftai_model_registry" "test" {
   name          = "Existing secret"
   resource_name = %[1]q
-  database = {
+  database {
     host     = "mysql.db.svc.cluster.local"
     username = "mruser"
     database = "model_registry"
-    existing_password_secret = {
+    existing_password_secret {
       name = %[2]q
       key  = "password"
     }
   }
-  ca_certificate = { cluster_bundle = true }
+  ca_certificate { cluster_bundle = true }
 }
 `, name, secretName),
 			ConfigStateChecks: []statecheck.StateCheck{

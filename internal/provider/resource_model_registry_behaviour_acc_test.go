@@ -73,7 +73,7 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: registryConfig(name, "CA sources", "ca_certificate = { openshift_ai_bundle = true }"),
+				Config: registryConfig(name, "CA sources", "ca_certificate { openshift_ai_bundle = true }"),
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, name, map[string]any{
 						"spec.mysql.sslRootCertificateConfigMap.name": "odh-trusted-ca-bundle",
@@ -83,7 +83,7 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 				),
 			},
 			{
-				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { config_map = { name = %q, key = \"root.pem\" } }", cmName)),
+				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  config_map {\n    name = %q\n    key  = \"root.pem\"\n  }\n}", cmName)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 				},
@@ -93,7 +93,7 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 				}),
 			},
 			{
-				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { secret = { name = %q, key = \"ca.pem\" } }", secretName)),
+				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  secret {\n    name = %q\n    key  = \"ca.pem\"\n  }\n}", secretName)),
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, name, map[string]any{
 						"spec.mysql.sslRootCertificateSecret.name":    secretName,
@@ -103,15 +103,15 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 				),
 			},
 			{
-				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { config_map = { name = %q, key = \"missing.pem\" } }", cmName)),
+				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  config_map {\n    name = %q\n    key  = \"missing.pem\"\n  }\n}", cmName)),
 				ExpectError: regexp.MustCompile(`(?s)ConfigMap\s+` + testNamespace + `/` + cmName + `\s+has\s+no\s+key\s+"missing.pem".*"root.pem"`),
 			},
 			{
-				Config:      registryConfig(name, "CA sources", "ca_certificate = { config_map = { name = \"no-such-configmap\", key = \"ca.crt\" } }"),
+				Config:      registryConfig(name, "CA sources", "ca_certificate {\n  config_map {\n    name = \"no-such-configmap\"\n    key  = \"ca.crt\"\n  }\n}"),
 				ExpectError: regexp.MustCompile(`ConfigMap\s+"no-such-configmap"\s+does\s+not\s+exist\s+in\s+namespace`),
 			},
 			{
-				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate = { secret = { name = %q, key = \"ca.crt\" } }", name+"-tls")),
+				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  secret {\n    name = %q\n    key  = \"ca.crt\"\n  }\n}", name+"-tls")),
 				ExpectError: regexp.MustCompile(`has\s+type\s+kubernetes.io/tls;\s+the\s+registry\s+reads\s+CA\s+certificates\s+only\s+from\s+Opaque`),
 			},
 			{
@@ -130,7 +130,7 @@ func TestAccModelRegistry_drift(t *testing.T) {
 	name := testRegistryName("drift")
 	pem := testCA(t)
 	const address = "openshiftai_model_registry.test"
-	config := registryConfig(name, "Drift", fmt.Sprintf("ca_certificate = { pem = %q }", pem))
+	config := registryConfig(name, "Drift", fmt.Sprintf("ca_certificate { pem = %q }", pem))
 	expectUpdate := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 	}
@@ -229,7 +229,7 @@ func TestAccModelRegistry_replaceAndDefaults(t *testing.T) {
 		return fmt.Sprintf(`
 resource "openshiftai_model_registry" "test" {
   name = %q
-  database = {
+  database {
     host        = "10.0.0.12"
     username    = "mr"
     database    = "mr"
@@ -313,7 +313,7 @@ func TestAccModelRegistry_neverReady(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      strings.Replace(registryConfig(name, "Never ready", `  timeouts = { create = "3s" }`), "mysql.db.svc.cluster.local", "mysql.stall.test", 1),
+				Config:      strings.Replace(registryConfig(name, "Never ready", `  timeouts { create = "3s" }`), "mysql.db.svc.cluster.local", "mysql.stall.test", 1),
 				ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the model registry.*Last seen: Available=False\s+\(DeploymentUnavailable`),
 			},
 			{
@@ -332,7 +332,7 @@ func TestAccModelRegistry_neverReady(t *testing.T) {
 
 func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
 	name := testRegistryName("stuck")
-	config := registryConfig(name, "Stuck", `  timeouts = { delete = "2s" }`)
+	config := registryConfig(name, "Stuck", `  timeouts { delete = "2s" }`)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: testFactories,
@@ -366,7 +366,7 @@ func TestAccModelRegistry_createRejected(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: strings.Replace(registryConfig(name, "Rejected", fmt.Sprintf("ca_certificate = { pem = %q }", pem)),
+				Config: strings.Replace(registryConfig(name, "Rejected", fmt.Sprintf("ca_certificate { pem = %q }", pem)),
 					"mysql.db.svc.cluster.local", "reject.after-dry-run.test", 1),
 				ExpectError: regexp.MustCompile(`(?s)Cannot create the model registry.*rejected\s+by\s+the\s+test\s+policy.*was\s+removed\s+again`),
 			},

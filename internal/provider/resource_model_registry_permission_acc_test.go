@@ -398,7 +398,10 @@ func TestAccModelRegistryPermission_drift(t *testing.T) {
 					bindingUID = b.UID
 				},
 				Config: permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"
-  timeouts = { create = "1m", delete = "1m" }`),
+  timeouts {
+    create = "1m"
+    delete = "1m"
+  }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
 				}},

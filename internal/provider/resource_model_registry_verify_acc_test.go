@@ -111,13 +111,13 @@ func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
 			},
 			{
 				// A CA that did not sign the server's certificate.
-				Config:          verifyConfig(name, server, user, database, fmt.Sprintf("ca_certificate = { pem = %q }", mariadbtest.UnrelatedCAPEM(t))),
+				Config:          verifyConfig(name, server, user, database, fmt.Sprintf("ca_certificate { pem = %q }", mariadbtest.UnrelatedCAPEM(t))),
 				ConfigVariables: variables,
 				ExpectError:     regexp.MustCompile(`(?s)step tls.*not\s+signed\s+by\s+the\s+CA\s+in\s+ca_certificate`),
 			},
 			{
 				// The right CA, read through the API from a ConfigMap in the registry's namespace.
-				Config:          verifyConfig(name, server, user, database, fmt.Sprintf("ca_certificate = { config_map = { name = %q, key = \"ca.pem\" } }", caConfigMap)),
+				Config:          verifyConfig(name, server, user, database, fmt.Sprintf("ca_certificate {\n  config_map {\n    name = %q\n    key  = \"ca.pem\"\n  }\n}", caConfigMap)),
 				ConfigVariables: variables,
 				Check:           checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.sslRootCertificateConfigMap.name": caConfigMap}),
 			},

@@ -92,7 +92,7 @@ resource "openshiftai_model_registry" "test" {
   name          = "Secrets"
   resource_name = %[4]q
   description   = %[6]q
-  database = {
+  database {
     host                = "mysql.db.svc.cluster.local"
     username            = "mruser"
     database            = "model_registry"

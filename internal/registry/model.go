@@ -38,10 +38,28 @@ type CASource struct {
 	PEM string
 }
 
-// Database is the external MySQL database of a registry.
+// DatabaseType is the kind of database a registry stores its metadata in.
+type DatabaseType string
+
+// The database types of the CRD: spec.mysql and spec.postgres.
+const (
+	DatabaseMySQL    DatabaseType = "mysql"
+	DatabasePostgres DatabaseType = "postgres"
+)
+
+// Database is the database of a registry: an external MySQL or PostgreSQL, or
+// the default database, a PostgreSQL the operator runs itself (Generated; then
+// no other field is used).
 type Database struct {
-	Host                 string
-	Port                 int64
+	// Type is the database type; "" means DatabaseMySQL.
+	Type      DatabaseType
+	Generated bool
+	Host      string
+	// HostAddress is the IP address of a PostgreSQL database, used when Host is empty.
+	HostAddress string
+	Port        int64
+	// SSLMode is spec.postgres.sslMode; "" leaves the CRD's default, disable.
+	SSLMode              string
 	Database             string
 	Username             string
 	SkipDatabaseCreation bool
@@ -98,16 +116,45 @@ func (r Registry) ModelRegistry() *unstructured.Unstructured {
 	if r.Description != "" {
 		annotations[AnnotationDescription] = r.Description
 	}
-	mysql := &MySQLSpec{
-		Host:           r.Database.Host,
-		Port:           &r.Database.Port,
-		Database:       r.Database.Database,
-		Username:       r.Database.Username,
-		SkipDBCreation: r.Database.SkipDatabaseCreation,
-		PasswordSecret: keyRefSpec(&r.Database.PasswordSecret),
+	spec := ModelRegistrySpec{
+		Grpc: &Empty{},
+		Rest: &Empty{},
+		// Without the proxy, operators before 0.3.14 serve the registry over plain
+		// HTTP with no check of the caller: permissions would protect nothing.
+		KubeRBACProxy: &Empty{},
 	}
+	db := r.Database
 	cm, sec := r.CA.reference(r.Name)
-	mysql.SSLRootCertificateConfigMap, mysql.SSLRootCertificateSecret = keyRefSpec(cm), keyRefSpec(sec)
+	switch {
+	case db.Generated:
+		generate := true
+		spec.Postgres = &PostgresSpec{GenerateDeployment: &generate}
+	case db.Type == DatabasePostgres:
+		skip := db.SkipDatabaseCreation
+		spec.Postgres = &PostgresSpec{
+			Host:                        db.Host,
+			HostAddress:                 db.HostAddress,
+			Port:                        &db.Port,
+			Database:                    db.Database,
+			Username:                    db.Username,
+			SkipDBCreation:              &skip,
+			PasswordSecret:              keyRefSpec(&db.PasswordSecret),
+			SSLMode:                     db.SSLMode,
+			SSLRootCertificateConfigMap: keyRefSpec(cm),
+			SSLRootCertificateSecret:    keyRefSpec(sec),
+		}
+	default:
+		spec.MySQL = &MySQLSpec{
+			Host:                        db.Host,
+			Port:                        &db.Port,
+			Database:                    db.Database,
+			Username:                    db.Username,
+			SkipDBCreation:              db.SkipDatabaseCreation,
+			PasswordSecret:              keyRefSpec(&db.PasswordSecret),
+			SSLRootCertificateConfigMap: keyRefSpec(cm),
+			SSLRootCertificateSecret:    keyRefSpec(sec),
+		}
+	}
 	return modelRegistryObject{
 		TypeMeta: metav1.TypeMeta{APIVersion: GroupVersionKind.GroupVersion().String(), Kind: Kind},
 		Metadata: objectMeta{
@@ -116,14 +163,7 @@ func (r Registry) ModelRegistry() *unstructured.Unstructured {
 			Annotations: annotations,
 			Labels:      map[string]string{LabelAppManagedBy: ManagedByProvider},
 		},
-		Spec: ModelRegistrySpec{
-			Grpc: &Empty{},
-			Rest: &Empty{},
-			// Without the proxy, operators before 0.3.14 serve the registry over plain
-			// HTTP with no check of the caller: permissions would protect nothing.
-			KubeRBACProxy: &Empty{},
-			MySQL:         mysql,
-		},
+		Spec: spec,
 	}.unstructured()
 }
 
@@ -269,27 +309,47 @@ func ParseModelRegistry(u *unstructured.Unstructured) Observed {
 	if o.DisplayName == "" {
 		o.DisplayName = o.Name
 	}
-	o.Database.Port = DefaultMySQLPort
+	o.Database.Type, o.Database.Port = DatabaseMySQL, DefaultMySQLPort
 	spec := parseSpec(u)
 	o.KubeRBACProxy, o.OAuthProxy = spec.KubeRBACProxy != nil, spec.OAuthProxy != nil
-	if mysql := spec.MySQL; mysql != nil {
+	var cmSpec, secSpec *KeyRefSpec
+	switch pg, mysql := spec.Postgres, spec.MySQL; {
+	case pg != nil:
+		// With both set, the operator uses postgres.
+		db := &o.Database
+		db.Type, db.Port = DatabasePostgres, DefaultPostgresPort
+		if pg.GenerateDeployment != nil && *pg.GenerateDeployment {
+			db.Generated = true
+			break
+		}
+		db.Host, db.HostAddress, db.Database, db.Username = pg.Host, pg.HostAddress, pg.Database, pg.Username
+		db.SkipDatabaseCreation = pg.SkipDBCreation != nil && *pg.SkipDBCreation
+		db.PasswordSecret = pg.PasswordSecret.keyRef()
+		db.SSLMode = pg.SSLMode
+		if pg.Port != nil {
+			db.Port = *pg.Port
+		}
+		cmSpec, secSpec = pg.SSLRootCertificateConfigMap, pg.SSLRootCertificateSecret
+	case mysql != nil:
 		db := &o.Database
 		db.Host, db.Database, db.Username, db.SkipDatabaseCreation = mysql.Host, mysql.Database, mysql.Username, mysql.SkipDBCreation
 		db.PasswordSecret = mysql.PasswordSecret.keyRef()
 		if mysql.Port != nil {
 			db.Port = *mysql.Port
 		}
-		cm, sec := mysql.SSLRootCertificateConfigMap.keyRef(), mysql.SSLRootCertificateSecret.keyRef()
-		switch {
-		case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleClusterKey:
-			o.CA = CASource{Kind: CAClusterBundle}
-		case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleOpenShiftKey:
-			o.CA = CASource{Kind: CAOpenShiftAI}
-		case cm.Name != "":
-			o.CA = CASource{Kind: CAConfigMap, Ref: cm}
-		case sec.Name != "":
-			o.CA = CASource{Kind: CASecret, Ref: sec}
-		}
+		cmSpec, secSpec = mysql.SSLRootCertificateConfigMap, mysql.SSLRootCertificateSecret
+	}
+	// The ConfigMap wins when both are set, as in the registry server.
+	cm, sec := cmSpec.keyRef(), secSpec.keyRef()
+	switch {
+	case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleClusterKey:
+		o.CA = CASource{Kind: CAClusterBundle}
+	case cm.Name == TrustedCABundleConfigMap && cm.Key == TrustedCABundleOpenShiftKey:
+		o.CA = CASource{Kind: CAOpenShiftAI}
+	case cm.Name != "":
+		o.CA = CASource{Kind: CAConfigMap, Ref: cm}
+	case sec.Name != "":
+		o.CA = CASource{Kind: CASecret, Ref: sec}
 	}
 
 	conditions, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")

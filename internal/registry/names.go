@@ -93,6 +93,14 @@ func UsersGroupName(name string) string { return name + "-users" }
 // PasswordSecretName is the Secret holding the database password the provider writes.
 func PasswordSecretName(name string) string { return name + "-db-password" }
 
+// DefaultDatabaseSecretName is the Secret the operator makes with the user and
+// password of the default database of registry name.
+func DefaultDatabaseSecretName(name string) string { return name + "-postgres-credentials" }
+
+// DefaultDatabaseStorageName is the PersistentVolumeClaim of the default database:
+// deleting the registry deletes it, and with it every model's metadata.
+func DefaultDatabaseStorageName(name string) string { return name + "-postgres-storage" }
+
 // CAConfigMapName is the ConfigMap the dashboard and the provider write for an uploaded CA.
 func CAConfigMapName(name string) string { return name + "-db-credential" }
 

@@ -141,18 +141,64 @@ func ValidateDatabaseHost(host string) []string {
 	return nil
 }
 
+// urlBreakers are the characters that break the database URL the operator
+// builds without escaping, for MySQL and PostgreSQL alike.
+const urlBreakers = "?@/"
+
 // ValidateDatabaseName returns the problems of a database name: the operator
-// splices it into a DSN, so '?' and '/' are not allowed.
+// splices it into a database URL unescaped, so '?', '@' and '/' are not allowed.
 func ValidateDatabaseName(database string) []string {
 	var problems []string
 	if database == "" {
 		problems = append(problems, "must not be empty")
 	}
-	if strings.ContainsAny(database, "?/") {
-		problems = append(problems, "must not contain '?' or '/': the operator puts the database name into a connection string")
+	if strings.ContainsAny(database, urlBreakers) {
+		problems = append(problems, "must not contain '?', '@' or '/': the operator puts the database name into a connection string without escaping it")
 	}
 	if strings.TrimSpace(database) != database {
 		problems = append(problems, "must not have leading or trailing white space")
 	}
 	return problems
+}
+
+// ValidateDatabaseUser returns the problems of a database user name, which the
+// operator also splices into the database URL unescaped.
+func ValidateDatabaseUser(user string) []string {
+	if strings.ContainsAny(user, urlBreakers) {
+		return []string{"must not contain '?', '@' or '/': the operator puts the user name into a connection string without escaping it"}
+	}
+	return nil
+}
+
+// PasswordBreaksURL reports whether a password has a character that breaks the
+// operator's unescaped database URL. It says nothing of the password itself.
+func PasswordBreaksURL(password string) bool {
+	return strings.ContainsAny(password, urlBreakers)
+}
+
+// ValidateHostAddress returns the problems of spec.postgres.hostAddress: a
+// numeric IP address.
+func ValidateHostAddress(address string) []string {
+	if !isIP(address) {
+		return []string{"is not an IP address; put a host name in database.host instead"}
+	}
+	return nil
+}
+
+// MaxDefaultDatabaseResourceNameLength is the longest registry name with the
+// default database: the operator makes a Service "<name>-postgres", a DNS-1035
+// label of at most 63 characters.
+const MaxDefaultDatabaseResourceNameLength = validation.DNS1035LabelMaxLength - len(defaultDatabaseServiceSuffix)
+
+const defaultDatabaseServiceSuffix = "-postgres"
+
+// ValidateDefaultDatabaseResourceName returns the problems of a registry name
+// beyond ValidateResourceName when the registry uses the default database.
+func ValidateDefaultDatabaseResourceName(name string) []string {
+	if len(name) > MaxDefaultDatabaseResourceNameLength {
+		return []string{fmt.Sprintf(
+			"is %d characters long; with the default database at most %d are allowed, because the operator makes a Service %q, which must fit in a 63-character DNS label",
+			len(name), MaxDefaultDatabaseResourceNameLength, name+defaultDatabaseServiceSuffix)}
+	}
+	return nil
 }

@@ -85,8 +85,8 @@ func TestValidateDatabaseName(t *testing.T) {
 	if p := ValidateDatabaseName("model_registry"); p != nil {
 		t.Errorf("valid name: %q", p)
 	}
-	want := "must not contain '?' or '/': the operator puts the database name into a connection string"
-	for _, name := range []string{"mr?tls=true", "a/b"} {
+	want := "must not contain '?', '@' or '/': the operator puts the database name into a connection string without escaping it"
+	for _, name := range []string{"mr?tls=true", "a/b", "db@host"} {
 		if p := ValidateDatabaseName(name); len(p) != 1 || p[0] != want {
 			t.Errorf("ValidateDatabaseName(%q) = %q", name, p)
 		}
@@ -108,5 +108,40 @@ func TestResourceNameFromDisplayName(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("ResourceNameFromDisplayName(%q) error = %v, want it to start with %q", displayName, err, want)
 		}
+	}
+}
+
+func TestDatabaseURLCharacters(t *testing.T) {
+	for _, user := range []string{"mr?x", "mr@host", "a/b"} {
+		if p := ValidateDatabaseUser(user); len(p) != 1 || !strings.Contains(p[0], "'?', '@' or '/'") {
+			t.Errorf("ValidateDatabaseUser(%q) = %q", user, p)
+		}
+	}
+	if p := ValidateDatabaseUser("mr_user.1"); p != nil {
+		t.Errorf("valid user: %q", p)
+	}
+	if !PasswordBreaksURL("pa@ss") || !PasswordBreaksURL("a/b") || !PasswordBreaksURL("x?") || PasswordBreaksURL("S3cret!#$%") {
+		t.Error("PasswordBreaksURL flags the wrong passwords")
+	}
+}
+
+func TestDefaultDatabaseResourceName(t *testing.T) {
+	if p := ValidateDefaultDatabaseResourceName(strings.Repeat("a", 54)); p != nil {
+		t.Errorf("54 characters: %q", p)
+	}
+	p := ValidateDefaultDatabaseResourceName(strings.Repeat("a", 55))
+	if len(p) != 1 || !strings.Contains(p[0], "-postgres") || !strings.Contains(p[0], "at most 54") {
+		t.Errorf("55 characters: %q", p)
+	}
+}
+
+func TestValidateHostAddress(t *testing.T) {
+	for _, ok := range []string{"10.0.0.1", "fd00::1"} {
+		if p := ValidateHostAddress(ok); p != nil {
+			t.Errorf("ValidateHostAddress(%q) = %q", ok, p)
+		}
+	}
+	if p := ValidateHostAddress("pg.example.com"); len(p) != 1 {
+		t.Errorf("host name accepted as an address: %q", p)
 	}
 }

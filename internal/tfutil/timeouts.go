@@ -1,5 +1,5 @@
 // Package tfutil holds the Terraform-side helpers every resource family shares:
-// the timeouts attribute and the one-line summary of diagnostics.
+// the timeouts block and the one-line summary of diagnostics.
 package tfutil
 
 import (
@@ -16,10 +16,12 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
-// TimeoutsAttribute is the timeouts attribute of terraform-plugin-framework-timeouts,
-// with a validator whose message names the attribute and the fix. descriptions
-// maps each operation (create, read, update, delete) to its description.
-func TimeoutsAttribute(descriptions map[string]string) schema.Attribute {
+// TimeoutsBlock is the timeouts block of terraform-plugin-framework-timeouts
+// (`timeouts { create = "15m" }`), with a validator whose message names the
+// argument and the fix; descriptions maps each operation to its description.
+// It is a block, as in hashicorp's providers: Terraform checks a block's arguments
+// one by one, so a misspelled operation fails at plan instead of being dropped.
+func TimeoutsBlock(descriptions map[string]string) schema.Block {
 	attributes := map[string]schema.Attribute{}
 	attrTypes := map[string]attr.Type{}
 	for operation, description := range descriptions {
@@ -30,8 +32,7 @@ func TimeoutsAttribute(descriptions map[string]string) schema.Attribute {
 		}
 		attrTypes[operation] = types.StringType
 	}
-	return schema.SingleNestedAttribute{
-		Optional:            true,
+	return schema.SingleNestedBlock{
 		MarkdownDescription: "How long each operation may take, retries and waits included.",
 		Attributes:          attributes,
 		CustomType:          timeouts.Type{ObjectType: types.ObjectType{AttrTypes: attrTypes}},

@@ -110,9 +110,27 @@ func DatabaseHost() validator.String {
 // DatabaseName checks a database name the operator can splice into a DSN.
 func DatabaseName() validator.String {
 	return stringCheck{
-		description: "a database name without '?' or '/'",
+		description: "a database name without '?', '@' or '/'",
 		summary:     "Invalid database name",
 		check:       registry.ValidateDatabaseName,
+	}
+}
+
+// DatabaseUser checks a database user name the operator can splice into a database URL.
+func DatabaseUser() validator.String {
+	return stringCheck{
+		description: "a database user without '?', '@' or '/'",
+		summary:     "Invalid database user",
+		check:       registry.ValidateDatabaseUser,
+	}
+}
+
+// HostAddress checks a numeric IP address.
+func HostAddress() validator.String {
+	return stringCheck{
+		description: "a numeric IP address",
+		summary:     "Invalid host address",
+		check:       registry.ValidateHostAddress,
 	}
 }
 

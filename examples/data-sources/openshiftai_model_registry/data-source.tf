@@ -16,7 +16,7 @@ output "fraud_registry_endpoints" {
 resource "openshiftai_model_registry" "fraud_staging" {
   name = "${data.openshiftai_model_registry.fraud.name} (staging)"
 
-  database = {
+  database {
     host                     = data.openshiftai_model_registry.fraud.database.host
     port                     = data.openshiftai_model_registry.fraud.database.port
     username                 = data.openshiftai_model_registry.fraud.database.username

@@ -4,7 +4,7 @@ resource "openshiftai_model_registry" "this" {
   description   = var.description
   namespace     = var.namespace
 
-  database = {
+  database {
     host                   = var.database.host
     port                   = var.database.port
     username               = var.database.username
@@ -12,12 +12,41 @@ resource "openshiftai_model_registry" "this" {
     skip_database_creation = var.database.skip_database_creation
     verify_connection      = var.database.verify_connection
 
-    existing_password_secret = var.database.existing_password_secret
-    password_wo              = var.database.existing_password_secret == null ? var.password : null
-    password_wo_version      = var.database.existing_password_secret == null ? var.password_version : null
+    password_wo         = var.database.existing_password_secret == null ? var.password : null
+    password_wo_version = var.database.existing_password_secret == null ? var.password_version : null
+
+    dynamic "existing_password_secret" {
+      for_each = var.database.existing_password_secret == null ? [] : [var.database.existing_password_secret]
+      content {
+        name = existing_password_secret.value.name
+        key  = existing_password_secret.value.key
+      }
+    }
   }
 
-  ca_certificate = var.ca
+  dynamic "ca_certificate" {
+    for_each = var.ca == null ? [] : [var.ca]
+    content {
+      cluster_bundle      = ca_certificate.value.cluster_bundle
+      openshift_ai_bundle = ca_certificate.value.openshift_ai_bundle
+      pem                 = ca_certificate.value.pem
+
+      dynamic "config_map" {
+        for_each = ca_certificate.value.config_map == null ? [] : [ca_certificate.value.config_map]
+        content {
+          name = config_map.value.name
+          key  = config_map.value.key
+        }
+      }
+      dynamic "secret" {
+        for_each = ca_certificate.value.secret == null ? [] : [ca_certificate.value.secret]
+        content {
+          name = secret.value.name
+          key  = secret.value.key
+        }
+      }
+    }
+  }
 
   deletion_protection = var.deletion_protection
 }

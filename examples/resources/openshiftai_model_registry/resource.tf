@@ -18,7 +18,7 @@ resource "openshiftai_model_registry" "fraud" {
   name        = "Fraud detection models"
   description = "Models scored nightly against card transactions"
 
-  database = {
+  database {
     host     = "mysql.databases.svc.cluster.local"
     port     = 3306
     username = "fraud_registry"
@@ -29,13 +29,13 @@ resource "openshiftai_model_registry" "fraud" {
     password_wo_version = 1
   }
 
-  ca_certificate = {
+  ca_certificate {
     cluster_bundle = true
   }
 
   deletion_protection = true
 
-  timeouts = {
+  timeouts {
     create = "15m"
   }
 }
@@ -51,20 +51,20 @@ resource "openshiftai_model_registry" "churn" {
   name          = "Churn models"
   resource_name = "churn-models"
 
-  database = {
+  database {
     host                   = "10.20.30.40"
     username               = "churn"
     database               = "churn"
     skip_database_creation = true
 
-    existing_password_secret = {
+    existing_password_secret {
       name = "churn-models-db-x7k2p"
       key  = "database-password"
     }
   }
 
-  ca_certificate = {
-    config_map = {
+  ca_certificate {
+    config_map {
       name = "corporate-ca"
       key  = "ca.crt"
     }
@@ -77,7 +77,7 @@ resource "openshiftai_model_registry" "churn" {
 resource "openshiftai_model_registry" "vision" {
   name = "Vision models"
 
-  database = {
+  database {
     host                = "vision-db.prod.example.com"
     username            = "vision_registry"
     database            = "vision_registry"
@@ -86,7 +86,7 @@ resource "openshiftai_model_registry" "vision" {
     verify_connection   = true
   }
 
-  ca_certificate = {
+  ca_certificate {
     pem = file(var.mysql_ca_file)
   }
 

@@ -1,7 +1,7 @@
 resource "openshiftai_model_registry" "fraud" {
   name          = "Fraud models"
   resource_name = "fraud"
-  database = {
+  database {
     host                = "mysql.example.com"
     username            = "mruser"
     database            = "model_registry"

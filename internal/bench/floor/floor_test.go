@@ -27,7 +27,7 @@ provider "openshiftai" {}
 
 resource "openshiftai_model_registry" "r" {
   name = "Bench 0001"
-  database = {
+  database {
     host                = "mysql.bench.svc.cluster.local"
     username            = "model_registry"
     database            = "registry_0001"

@@ -14,8 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -34,17 +35,17 @@ var statusAttrTypes = map[string]attr.Type{"reason": types.StringType, "message"
 
 func keyRef() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"name": schema.StringAttribute{Required: true},
-		"key":  schema.StringAttribute{Required: true},
+		"name": schema.StringAttribute{Optional: true},
+		"key":  schema.StringAttribute{Optional: true},
 	}
 }
 
-func timeoutsAttribute(operations ...string) schema.Attribute {
+func timeoutsBlock(operations ...string) schema.Block {
 	attributes := map[string]schema.Attribute{}
 	for _, op := range operations {
 		attributes[op] = schema.StringAttribute{Optional: true}
 	}
-	return schema.SingleNestedAttribute{Optional: true, Attributes: attributes}
+	return schema.SingleNestedBlock{Attributes: attributes}
 }
 
 var (
@@ -64,6 +65,9 @@ type registryModel struct {
 	Description        types.String   `tfsdk:"description"`
 	Database           *databaseModel `tfsdk:"database"`
 	CACertificate      *caModel       `tfsdk:"ca_certificate"`
+	DefaultDatabase    types.Bool     `tfsdk:"default_database"`
+	DatabaseType       types.String   `tfsdk:"database_type"`
+	DefaultDBSecret    types.String   `tfsdk:"default_database_secret_name"`
 	WaitForReady       types.Bool     `tfsdk:"wait_for_ready"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts           types.Object   `tfsdk:"timeouts"`
@@ -77,6 +81,9 @@ type registryModel struct {
 }
 
 type databaseModel struct {
+	Type                   types.String `tfsdk:"type"`
+	HostAddress            types.String `tfsdk:"host_address"`
+	SSLMode                types.String `tfsdk:"ssl_mode"`
 	Host                   types.String `tfsdk:"host"`
 	Port                   types.Int64  `tfsdk:"port"`
 	Username               types.String `tfsdk:"username"`
@@ -108,38 +115,13 @@ func (r *registryResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *registryResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Attributes: map[string]schema.Attribute{
-			"id":            schema.StringAttribute{Computed: true, PlanModifiers: keepState},
-			"name":          schema.StringAttribute{Required: true},
-			"resource_name": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.String{resourceNameFromName{}, stringplanmodifier.RequiresReplace()}},
-			"namespace":     schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keepStateReplace},
-			"description":   schema.StringAttribute{Optional: true},
-			"database": schema.SingleNestedAttribute{
-				Required: true,
-				Attributes: map[string]schema.Attribute{
-					"host":                     schema.StringAttribute{Required: true},
-					"port":                     schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(3306)},
-					"username":                 schema.StringAttribute{Required: true},
-					"database":                 schema.StringAttribute{Required: true},
-					"skip_database_creation":   schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
-					"password_wo":              schema.StringAttribute{Optional: true, WriteOnly: true},
-					"password_wo_version":      schema.Int64Attribute{Optional: true},
-					"existing_password_secret": schema.SingleNestedAttribute{Optional: true, Attributes: keyRef()},
-					"verify_connection":        schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
-				},
-			},
-			"ca_certificate": schema.SingleNestedAttribute{
-				Optional: true,
-				Attributes: map[string]schema.Attribute{
-					"cluster_bundle":      schema.BoolAttribute{Optional: true},
-					"openshift_ai_bundle": schema.BoolAttribute{Optional: true},
-					"config_map":          schema.SingleNestedAttribute{Optional: true, Attributes: keyRef()},
-					"secret":              schema.SingleNestedAttribute{Optional: true, Attributes: keyRef()},
-					"pem":                 schema.StringAttribute{Optional: true},
-				},
-			},
+			"id":                  schema.StringAttribute{Computed: true, PlanModifiers: keepState},
+			"name":                schema.StringAttribute{Required: true},
+			"resource_name":       schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.String{resourceNameFromName{}, stringplanmodifier.RequiresReplace()}},
+			"namespace":           schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keepStateReplace},
+			"description":         schema.StringAttribute{Optional: true},
 			"wait_for_ready":      schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)},
 			"deletion_protection": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
-			"timeouts":            timeoutsAttribute("create", "update", "delete"),
 			"uid":                 schema.StringAttribute{Computed: true, PlanModifiers: keepState},
 			"ready":               schema.BoolAttribute{Computed: true},
 			"status": schema.SingleNestedAttribute{
@@ -153,6 +135,42 @@ func (r *registryResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"kube_rbac_proxy":      schema.BoolAttribute{Computed: true},
 			"password_secret_name": schema.StringAttribute{Computed: true},
 			"ca_config_map_name":   schema.StringAttribute{Computed: true},
+			"default_database": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
+			"database_type":                schema.StringAttribute{Computed: true},
+			"default_database_secret_name": schema.StringAttribute{Computed: true},
+		},
+		Blocks: map[string]schema.Block{
+			"database": schema.SingleNestedBlock{
+				Attributes: map[string]schema.Attribute{
+					"type":                   schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("mysql"), PlanModifiers: replace},
+					"host":                   schema.StringAttribute{Optional: true},
+					"host_address":           schema.StringAttribute{Optional: true},
+					"ssl_mode":               schema.StringAttribute{Optional: true},
+					"port":                   schema.Int64Attribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.Int64{portByType{}}},
+					"username":               schema.StringAttribute{Optional: true},
+					"database":               schema.StringAttribute{Optional: true},
+					"skip_database_creation": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+					"password_wo":            schema.StringAttribute{Optional: true, WriteOnly: true},
+					"password_wo_version":    schema.Int64Attribute{Optional: true},
+					"verify_connection":      schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+				},
+				Blocks: map[string]schema.Block{
+					"existing_password_secret": schema.SingleNestedBlock{Attributes: keyRef()},
+				},
+			},
+			"ca_certificate": schema.SingleNestedBlock{
+				Attributes: map[string]schema.Attribute{
+					"cluster_bundle":      schema.BoolAttribute{Optional: true},
+					"openshift_ai_bundle": schema.BoolAttribute{Optional: true},
+					"pem":                 schema.StringAttribute{Optional: true},
+				},
+				Blocks: map[string]schema.Block{
+					"config_map": schema.SingleNestedBlock{Attributes: keyRef()},
+					"secret":     schema.SingleNestedBlock{Attributes: keyRef()},
+				},
+			},
+			"timeouts": timeoutsBlock("create", "update", "delete"),
 		},
 	}
 }
@@ -222,7 +240,37 @@ func (m *registryModel) fillComputed() diag.Diagnostics {
 	if m.CACertificate != nil && !m.CACertificate.PEM.IsNull() {
 		m.CAConfigMapName = types.StringValue(name + "-db-credential")
 	}
+	m.DatabaseType, m.DefaultDBSecret = types.StringValue("postgres"), types.StringValue(name+"-postgres-credentials")
+	if m.Database != nil {
+		m.DatabaseType, m.DefaultDBSecret = m.Database.Type, types.StringNull()
+	}
 	return diags
+}
+
+// portByType plans database.port as the provider does: 3306 for MySQL, 5432 for PostgreSQL.
+type portByType struct{}
+
+// Description is the provider's, so that schema_test.go can match the two modifiers.
+func (portByType) Description(context.Context) string {
+	return "defaults to 3306 for MySQL and 5432 for PostgreSQL"
+}
+
+func (m portByType) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (portByType) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	var databaseType types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, req.Path.ParentPath().AtName("type"), &databaseType)...)
+	switch {
+	case databaseType.IsUnknown():
+		resp.PlanValue = types.Int64Unknown()
+	case databaseType.ValueString() == "postgres":
+		resp.PlanValue = types.Int64Value(5432)
+	default:
+		resp.PlanValue = types.Int64Value(3306)
+	}
 }
 
 var (
@@ -306,7 +354,9 @@ func (r *permissionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"user":         schema.StringAttribute{Optional: true, PlanModifiers: replace},
 			"group":        schema.StringAttribute{Optional: true, PlanModifiers: replace},
 			"project":      schema.StringAttribute{Optional: true, PlanModifiers: replace},
-			"timeouts":     timeoutsAttribute("create", "read", "delete"),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock("create", "read", "delete"),
 		},
 	}
 }
