@@ -39,6 +39,7 @@ var resources = map[schema.GroupVersionKind]schema.GroupVersionResource{
 	{Version: "v1", Kind: "ConfigMap"}:                                       ConfigMaps,
 	{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleBinding"}: RoleBindings,
 	registry.GroupVersionKind:                                                registry.GroupVersionResource,
+	{Group: "user.openshift.io", Version: "v1", Kind: "Group"}:               registry.OpenShiftGroupResource,
 }
 
 // Interface is what the provider asks of a cluster; *Client is the real one and
@@ -186,6 +187,60 @@ func (c *Client) Delete(ctx context.Context, gvr schema.GroupVersionResource, na
 		return nil
 	}
 	return Explain(err, gvr, namespace, name)
+}
+
+// DeleteUnchanged removes one object only if it is still the incarnation uid
+// at resourceVersion. deleted is false, without error, when the object changed
+// or is gone meanwhile: the caller reads it again to decide.
+func (c *Client) DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error) {
+	opts := metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: &resourceVersion}}
+	err = Retry(ctx, func() error {
+		return c.dynamic.Resource(gvr).Namespace(namespace).Delete(ctx, name, opts)
+	})
+	switch {
+	case err == nil:
+		return true, nil
+	case apierrors.IsNotFound(err) || apierrors.IsConflict(err):
+		return false, nil
+	}
+	return false, Explain(err, gvr, namespace, name)
+}
+
+// ApplyExisting writes obj with server-side apply under FieldManager onto the
+// object of that name that exists now, never creating it: the apply carries
+// the UID just read, which the API server refuses to create an object with,
+// and its resourceVersion, so a concurrent change is read again and retried.
+// A missing object is reported with apierrors.IsNotFound. set, when not nil,
+// puts the fields to write on a copy of obj given the current object.
+func (c *Client) ApplyExisting(ctx context.Context, gvr schema.GroupVersionResource, obj *unstructured.Unstructured,
+	set func(current *unstructured.Unstructured, desired *unstructured.Unstructured),
+) (*unstructured.Unstructured, error) {
+	for attempt := 1; ; attempt++ {
+		current, err := c.Get(ctx, gvr, obj.GetNamespace(), obj.GetName())
+		if err != nil {
+			return nil, err
+		}
+		desired := obj.DeepCopy()
+		if set != nil {
+			set(current, desired)
+		}
+		desired.SetUID(current.GetUID())
+		desired.SetResourceVersion(current.GetResourceVersion())
+		var out *unstructured.Unstructured
+		err = Retry(ctx, func() error {
+			var err error
+			out, err = c.dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Apply(ctx, obj.GetName(), desired,
+				metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+			return err
+		})
+		switch {
+		case err == nil:
+			return out, nil
+		case apierrors.IsConflict(err) && attempt < MaxAttempts && ctx.Err() == nil:
+			continue
+		}
+		return nil, Explain(err, gvr, obj.GetNamespace(), obj.GetName())
+	}
 }
 
 // Patch sends a JSON merge patch: it can remove fields another manager set, which apply cannot.

@@ -215,9 +215,26 @@ func (m *permissionModel) setBindingName(namespace, name string) {
 // ModifyPlan makes the binding name and id known at plan time whenever the
 // registry, the subject and the namespace are, so a plan shows what is created.
 func (r *modelRegistryPermissionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
-		return // destroy, or an existing binding that keeps its name
+	if req.Plan.Raw.IsNull() {
+		return // destroy
 	}
+	if !req.State.Raw.IsNull() {
+		// An existing binding keeps its name; it still claims its subject.
+		var plan, state permissionModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(r.claimPlannedPermission(ctx, plan, &state)...)
+		}
+		return
+	}
+	defer func() {
+		var planned permissionModel
+		if resp.Diagnostics.HasError() || resp.Plan.Get(ctx, &planned).HasError() {
+			return
+		}
+		resp.Diagnostics.Append(r.claimPlannedPermission(ctx, planned, nil)...)
+	}()
 	var plan permissionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -295,12 +312,20 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	}
 
 	resp.Diagnostics.Append(checkSubjectExists(ctx, r.data, client, p)...)
-
-	binding := p.RoleBinding(registryUID)
-	if _, err := client.Apply(ctx, binding, kube.ApplyOptions{}); err != nil {
-		summary, detail := explainBindingError(err, p, binding.Name)
-		resp.Diagnostics.AddError(summary, detail)
+	resp.Diagnostics.Append(checkExistingBinding(ctx, client, p)...)
+	if resp.Diagnostics.HasError() {
 		return
+	}
+
+	// Written with the create mark first, then confirmed without it: a binding
+	// that keeps the mark is this create's, interrupted, and the next create adopts it.
+	binding := p.RoleBinding(registryUID)
+	for _, write := range []*rbacv1.RoleBinding{p.PendingRoleBinding(registryUID), binding} {
+		if _, err := client.Apply(ctx, write, kube.ApplyOptions{}); err != nil {
+			summary, detail := explainBindingError(err, p, binding.Name)
+			resp.Diagnostics.AddError(summary, detail)
+			return
+		}
 	}
 	tflog.Info(ctx, "registry permission granted", map[string]any{
 		"namespace": p.Namespace, "binding": binding.Name, "registry": p.Registry, "kind": string(p.Kind), "subject": p.Subject,
@@ -387,6 +412,13 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the permission's RoleBinding", err.Error())
 		return
+	}
+	if binding.Annotations[registry.AnnotationMadeBy] == registry.MadeByPermissionList {
+		resp.Diagnostics.AddWarning("RoleBinding taken over by openshiftai_model_registry_permissions", fmt.Sprintf(
+			"RoleBinding %s/%s was taken over by an openshiftai_model_registry_permissions resource of registry %q, which "+
+				"is authoritative. Destroying this resource leaves the binding to it. Remove this resource from the "+
+				"configuration (a removed block with destroy = false) and keep the subject in that list.",
+			namespace, name, state.Registry.ValueString()))
 	}
 	observed, problem := observeBinding(binding)
 	if problem != "" {
@@ -508,8 +540,13 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 			state.permission().Kind, state.permission().Subject))
 		return
 	}
-	if err := client.Delete(ctx, kube.RoleBindings, namespace, name, binding.UID); err != nil {
+	kept, err := deleteOwnBinding(ctx, client, binding)
+	if err != nil {
 		resp.Diagnostics.AddError("Cannot delete the permission's RoleBinding", err.Error())
+		return
+	}
+	if kept {
+		tflog.Info(ctx, "registry permission binding taken over by the permission list; left in place", map[string]any{"namespace": namespace, "binding": name})
 		return
 	}
 	tflog.Info(ctx, "registry permission revoked", map[string]any{"namespace": namespace, "binding": name})

@@ -182,6 +182,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 	return []func() resource.Resource{
 		modelregistry.NewModelRegistryResource,
 		permission.NewModelRegistryPermissionResource,
+		permission.NewModelRegistryPermissionsResource,
+		permission.NewModelRegistryGroupMembersResource,
 	}
 }
 

@@ -63,6 +63,32 @@ type Data struct {
 	// namespace, so that planning the create in the new namespace does not count
 	// the registry it replaces as taking the name.
 	moves sync.Map // "<namespace>/<name>" -> true
+
+	// claims holds, per scope, what the resources planned in this process
+	// claim, so two resources that must not both exist see each other.
+	claimsMu sync.Mutex
+	claims   map[string][]string
+}
+
+// Claim records that a resource planned in this process claims claimant in
+// scope, and returns, for each scope of lookAt, what resources planned
+// earlier claimed there. Recording and looking are one step, so of two
+// resources that exclude each other the later one sees the earlier, whatever
+// order Terraform plans them in.
+func (d *Data) Claim(scope, claimant string, lookAt ...string) map[string][]string {
+	d.claimsMu.Lock()
+	defer d.claimsMu.Unlock()
+	if d.claims == nil {
+		d.claims = map[string][]string{}
+	}
+	seen := make(map[string][]string, len(lookAt))
+	for _, s := range lookAt {
+		if len(d.claims[s]) > 0 {
+			seen[s] = append([]string(nil), d.claims[s]...)
+		}
+	}
+	d.claims[scope] = append(d.claims[scope], claimant)
+	return seen
 }
 
 // NoteMove records that this process planned moving the registry of a
@@ -117,6 +143,36 @@ type objectList struct {
 // writes, so the list is as fresh as the GETs would be. Where the identity may
 // not list, it GETs. Writes never decide anything on what it returns.
 func (d *Data) ReadObject(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	list := d.readList(ctx, client, gvr, namespace)
+	if list.err != nil {
+		if kube.IsMissingResourceType(list.err) {
+			return nil, list.err
+		}
+		return client.Get(ctx, gvr, namespace, name)
+	}
+	if obj, ok := list.items[name]; ok {
+		return obj.DeepCopy(), nil
+	}
+	return nil, kube.Explain(apierrors.NewNotFound(gvr.GroupResource(), name), gvr, namespace, name)
+}
+
+// ListObjects returns every object of a resource in a namespace for a
+// resource's Read or a plan-time check, from the same list as ReadObject.
+// Where the identity may not list, the error says so.
+func (d *Data) ListObjects(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace string) ([]unstructured.Unstructured, error) {
+	list := d.readList(ctx, client, gvr, namespace)
+	if list.err != nil {
+		return nil, list.err
+	}
+	out := make([]unstructured.Unstructured, 0, len(list.items))
+	for _, obj := range list.items {
+		out = append(out, *obj.DeepCopy())
+	}
+	return out, nil
+}
+
+// readList lists the objects of a resource in a namespace once per process.
+func (d *Data) readList(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace string) *objectList {
 	entry, _ := d.readLists.LoadOrStore(readListKey{gvr: gvr, namespace: namespace}, &objectList{})
 	list := entry.(*objectList) //nolint:forcetypeassert // only *objectList is stored
 	list.once.Do(func() {
@@ -132,16 +188,7 @@ func (d *Data) ReadObject(ctx context.Context, client *kube.Client, gvr schema.G
 			list.items[items[i].GetName()] = &items[i]
 		}
 	})
-	if list.err != nil {
-		if kube.IsMissingResourceType(list.err) {
-			return nil, list.err
-		}
-		return client.Get(ctx, gvr, namespace, name)
-	}
-	if obj, ok := list.items[name]; ok {
-		return obj.DeepCopy(), nil
-	}
-	return nil, kube.Explain(apierrors.NewNotFound(gvr.GroupResource(), name), gvr, namespace, name)
+	return list
 }
 
 // ClusterObjectExists tells whether a cluster-scoped object (a Group, a

@@ -83,11 +83,21 @@ func (p Permission) RoleBinding(registryUID types.UID) *rbacv1.RoleBinding {
 			Name:            p.BindingName(),
 			Namespace:       p.Namespace,
 			Labels:          labels,
+			Annotations:     map[string]string{AnnotationMadeBy: MadeBySinglePermission},
 			OwnerReferences: []metav1.OwnerReference{OwnerReference(p.Registry, registryUID)},
 		},
 		RoleRef:  p.RoleRef(),
 		Subjects: []rbacv1.Subject{p.RBACSubject()},
 	}
+}
+
+// PendingRoleBinding is RoleBinding with the create mark: the first write of
+// a create, which a second write without the mark confirms. A binding that
+// keeps the mark was left by an interrupted create, which the next create adopts.
+func (p Permission) PendingRoleBinding(registryUID types.UID) *rbacv1.RoleBinding {
+	binding := p.RoleBinding(registryUID)
+	binding.Annotations[AnnotationCreatePending] = "true"
+	return binding
 }
 
 // ObservedBinding is a RoleBinding to a registry's user role, read back.

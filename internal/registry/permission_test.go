@@ -130,6 +130,7 @@ func TestRoleBindingPerSubjectKind(t *testing.T) {
 					Name:            tc.perm.BindingName(),
 					Namespace:       "rhoai-model-registries",
 					Labels:          tc.wantLabels,
+					Annotations:     map[string]string{"openshiftai.terraform.io/made-by": "openshiftai_model_registry_permission"},
 					OwnerReferences: owner,
 				},
 				RoleRef:  roleRef,

@@ -1,0 +1,12 @@
+package permission
+
+import (
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+// flattenGroupMembers writes the users of the operator's Group into m; it makes no request.
+func flattenGroupMembers(m *groupMembersModel, group *unstructured.Unstructured) {
+	m.Users = stringSet(registry.GroupUsers(group))
+}
