@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalogsource"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/modelregistry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/permission"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
@@ -184,6 +185,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		permission.NewModelRegistryPermissionResource,
 		permission.NewModelRegistryPermissionsResource,
 		permission.NewModelRegistryGroupMembersResource,
+		catalogsource.NewModelCatalogSourceResource,
+		catalogsource.NewModelCatalogDefaultSourceResource,
 	}
 }
 
@@ -192,5 +195,6 @@ func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.D
 		modelregistry.NewModelRegistryDataSource,
 		modelregistry.NewModelRegistriesDataSource,
 		permission.NewModelRegistryPermissionsDataSource,
+		catalogsource.NewModelCatalogSourcesDataSource,
 	}
 }

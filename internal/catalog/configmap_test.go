@@ -1,0 +1,282 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// dashboardFile is a user file as the dashboard and a hand edit leave it: a
+// dashboard source, an override of a shipped one and foreign top-level keys.
+const dashboardFile = `catalogs:
+- id: team_models
+  name: Team models
+  type: yaml
+  enabled: true
+  properties:
+    yamlCatalogPath: team_models.yaml
+- id: redhat_ai_models
+  enabled: false
+labels:
+- name: Team A
+namedQueries:
+  small: {}
+`
+
+func userConfigMap(sources string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Name: UserSourcesConfigMap, Namespace: "ns", ResourceVersion: "1"},
+		Data:       map[string]string{SourcesKey: sources, "team_models.yaml": "source: t\nmodels: []\n", "other": "kept"},
+	}
+}
+
+func TestParseSourcesMessages(t *testing.T) {
+	for _, tc := range []struct{ name, file, want string }{
+		{"unknown top key", "catalogs: []\nsources: []\n", `line 2: unknown key "sources" in sources.yaml (allowed: catalogs, labels, mcp_catalogs, model_catalogs, namedQueries)`},
+		{"unknown entry key", "catalogs:\n- id: a\n  name: A\n  enable: false\n", `line 4: unknown key "enable" in source "a" (allowed: enabled, excludedModels, id, includedModels, labels, name, properties, type)`},
+		{"no id", "catalogs:\n- name: A\n", `line 2: source 1 of catalogs has no id`},
+		{"duplicate id", "catalogs:\n- id: a\nmodel_catalogs:\n- id: a\n", `line 4: two sources have the id "a" (the first at line 2); the catalog server rejects the whole file`},
+		{"enabled not bool", "catalogs:\n- id: a\n  enabled: maybe\n", `line 3: enabled of source "a" must be true or false`},
+		{"labels not a list", "catalogs:\n- id: a\n  labels: x\n", `line 3: labels of source "a" must be a list of strings`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseSources(tc.file)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error = %v\nwant    %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestPutSourceKeepsWhatItDidNotWrite(t *testing.T) {
+	cm := userConfigMap(dashboardFile)
+	err := PutSource(cm, UserSource{ID: "mine", Name: "Mine", Type: TypeYAML, Enabled: true, Labels: []string{"Team A"},
+		ExcludedModels: []string{"*-beta"}, CatalogFile: "source: m\nmodels: []\n"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dashboardFile[:strings.Index(dashboardFile, "labels:")] + `- id: mine
+  name: Mine
+  type: yaml
+  enabled: true
+  labels:
+    - Team A
+  excludedModels:
+    - '*-beta'
+  properties:
+    yamlCatalogPath: mine.yaml
+` + dashboardFile[strings.Index(dashboardFile, "labels:"):]
+	// The encoder indents nested lists by two; compare entries and keys, not spacing.
+	got, err := ParseSources(cm.Data[SourcesKey])
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFile, _ := ParseSources(want)
+	if diff := cmp.Diff(strip(wantFile.Entries()), strip(got.Entries())); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+	for _, key := range []string{"labels:", "namedQueries:", "small: {}"} {
+		if !strings.Contains(cm.Data[SourcesKey], key) {
+			t.Errorf("sources.yaml lost %q:\n%s", key, cm.Data[SourcesKey])
+		}
+	}
+	if cm.Data["mine.yaml"] != "source: m\nmodels: []\n" || cm.Data["other"] != "kept" || cm.Data["team_models.yaml"] == "" {
+		t.Errorf("data = %v", cm.Data)
+	}
+
+	// Creating it again is refused; updating replaces it in place.
+	err = PutSource(cm, UserSource{ID: "team_models", Type: TypeYAML}, true)
+	var taken *IDTakenError
+	if !errors.As(err, &taken) || err.Error() != `the source id "team_models" is already used in ConfigMap model-catalog-sources (made in the dashboard or by another configuration). Choose another source_id, or adopt the source: terraform import <resource address> team_models` {
+		t.Errorf("create of a taken id: %v", err)
+	}
+	if err := PutSource(cm, UserSource{ID: "mine", Name: "Mine 2", Type: TypeHuggingFace, Enabled: false, Organization: "ibm-granite", APIKeySecret: "catalog-mine-apikey"}, false); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := Sources(cm)
+	e, _ := f.Find("mine")
+	if e.Name != "Mine 2" || e.IsEnabled() || e.Properties[PropertyAllowedOrganization] != "ibm-granite" || e.Properties[PropertyAPIKey] != "catalog-mine-apikey" || e.Labels != nil {
+		t.Errorf("updated entry = %+v", e)
+	}
+	if _, ok := cm.Data["mine.yaml"]; ok {
+		t.Errorf("the catalog file of a source that is no longer yaml stayed")
+	}
+	if ids := f.IDs(); !cmp.Equal(ids, []string{"team_models", "redhat_ai_models", "mine"}) {
+		t.Errorf("ids = %v", ids)
+	}
+
+	if removed, err := RemoveSource(cm, "team_models"); !removed || err != nil {
+		t.Fatal(removed, err)
+	}
+	if _, ok := cm.Data["team_models.yaml"]; ok {
+		t.Errorf("the removed source's catalog file stayed")
+	}
+	f, _ = Sources(cm)
+	if ids := f.IDs(); !cmp.Equal(ids, []string{"redhat_ai_models", "mine"}) || !strings.Contains(cm.Data[SourcesKey], "namedQueries") {
+		t.Errorf("after remove: %v\n%s", ids, cm.Data[SourcesKey])
+	}
+}
+
+func strip(entries []Entry) []Entry {
+	for i := range entries {
+		entries[i].Line = 0
+	}
+	return entries
+}
+
+func TestOverride(t *testing.T) {
+	cm := userConfigMap("")
+	if err := PutOverride(cm, Override{ID: "redhat_ai_models", Enabled: true, IncludedModels: []string{"granite-*"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cm.Data[SourcesKey], "catalogs:\n  - id: redhat_ai_models\n    enabled: true\n    includedModels:\n      - granite-*\n"; got != want {
+		t.Errorf("sources.yaml =\n%s\nwant\n%s", got, want)
+	}
+	if removed, err := RemoveOverride(cm, "redhat_ai_models"); !removed || err != nil {
+		t.Fatal(removed, err)
+	}
+	if got := cm.Data[SourcesKey]; got != "catalogs: []\n" {
+		t.Errorf("after remove: %q", got)
+	}
+}
+
+func TestPutSourceOverTheLimit(t *testing.T) {
+	cm := userConfigMap(dashboardFile)
+	big := strings.Repeat("x", MaxConfigMapBytes-100)
+	err := PutSource(cm, UserSource{ID: "big", Name: "Big", Type: TypeYAML, Enabled: true, CatalogFile: big}, true)
+	var size *SizeError
+	if !errors.As(err, &size) || size.SourceSize != len(big) || size.Total <= MaxConfigMapBytes {
+		t.Fatalf("err = %v", err)
+	}
+	want := `source "big": its catalog file is 1048476 bytes and ConfigMap model-catalog-sources would hold ` +
+		`1048885 bytes in all, over the limit of 1048576 bytes (1 MiB) that the API server sets on a ConfigMap; nothing was written. ` +
+		`Make the catalog file smaller or remove other yaml sources`
+	if err.Error() != want {
+		t.Errorf("error =\n%s\nwant\n%s", err, want)
+	}
+}
+
+func TestMerge(t *testing.T) {
+	shipped, _ := ParseSources("catalogs:\n- id: redhat_ai_models\n  name: Red Hat AI models\n  type: yaml\n  labels: [Red Hat AI]\n")
+	user, _ := ParseSources(dashboardFile)
+	labelled, _ := ParseSources("catalogs:\n- id: extra\n  name: Extra\n  type: yaml\n")
+	got := Merge(&ConfigMapSource{Name: DefaultSourcesConfigMap, File: shipped}, &ConfigMapSource{Name: UserSourcesConfigMap, File: user},
+		[]ConfigMapSource{{Name: "z-extra", File: labelled}})
+	if len(got) != 3 {
+		t.Fatalf("got %+v", got)
+	}
+	if m := got[0]; m.ID != "redhat_ai_models" || !m.Shipped || !m.Overridden || m.IsEnabled() || m.Name != "Red Hat AI models" || m.ConfigMap != DefaultSourcesConfigMap {
+		t.Errorf("shipped = %+v", m)
+	}
+	if m := got[1]; m.ID != "team_models" || m.Shipped || m.ConfigMap != UserSourcesConfigMap || !m.IsEnabled() {
+		t.Errorf("user = %+v", m)
+	}
+	if m := got[2]; m.ID != "extra" || m.ConfigMap != "z-extra" {
+		t.Errorf("labelled = %+v", m)
+	}
+}
+
+// fakeCluster holds one ConfigMap and answers updates with a stale
+// resourceVersion with 409, as the API server does.
+type fakeCluster struct {
+	mu        sync.Mutex
+	cm        *corev1.ConfigMap
+	version   int
+	intercept func() // runs before each update is judged
+}
+
+func (f *fakeCluster) Get(_ context.Context, _ schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cm == nil || name != f.cm.Name {
+		return nil, apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, name)
+	}
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(f.cm)
+	return &unstructured.Unstructured{Object: obj}, err
+}
+
+func (f *fakeCluster) Update(_ context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	if f.intercept != nil {
+		f.intercept()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if u.GetResourceVersion() != f.cm.ResourceVersion {
+		return nil, apierrors.NewConflict(schema.GroupResource{Resource: "configmaps"}, u.GetName(), errors.New("the object has been modified"))
+	}
+	var cm corev1.ConfigMap
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &cm); err != nil {
+		return nil, err
+	}
+	f.version++
+	cm.ResourceVersion = string(rune('a' + f.version))
+	f.cm = &cm
+	return u, nil
+}
+
+func TestModifyParallelWritersAllLand(t *testing.T) {
+	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
+	var wg sync.WaitGroup
+	conflicts := make([]int, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := "s" + string(rune('a'+i))
+			res, err := Modify(t.Context(), f, "ns", func(cm *corev1.ConfigMap) error {
+				return PutSource(cm, UserSource{ID: id, Name: id, Type: TypeYAML, Enabled: true, CatalogFile: "models: []\n"}, true)
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			conflicts[i] = res.Conflicts
+		}()
+	}
+	wg.Wait()
+	file, err := Sources(f.cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(file.Entries()); n != 22 {
+		t.Errorf("%d entries after 20 parallel creates, want 22 (no lost update)", n)
+	}
+	if !strings.Contains(f.cm.Data[SourcesKey], "namedQueries") || f.cm.Data["other"] != "kept" {
+		t.Errorf("a parallel writer dropped what it did not write")
+	}
+}
+
+func TestModifyErrors(t *testing.T) {
+	_, err := Modify(t.Context(), &fakeCluster{}, "ns", func(*corev1.ConfigMap) error { return nil })
+	if !IsNotDeployed(err) || !strings.HasPrefix(err.Error(), `the model catalog is not deployed in namespace "ns": ConfigMap model-catalog-sources does not exist.`) {
+		t.Errorf("missing ConfigMap: %v", err)
+	}
+	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
+	f.intercept = func() { f.mu.Lock(); f.cm.ResourceVersion += "x"; f.mu.Unlock() } // someone always writes first
+	ctx, cancel := context.WithCancel(t.Context())
+	calls := 0
+	res, err := Modify(ctx, f, "ns", func(cm *corev1.ConfigMap) error {
+		calls++
+		if calls == 3 {
+			cancel()
+		}
+		cm.Data["k"] = "v"
+		return nil
+	})
+	if res.Conflicts != 3 || err == nil || !strings.Contains(err.Error(), "kept changing: 3 updates found it modified by another request before the timeout") {
+		t.Errorf("res = %+v, err = %v", res, err)
+	}
+	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", func(*corev1.ConfigMap) error { return nil })
+	if err != nil || res.Written {
+		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
+	}
+}

@@ -1,0 +1,162 @@
+package catalogsource
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
+)
+
+var (
+	_ datasource.DataSource              = &sourcesDataSource{}
+	_ datasource.DataSourceWithConfigure = &sourcesDataSource{}
+)
+
+// NewModelCatalogSourcesDataSource is the openshiftai_model_catalog_sources data source.
+func NewModelCatalogSourcesDataSource() datasource.DataSource { return &sourcesDataSource{} }
+
+type sourcesDataSource struct {
+	data *providerdata.Data
+}
+
+type sourcesDataModel struct {
+	Namespace types.String `tfsdk:"namespace"`
+	Sources   types.List   `tfsdk:"sources"`
+}
+
+var sourceAttrTypes = map[string]attr.Type{
+	"id":              types.StringType,
+	"name":            types.StringType,
+	"type":            types.StringType,
+	"enabled":         types.BoolType,
+	"labels":          types.ListType{ElemType: types.StringType},
+	"included_models": types.ListType{ElemType: types.StringType},
+	"excluded_models": types.ListType{ElemType: types.StringType},
+	"shipped":         types.BoolType,
+	"overridden":      types.BoolType,
+	"config_map":      types.StringType,
+}
+
+func (d *sourcesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model_catalog_sources"
+}
+
+func (d *sourcesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	list := func(description string) schema.ListAttribute {
+		return schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: description}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every model source of the model catalog as the catalog server will see it: the shipped sources " +
+			"(`model-catalog-default-sources`) with the overrides of `model-catalog-sources` applied field by field, the sources of " +
+			"`model-catalog-sources` (made in the dashboard or with `openshiftai_model_catalog_source`), and the sources of ConfigMaps " +
+			"labelled `opendatahub.io/catalog-source: \"true\"`, in the order the server reads them. MCP server sources are not model sources " +
+			"and are not listed.",
+		Attributes: map[string]schema.Attribute{
+			"namespace": tfutil.RegistryNamespaceAttribute("the catalog's ConfigMaps"),
+			"sources": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The model sources.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":              schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the source."},
+					"name":            schema.StringAttribute{Computed: true, MarkdownDescription: "Display name."},
+					"type":            schema.StringAttribute{Computed: true, MarkdownDescription: "`yaml` or `hf` (Hugging Face)."},
+					"enabled":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the catalog shows the source's models."},
+					"labels":          list("Labels of the source."),
+					"included_models": list("Patterns of the models shown; null for all."),
+					"excluded_models": list("Patterns of the models hidden."),
+					"shipped":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the source ships with the catalog."},
+					"overridden":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether a later file changes some of its fields (the dashboard's or `openshiftai_model_catalog_default_source`'s override of a shipped source)."},
+					"config_map":      schema.StringAttribute{Computed: true, MarkdownDescription: "The ConfigMap that defines the source."},
+				}},
+			},
+		},
+	}
+}
+
+func (d *sourcesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *sourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config sourcesDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, namespace, diags := d.data.ClientAndNamespace(ctx, config.Namespace)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	items, err := client.List(ctx, kube.ConfigMaps, namespace, "")
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot list the catalog's ConfigMaps", err)
+		return
+	}
+	var shipped, user *catalog.ConfigMapSource
+	var labelled []catalog.ConfigMapSource
+	for i := range items {
+		cm, err := catalog.FromObject(&items[i])
+		if err != nil {
+			addError(&resp.Diagnostics, "Cannot read the catalog's ConfigMaps", err)
+			return
+		}
+		isShipped := cm.Name == catalog.DefaultSourcesConfigMap || cm.Name == catalog.LaterDefaultSourcesConfigMap
+		isUser := cm.Name == catalog.UserSourcesConfigMap
+		isLabelled := cm.Labels[catalog.LabelCatalogSource] == "true" && cm.Name != catalog.MCPSourcesConfigMap
+		if !isShipped && !isUser && !isLabelled {
+			continue
+		}
+		file, err := catalog.Sources(cm)
+		if err != nil {
+			addError(&resp.Diagnostics, "Cannot read the catalog's sources", err)
+			return
+		}
+		src := catalog.ConfigMapSource{Name: cm.Name, File: file}
+		switch {
+		case isShipped && (shipped == nil || cm.Name == catalog.DefaultSourcesConfigMap):
+			shipped = &src
+		case isUser:
+			user = &src
+		case isLabelled:
+			labelled = append(labelled, src)
+		}
+	}
+	if user == nil {
+		addError(&resp.Diagnostics, "", &catalog.NotDeployedError{Namespace: namespace})
+		return
+	}
+	merged := catalog.Merge(shipped, user, labelled)
+	values := make([]attr.Value, 0, len(merged))
+	for _, m := range merged {
+		obj, objDiags := types.ObjectValue(sourceAttrTypes, map[string]attr.Value{
+			"id":              types.StringValue(m.ID),
+			"name":            types.StringValue(m.Name),
+			"type":            types.StringValue(m.Type),
+			"enabled":         types.BoolValue(m.IsEnabled()),
+			"labels":          listValue(m.Labels),
+			"included_models": listValue(m.IncludedModels),
+			"excluded_models": listValue(m.ExcludedModels),
+			"shipped":         types.BoolValue(m.Shipped),
+			"overridden":      types.BoolValue(m.Overridden),
+			"config_map":      types.StringValue(m.ConfigMap),
+		})
+		resp.Diagnostics.Append(objDiags...)
+		values = append(values, obj)
+	}
+	list, listDiags := types.ListValue(types.ObjectType{AttrTypes: sourceAttrTypes}, values)
+	resp.Diagnostics.Append(listDiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	config.Namespace = types.StringValue(namespace)
+	config.Sources = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}

@@ -1,0 +1,202 @@
+package catalogsource
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
+)
+
+var (
+	_ resource.Resource                   = &defaultSourceResource{}
+	_ resource.ResourceWithConfigure      = &defaultSourceResource{}
+	_ resource.ResourceWithValidateConfig = &defaultSourceResource{}
+	_ resource.ResourceWithModifyPlan     = &defaultSourceResource{}
+	_ resource.ResourceWithImportState    = &defaultSourceResource{}
+)
+
+// NewModelCatalogDefaultSourceResource is the openshiftai_model_catalog_default_source resource.
+func NewModelCatalogDefaultSourceResource() resource.Resource { return &defaultSourceResource{} }
+
+type defaultSourceResource struct {
+	data *providerdata.Data
+}
+
+type defaultSourceModel struct {
+	ID             types.String   `tfsdk:"id"`
+	SourceID       types.String   `tfsdk:"source_id"`
+	Name           types.String   `tfsdk:"name"`
+	Enabled        types.Bool     `tfsdk:"enabled"`
+	IncludedModels types.List     `tfsdk:"included_models"`
+	ExcludedModels types.List     `tfsdk:"excluded_models"`
+	Namespace      types.String   `tfsdk:"namespace"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *defaultSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model_catalog_default_source"
+}
+
+func (r *defaultSourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Disables or filters a source the model catalog ships with (such as `redhat_ai_models`), as the dashboard's " +
+			"**Model catalog settings** page does: a sparse entry `{id, enabled, includedModels, excludedModels}` with the shipped " +
+			"source's id in `sources.yaml` of the ConfigMap `model-catalog-sources`, which the catalog reads after the shipped sources " +
+			"and lets override them field by field. A shipped source cannot be renamed, relabelled or deleted. Destroying the resource " +
+			"removes the entry, so the shipped settings return.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<namespace>/<source_id>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"source_id": sourceIDAttribute("Id of a shipped source, such as `redhat_ai_models`: one of the ids in the ConfigMap " +
+				"`model-catalog-default-sources`. Another id is a plan error that lists the shipped ids. Changing it replaces the resource."),
+			"name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Display name of the shipped source.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"enabled": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the catalog shows the source's models. Default `true`.",
+			},
+			"included_models": filterAttribute(includedDescription),
+			"excluded_models": filterAttribute(excludedDescription),
+			"namespace":       namespaceAttribute(),
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
+	}
+}
+
+func (r *defaultSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *defaultSourceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config defaultSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkFilters(stringList(ctx, config.IncludedModels, &resp.Diagnostics), stringList(ctx, config.ExcludedModels, &resp.Diagnostics), &resp.Diagnostics)
+}
+
+// ModifyPlan checks, when the cluster answers, that a new or replacing override names a shipped source.
+func (r *defaultSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan defaultSourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state defaultSourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() || state.SourceID.Equal(plan.SourceID) {
+			return
+		}
+	}
+	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), true, &resp.Diagnostics)
+	if namespace != "" && plan.Namespace.IsUnknown() {
+		plan.Namespace = types.StringValue(namespace)
+		plan.ID = types.StringValue(namespace + "/" + plan.SourceID.ValueString())
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+func (r *defaultSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	namespace, id, err := parseImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	client, diags := clientOf(r.data)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if namespace == "" {
+		namespace, diags = r.data.RegistriesNamespace(ctx)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	_, user, err := readUserSources(ctx, r.data, client, namespace)
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot import the shipped source's settings", err)
+		return
+	}
+	shipped, _, err := readShipped(ctx, r.data, client, namespace)
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
+		return
+	}
+	var shippedIDs []string
+	if shipped != nil {
+		shippedIDs = shipped.IDs()
+	}
+	if !contains(shippedIDs, id) {
+		resp.Diagnostics.AddError("Not a shipped source", notShippedMessage(id, namespace, shippedIDs))
+		return
+	}
+	e, found := user.Find(id)
+	if !found {
+		resp.Diagnostics.AddError("Shipped source not overridden", fmt.Sprintf(
+			"The shipped source %q has no entry in ConfigMap %s/%s: it has its shipped settings and there is nothing to import. "+
+				"Declare the resource and apply to disable or filter it.", id, namespace, catalog.UserSourcesConfigMap))
+		return
+	}
+	m := flattenOverride(nil, namespace, e, shipped)
+	tflog.Info(ctx, "shipped model catalog source override imported", map[string]any{"namespace": namespace, "source_id": id})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// flattenOverride maps the override entry (and the shipped source's name) to the model.
+func flattenOverride(prior *defaultSourceModel, namespace string, e catalog.Entry, shipped *catalog.SourcesFile) defaultSourceModel {
+	m := defaultSourceModel{
+		ID:             types.StringValue(namespace + "/" + e.ID),
+		SourceID:       types.StringValue(e.ID),
+		Name:           types.StringNull(),
+		Enabled:        types.BoolValue(e.IsEnabled()),
+		IncludedModels: listValue(e.IncludedModels),
+		ExcludedModels: listValue(e.ExcludedModels),
+		Namespace:      types.StringValue(namespace),
+		Timeouts:       nullTimeouts(),
+	}
+	if prior != nil {
+		m.Timeouts = prior.Timeouts
+		m.Name = prior.Name
+	}
+	if shipped != nil {
+		if s, ok := shipped.Find(e.ID); ok {
+			m.Name = types.StringValue(s.Name)
+		}
+	}
+	return m
+}
+
+func (m defaultSourceModel) override(ctx context.Context, diags *diag.Diagnostics) catalog.Override {
+	return catalog.Override{
+		ID:             m.SourceID.ValueString(),
+		Enabled:        m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
+		IncludedModels: stringList(ctx, m.IncludedModels, diags),
+		ExcludedModels: stringList(ctx, m.ExcludedModels, diags),
+	}
+}

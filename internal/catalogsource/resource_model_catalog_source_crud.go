@@ -1,0 +1,228 @@
+package catalogsource
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
+)
+
+func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan sourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	defer cancel()
+	client, diags := clientOf(r.data)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, diags := namespaceOf(ctx, r.data, plan.Namespace)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	desired := plan.desired(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace)
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
+		return
+	}
+	if contains(shipped, desired.ID) {
+		addError(&resp.Diagnostics, "", &catalog.IDTakenError{ID: desired.ID, Where: shippedName, Shipped: true})
+		return
+	}
+	wroteSecret := false
+	if plan.managesAPIKeySecret() {
+		if !r.writeAPIKey(ctx, req.Config, client, namespace, desired.ID, plan.HuggingFace.APIKeyWOVersion.ValueInt64(), &resp.Diagnostics) {
+			return
+		}
+		wroteSecret = true
+	}
+	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+		return catalog.PutSource(cm, desired, true)
+	})
+	if err != nil {
+		if wroteSecret { // nothing is left behind by a create that failed
+			if derr := client.Delete(context.WithoutCancel(ctx), kube.Secrets, namespace, catalog.APIKeySecretName(desired.ID), ""); derr != nil {
+				resp.Diagnostics.AddWarning("Token Secret left behind", derr.Error())
+			}
+		}
+		addError(&resp.Diagnostics, "Cannot add the model catalog source", err)
+		return
+	}
+	tflog.Info(ctx, "model catalog source created", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts})
+	plan.setID(namespace)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// configGetter is the part of tfsdk.Config that reads one attribute.
+type configGetter interface {
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+}
+
+// writeAPIKey writes the token Secret from the write-only api_key_wo.
+func (r *sourceResource) writeAPIKey(ctx context.Context, config configGetter, client *kube.Client, namespace, id string, version int64, diags *diag.Diagnostics) bool {
+	var token types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("hugging_face").AtName("api_key_wo"), &token)...)
+	if diags.HasError() {
+		return false
+	}
+	if token.IsNull() || token.IsUnknown() || token.ValueString() == "" {
+		diags.AddAttributeError(path.Root("hugging_face").AtName("api_key_wo"), "Missing token",
+			"hugging_face.api_key_wo must be known at apply and not empty when api_key_wo_version is set.")
+		return false
+	}
+	if _, err := client.Apply(ctx, catalog.APIKeySecret(namespace, id, token.ValueString(), version), kube.ApplyOptions{}); err != nil {
+		diags.AddError("Cannot write the Hugging Face token Secret", err.Error())
+		return false
+	}
+	return true
+}
+
+// apiKeySecret reads the token Secret of a Hugging Face source named as the dashboard names it.
+func (r *sourceResource) apiKeySecret(ctx context.Context, client *kube.Client, namespace string, e catalog.Entry) apiKeySecretState {
+	if e.Type != catalog.TypeHuggingFace || e.Properties[catalog.PropertyAPIKey] != catalog.APIKeySecretName(e.ID) {
+		return apiKeySecretState{}
+	}
+	u, err := r.data.ReadObject(ctx, client, kube.Secrets, namespace, catalog.APIKeySecretName(e.ID))
+	if err != nil {
+		if !apierrors.IsNotFound(err) {
+			tflog.Warn(ctx, "token Secret not read", map[string]any{"error": err.Error()})
+			return apiKeySecretState{Exists: true}
+		}
+		return apiKeySecretState{}
+	}
+	return apiKeySecretState{Exists: true, Version: u.GetAnnotations()[catalog.AnnotationAPIKeyVersion]}
+}
+
+func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state sourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, defaultReadTimeout, &resp.Diagnostics))
+	defer cancel()
+	client, diags := clientOf(r.data)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
+	cm, file, err := readUserSources(ctx, r.data, client, namespace)
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
+		return
+	}
+	e, found := file.Find(id)
+	if !found || e.Type == "" {
+		tflog.Info(ctx, "model catalog source is gone; removing it from state", map[string]any{"namespace": namespace, "source_id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	read := flattenSource(&state, namespace, e, cm.Data, r.apiKeySecret(ctx, client, namespace, e))
+	if read.YAML != nil && read.YAML.Catalog.IsNull() {
+		resp.Diagnostics.AddWarning("Catalog file missing", fmt.Sprintf(
+			"The source %q reads the catalog file %q, which ConfigMap %s/%s does not have. Terraform plans to write it.",
+			id, e.Properties[catalog.PropertyYAMLCatalogPath], namespace, catalog.UserSourcesConfigMap))
+	}
+	if !reflect.DeepEqual(read, state) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
+	}
+}
+
+func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state sourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	defer cancel()
+	client, diags := clientOf(r.data)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace := state.Namespace.ValueString()
+	desired := plan.desired(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.managesAPIKeySecret() && (!state.managesAPIKeySecret() ||
+		!plan.HuggingFace.APIKeyWOVersion.Equal(state.HuggingFace.APIKeyWOVersion)) {
+		if !r.writeAPIKey(ctx, req.Config, client, namespace, desired.ID, plan.HuggingFace.APIKeyWOVersion.ValueInt64(), &resp.Diagnostics) {
+			return
+		}
+	}
+	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+		return catalog.PutSource(cm, desired, false)
+	})
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot update the model catalog source", err)
+		return
+	}
+	// A token Secret the source no longer reads is removed, as the dashboard does.
+	if desired.APIKeySecret != catalog.APIKeySecretName(desired.ID) && state.managesAPIKeySecret() {
+		if err := client.Delete(ctx, kube.Secrets, namespace, catalog.APIKeySecretName(desired.ID), ""); err != nil {
+			resp.Diagnostics.AddWarning("Token Secret left behind", err.Error())
+		}
+	}
+	tflog.Info(ctx, "model catalog source updated", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts})
+	plan.setID(namespace)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state sourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	defer cancel()
+	client, diags := clientOf(r.data)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
+	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+		_, err := catalog.RemoveSource(cm, id)
+		return err
+	})
+	if catalog.IsNotDeployed(err) {
+		resp.Diagnostics.AddWarning("Model catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
+	} else if err != nil {
+		addError(&resp.Diagnostics, "Cannot delete the model catalog source", err)
+		return
+	}
+	// The dashboard deletes the token Secret it named after the source; so does the provider.
+	if hf := state.HuggingFace; hf != nil && (state.managesAPIKeySecret() ||
+		(hf.ExistingAPIKeySecret != nil && hf.ExistingAPIKeySecret.Name.ValueString() == catalog.APIKeySecretName(id))) {
+		if err := client.Delete(ctx, kube.Secrets, namespace, catalog.APIKeySecretName(id), ""); err != nil {
+			resp.Diagnostics.AddError("Cannot delete the Hugging Face token Secret", err.Error())
+			return
+		}
+	}
+	tflog.Info(ctx, "model catalog source deleted", map[string]any{"namespace": namespace, "source_id": id, "conflicts_retried": result.Conflicts})
+}
