@@ -73,7 +73,8 @@ func (r *permissionsResource) Update(_ context.Context, req resource.UpdateReque
 	resp.State.Raw = req.Plan.Raw
 }
 
-func (r *permissionsResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *permissionsResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
 
 type catalogSourceResource struct{}
 
@@ -96,7 +97,9 @@ func (r *catalogSourceResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *catalogSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	list := func() schema.ListAttribute { return schema.ListAttribute{ElementType: types.StringType, Optional: true} }
+	list := func() schema.ListAttribute {
+		return schema.ListAttribute{ElementType: types.StringType, Optional: true}
+	}
 	resp.Schema = schema.Schema{
 		Attributes: map[string]schema.Attribute{
 			"id":              schema.StringAttribute{Computed: true, PlanModifiers: keepState},
