@@ -729,10 +729,14 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	var before counts
 	var others othersBefore
 	if measured {
-		if before, err = scrapeRequests(ctx, b.metrics); err != nil {
+		// The others first: a request of theirs that ends between the two reads then counts
+		// for them and not for the server, never for the provider (attribute keeps what is
+		// left positive). Reading /metrics takes long enough for the stand-in's reaction to
+		// an out-of-band edit to end in between.
+		if others, err = b.othersSnapshot(); err != nil {
 			return r, err
 		}
-		if others, err = b.othersSnapshot(); err != nil {
+		if before, err = scrapeRequests(ctx, b.metrics); err != nil {
 			return r, err
 		}
 	}
