@@ -15,10 +15,6 @@ const (
 	// The plugin floor (internal/bench/floor) under a source of its own, so its state says so.
 	floorSource = "openshiftai-terraform/openshiftaifloor"
 	floorBinary = "terraform-provider-openshiftaifloor"
-	// Terraform resources and Kubernetes objects per registry: the registry and three
-	// permissions; the ModelRegistry, its password Secret and three RoleBindings.
-	resourcesPerRegistry = 4
-	objectsPerRegistry   = 5
 	// Field managers of the harness's own writes.
 	benchFieldManager     = "openshiftai-bench"
 	outOfBandFieldManager = "openshiftai-bench-out-of-band"
@@ -47,39 +43,10 @@ func permissionSubject(kind string, i int) string {
 // its own registry only. source is the provider's, or the plugin floor's.
 func providerConfig(n int, source string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `terraform {
-  required_version = ">= 1.11"
-  required_providers {
-    openshiftai = {
-      source = %q
-    }
-  }
-}
-
-# The kubeconfig comes from KUBE_CONFIG_PATH; the registries namespace from the DataScienceCluster.
-provider "openshiftai" {}
-
-variable %q {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
-`, source, passwordVariable)
+	terraformBlock(&b, source, true)
 	for i := 1; i <= n; i++ {
 		label := registryLabel(i)
-		fmt.Fprintf(&b, `
-resource "openshiftai_model_registry" %q {
-  name = %q
-  database {
-    host                = %q
-    username            = "model_registry"
-    database            = %q
-    password_wo         = var.%s
-    password_wo_version = 1
-  }
-  wait_for_ready = true
-}
-`, label, registryDisplay(i), databaseHost, databaseName(i), passwordVariable)
+		registryHCL(&b, i)
 		for _, kind := range permissionKinds {
 			fmt.Fprintf(&b, `
 resource "openshiftai_model_registry_permission" "%s_%s" {

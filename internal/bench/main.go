@@ -63,6 +63,7 @@ type options struct {
 	memProfile     string
 	smoke          bool
 	providerEnv    string
+	fleet          fleet
 }
 
 func main() {
@@ -72,7 +73,10 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bench: ")
 	var opts options
-	flag.IntVar(&opts.n, "n", 100, "number of registries; each has 3 permissions, so 4n Terraform resources")
+	flag.IntVar(&opts.n, "n", 100, "fleet size: registries (each with 3 permissions, so 4n Terraform resources, or 2n with -fleet list), or catalog sources")
+	fleetName := flag.String("fleet", "registries", "what to apply: registries (each with a user, a group and a project as single permissions), "+
+		"list (each with one permission list of the same 3 subjects; the registries fleet runs after it in the same cycles, for the comparison), "+
+		"catalog (yaml model catalog sources, all in one ConfigMap)")
 	flag.StringVar(&opts.jsonPath, "json", "", "write the results as JSON here (default bench-results/bench-<n>.json in the repository)")
 	flag.StringVar(&opts.compare, "compare", "", "results JSON of another run (for example bench-results/bench-100.json): print the cost per resource against it")
 	flag.BoolVar(&opts.keep, "keep", false, "keep the working directory (configurations, state, Terraform and control plane logs)")
@@ -88,6 +92,11 @@ func main() {
 	flag.IntVar(&opts.repeat, "repeat", 0, "cycles of apply, plan, plan, destroy; the fastest of each phase counts (default 3 up to -n 300, else 1)")
 	show := flag.String("show", "", "print the tables of a results JSON written before (with -compare, against another) and exit")
 	flag.Parse()
+	f, ok := fleets[*fleetName]
+	if !ok {
+		log.Fatalf("-fleet: %q is none of %s", *fleetName, fleetNames())
+	}
+	opts.fleet = f
 	if opts.smoke {
 		set := map[string]bool{}
 		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -141,6 +150,10 @@ type phaseResult struct {
 	FloorPhase string  `json:"plugin_floor_phase,omitempty"`
 	FloorRatio float64 `json:"ratio_to_plugin_floor,omitempty"`
 	Summary    string  `json:"plan_summary,omitempty"`
+	// SinglesWall is the same phase of the registries fleet in a -fleet list run, and
+	// SpeedupOverSingles its wall time over this one's.
+	SinglesWall        float64 `json:"singles_wall_seconds,omitempty"`
+	SpeedupOverSingles float64 `json:"speedup_over_singles,omitempty"`
 	// Walls are the wall times of all repetitions; the other fields are the fastest's,
 	// except peak memory, peak request rate and throttling, the worst of all.
 	Walls []float64 `json:"wall_seconds_all"`
@@ -177,7 +190,10 @@ type machine struct {
 }
 
 type results struct {
-	N           int       `json:"n"`
+	N int `json:"n"`
+	// Fleet is -fleet; empty in results written before it existed (registries).
+	Fleet       string    `json:"fleet,omitempty"`
+	Description string    `json:"fleet_description,omitempty"`
 	Resources   int       `json:"terraform_resources"`
 	Objects     int       `json:"kubernetes_objects"`
 	Started     time.Time `json:"started"`
@@ -203,6 +219,7 @@ type bench struct {
 	cp      *controlplane.ControlPlane
 	standIn *requestCounter
 	harness *requestCounter
+	typed   kubernetes.Interface
 	// controllerManager counts kube-controller-manager's requests from the audit log.
 	controllerManager *userRequests
 	metrics           rest.Interface
@@ -231,10 +248,14 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	if opts.jsonPath == "" {
-		opts.jsonPath = filepath.Join(root, "bench-results", fmt.Sprintf("bench-%d.json", opts.n))
+		name := fmt.Sprintf("bench-%d.json", opts.n)
+		if opts.fleet.name != "registries" {
+			name = fmt.Sprintf("bench-%s-%d.json", opts.fleet.name, opts.n)
+		}
+		opts.jsonPath = filepath.Join(root, "bench-results", name)
 		if opts.smoke {
 			// A smoke run's figures are no benchmark: keep them from replacing one.
-			opts.jsonPath = filepath.Join(work, fmt.Sprintf("bench-%d.json", opts.n))
+			opts.jsonPath = filepath.Join(work, name)
 		}
 	}
 	if opts.keep {
@@ -245,7 +266,8 @@ func run(ctx context.Context, opts options) error {
 	b := &bench{opts: opts, root: root, work: work, standIn: newRequestCounter(), harness: newRequestCounter(),
 		namespace: controlplane.RegistriesNamespace}
 	res := results{
-		N: opts.n, Resources: resourcesPerRegistry * opts.n, Objects: objectsPerRegistry * opts.n,
+		N: opts.n, Fleet: opts.fleet.name, Description: opts.fleet.description,
+		Resources: opts.fleet.resources * opts.n, Objects: opts.fleet.objects * opts.n,
 		Started: time.Now().UTC().Truncate(time.Second), Machine: describeMachine(),
 		QPS: kube.DefaultQPS, Burst: kube.DefaultBurst, ReadyDelay: opts.readyDelay.String(), Parallelism: 10,
 		Repeat: opts.repeat, ProviderEnv: opts.providerEnv,
@@ -285,24 +307,38 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	defer operator.Stop()
+	if opts.fleet.catalog {
+		catalog, err := standin.StartCatalog(ctx, b.standIn.wrap(b.cp.RESTConfig), b.namespace, standinLogger.Printf)
+		if err != nil {
+			return err
+		}
+		defer catalog.Stop()
+	}
 	harnessConfig := b.harness.wrap(b.cp.RESTConfig)
 	clientset, err := kubernetes.NewForConfig(harnessConfig)
 	if err != nil {
 		return err
 	}
+	b.typed = clientset
 	b.metrics = clientset.Discovery().RESTClient()
 	if b.dynamic, err = dynamic.NewForConfig(harnessConfig); err != nil {
 		return err
 	}
-	if err := b.createSubjects(ctx); err != nil {
-		return err
+	if !opts.fleet.catalog {
+		if err := b.createSubjects(ctx); err != nil {
+			return err
+		}
 	}
 	b.env = b.terraformEnv()
 
-	for name, content := range map[string]string{
-		configOpenShiftAI: providerConfig(opts.n, providerSource), configFloor: providerConfig(opts.n, floorSource),
-		configTerraformData: baselineConfig(opts.n),
-	} {
+	configs := map[string]string{
+		configOpenShiftAI: opts.fleet.provider(opts.n, providerSource), configFloor: opts.fleet.provider(opts.n, floorSource),
+		configTerraformData: opts.fleet.baseline(opts.n),
+	}
+	if opts.fleet.singles {
+		configs[configSingles] = providerConfig(opts.n, providerSource)
+	}
+	for name, content := range configs {
 		dir := filepath.Join(work, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
@@ -317,12 +353,16 @@ func run(ctx context.Context, opts options) error {
 	// and schemas, no work) right before the same phase of the provider, so all three see
 	// the same load on the machine; the fastest of the repetitions counts.
 	samples := map[string][]phaseResult{}
-	steps := benchSteps()
+	steps := benchSteps(opts.fleet)
 	res.LoadAverage = append(res.LoadAverage, loadAverage())
 	for cycle := 1; cycle <= opts.repeat; cycle++ {
 		for _, st := range steps {
 			if st.phase == "plan-drift" {
-				if err := b.editOutOfBand(ctx, 1); err != nil {
+				edit := b.editOutOfBand
+				if opts.fleet.catalog {
+					edit = b.editCatalogOutOfBand
+				}
+				if err := edit(ctx, 1); err != nil {
 					return err
 				}
 			}
@@ -333,7 +373,11 @@ func run(ctx context.Context, opts options) error {
 			key := st.config + " " + st.phase
 			samples[key] = append(samples[key], r)
 		}
-		if err := b.checkEmpty(ctx); err != nil {
+		check := b.checkEmpty
+		if opts.fleet.catalog {
+			check = b.checkCatalogEmpty
+		}
+		if err := check(ctx); err != nil {
 			return err
 		}
 		res.LoadAverage = append(res.LoadAverage, loadAverage())
@@ -383,7 +427,7 @@ const (
 
 type step struct{ config, phase, expect string }
 
-func benchSteps() []step {
+func benchSteps(f fleet) []step {
 	var steps []step
 	both := func(phase, expect string) {
 		for _, config := range []string{configTerraformData, configFloor, configOpenShiftAI} {
@@ -398,6 +442,16 @@ func benchSteps() []step {
 	// The floors cannot see an out-of-band change; their no-op plan is the comparison.
 	steps = append(steps, step{configOpenShiftAI, "plan-drift", oneToChange})
 	both("destroy", "")
+	if f.singles {
+		// The same registries and subjects with single permissions, once the list's are gone.
+		for _, phase := range []string{"apply", "plan-noop", "plan-norefresh", "destroy"} {
+			expect := ""
+			if strings.HasPrefix(phase, "plan") {
+				expect = noChanges
+			}
+			steps = append(steps, step{configSingles, phase, expect})
+		}
+	}
 	return steps
 }
 
@@ -423,10 +477,22 @@ func compareToFloors(steps []step, samples map[string][]phaseResult, objects int
 				r.FloorRatio = r.Wall / floors[configFloor][compared].Wall
 			}
 		}
-		if st.config == configOpenShiftAI && st.phase == "plan-noop" {
+		if (st.config == configOpenShiftAI || st.config == configSingles) && st.phase == "plan-noop" {
 			r.RequestsPerObject = float64(r.ProviderRequests) / float64(objects)
 		}
 		out = append(out, r)
+	}
+	// The list fleet against the same registries and subjects as single permissions.
+	singles := map[string]phaseResult{}
+	for _, r := range out {
+		if r.Config == configSingles {
+			singles[r.Phase] = r
+		}
+	}
+	for i, r := range out {
+		if s, ok := singles[r.Phase]; ok && r.Config == configOpenShiftAI {
+			out[i].SinglesWall, out[i].SpeedupOverSingles = s.Wall, s.Wall/r.Wall
+		}
 	}
 	return out
 }
@@ -663,10 +729,14 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	var before counts
 	var others othersBefore
 	if measured {
-		if before, err = scrapeRequests(ctx, b.metrics); err != nil {
+		// The others first: a request of theirs that ends between the two reads then counts
+		// for them and not for the server, never for the provider (attribute keeps what is
+		// left positive). Reading /metrics takes long enough for the stand-in's reaction to
+		// an out-of-band edit to end in between.
+		if others, err = b.othersSnapshot(); err != nil {
 			return r, err
 		}
-		if others, err = b.othersSnapshot(); err != nil {
+		if before, err = scrapeRequests(ctx, b.metrics); err != nil {
 			return r, err
 		}
 	}

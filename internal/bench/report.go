@@ -43,8 +43,12 @@ func printTable(w io.Writer, res results) {
 			floor[p.Phase] = p
 		}
 	}
-	fmt.Fprintf(w, "\n%d registries x 3 permissions = %d Terraform resources, %d Kubernetes objects; %s, %d cores, %d GiB; %s; %s\n\n",
-		res.N, res.Resources, res.Objects, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryGiB, res.Machine.Terraform, res.Machine.Go)
+	description := res.Description
+	if description == "" {
+		description = fleets["registries"].description
+	}
+	fmt.Fprintf(w, "\n%d %s = %d Terraform resources, %d Kubernetes objects; %s, %d cores, %d GiB; %s; %s\n\n",
+		res.N, description, res.Resources, res.Objects, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryGiB, res.Machine.Terraform, res.Machine.Go)
 	loads := make([]string, len(res.LoadAverage))
 	for i, l := range res.LoadAverage {
 		loads[i] = fmt.Sprintf("%.1f", l)
@@ -83,6 +87,7 @@ func printTable(w io.Writer, res results) {
 			}
 		}
 	}
+	printSinglesComparison(w, res)
 	fmt.Fprintln(w, "\nwall seconds of every cycle")
 	for _, p := range res.Phases {
 		walls := make([]string, len(p.Walls))
@@ -186,4 +191,29 @@ func readResults(path string) (results, error) {
 		return res, fmt.Errorf("%s: %w", path, err)
 	}
 	return res, nil
+}
+
+// printSinglesComparison shows a -fleet list run against the same registries and subjects
+// granted with single permissions, applied in the same cycles.
+func printSinglesComparison(w io.Writer, res results) {
+	singles := map[string]phaseResult{}
+	for _, p := range res.Phases {
+		if p.Config == configSingles {
+			singles[p.Phase] = p
+		}
+	}
+	if len(singles) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nthe permission list against single permissions (same registries, same subjects, same objects on the cluster)")
+	fmt.Fprintln(w, "| phase | permission lists | single permissions | speedup | list requests | singles requests | list provider CPU | singles provider CPU |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")
+	for _, p := range res.Phases {
+		s, ok := singles[p.Phase]
+		if p.Config != configOpenShiftAI || !ok {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %.1f s | %.1f s | %s | %d | %d | %.1f s | %.1f s |\n", p.Phase, p.Wall, s.Wall, ratio(p.SpeedupOverSingles),
+			p.ProviderRequests, s.ProviderRequests, p.ProviderCPU, s.ProviderCPU)
+	}
 }

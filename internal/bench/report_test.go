@@ -100,7 +100,7 @@ func TestCompareToFloors(t *testing.T) {
 		}
 	}
 	got := map[string]phaseResult{}
-	for _, p := range compareToFloors(benchSteps(), samples, 100) {
+	for _, p := range compareToFloors(benchSteps(fleets["registries"]), samples, 100) {
 		got[p.Config+" "+p.Phase] = p
 	}
 	for _, tc := range []struct {
@@ -127,7 +127,7 @@ func TestCompareToFloors(t *testing.T) {
 func TestSmokeCheck(t *testing.T) {
 	good := func() results {
 		res := results{Repeat: 1, Objects: 50}
-		for _, st := range benchSteps() {
+		for _, st := range benchSteps(fleets["registries"]) {
 			p := phaseResult{Config: st.config, Phase: st.phase, Wall: 1, Walls: []float64{1}}
 			if st.config != configTerraformData {
 				p.ProviderProcesses, p.Ratio = 3, 2
@@ -141,7 +141,7 @@ func TestSmokeCheck(t *testing.T) {
 		}
 		return res
 	}
-	if err := smokeCheck(good(), benchSteps()); err != nil {
+	if err := smokeCheck(good(), benchSteps(fleets["registries"])); err != nil {
 		t.Errorf("complete results: %v", err)
 	}
 	for _, tc := range []struct {
@@ -157,7 +157,7 @@ func TestSmokeCheck(t *testing.T) {
 	} {
 		res := good()
 		tc.spoil(&res)
-		err := smokeCheck(res, benchSteps())
+		err := smokeCheck(res, benchSteps(fleets["registries"]))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one with %q", tc.name, err, tc.want)
 		}

@@ -68,6 +68,8 @@ func (p *floorProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		func() resource.Resource { return &registryResource{} },
 		func() resource.Resource { return &permissionResource{} },
+		func() resource.Resource { return &permissionsResource{} },
+		func() resource.Resource { return &catalogSourceResource{} },
 	}
 }
 

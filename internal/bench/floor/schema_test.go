@@ -96,7 +96,9 @@ func TestSchemasAreTheProvidersSchemas(t *testing.T) {
 	if diff := cmp.Diff(flattenSchema(actual.Provider), flattenSchema(floor.Provider)); diff != "" {
 		t.Errorf("provider block differs (-provider +floor):\n%s", diff)
 	}
-	for _, name := range []string{"openshiftai_model_registry", "openshiftai_model_registry_permission"} {
+	benched := []string{"openshiftai_model_registry", "openshiftai_model_registry_permission",
+		"openshiftai_model_registry_permissions", "openshiftai_model_catalog_source"}
+	for _, name := range benched {
 		r, f := actual.ResourceSchemas[name], floor.ResourceSchemas[name]
 		switch {
 		case r == nil:
@@ -109,8 +111,8 @@ func TestSchemasAreTheProvidersSchemas(t *testing.T) {
 			}
 		}
 	}
-	if len(floor.ResourceSchemas) != 2 {
-		t.Errorf("the floor has %d resources, want the 2 the bench uses", len(floor.ResourceSchemas))
+	if len(floor.ResourceSchemas) != len(benched) {
+		t.Errorf("the floor has %d resources, want the %d the bench uses", len(floor.ResourceSchemas), len(benched))
 	}
 }
 
@@ -137,7 +139,7 @@ func frameworkSchema(t *testing.T, p provider.Provider, typeName string) schema.
 
 // behaviour lists each attribute's default and plan modifiers by their descriptions,
 // which name what they do ("value defaults to 3306", "...destroy and recreate...").
-func behaviour(t *testing.T, prefix string, attributes map[string]schema.Attribute) []string {
+func behaviour(t *testing.T, prefix string, attributes map[string]schema.Attribute, blocks map[string]schema.Block) []string {
 	t.Helper()
 	ctx := context.Background()
 	var out []string
@@ -175,6 +177,13 @@ func behaviour(t *testing.T, prefix string, attributes map[string]schema.Attribu
 			for _, m := range a.PlanModifiers {
 				add(path, "plan modifier", m)
 			}
+		case schema.SetAttribute:
+			if a.Default != nil {
+				add(path, "default", a.Default)
+			}
+			for _, m := range a.PlanModifiers {
+				add(path, "plan modifier", m)
+			}
 		case schema.SingleNestedAttribute:
 			if a.Default != nil {
 				add(path, "default", a.Default)
@@ -182,40 +191,34 @@ func behaviour(t *testing.T, prefix string, attributes map[string]schema.Attribu
 			for _, m := range a.PlanModifiers {
 				add(path, "plan modifier", m)
 			}
-			out = append(out, behaviour(t, path+".", a.Attributes)...)
+			out = append(out, behaviour(t, path+".", a.Attributes, nil)...)
 		default:
 			t.Errorf("%s: attribute type %T is not compared yet; add it to behaviour", path, a)
 		}
 	}
-	slices.Sort(out)
-	return out
-}
-
-// schemaBehaviour is behaviour of attributes and, recursively, of the
-// attributes of single nested blocks (blocks have no defaults of their own).
-func schemaBehaviour(t *testing.T, prefix string, attributes map[string]schema.Attribute, blocks map[string]schema.Block) []string {
-	t.Helper()
-	out := behaviour(t, prefix, attributes)
 	for name, b := range blocks {
-		block, ok := b.(schema.SingleNestedBlock)
-		if !ok {
-			t.Errorf("%s%s: block type %T is not compared yet; add it to schemaBehaviour", prefix, name, b)
-			continue
+		path := prefix + name
+		switch b := b.(type) {
+		case schema.SingleNestedBlock:
+			for _, m := range b.PlanModifiers {
+				add(path, "plan modifier", m)
+			}
+			out = append(out, behaviour(t, path+".", b.Attributes, b.Blocks)...)
+		default:
+			t.Errorf("%s: block type %T is not compared yet; add it to behaviour", path, b)
 		}
-		for _, m := range block.PlanModifiers {
-			out = append(out, fmt.Sprintf("%s%s: plan modifier %s", prefix, name, m.Description(context.Background())))
-		}
-		out = append(out, schemaBehaviour(t, prefix+name+".", block.Attributes, block.Blocks)...)
 	}
 	slices.Sort(out)
 	return out
 }
 
 func TestDefaultsAndPlanModifiersAreTheProviders(t *testing.T) {
-	for _, name := range []string{"openshiftai_model_registry", "openshiftai_model_registry_permission"} {
+	benched := []string{"openshiftai_model_registry", "openshiftai_model_registry_permission",
+		"openshiftai_model_registry_permissions", "openshiftai_model_catalog_source"}
+	for _, name := range benched {
 		actual := frameworkSchema(t, realprovider.New("test")(), name)
 		floor := frameworkSchema(t, newProvider(), name)
-		if diff := cmp.Diff(schemaBehaviour(t, "", actual.Attributes, actual.Blocks), schemaBehaviour(t, "", floor.Attributes, floor.Blocks)); diff != "" {
+		if diff := cmp.Diff(behaviour(t, "", actual.Attributes, actual.Blocks), behaviour(t, "", floor.Attributes, floor.Blocks)); diff != "" {
 			t.Errorf("%s: defaults or plan modifiers differ (-provider +floor):\n%s", name, diff)
 		}
 	}

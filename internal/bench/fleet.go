@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// A fleet is what one run applies, plans and destroys: its configurations for the provider
+// (and the plugin floor, same shape) and for terraform_data (same resource count and
+// dependencies), and how many Terraform resources and Kubernetes objects one unit of N is.
+type fleet struct {
+	name        string
+	description string
+	// resources and objects per unit of N.
+	resources, objects int
+	provider           func(n int, source string) string
+	baseline           func(n int) string
+	// singles: the run also applies, plans and destroys the registries fleet (every
+	// permission its own resource) after the others, for the comparison with the list.
+	singles bool
+	// catalog: the operator stand-in makes the model catalog's ConfigMaps.
+	catalog bool
+}
+
+var fleets = map[string]fleet{
+	"registries": {
+		name: "registries", description: "registries x 3 single permissions", resources: 4, objects: 5,
+		provider: providerConfig, baseline: baselineConfig,
+	},
+	"list": {
+		name: "list", description: "registries x 1 permission list of 3 subjects", resources: 2, objects: 5,
+		provider: listConfig, baseline: listBaselineConfig, singles: true,
+	},
+	"catalog": {
+		name: "catalog", description: "model catalog sources (yaml) in one ConfigMap", resources: 1, objects: 1,
+		provider: catalogConfig, baseline: catalogBaselineConfig, catalog: true,
+	},
+}
+
+func fleetNames() string {
+	return "registries, list, catalog"
+}
+
+// configSingles is the registries fleet run beside the list fleet.
+const configSingles = "openshiftai_singles"
+
+// terraformBlock is the head of every provider configuration.
+func terraformBlock(b *strings.Builder, source string, password bool) {
+	fmt.Fprintf(b, `terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    openshiftai = {
+      source = %q
+    }
+  }
+}
+
+# The kubeconfig comes from KUBE_CONFIG_PATH; the registries namespace from the DataScienceCluster.
+provider "openshiftai" {}
+`, source)
+	if password {
+		fmt.Fprintf(b, `
+variable %q {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+`, passwordVariable)
+	}
+}
+
+// registryHCL is registry i of the fleets that have registries.
+func registryHCL(b *strings.Builder, i int) {
+	fmt.Fprintf(b, `
+resource "openshiftai_model_registry" %q {
+  name = %q
+  database {
+    host                = %q
+    username            = "model_registry"
+    database            = %q
+    password_wo         = var.%s
+    password_wo_version = 1
+  }
+  wait_for_ready = true
+}
+`, registryLabel(i), registryDisplay(i), databaseHost, databaseName(i), passwordVariable)
+}
+
+// listConfig is n registries, each with one openshiftai_model_registry_permissions granting
+// the same three subjects providerConfig grants with three single permissions.
+func listConfig(n int, source string) string {
+	var b strings.Builder
+	terraformBlock(&b, source, true)
+	for i := 1; i <= n; i++ {
+		registryHCL(&b, i)
+		fmt.Fprintf(&b, `
+resource "openshiftai_model_registry_permissions" %q {
+  registry = openshiftai_model_registry.%s.resource_name
+  users    = [%q]
+  groups   = [%q]
+  projects = [%q]
+}
+`, registryLabel(i), registryLabel(i), permissionSubject("user", i), permissionSubject("group", i), permissionSubject("project", i))
+	}
+	return b.String()
+}
+
+func listBaselineConfig(n int) string {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_version = \">= 1.11\"\n}\n")
+	for i := 1; i <= n; i++ {
+		label := registryLabel(i)
+		fmt.Fprintf(&b, `
+resource "terraform_data" %q {
+  input = {
+    name     = %q
+    host     = %q
+    username = "model_registry"
+    database = %q
+  }
+}
+
+resource "terraform_data" "%s_permissions" {
+  input = {
+    registry = terraform_data.%s.output.name
+    users    = [%q]
+    groups   = [%q]
+    projects = [%q]
+  }
+}
+`, label, registryDisplay(i), databaseHost, databaseName(i), label, label,
+			permissionSubject("user", i), permissionSubject("group", i), permissionSubject("project", i))
+	}
+	return b.String()
+}
+
+func catalogSourceID(i int) string   { return fmt.Sprintf("bench_%04d", i) }
+func catalogSourceName(i int) string { return fmt.Sprintf("Bench source %04d", i) }
+
+// catalogFile is source i's catalog file: two models, as small as a real one gets.
+func catalogFile(i int) string {
+	return fmt.Sprintf("source: %s\nmodels:\n- name: bench/model-%04d-a\n  provider: Bench\n- name: bench/model-%04d-b\n  provider: Bench\n",
+		catalogSourceName(i), i, i)
+}
+
+// catalogConfig is n yaml model catalog sources, all in the one ConfigMap model-catalog-sources.
+func catalogConfig(n int, source string) string {
+	var b strings.Builder
+	terraformBlock(&b, source, false)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `
+resource "openshiftai_model_catalog_source" %q {
+  source_id = %q
+  name      = %q
+  labels    = ["bench"]
+
+  yaml {
+    catalog = %q
+  }
+}
+`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), catalogFile(i))
+	}
+	return b.String()
+}
+
+func catalogBaselineConfig(n int) string {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_version = \">= 1.11\"\n}\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `
+resource "terraform_data" %q {
+  input = {
+    source_id = %q
+    name      = %q
+    labels    = ["bench"]
+    catalog   = %q
+  }
+}
+`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), catalogFile(i))
+	}
+	return b.String()
+}
+
+// The model catalog's user ConfigMap and its data key, as DOMAIN.md names them.
+const (
+	catalogSourcesConfigMap = "model-catalog-sources"
+	catalogSourcesKey       = "sources.yaml"
+)
+
+// editCatalogOutOfBand renames source i in the dashboard's ConfigMap, as the dashboard does.
+func (b *bench) editCatalogOutOfBand(ctx context.Context, i int) error {
+	cms := b.typed.CoreV1().ConfigMaps(b.namespace)
+	cm, err := cms.Get(ctx, catalogSourcesConfigMap, metav1.GetOptions{})
+	if err != nil {
+		return fmt.Errorf("out-of-band edit of catalog source %s: %w", catalogSourceID(i), err)
+	}
+	old := "name: " + catalogSourceName(i) + "\n"
+	if !strings.Contains(cm.Data[catalogSourcesKey], old) {
+		return fmt.Errorf("out-of-band edit: %s has no line %q", catalogSourcesConfigMap, strings.TrimSpace(old))
+	}
+	cm.Data[catalogSourcesKey] = strings.Replace(cm.Data[catalogSourcesKey], old, "name: "+catalogSourceName(i)+" (edited out of band)\n", 1)
+	if _, err := cms.Update(ctx, cm, metav1.UpdateOptions{FieldManager: outOfBandFieldManager}); err != nil {
+		return fmt.Errorf("out-of-band edit of catalog source %s: %w", catalogSourceID(i), err)
+	}
+	return nil
+}
+
+// checkCatalogEmpty makes sure destroy left no source of the bench behind.
+func (b *bench) checkCatalogEmpty(ctx context.Context) error {
+	cm, err := b.typed.CoreV1().ConfigMaps(b.namespace).Get(ctx, catalogSourcesConfigMap, metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	for key, value := range cm.Data {
+		if strings.HasPrefix(key, "bench_") {
+			return fmt.Errorf("destroy left the data key %s in %s", key, catalogSourcesConfigMap)
+		}
+		if strings.Contains(value, "id: bench_") {
+			return fmt.Errorf("destroy left a bench source in %s of %s", key, catalogSourcesConfigMap)
+		}
+	}
+	return nil
+}
