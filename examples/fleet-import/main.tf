@@ -53,19 +53,54 @@ import {
 resource "openshiftai_model_registry" "fleet" {
   for_each = data.openshiftai_model_registry.each
 
-  name          = each.value.name
-  resource_name = each.value.resource_name
-  description   = each.value.description
-  database = {
-    host                   = each.value.database.host
-    port                   = each.value.database.port
-    username               = each.value.database.username
-    database               = each.value.database.database
-    skip_database_creation = each.value.database.skip_database_creation
-    # The dashboard's password Secret (<name>-db-xxxxx) stays where it is.
-    existing_password_secret = each.value.database.existing_password_secret
+  name             = each.value.name
+  resource_name    = each.value.resource_name
+  description      = each.value.description
+  default_database = each.value.default_database
+
+  # An external database (MySQL or PostgreSQL), as the registry has it; none with
+  # the default database.
+  dynamic "database" {
+    for_each = each.value.database == null ? [] : [each.value.database]
+    content {
+      type                   = database.value.type
+      host                   = database.value.host
+      host_address           = database.value.host_address
+      port                   = database.value.port
+      ssl_mode               = database.value.ssl_mode
+      username               = database.value.username
+      database               = database.value.database
+      skip_database_creation = database.value.skip_database_creation
+      # The dashboard's password Secret (<name>-db-xxxxx) stays where it is.
+      existing_password_secret {
+        name = database.value.existing_password_secret.name
+        key  = database.value.existing_password_secret.key
+      }
+    }
   }
-  ca_certificate = each.value.ca_certificate
+
+  dynamic "ca_certificate" {
+    for_each = each.value.ca_certificate == null ? [] : [each.value.ca_certificate]
+    content {
+      cluster_bundle      = ca_certificate.value.cluster_bundle
+      openshift_ai_bundle = ca_certificate.value.openshift_ai_bundle
+      pem                 = ca_certificate.value.pem
+      dynamic "config_map" {
+        for_each = ca_certificate.value.config_map == null ? [] : [ca_certificate.value.config_map]
+        content {
+          name = config_map.value.name
+          key  = config_map.value.key
+        }
+      }
+      dynamic "secret" {
+        for_each = ca_certificate.value.secret == null ? [] : [ca_certificate.value.secret]
+        content {
+          name = secret.value.name
+          key  = secret.value.key
+        }
+      }
+    }
+  }
 
   # Once adopted, consider deletion_protection = true (one in-place update per
   # registry): a destroy of the fleet then fails instead of deleting registries.

@@ -46,11 +46,11 @@ provider "openshiftai" {
 
 resource "openshiftai_model_registry" "fraud" {
   name = "Fraud models"
-  database = {
+  database {
     host     = "mysql.db.svc.cluster.local"
     username = "mruser"
     database = "model_registry"
-    existing_password_secret = {
+    existing_password_secret {
       name = "fraud-db"
       key  = "database-password"
     }

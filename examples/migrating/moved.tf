@@ -25,13 +25,13 @@
 resource "openshiftai_model_registry" "fraud" {
   name          = "Fraud models"
   resource_name = "fraud-models"
-  database = {
+  database {
     host     = "mysql.db.svc"
     port     = 3306
     username = "mruser"
     database = "model_registry"
     # The Secret the manifest pointed at: kubernetes_secret_v1.fraud_db keeps managing it.
-    existing_password_secret = {
+    existing_password_secret {
       name = "fraud-db"
       key  = "password"
     }

@@ -78,7 +78,7 @@ func (r Registry) HCL() string {
 		fmt.Fprintf(&b, "    password_wo_version = %d\n", db.PasswordVersion)
 	}
 	if ref := db.ExistingPasswordSecret; ref != nil {
-		fmt.Fprintf(&b, "    existing_password_secret = {\n      name = %q\n      key  = %q\n    }\n", ref.Name, ref.Key)
+		fmt.Fprintf(&b, "    existing_password_secret {\n      name = %q\n      key  = %q\n    }\n", ref.Name, ref.Key)
 	}
 	if db.Extra != "" {
 		b.WriteString(db.Extra + "\n")
