@@ -315,7 +315,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 	planDatabase(plan, set)
 	planAuthProxy(req.State.Raw, set)
 	if !req.State.Raw.IsNull() {
-		state := plannedRegistry{ResourceName: stringAt(req.State.Raw, "resource_name"), Namespace: stringAt(req.State.Raw, "namespace")}
+		state := readPlanned(req.State.Raw)
 		if r.data != nil && !plan.Namespace.IsUnknown() && !plan.ResourceName.IsUnknown() && !plan.Namespace.Equal(state.Namespace) {
 			r.data.NoteMove(state.Namespace.ValueString(), plan.ResourceName.ValueString())
 		}
@@ -324,7 +324,7 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 			resp.Diagnostics.AddError("Deletion protection is on",
 				fmt.Sprintf("This change replaces model registry %s (it changes %s), which has deletion_protection = true. Set deletion_protection = false and apply first.",
 					stringAt(req.State.Raw, "id").ValueString(), strings.Join(replaced, " and ")))
-		} else if len(replaced) > 0 || len(resp.RequiresReplace) > 0 {
+		} else if len(replaced) > 0 {
 			warnDefaultDatabaseLoss(req.State.Raw, "replaces", &resp.Diagnostics)
 		}
 		return
@@ -501,6 +501,15 @@ func replacedAttributes(plan, state plannedRegistry) []string {
 		if a.plan.IsUnknown() || !a.plan.Equal(a.state) {
 			replaced = append(replaced, a.name)
 		}
+	}
+	// The dashboard locks the database: its type and the default database replace
+	// too (unknown values are left to Delete, which checks deletion_protection again).
+	switch {
+	case plan.DefaultDatabase.IsUnknown() || plan.DatabaseType.IsUnknown():
+	case plan.DefaultDatabase.ValueBool() != state.DefaultDatabase.ValueBool():
+		replaced = append(replaced, "default_database")
+	case !plan.Database.IsNull() && !state.Database.IsNull() && plan.DatabaseType.ValueString() != state.DatabaseType.ValueString():
+		replaced = append(replaced, "database.type")
 	}
 	return replaced
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -114,6 +115,13 @@ func TestRegistryModelFrom_notGathered(t *testing.T) {
 	}
 }
 
+// setField sets a field of an object built in the test; the path exists.
+func setField(obj map[string]any, value any, fields ...string) {
+	if err := unstructured.SetNestedField(obj, value, fields...); err != nil {
+		panic(err)
+	}
+}
+
 // A dashboard-made PostgreSQL registry, with the CRD's defaults as the API server adds them.
 func dashboardPostgres(sslMode string) lifecycle.Observed {
 	r := registry.Registry{
@@ -123,9 +131,9 @@ func dashboardPostgres(sslMode string) lifecycle.Observed {
 		CA: registry.CASource{Kind: registry.CAClusterBundle},
 	}
 	obj := r.ModelRegistry()
-	obj.Object["spec"].(map[string]any)["mysql"] = nil
+	setField(obj.Object, nil, "spec", "mysql")
 	if sslMode == "" {
-		obj.Object["spec"].(map[string]any)["postgres"].(map[string]any)["sslMode"] = registry.DefaultSSLMode
+		setField(obj.Object, registry.DefaultSSLMode, "spec", "postgres", "sslMode")
 	}
 	return lifecycle.Observed{Registry: registry.ParseModelRegistry(obj), PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead}
 }
@@ -164,7 +172,7 @@ func TestRegistryModelFrom_defaultDatabase(t *testing.T) {
 	r := registry.Registry{Name: "dev", Namespace: registry.DefaultNamespace, DisplayName: "Dev",
 		Database: registry.Database{Type: registry.DatabasePostgres, Generated: true}}
 	obj := r.ModelRegistry()
-	obj.Object["spec"].(map[string]any)["postgres"].(map[string]any)["port"] = int64(5432)
+	setField(obj.Object, int64(5432), "spec", "postgres", "port")
 	m, diags := registryModelFrom(modelRegistryModel{}, lifecycle.Gather(t.Context(), nil, obj, gatherFor(modelRegistryModel{})))
 	if diags.HasError() {
 		t.Fatal(diags)

@@ -57,3 +57,27 @@ func TestPlanDatabase(t *testing.T) {
 		}
 	}
 }
+
+func TestReplacedAttributesDatabase(t *testing.T) {
+	external := func(databaseType string) plannedRegistry {
+		return plannedRegistry{ResourceName: types.StringValue("r"), Namespace: types.StringValue("ns"),
+			DefaultDatabase: types.BoolValue(false), DatabaseType: types.StringValue(databaseType)}
+	}
+	dev := plannedRegistry{ResourceName: types.StringValue("r"), Namespace: types.StringValue("ns"),
+		DefaultDatabase: types.BoolValue(true), DatabaseType: types.StringNull(), Database: presence{null: true}}
+	cases := map[string]struct {
+		plan, state plannedRegistry
+		want        string
+	}{
+		"same type":           {external("mysql"), external("mysql"), ""},
+		"type change":         {external("postgres"), external("mysql"), "database.type"},
+		"to default database": {dev, external("mysql"), "default_database"},
+		"from default":        {external("postgres"), dev, "default_database"},
+		"unknown type":        {plannedRegistry{ResourceName: types.StringValue("r"), Namespace: types.StringValue("ns"), DefaultDatabase: types.BoolValue(false), DatabaseType: types.StringUnknown()}, external("mysql"), ""},
+	}
+	for name, tc := range cases {
+		if got := strings.Join(replacedAttributes(tc.plan, tc.state), ","); got != tc.want {
+			t.Errorf("%s: replaced %q, want %q", name, got, tc.want)
+		}
+	}
+}

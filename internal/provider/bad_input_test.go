@@ -283,10 +283,10 @@ func badInputCases(t *testing.T) map[string]badInput {
 		"existing secret key invalid":  registryCase(db("password_wo = null\npassword_wo_version = null\nexisting_password_secret = { name = \"pw\", key = \"bad key\" }"), "database.existing_password_secret.key", `not a valid ConfigMap or Secret key`),
 
 		// Misspelled arguments: blocks are checked argument by argument, at every level.
-		"misspelled in database": registryCase(registryBody{database: strings.Replace(validDatabase(""), "\n  }", "\n    usernmae = \"mruser\"\n  }", 1)},
-			"usernmae", `An argument named "usernmae" is not expected here`),
-		"misspelled in existing_password_secret": registryCase(db("password_wo = null\npassword_wo_version = null\nexisting_password_secret = { name = \"pw\", key = \"password\", nmae = \"pw\" }"),
-			"nmae", `An argument named "nmae" is not expected here`),
+		"misspelled in database": registryCase(registryBody{database: strings.Replace(validDatabase(""), "\n  }", "\n    usersecret_name = \"mruser\"\n  }", 1)},
+			"usersecret_name", `An argument named "usersecret_name" is not expected here`),
+		"misspelled in existing_password_secret": registryCase(db("password_wo = null\npassword_wo_version = null\nexisting_password_secret = { name = \"pw\", key = \"password\", secret_name = \"pw\" }"),
+			"secret_name", `An argument named "secret_name" is not expected here`),
 		"misspelled in ca_certificate": registryCase(registryBody{ca: ca(`cluster_bundle = true, clusterbundle = true`)},
 			"clusterbundle", `An argument named "clusterbundle" is not expected here`),
 		"misspelled in config_map": registryCase(registryBody{ca: ca(`config_map = { name = "ca", key = "ca.crt", kye = "ca.crt" }`)},

@@ -93,21 +93,23 @@ data "openshiftai_model_registries" "none" {
 	}
 	database := func(host string, port int64, username, db string) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"host": knownvalue.StringExact(host), "port": knownvalue.Int64Exact(port),
-			"username": knownvalue.StringExact(username), "database": knownvalue.StringExact(db),
+			"type": knownvalue.StringExact("mysql"), "host": knownvalue.StringExact(host), "host_address": knownvalue.Null(),
+			"port": knownvalue.Int64Exact(port), "username": knownvalue.StringExact(username), "database": knownvalue.StringExact(db),
 		})
 	}
 	dashboardDB := database("mysql.dashboard.svc.cluster.local", 3307, "mruser", "models")
 	entryWithProxy := func(proxy bool, name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"resource_name":   knownvalue.StringExact(name),
-			"name":            knownvalue.StringExact(display),
-			"description":     description,
-			"database":        db,
-			"ca_source":       knownvalue.StringExact(caSource),
-			"ca_reference":    caRef,
-			"ready":           knownvalue.Bool(true),
-			"kube_rbac_proxy": knownvalue.Bool(proxy),
+			"resource_name":    knownvalue.StringExact(name),
+			"name":             knownvalue.StringExact(display),
+			"description":      description,
+			"database":         db,
+			"database_type":    knownvalue.StringExact("mysql"),
+			"default_database": knownvalue.Bool(false),
+			"ca_source":        knownvalue.StringExact(caSource),
+			"ca_reference":     caRef,
+			"ready":            knownvalue.Bool(true),
+			"kube_rbac_proxy":  knownvalue.Bool(proxy),
 		})
 	}
 	entry := func(name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {

@@ -190,7 +190,10 @@ data "openshiftai_model_registry" "bundle" {
 				statecheck.ExpectKnownValue(address, attr("description"), knownvalue.StringExact("Made in the dashboard")),
 				statecheck.ExpectKnownValue(address, attr("uid"), knownvalue.StringExact(uploaded.uid)),
 				statecheck.ExpectKnownValue(address, attr("database"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"type":                   knownvalue.StringExact("mysql"),
 					"host":                   knownvalue.StringExact("mysql.dashboard.svc.cluster.local"),
+					"host_address":           knownvalue.Null(),
+					"ssl_mode":               knownvalue.Null(),
 					"port":                   knownvalue.Int64Exact(3307),
 					"username":               knownvalue.StringExact("mruser"),
 					"database":               knownvalue.StringExact("models"),

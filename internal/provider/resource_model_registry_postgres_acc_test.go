@@ -85,6 +85,17 @@ func TestAccModelRegistry_postgres(t *testing.T) {
 				),
 			},
 			{
+				Config: acctest.Registry{Name: "Postgres models", ResourceName: name, Database: byAddress, Extra: "deletion_protection = true"}.HCL(),
+			},
+			{
+				// Deletion protection also stops a replacement by a type change, at plan.
+				Config:      acctest.Registry{Name: "Postgres models", ResourceName: name, Database: mysql, Extra: "deletion_protection = true"}.HCL(),
+				ExpectError: regexp.MustCompile(`(?s)Deletion protection is on.*database.type`),
+			},
+			{
+				Config: acctest.Registry{Name: "Postgres models", ResourceName: name, Database: byAddress}.HCL(),
+			},
+			{
 				ResourceName:            address,
 				ImportState:             true,
 				ImportStateId:           testNamespace + "/" + name,

@@ -74,11 +74,12 @@ func TestParsePostgres(t *testing.T) {
 	}
 
 	generated := defaultDatabaseRegistry().ModelRegistry()
-	spec, _, _ := unstructured.NestedMap(generated.Object, "spec")
-	spec["postgres"].(map[string]any)["port"] = int64(5432)
-	spec["postgres"].(map[string]any)["sslMode"] = "disable"
-	spec["mysql"] = nil
-	if err := unstructured.SetNestedMap(generated.Object, spec, "spec"); err != nil {
+	for field, value := range map[string]any{"port": int64(5432), "sslMode": "disable"} {
+		if err := unstructured.SetNestedField(generated.Object, value, "spec", "postgres", field); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := unstructured.SetNestedField(generated.Object, nil, "spec", "mysql"); err != nil {
 		t.Fatal(err)
 	}
 	if db := ParseModelRegistry(generated).Database; !db.Generated || db.Type != DatabasePostgres || db.Host != "" || db.PasswordSecret.Name != "" {
@@ -87,7 +88,9 @@ func TestParsePostgres(t *testing.T) {
 
 	// Both set: the operator uses postgres.
 	both := postgresRegistry(CASource{}).ModelRegistry()
-	both.Object["spec"].(map[string]any)["mysql"] = map[string]any{"host": "mysql", "database": "d", "username": "u"}
+	if err := unstructured.SetNestedField(both.Object, map[string]any{"host": "mysql", "database": "d", "username": "u"}, "spec", "mysql"); err != nil {
+		t.Fatal(err)
+	}
 	if db := ParseModelRegistry(both).Database; db.Type != DatabasePostgres || db.Host != "pg.db.svc.cluster.local" {
 		t.Errorf("postgres and mysql read back as %+v", db)
 	}
