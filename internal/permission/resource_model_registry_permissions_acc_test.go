@@ -319,21 +319,31 @@ func TestModelRegistryPermissions_badInput(t *testing.T) {
 	for _, tc := range []struct {
 		body string
 		want string
+		typ  string
 	}{
-		{`  user = ["alice"]`, `An argument named "user" is not expected here`},
-		{`  groups = ["system:serviceaccounts:team-a"]`, `(?s)put "team-a" in projects`},
-		{`  users = [" alice"]`, `white space around it`},
-		{`  projects = ["Team_A"]`, `projects\[Value\("Team_A"\)\]`},
+		{body: `  member = ["alice"]`, want: `An argument named "member" is not expected here`, typ: "openshiftai_model_registry_group_members"},
+		{body: `  users = ["alice", ""]`, want: `must not be empty`, typ: "openshiftai_model_registry_group_members"},
+		{body: `  timeouts {
+    craete = "1m"
+  }`, want: `An argument named "craete" is not expected here`, typ: "openshiftai_model_registry_group_members"},
+		{`  user = ["alice"]`, `An argument named "user" is not expected here`, ""},
+		{`  groups = ["system:serviceaccounts:team-a"]`, `(?s)put "team-a" in projects`, ""},
+		{`  users = [" alice"]`, `white space around it`, ""},
+		{`  projects = ["Team_A"]`, `projects\[Value\("Team_A"\)\]`, ""},
 		{`  timeouts {
     craete = "1m"
-  }`, `An argument named "craete" is not expected here`},
+  }`, `An argument named "craete" is not expected here`, ""},
 	} {
-		t.Run(tc.want, func(t *testing.T) {
+		typ := tc.typ
+		if typ == "" {
+			typ = "openshiftai_model_registry_permissions"
+		}
+		t.Run(typ+"/"+tc.want, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories,
 				Steps: []resource.TestStep{{
 					Config: `
-resource "openshiftai_model_registry_permissions" "all" {
+resource "` + typ + `" "all" {
   registry = "fraud"
 ` + tc.body + `
 }

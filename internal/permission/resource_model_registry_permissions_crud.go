@@ -93,9 +93,8 @@ func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *perm
 	changes := list.Changes(observed, registryUID)
 	for _, binding := range changes.Write {
 		if _, err := client.Apply(ctx, binding, kube.ApplyOptions{}); err != nil {
-			s := binding.Subjects[0]
-			p := registry.Permission{Registry: list.Registry, Namespace: list.Namespace, Kind: registry.SubjectUser, Subject: s.Name}
-			summary, detail := explainBindingError(err, p, binding.Name)
+			// The explanation names the registry's role and namespace, the same for every subject.
+			summary, detail := explainBindingError(err, registry.Permission{Registry: list.Registry, Namespace: list.Namespace}, binding.Name)
 			diags.AddError(summary, detail)
 			return false
 		}

@@ -29,21 +29,6 @@ func (m *permissionsModel) subjectSets() map[registry.SubjectKind]*types.Set {
 	}
 }
 
-// subjectsKnown reports whether every subject set is known.
-func (m *permissionsModel) subjectsKnown() bool {
-	for _, set := range m.subjectSets() {
-		if set.IsUnknown() {
-			return false
-		}
-		for _, e := range set.Elements() {
-			if e.IsUnknown() {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // list is the domain permission list the model declares.
 func (m *permissionsModel) list(ctx context.Context) (registry.PermissionList, diag.Diagnostics) {
 	var diags diag.Diagnostics
