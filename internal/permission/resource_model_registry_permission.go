@@ -313,7 +313,12 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	}
 
 	resp.Diagnostics.Append(checkSubjectExists(ctx, r.data, client, p)...)
-	resp.Diagnostics.Append(checkExistingBinding(ctx, client, p)...)
+	// A registry this apply created has no binding of a list or of another permission
+	// yet (those of an earlier registry of the name went with it), so there is nothing
+	// to share or to take over: the checks' two reads are saved for every such permission.
+	if !known {
+		resp.Diagnostics.Append(checkExistingBinding(ctx, client, p)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -87,8 +86,7 @@ func listManagesRegistry(p registry.Permission, bindings []registry.ListedBindin
 func checkExistingBinding(ctx context.Context, client *kube.Client, p registry.Permission) diag.Diagnostics {
 	var diags diag.Diagnostics
 	// The list's bindings always carry the registry's labels.
-	selector := labels.SelectorFromSet(labels.Set{registry.LabelComponent: registry.ComponentModelRegistry, registry.LabelAppName: p.Registry}).String()
-	items, err := client.List(ctx, kube.RoleBindings, p.Namespace, selector)
+	items, err := client.List(ctx, kube.RoleBindings, p.Namespace, registryBindingSelector(p.Registry))
 	switch {
 	case apierrors.IsForbidden(err):
 		// Best-effort: an identity that may not list still gets its own binding checked below.

@@ -14,6 +14,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
@@ -79,8 +80,15 @@ func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *perm
 	if diags.HasError() {
 		return false
 	}
-	// Writes decide on a fresh list, never on the process's read list.
-	items, err := client.List(ctx, kube.RoleBindings, list.Namespace, "")
+	// Writes decide on a fresh list, never on the process's read list. A registry this
+	// apply created has no binding of its role but the operator's and those made with
+	// the registry's labels since (the dashboard's, the provider's): its list is that
+	// much shorter than the namespace's, which holds every registry's bindings.
+	selector := ""
+	if _, created := r.data.CreatedRegistryUID(list.Namespace, list.Registry); created {
+		selector = registryBindingSelector(list.Registry)
+	}
+	items, err := client.List(ctx, kube.RoleBindings, list.Namespace, selector)
 	if err != nil {
 		diags.AddError("Cannot list the registry's RoleBindings", err.Error())
 		return false
@@ -167,9 +175,20 @@ func ownerUID(ctx context.Context, data *providerdata.Data, client *kube.Client,
 	return obj.GetUID(), diags
 }
 
+// registryBindingSelector selects the bindings that carry a registry's labels, as the
+// dashboard and the provider write them.
+func registryBindingSelector(registryName string) string {
+	return labels.SelectorFromSet(labels.Set{registry.LabelComponent: registry.ComponentModelRegistry, registry.LabelAppName: registryName}).String()
+}
+
 func toListedBindings(registryName string, items []unstructured.Unstructured) ([]registry.ListedBinding, error) {
+	role := registry.UserRoleName(registryName)
 	bindings := make([]rbacv1.RoleBinding, 0, len(items))
 	for i := range items {
+		// Only the bindings of the registry's role are decoded: a namespace holds every registry's.
+		if name, _, _ := unstructured.NestedString(items[i].Object, "roleRef", "name"); name != role {
+			continue
+		}
 		var b rbacv1.RoleBinding
 		if err := kube.FromUnstructured(&items[i], &b); err != nil {
 			return nil, fmt.Errorf("RoleBinding %s/%s: %w", items[i].GetNamespace(), items[i].GetName(), err)
