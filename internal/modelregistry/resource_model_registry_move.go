@@ -50,7 +50,7 @@ func movedRegistry(req resource.MoveStateRequest) (namespace, name string, err e
 	held := strings.TrimPrefix(namespace+"/"+name, "/")
 	if gv.Group != registry.Group || kind != registry.Kind {
 		return "", "", fmt.Errorf("the %s holds %s %s (apiVersion %s), not a %s (%s). Only a ModelRegistry can become an openshiftai_model_registry; "+
-			"keep this resource as it is and move the right kubernetes_manifest.", source, kind, held, apiVersion, registry.Kind, registry.Group)
+			"keep this resource as it is and move the right kubernetes_manifest", source, kind, held, apiVersion, registry.Kind, registry.Group)
 	}
 	if namespace == "" {
 		return "", "", fmt.Errorf("the %s holds ModelRegistry %q without metadata.namespace; a ModelRegistry is namespaced. %s", source, name, moveHowTo)

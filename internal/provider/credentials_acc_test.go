@@ -1,15 +1,22 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/faultproxy"
 )
 
@@ -78,4 +85,73 @@ func TestAccCredentials_tokenExpiresDuringApply(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The HCP Terraform example as a workspace runs it: the token file HCP
+// Terraform writes (here a bound service account token) reaches the provider
+// through tfc_kubernetes_dynamic_credentials and token, with no kubeconfig. The
+// apply creates the registry as that identity; once the token is revoked, the
+// real API server answers 401 and the next plan fails naming the token
+// argument, without the token in its output.
+func TestAccCredentials_hcpTerraformExample(t *testing.T) {
+	testAccSetUp(t)
+	example, err := os.ReadFile("../../examples/hcp-terraform/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	secrets := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace)
+	if _, err := secrets.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "fraud-db", Namespace: testNamespace},
+		StringData: map[string]string{"database-password": "s3cret"},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = secrets.Delete(context.Background(), "fraud-db", metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, "fraud-models", "")
+	})
+
+	account := testRegistryName("hcp-workspace")
+	token := serviceAccountToken(t, account)
+	tokenPath := filepath.Join(t.TempDir(), "kubernetes-token")
+	if err := os.WriteFile(tokenPath, []byte(token), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	restConfig := acctest.Cluster.ControlPlane.RESTConfig
+	tf := newTerraformRun(t, buildProvider(t),
+		"KUBE_CONFIG_PATH=", // the workspace has no kubeconfig: only the token authenticates
+		"TF_VAR_cluster_host="+restConfig.Host,
+		"TF_VAR_cluster_ca_certificate="+string(restConfig.CAData),
+		fmt.Sprintf("TF_VAR_tfc_kubernetes_dynamic_credentials={default = {token_path = %q}, aliases = {}}", tokenPath),
+	)
+	if err := os.WriteFile(filepath.Join(tf.dir, "main.tf"), example, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf.run("apply", "-auto-approve", "-no-color")
+	// With no kubeconfig, only the token can have created it.
+	if ready, _ := getRegistry(t, "fraud-models").Object["status"].(map[string]any); ready == nil {
+		t.Fatal("the registry has no status: the apply did not wait for it")
+	}
+
+	// Revoked: a bound token is refused once its service account is gone.
+	if err := acctest.Cluster.Typed.CoreV1().ServiceAccounts(testNamespace).Delete(ctx, account, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The API server caches a token it accepted for a few seconds.
+	var out string
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(2 * time.Second) {
+		if out, err = tf.try("plan", "-no-color"); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the plan with a revoked token succeeded:\n%s", out)
+		}
+	}
+	if !wrappedText("The credential came from the token argument of the provider block.").MatchString(out) {
+		t.Errorf("the plan's error does not name the token argument:\n%s", out)
+	}
+	if strings.Contains(out, token) {
+		t.Errorf("the plan's output contains the token")
+	}
 }

@@ -22,7 +22,7 @@ const fleetExample = "../../examples/fleet-import/main.tf"
 
 // createDashboardBindingIn makes the RoleBinding the dashboard's permissions
 // page makes for one subject of a registry in namespace.
-func createDashboardBindingIn(t *testing.T, namespace, registryName string, registryUID types.UID, subject rbacv1.Subject, project bool) string {
+func createDashboardBindingIn(t *testing.T, namespace, registryName string, registryUID types.UID, subject rbacv1.Subject, project bool) {
 	t.Helper()
 	name := "dashboard-permissions-" + tfacctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
 	labels := registry.CommonLabels(registryName)
@@ -38,7 +38,6 @@ func createDashboardBindingIn(t *testing.T, namespace, registryName string, regi
 		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(registryName)},
 		Subjects: []rbacv1.Subject{subject},
 	})
-	return name
 }
 
 // checkImported checks that a plan imports exactly want resources of each

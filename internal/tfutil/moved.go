@@ -87,11 +87,15 @@ func ValueAt(v any, keys ...any) any {
 	return v
 }
 
-// Sentence is an error message as a diagnostic's detail: its first letter upper case.
+// Sentence is an error message as a diagnostic's detail: a capital first
+// letter and a full stop at the end.
 func Sentence(err error) string {
 	msg := err.Error()
 	if msg == "" {
 		return msg
+	}
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
 	}
 	return strings.ToUpper(msg[:1]) + msg[1:]
 }

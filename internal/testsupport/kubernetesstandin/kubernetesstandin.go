@@ -109,7 +109,12 @@ func (r *manifest) Create(ctx context.Context, req resource.CreateRequest, resp 
 		resp.Diagnostics.AddError("manifest", err.Error())
 		return
 	}
-	u := &unstructured.Unstructured{Object: object.(map[string]any)}
+	fields, ok := object.(map[string]any)
+	if !ok {
+		resp.Diagnostics.AddError("manifest", "the manifest is not an object")
+		return
+	}
+	u := &unstructured.Unstructured{Object: fields}
 	gv, _ := k8sschema.ParseGroupVersion(u.GetAPIVersion())
 	gvr := gv.WithResource(kindResources[u.GetKind()])
 	body, _ := json.Marshal(u.Object)
@@ -135,10 +140,11 @@ func (r *manifest) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("manifest"), &m)...)
 	raw, _ := m.ToTerraformValue(ctx)
 	object, err := goValue(raw)
-	if err != nil {
+	fields, ok := object.(map[string]any)
+	if err != nil || !ok {
 		return
 	}
-	u := &unstructured.Unstructured{Object: object.(map[string]any)}
+	u := &unstructured.Unstructured{Object: fields}
 	gv, _ := k8sschema.ParseGroupVersion(u.GetAPIVersion())
 	_ = r.p.dyn.Resource(gv.WithResource(kindResources[u.GetKind()])).Namespace(u.GetNamespace()).Delete(ctx, u.GetName(), metav1.DeleteOptions{})
 }
