@@ -56,7 +56,7 @@ func TestAccCatalogSourcesDataSource(t *testing.T) {
 				return fmt.Errorf("source %s is not listed", id)
 			}
 		}
-		if !(order["redhat_ai_models"] < order[dashboardSourceID] && order[dashboardSourceID] < order["team_b"]) {
+		if order["redhat_ai_models"] > order[dashboardSourceID] || order[dashboardSourceID] > order["team_b"] {
 			return fmt.Errorf("not in the catalog server's order: %v", order)
 		}
 		return nil
