@@ -225,7 +225,7 @@ func (r *modelRegistryPermissionResource) ModifyPlan(ctx context.Context, req re
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() {
-			resp.Diagnostics.Append(r.claimPlannedPermission(ctx, plan, &state)...)
+			resp.Diagnostics.Append(r.claimPlannedPermission(plan, &state)...)
 		}
 		return
 	}
@@ -234,7 +234,7 @@ func (r *modelRegistryPermissionResource) ModifyPlan(ctx context.Context, req re
 		if resp.Diagnostics.HasError() || resp.Plan.Get(ctx, &planned).HasError() {
 			return
 		}
-		resp.Diagnostics.Append(r.claimPlannedPermission(ctx, planned, nil)...)
+		resp.Diagnostics.Append(r.claimPlannedPermission(planned, nil)...)
 	}()
 	var plan permissionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

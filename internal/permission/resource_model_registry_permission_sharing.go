@@ -23,9 +23,11 @@ import (
 // manages refuses single permissions.
 
 // claimPlannedPermission claims the planned permission in this process, so a
-// duplicate or a permission list for the same registry fails the plan.
+// duplicate or a permission list for the same registry fails the plan. It
+// makes no request: planning a new permission never needs the cluster, and
+// Create checks the cluster's bindings.
 // state is nil for a create.
-func (r *modelRegistryPermissionResource) claimPlannedPermission(ctx context.Context, plan permissionModel, state *permissionModel) diag.Diagnostics {
+func (r *modelRegistryPermissionResource) claimPlannedPermission(plan permissionModel, state *permissionModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if r.data == nil || plan.Registry.IsUnknown() || !plan.subjectKnown() {
 		return diags // the apply walk plans again with the values known
@@ -39,18 +41,6 @@ func (r *modelRegistryPermissionResource) claimPlannedPermission(ctx context.Con
 	if summary, detail := claimSingle(r.data, p); summary != "" {
 		diags.AddAttributeError(subjectPath(p.Kind), summary, detail)
 		return diags
-	}
-	if state == nil && !plan.Namespace.IsUnknown() && !r.data.Unknown() {
-		client, err := r.data.Client()
-		if err != nil {
-			return diags
-		}
-		bindings, err := registryBindings(ctx, r.data, client, plan.Namespace.ValueString(), p.Registry)
-		if err != nil {
-			tflog.Debug(ctx, "permission list not checked at plan", map[string]any{"error": err.Error()})
-			return diags
-		}
-		diags.Append(listManagesRegistry(p, bindings)...)
 	}
 	return diags
 }

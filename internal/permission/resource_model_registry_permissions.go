@@ -205,10 +205,11 @@ func (r *modelRegistryPermissionsResource) ModifyPlan(ctx context.Context, req r
 			return
 		}
 	}
-	if !plan.Namespace.IsUnknown() {
-		// Until its first apply (a create, or the first apply after an import) the list takes bindings over.
+	// Planning a new list never needs the cluster: its create takes the bindings over.
+	if state != nil && !plan.Namespace.IsUnknown() {
+		// Until its first apply after an import the list takes bindings over.
 		applied := false
-		if state != nil && req.Private != nil {
+		if req.Private != nil {
 			value, diags := req.Private.GetKey(ctx, privateApplied)
 			resp.Diagnostics.Append(diags...)
 			applied = len(value) > 0
@@ -223,8 +224,9 @@ const privateApplied = "applied"
 
 // checkSingleBindings looks on the cluster for bindings of the registry that
 // openshiftai_model_registry_permission resources made, outside this plan's
-// view. Before the list's first apply they are what it takes over (a warning:
-// the resources that made them may be removed in this same plan); after it,
+// view. Before the first apply of an imported list they are what it takes
+// over (a warning: the resources that made them may be removed in this same
+// plan); after it,
 // one that appears was made since by another configuration (an error). It is
 // best-effort: a cluster that cannot be read is left to apply.
 func (r *modelRegistryPermissionsResource) checkSingleBindings(ctx context.Context, plan permissionsModel, takingOver bool) diag.Diagnostics {
