@@ -253,7 +253,10 @@ func (r *modelRegistryPermissionsResource) Delete(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	items, err := client.List(ctx, kube.RoleBindings, list.Namespace, "")
+	// Every binding of a listed subject was written by the list's applies, with the
+	// registry's labels: the labelled bindings are all it can have to delete, and far
+	// fewer than the namespace's.
+	items, err := client.List(ctx, kube.RoleBindings, list.Namespace, registryBindingSelector(list.Registry))
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list the registry's RoleBindings", err.Error())
 		return
