@@ -16,6 +16,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 var (
@@ -78,7 +79,7 @@ func (r *defaultSourceResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"excluded_models": filterAttribute(excludedDescription),
 			"namespace":       namespaceAttribute(),
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock()},
 	}
 }
 
@@ -178,7 +179,7 @@ func flattenOverride(prior *defaultSourceModel, namespace string, e catalog.Entr
 		IncludedModels: listValue(e.IncludedModels),
 		ExcludedModels: listValue(e.ExcludedModels),
 		Namespace:      types.StringValue(namespace),
-		Timeouts:       nullTimeouts(),
+		Timeouts:       tfutil.NullTimeouts("create", "read", "update", "delete"),
 	}
 	if prior != nil {
 		m.Timeouts = prior.Timeouts

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -92,8 +92,14 @@ const includedDescription = "Only models whose name matches one of these pattern
 const excludedDescription = "Models whose name matches one of these patterns are hidden, also when `included_models` matches them " +
 	"(exclusion wins). Same pattern syntax as `included_models`."
 
-func timeoutsBlock(ctx context.Context) schema.Block {
-	return timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+// timeoutsBlock is the timeouts block of both source resources.
+func timeoutsBlock() schema.Block {
+	return tfutil.TimeoutsBlock(map[string]string{
+		"create": "How long writing the source may take, conflicts redone included (a duration such as `30s`). Default `5m`.",
+		"read":   "How long reading the catalog's ConfigMaps may take. Default `2m`.",
+		"update": "How long writing a change may take, conflicts redone included. Default `5m`.",
+		"delete": "How long removing the source may take, conflicts redone included. Default `5m`.",
+	})
 }
 
 func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -192,7 +198,7 @@ func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					},
 				},
 			},
-			"timeouts": timeoutsBlock(ctx),
+			"timeouts": timeoutsBlock(),
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 // apiKeySecretState is what the cluster says of a source's token Secret.
@@ -27,7 +28,7 @@ func flattenSource(prior *sourceModel, namespace string, e catalog.Entry, data m
 		Labels:         listValue(e.Labels),
 		IncludedModels: listValue(e.IncludedModels),
 		ExcludedModels: listValue(e.ExcludedModels),
-		Timeouts:       nullTimeouts(),
+		Timeouts:       tfutil.NullTimeouts("create", "read", "update", "delete"),
 	}
 	if prior != nil {
 		m.Timeouts = prior.Timeouts

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -88,11 +87,4 @@ func (m *sourceModel) setID(namespace string) {
 	if m.HuggingFace != nil {
 		m.HuggingFace.APIKeyWO = types.StringNull() // write-only: never in state
 	}
-}
-
-// nullTimeouts is the timeouts block of an imported source.
-func nullTimeouts() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-	})}
 }

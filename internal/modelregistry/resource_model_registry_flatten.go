@@ -60,7 +60,7 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 		m.DeletionProtection = types.BoolValue(false)
 	}
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
-		m.Timeouts = tfutil.NullTimeouts()
+		m.Timeouts = tfutil.NullTimeouts("create", "update", "delete")
 	}
 	m.setStatus(o)
 	return m, diags

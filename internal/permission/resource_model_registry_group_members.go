@@ -18,6 +18,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -105,7 +106,7 @@ func (r *modelRegistryGroupMembersResource) Schema(_ context.Context, _ resource
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeoutsBlock(map[string]string{
+			"timeouts": tfutil.TimeoutsBlock(map[string]string{
 				"create": "How long the first apply may take, including the wait for the operator to create the Group " +
 					"(a duration such as `30s`). Default `5m`.",
 				"read":   "How long reading the Group may take, retries included. Default `2m`.",
@@ -155,7 +156,7 @@ func (r *modelRegistryGroupMembersResource) ImportState(ctx context.Context, req
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a registry name: it %s", req.ID, registryName, strings.Join(msgs, "; ")))
 		return
 	}
-	state := groupMembersModel{Users: stringSet(nil), Timeouts: nullTimeouts("create", "read", "update", "delete")}
+	state := groupMembersModel{Users: stringSet(nil), Timeouts: tfutil.NullTimeouts("create", "read", "update", "delete")}
 	state.setIdentity(namespace, registryName)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -128,7 +129,7 @@ func (r *modelRegistryPermissionsResource) Schema(_ context.Context, _ resource.
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeoutsBlock(map[string]string{
+			"timeouts": tfutil.TimeoutsBlock(map[string]string{
 				"create": "How long the first apply may take, retries included (a duration such as `30s`). Default `5m`.",
 				"read":   "How long reading the bindings may take, retries included. Default `2m`.",
 				"update": "How long a later apply may take, retries included. Default `5m`.",
@@ -287,7 +288,7 @@ func (r *modelRegistryPermissionsResource) ImportState(ctx context.Context, req 
 	}
 	state := permissionsModel{
 		Users: stringSet(nil), Groups: stringSet(nil), Projects: stringSet(nil),
-		Timeouts: nullTimeouts("create", "read", "update", "delete"),
+		Timeouts: tfutil.NullTimeouts("create", "read", "update", "delete"),
 	}
 	state.setIdentity(parts[0], parts[1])
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

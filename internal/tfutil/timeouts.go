@@ -39,11 +39,14 @@ func TimeoutsBlock(descriptions map[string]string) schema.Block {
 	}
 }
 
-// NullTimeouts is the timeouts attribute of an imported registry.
-func NullTimeouts() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
-	})}
+// NullTimeouts is the timeouts block of an imported resource whose block has
+// the given operations.
+func NullTimeouts(operations ...string) timeouts.Value {
+	attrTypes := map[string]attr.Type{}
+	for _, operation := range operations {
+		attrTypes[operation] = types.StringType
+	}
+	return timeouts.Value{Object: types.ObjectNull(attrTypes)}
 }
 
 // TimeoutOr reads one of a resource's timeouts (get is its Create, Read, Update
