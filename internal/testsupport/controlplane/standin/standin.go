@@ -63,7 +63,10 @@
 // AllowElsewhere admits one registry outside the registries namespace, as one made before the
 // webhook existed.
 //
-// Not modelled: the model catalog, oauthProxy migration, image and resource settings,
+// The model catalog's ConfigMaps are modelled apart, by StartCatalog (catalog.go); the
+// catalog server and its Deployment are not.
+//
+// Not modelled: oauthProxy migration, image and resource settings,
 // database connections, the registry's own REST and gRPC servers, and what the operator does
 // when generateDeployment is switched off (the stand-in leaves the database objects).
 package standin
