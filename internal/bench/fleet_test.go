@@ -3,6 +3,11 @@ package main
 import (
 	"strings"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 func TestFleetsHaveTheirResourceCounts(t *testing.T) {
@@ -62,5 +67,16 @@ func TestListFleetIsComparedWithSingles(t *testing.T) {
 		if st.config == configSingles {
 			t.Fatal("the registries fleet runs no singles configuration of its own")
 		}
+	}
+}
+
+func TestOwnedByRegistry(t *testing.T) {
+	binding := unstructured.Unstructured{}
+	if ownedByRegistry(binding) {
+		t.Error("a binding without owners counted as the garbage collector's")
+	}
+	binding.SetOwnerReferences([]metav1.OwnerReference{{Kind: "Namespace", Name: "x"}, {Kind: registry.Kind, Name: "fraud"}})
+	if !ownedByRegistry(binding) {
+		t.Error("a binding owned by a ModelRegistry is the garbage collector's to delete")
 	}
 }

@@ -669,29 +669,56 @@ func (b *bench) editOutOfBand(ctx context.Context, i int) error {
 	return nil
 }
 
-// checkEmpty makes sure destroy left no registry, Secret or permission binding behind.
+// checkEmpty makes sure destroy left no registry or permission binding behind. The
+// operator's own bindings (<name>-users) go with their registry through the garbage
+// collector, which may still be at work when destroy returns: objects owned by a
+// ModelRegistry are waited for (up to gcWait), anything else is a leftover at once.
 func (b *bench) checkEmpty(ctx context.Context) error {
+	const gcWait = time.Minute
+	deadline := time.Now().Add(gcWait)
 	selector := metav1.ListOptions{LabelSelector: registry.LabelComponent + "=" + registry.ComponentModelRegistry}
-	for _, gvr := range []struct {
-		what string
-		list func() (*unstructured.UnstructuredList, error)
-	}{
-		{"model registries", func() (*unstructured.UnstructuredList, error) {
-			return b.dynamic.Resource(registry.GroupVersionResource).Namespace(b.namespace).List(ctx, metav1.ListOptions{})
-		}},
-		{"RoleBindings", func() (*unstructured.UnstructuredList, error) {
-			return b.dynamic.Resource(kube.RoleBindings).Namespace(b.namespace).List(ctx, selector)
-		}},
-	} {
-		list, err := gvr.list()
+	for {
+		registries, err := b.dynamic.Resource(registry.GroupVersionResource).Namespace(b.namespace).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return err
 		}
-		if len(list.Items) > 0 {
-			return fmt.Errorf("destroy left %d %s, for example %s", len(list.Items), gvr.what, list.Items[0].GetName())
+		if len(registries.Items) > 0 {
+			return fmt.Errorf("destroy left %d model registries, for example %s", len(registries.Items), registries.Items[0].GetName())
+		}
+		bindings, err := b.dynamic.Resource(kube.RoleBindings).Namespace(b.namespace).List(ctx, selector)
+		if err != nil {
+			return err
+		}
+		collecting := 0
+		for _, item := range bindings.Items {
+			if !ownedByRegistry(item) {
+				return fmt.Errorf("destroy left %d RoleBindings, for example %s", len(bindings.Items), item.GetName())
+			}
+			collecting++
+		}
+		if collecting == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d RoleBindings of deleted registries, for example %s, were not garbage-collected in %s",
+				collecting, bindings.Items[0].GetName(), gcWait)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return nil
+}
+
+// ownedByRegistry reports whether obj has a ModelRegistry among its owners.
+func ownedByRegistry(obj unstructured.Unstructured) bool {
+	for _, owner := range obj.GetOwnerReferences() {
+		if owner.Kind == registry.Kind {
+			return true
+		}
+	}
+	return false
 }
 
 const (
