@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 )
 
 // A fleet is what one run applies, plans and destroys: its configurations for the provider
@@ -41,7 +45,7 @@ var fleets = map[string]fleet{
 }
 
 func fleetNames() string {
-	return "registries, list, catalog"
+	return strings.Join(slices.Sorted(maps.Keys(fleets)), ", ")
 }
 
 // configSingles is the registries fleet run beside the list fleet.
@@ -184,24 +188,18 @@ resource "terraform_data" %q {
 	return b.String()
 }
 
-// The model catalog's user ConfigMap and its data key, as DOMAIN.md names them.
-const (
-	catalogSourcesConfigMap = "model-catalog-sources"
-	catalogSourcesKey       = "sources.yaml"
-)
-
 // editCatalogOutOfBand renames source i in the dashboard's ConfigMap, as the dashboard does.
 func (b *bench) editCatalogOutOfBand(ctx context.Context, i int) error {
 	cms := b.typed.CoreV1().ConfigMaps(b.namespace)
-	cm, err := cms.Get(ctx, catalogSourcesConfigMap, metav1.GetOptions{})
+	cm, err := cms.Get(ctx, catalog.UserSourcesConfigMap, metav1.GetOptions{})
 	if err != nil {
 		return fmt.Errorf("out-of-band edit of catalog source %s: %w", catalogSourceID(i), err)
 	}
 	old := "name: " + catalogSourceName(i) + "\n"
-	if !strings.Contains(cm.Data[catalogSourcesKey], old) {
-		return fmt.Errorf("out-of-band edit: %s has no line %q", catalogSourcesConfigMap, strings.TrimSpace(old))
+	if !strings.Contains(cm.Data[catalog.SourcesKey], old) {
+		return fmt.Errorf("out-of-band edit: %s has no line %q", catalog.UserSourcesConfigMap, strings.TrimSpace(old))
 	}
-	cm.Data[catalogSourcesKey] = strings.Replace(cm.Data[catalogSourcesKey], old, "name: "+catalogSourceName(i)+" (edited out of band)\n", 1)
+	cm.Data[catalog.SourcesKey] = strings.Replace(cm.Data[catalog.SourcesKey], old, "name: "+catalogSourceName(i)+" (edited out of band)\n", 1)
 	if _, err := cms.Update(ctx, cm, metav1.UpdateOptions{FieldManager: outOfBandFieldManager}); err != nil {
 		return fmt.Errorf("out-of-band edit of catalog source %s: %w", catalogSourceID(i), err)
 	}
@@ -210,16 +208,16 @@ func (b *bench) editCatalogOutOfBand(ctx context.Context, i int) error {
 
 // checkCatalogEmpty makes sure destroy left no source of the bench behind.
 func (b *bench) checkCatalogEmpty(ctx context.Context) error {
-	cm, err := b.typed.CoreV1().ConfigMaps(b.namespace).Get(ctx, catalogSourcesConfigMap, metav1.GetOptions{})
+	cm, err := b.typed.CoreV1().ConfigMaps(b.namespace).Get(ctx, catalog.UserSourcesConfigMap, metav1.GetOptions{})
 	if err != nil {
 		return err
 	}
 	for key, value := range cm.Data {
 		if strings.HasPrefix(key, "bench_") {
-			return fmt.Errorf("destroy left the data key %s in %s", key, catalogSourcesConfigMap)
+			return fmt.Errorf("destroy left the data key %s in %s", key, catalog.UserSourcesConfigMap)
 		}
 		if strings.Contains(value, "id: bench_") {
-			return fmt.Errorf("destroy left a bench source in %s of %s", key, catalogSourcesConfigMap)
+			return fmt.Errorf("destroy left a bench source in %s of %s", key, catalog.UserSourcesConfigMap)
 		}
 	}
 	return nil
