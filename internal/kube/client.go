@@ -5,15 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
@@ -63,6 +66,9 @@ type Client struct {
 	restConfig *rest.Config
 	// credential is Config.Credential, named when the API server rejects it.
 	credential string
+	// noWatch holds the resources this client may not watch (a
+	// schema.GroupVersionResource each): waits on them poll.
+	noWatch sync.Map
 }
 
 // New connects to the cluster Config describes. It makes no request.
@@ -264,9 +270,10 @@ func (c *Client) Patch(ctx context.Context, gvr schema.GroupVersionResource, nam
 	return out, nil
 }
 
-// PollInterval bounds how often Wait reads an object. The interval starts short, because
-// an operator that is up often answers within milliseconds (a deleted registry's finalizer),
-// and doubles up to Max, so a long wait costs about as many reads as with a longer start.
+// PollInterval bounds how often Wait reads an object when it cannot watch it.
+// The interval starts short, because an operator that is up often answers
+// within milliseconds (a deleted registry's finalizer), and doubles up to Max,
+// so a long wait costs about as many reads as with a longer start.
 var PollInterval = struct{ Min, Max time.Duration }{Min: 50 * time.Millisecond, Max: 2 * time.Second}
 
 // Wait reads an object until done says so, done fails, or ctx ends. It returns
@@ -278,46 +285,155 @@ func (c *Client) Wait(ctx context.Context, gvr schema.GroupVersionResource, name
 }
 
 // WaitFrom is Wait starting from an object the caller just wrote or read: it
-// is judged first, and the first read waits one poll interval, which saves a
-// request per create on large applies.
+// is judged first, and saves the first read.
+//
+// The wait watches the one object (a WATCH with a name field selector, from
+// the resourceVersion last seen), so it sees each change as it happens for one
+// request instead of a read per poll interval. When the watch cannot be opened
+// or breaks, one read takes its place and the watch is opened again from that
+// read; an identity that may not watch the resource (403) or a server that
+// does not serve watches for it (405) makes every later wait of this client on
+// that resource poll instead, without asking again.
 func (c *Client) WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 	observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error),
 ) (*unstructured.Unstructured, error) {
-	interval := PollInterval.Min
-	last := observed
+	w := &waiter{c: c, gvr: gvr, namespace: namespace, name: name, done: done, last: observed, interval: PollInterval.Min}
 	if observed != nil {
 		if finished, err := done(observed); err != nil || finished {
 			return observed, err
 		}
-		select {
-		case <-ctx.Done():
-			return last, ctx.Err()
-		case <-time.After(interval):
-		}
+	} else if finished, err := w.read(ctx); err != nil || finished {
+		return w.last, err
 	}
 	for {
-		obj, err := c.Get(ctx, gvr, namespace, name)
-		switch {
-		case apierrors.IsNotFound(err):
-			last = nil
-		case err != nil:
-			if ctx.Err() != nil {
-				return last, ctx.Err()
+		if c.pollOnly(gvr) {
+			if finished, err := w.pollOnce(ctx); err != nil || finished {
+				return w.last, err
 			}
-			return last, err
-		default:
-			last = obj
+			continue
 		}
-		finished, err := done(last)
-		if err != nil || finished {
-			return last, err
+		finished, err := w.watch(ctx)
+		switch {
+		case err == nil && finished:
+			return w.last, nil
+		case err == nil:
+			// The watch ended (the server closes watches after a while, or the
+			// resourceVersion was too old): read once and watch again from there.
+		case errors.Is(err, errDone):
+			return w.last, w.doneErr
+		case ctx.Err() != nil:
+			return w.last, ctx.Err()
+		case apierrors.IsForbidden(err) || apierrors.IsMethodNotSupported(err):
+			c.noWatch.Store(gvr, true)
 		}
+		// A watch that failed to open or broke: one read after a pause, which
+		// keeps a server that fails every watch from being asked in a tight loop.
+		if finished, err := w.pollOnce(ctx); err != nil || finished {
+			return w.last, err
+		}
+	}
+}
+
+func (c *Client) pollOnly(gvr schema.GroupVersionResource) bool {
+	_, ok := c.noWatch.Load(gvr)
+	return ok
+}
+
+// errDone says done returned an error, kept in waiter.doneErr.
+var errDone = errors.New("the wait's condition failed")
+
+// waiter is the state of one WaitFrom.
+type waiter struct {
+	c               *Client
+	gvr             schema.GroupVersionResource
+	namespace, name string
+	done            func(obj *unstructured.Unstructured) (bool, error)
+	// last is the object as last seen, nil when it is gone.
+	last *unstructured.Unstructured
+	// resourceVersion is where the next watch starts: the last object's, or the
+	// collection's when the object was not found.
+	resourceVersion string
+	interval        time.Duration
+	doneErr         error
+}
+
+// pollOnce waits one interval, which doubles up to PollInterval.Max, and reads.
+func (w *waiter) pollOnce(ctx context.Context) (bool, error) {
+	select {
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-time.After(w.interval):
+	}
+	w.interval = min(w.interval*2, PollInterval.Max)
+	return w.read(ctx)
+}
+
+// read gets the object and judges it.
+func (w *waiter) read(ctx context.Context) (bool, error) {
+	obj, err := w.c.Get(ctx, w.gvr, w.namespace, w.name)
+	switch {
+	case apierrors.IsNotFound(err):
+		w.last, w.resourceVersion = nil, ""
+	case err != nil:
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, err
+	default:
+		w.last = obj
+	}
+	return w.done(w.last)
+}
+
+// watch follows the object until done says so (true, nil), done fails
+// (errDone), or the watch ends (false, nil) or cannot be opened (its error).
+func (w *waiter) watch(ctx context.Context) (bool, error) {
+	rv := w.resourceVersion
+	if w.last != nil {
+		rv = w.last.GetResourceVersion()
+	}
+	watcher, err := w.c.dynamic.Resource(w.gvr).Namespace(w.namespace).Watch(ctx, metav1.ListOptions{
+		FieldSelector:   fields.OneTermEqualSelector("metadata.name", w.name).String(),
+		ResourceVersion: rv,
+	})
+	if err != nil {
+		return false, err
+	}
+	defer watcher.Stop()
+	for {
 		select {
 		case <-ctx.Done():
-			return last, ctx.Err()
-		case <-time.After(interval):
+			return false, ctx.Err()
+		case event, open := <-watcher.ResultChan():
+			if !open {
+				return false, nil
+			}
+			switch event.Type {
+			case watch.Added, watch.Modified, watch.Deleted:
+				obj, ok := event.Object.(*unstructured.Unstructured)
+				if !ok || obj.GetName() != w.name {
+					continue
+				}
+				w.interval = PollInterval.Min
+				if event.Type == watch.Deleted {
+					w.last, w.resourceVersion = nil, obj.GetResourceVersion()
+				} else {
+					w.last = obj
+				}
+				finished, err := w.done(w.last)
+				if err != nil {
+					w.doneErr = err
+					return false, errDone
+				}
+				if finished {
+					return true, nil
+				}
+			case watch.Error:
+				// 410 Gone (the resourceVersion is too old) and anything else
+				// the server reports on the stream: read afresh and watch again.
+				return false, nil
+			}
 		}
-		interval = min(interval*2, PollInterval.Max)
 	}
 }
 

@@ -79,6 +79,29 @@ var (
 	bindingListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings$`, testNamespace))
 )
 
+// watchQuery matches the query of a watch, which goes to the list's path.
+var watchQuery = regexp.MustCompile(`(^|&)watch=true(&|$)`)
+
+// checkWatchFaulted asserts that the proxy failed a wait's watch: the apply
+// still ending with the registry ready shows the wait got past it (the read
+// that replaces the watch is checked with checkRetried).
+func checkWatchFaulted(t *testing.T, proxy *faultproxy.Proxy) {
+	t.Helper()
+	faulted := 0
+	var lines []string
+	for _, r := range proxy.Matching(http.MethodGet, namespaceRegistryListPath) {
+		if watchQuery.MatchString(r.Query) {
+			lines = append(lines, r.String())
+			if r.Faulted {
+				faulted++
+			}
+		}
+	}
+	if faulted == 0 {
+		t.Errorf("the wait's watch was never failed; watches:\n  %s", strings.Join(lines, "\n  "))
+	}
+}
+
 var registryListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/%s/%s/%s$`, regexp.QuoteMeta(registry.Group), registry.Version, registry.Resource))
 
 // checkRetried asserts that every request a fault answered was followed by
@@ -158,9 +181,11 @@ resource "openshiftai_model_registry_permission" "alice" {
 						&faultproxy.Fault{Method: http.MethodPatch, Path: registryPath(name), Nth: 2, Action: faultproxy.Action{Status: 429, RetryAfter: 1}},
 						// The Secret's owner reference: the fourth PATCH, after two failures and the write.
 						&faultproxy.Fault{Method: http.MethodPatch, Path: secretPath(secret), Nth: 4, Action: faultproxy.Action{Status: 500}},
-						// The wait for readiness.
-						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: 2, Action: faultproxy.Action{Status: 500}},
-						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Nth: 3, Action: faultproxy.Action{Drop: true}},
+						// The wait for readiness: its watch fails to open, and the read that takes
+						// its place fails twice (an error, then a dropped connection).
+						&faultproxy.Fault{Method: http.MethodGet, Path: namespaceRegistryListPath, Query: watchQuery, Action: faultproxy.Action{Status: 500}},
+						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Action: faultproxy.Action{Status: 500}},
+						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Nth: 2, Action: faultproxy.Action{Drop: true}},
 						// The permission: writing the binding (the registry's UID comes from its create).
 						&faultproxy.Fault{Method: http.MethodPatch, Path: bindingPath(permission.BindingName()), Action: faultproxy.Action{Status: 504}},
 					)
@@ -174,7 +199,8 @@ resource "openshiftai_model_registry_permission" "alice" {
 					checkRetried(t, proxy, http.MethodPatch, secretPath(secret), 3)
 					checkRetried(t, proxy, http.MethodPatch, configMapPath(configMap), 1)
 					checkRetried(t, proxy, http.MethodPatch, registryPath(name), 1)
-					checkRetried(t, proxy, http.MethodGet, registryPath(name), 3)
+					checkRetried(t, proxy, http.MethodGet, registryPath(name), 2)
+					checkWatchFaulted(t, proxy)
 					checkRetried(t, proxy, http.MethodPatch, bindingPath(permission.BindingName()), 1)
 					checkOwnedObjects(t, name)
 					return nil
@@ -244,7 +270,10 @@ func TestAccFaults_persistentErrorsStopAtTheTimeout(t *testing.T) {
 			{
 				PreConfig: func() {
 					started = time.Now()
-					proxy.Inject(&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: -1, Action: faultproxy.Action{Status: 503}})
+					proxy.Inject(
+						&faultproxy.Fault{Method: http.MethodGet, Path: namespaceRegistryListPath, Query: watchQuery, Times: -1, Action: faultproxy.Action{Status: 503}},
+						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: -1, Action: faultproxy.Action{Status: 503}},
+					)
 				},
 				Config:      faultRegistryConfig(kubeconfig, name, pem, `  timeouts { create = "4s" }`),
 				ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the model registry`),

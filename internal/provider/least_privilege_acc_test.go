@@ -305,6 +305,8 @@ func TestAccLeastPrivilege_eachRuleIsNeeded(t *testing.T) {
 		"list datascienceclusters (optional)": {cluster: true, group: "datasciencecluster.opendatahub.io", res: "datascienceclusters", step: "permission"},
 		"get groups (optional)":               {cluster: true, group: "user.openshift.io", res: "groups", step: "permission"},
 		"get namespaces (optional)":           {cluster: true, group: "", res: "namespaces", step: "permission"},
+		// Without watch the wait for readiness reads the registry until it is ready.
+		"watch modelregistries (optional)": {group: mr, res: "modelregistries", verb: "watch", step: "create"},
 	}
 	for what, r := range removals {
 		t.Run(what, func(t *testing.T) {
@@ -362,7 +364,13 @@ resource "openshiftai_model_registry" "r" {
 			var steps []resource.TestStep
 			switch r.step {
 			case "create":
-				steps = []resource.TestStep{{Config: reduced + registryConfig, ExpectError: expectError}}
+				step := resource.TestStep{Config: reduced + registryConfig, ExpectError: expectError}
+				if expectError == nil {
+					step.ConfigStateChecks = []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("openshiftai_model_registry.r", tfjsonpath.New("ready"), knownvalue.Bool(true)),
+					}
+				}
+				steps = []resource.TestStep{step}
 			case "destroy":
 				steps = []resource.TestStep{
 					{Config: reduced + registryConfig},

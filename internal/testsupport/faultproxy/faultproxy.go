@@ -131,7 +131,7 @@ func Start(target *rest.Config) (*Proxy, error) {
 			pr.Out.Host = upstream.Host
 		},
 		Transport: transport,
-		// Watches are never used by the provider, but flush promptly anyway.
+		// Flush at once: a wait for readiness watches the registry.
 		FlushInterval: -1,
 	}
 	p.server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
