@@ -70,6 +70,20 @@ func requestKey(verb, resource, subresource string, dryRun bool) string {
 	return k
 }
 
+// conflictSuffix marks the requests the API server answered 409 Conflict.
+const conflictSuffix = " (409 conflict)"
+
+// conflicts counts the requests of c answered 409 Conflict.
+func (c counts) conflicts() int {
+	n := 0
+	for k, v := range c {
+		if strings.HasSuffix(k, conflictSuffix) {
+			n += v
+		}
+	}
+	return n
+}
+
 // providerResources are the resources the provider reads or writes. Requests for
 // anything else (leases, the API server's own bookkeeping) are never the provider's.
 var providerResources = map[string]bool{
@@ -108,6 +122,10 @@ func parseRequestTotals(text string) (counts, error) {
 			continue
 		}
 		key := requestKey(labels["verb"], labels["resource"], labels["subresource"], labels["dry_run"] != "")
+		if labels["code"] == "409" {
+			// Updates that found the object changed since it was read: a writer redoes them.
+			key += conflictSuffix
+		}
 		out[key] += int(value)
 	}
 	if len(out) == 0 {

@@ -14,13 +14,16 @@ apiserver_request_total{code="404",component="apiserver",dry_run="",group="",res
 apiserver_request_total{code="201",component="apiserver",dry_run="All",group="modelregistry.opendatahub.io",resource="modelregistries",scope="resource",subresource="",verb="APPLY",version="v1beta1"} 2
 apiserver_request_total{code="200",component="apiserver",dry_run="",group="modelregistry.opendatahub.io",resource="modelregistries",scope="resource",subresource="status",verb="PATCH",version="v1beta1"} 4
 apiserver_request_total{code="200",component="apiserver",dry_run="",group="",resource="",scope="",subresource="/metrics",verb="GET",version=""} 9
+apiserver_request_total{code="200",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="PUT",version="v1"} 5
+apiserver_request_total{code="409",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="PUT",version="v1"} 2
 apiserver_request_total_other{resource="secrets",verb="GET"} 100
 `
 	got, err := parseRequestTotals(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := counts{"GET secrets": 10, "APPLY modelregistries (dry-run)": 2, "PATCH modelregistries/status": 4}
+	want := counts{"GET secrets": 10, "APPLY modelregistries (dry-run)": 2, "PATCH modelregistries/status": 4,
+		"PUT configmaps": 5, "PUT configmaps (409 conflict)": 2}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -28,6 +31,9 @@ apiserver_request_total_other{resource="secrets",verb="GET"} 100
 		if got[k] != v {
 			t.Errorf("%s: got %d, want %d", k, got[k], v)
 		}
+	}
+	if n := got.conflicts(); n != 2 {
+		t.Errorf("conflicts: got %d, want 2", n)
 	}
 }
 

@@ -108,6 +108,9 @@ func printTable(w io.Writer, res results) {
 			continue
 		}
 		fmt.Fprintf(w, "%s requests\n  provider: %s\n  stand-in: %s\n", p.Phase, p.Requests.Provider, p.Requests.StandIn)
+		if n := p.Requests.Provider.conflicts(); n > 0 {
+			fmt.Fprintf(w, "  conflicts retried by the provider (answered 409, read and written again): %d\n", n)
+		}
 		if len(p.Requests.ControllerManager) > 0 {
 			fmt.Fprintf(w, "  kube-controller-manager: %s\n", p.Requests.ControllerManager)
 		}

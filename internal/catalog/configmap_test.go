@@ -3,9 +3,12 @@ package catalog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
@@ -278,5 +281,95 @@ func TestModifyErrors(t *testing.T) {
 	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", func(*corev1.ConfigMap) error { return nil })
 	if err != nil || res.Written {
 		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
+	}
+}
+
+// queued is how many Modify calls wait behind the one in flight for f's namespace.
+func queued(f *fakeCluster) int {
+	groupsMu.Lock()
+	defer groupsMu.Unlock()
+	if g := groups[groupKey{c: f, namespace: "ns"}]; g != nil {
+		return len(g.queue)
+	}
+	return 0
+}
+
+func putSource(id string) func(cm *corev1.ConfigMap) error {
+	return func(cm *corev1.ConfigMap) error {
+		return PutSource(cm, UserSource{ID: id, Name: id, Type: TypeYAML, Enabled: true, CatalogFile: "models: []\n"}, true)
+	}
+}
+
+// While one update is in flight, the changes that come in wait and go out
+// together in the next update: 1 + 1 updates for 11 writers, no conflict. A
+// change that fails is left out of the batch and only its caller hears of it;
+// a caller that gives up while queued is left out and its change never lands.
+func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
+	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
+	release := make(chan struct{})
+	var updates atomic.Int32
+	f.intercept = func() {
+		if updates.Add(1) == 1 {
+			<-release
+		}
+	}
+	type outcome struct {
+		id  string
+		res ModifyResult
+		err error
+	}
+	outcomes := make(chan outcome, 12)
+	modify := func(ctx context.Context, id string, change func(cm *corev1.ConfigMap) error) {
+		res, err := Modify(ctx, f, "ns", change)
+		outcomes <- outcome{id, res, err}
+	}
+	go modify(t.Context(), "first", putSource("first"))
+	for queued(f) != 0 || updates.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := range 9 {
+		go modify(t.Context(), fmt.Sprintf("s%d", i), putSource(fmt.Sprintf("s%d", i)))
+	}
+	go modify(t.Context(), "taken", putSource("first")) // the first writer's id: IDTakenError
+	gaveUp, giveUp := context.WithCancel(t.Context())
+	go modify(gaveUp, "gave-up", putSource("gave-up"))
+	for queued(f) != 11 {
+		time.Sleep(time.Millisecond)
+	}
+	giveUp()
+	close(release)
+	got := map[string]outcome{}
+	for range 12 {
+		o := <-outcomes
+		got[o.id] = o
+	}
+	if o := got["first"]; o.err != nil || o.res.Batched != 1 || !o.res.Written {
+		t.Errorf("first writer: %+v", o)
+	}
+	for i := range 9 {
+		if o := got[fmt.Sprintf("s%d", i)]; o.err != nil || o.res.Batched != 9 || o.res.Conflicts != 0 || !o.res.Written {
+			t.Errorf("queued writer %d: %+v, want its change in one update of 9", i, o)
+		}
+	}
+	var taken *IDTakenError
+	if o := got["taken"]; !errors.As(o.err, &taken) {
+		t.Errorf("the writer of a taken id got %+v, want an IDTakenError", o)
+	}
+	if o := got["gave-up"]; !errors.Is(o.err, context.Canceled) {
+		t.Errorf("the writer that gave up got %+v, want context.Canceled", o)
+	}
+	if n := updates.Load(); n != 2 {
+		t.Errorf("%d updates, want 2 (one in flight, one for the queue)", n)
+	}
+	file, err := Sources(f.cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, e := range file.Entries() {
+		ids[e.ID] = true
+	}
+	if len(ids) != 12 || ids["gave-up"] || !ids["first"] || !ids["s8"] {
+		t.Errorf("sources on the ConfigMap: %v, want the dashboard's 2, first and s0..s8", ids)
 	}
 }

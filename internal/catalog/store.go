@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -89,53 +90,208 @@ type ModifyResult struct {
 	Conflicts int
 	// Written is false when the change left the ConfigMap as it was.
 	Written bool
+	// Batched is how many changes, this one included, the write that landed it carried.
+	Batched int
 }
 
 // Modify applies change to a fresh read of model-catalog-sources and updates it
 // with the resourceVersion it read. When someone else wrote in between (409
 // Conflict) it reads and changes again, until ctx ends: parallel writers all
-// land and none undoes another's change. An error from change writes nothing.
+// land and none undoes another's change. An error from change writes nothing
+// of that change.
+//
+// Every source of the catalog lives in this one ConfigMap, so the resources of
+// one apply that Terraform runs in parallel all write it. Calls of one process
+// for the same cluster and namespace therefore commit together: while one
+// read-change-update is in flight the others queue, and the next update
+// carries every queued change, applied one after the other to one read. A
+// change that fails is left out and its caller alone gets the error. A caller
+// whose ctx ends before its change is written is left out too; once an update
+// carrying it is sent, the caller waits for the answer, so a change is never
+// reported failed when it landed.
 func Modify(ctx context.Context, c Cluster, namespace string, change func(cm *corev1.ConfigMap) error) (ModifyResult, error) {
-	var result ModifyResult
+	p := &pending{ctx: ctx, change: change, done: make(chan struct{})}
+	enqueue(c, namespace, p)
+	<-p.done
+	return p.result, p.err
+}
+
+// pending is one Modify call waiting for its change to be committed.
+type pending struct {
+	ctx    context.Context
+	change func(cm *corev1.ConfigMap) error
+	done   chan struct{}
+	result ModifyResult
+	err    error
+	// changed is whether the change altered the ConfigMap in the current attempt.
+	changed bool
+}
+
+func (p *pending) finish(err error) {
+	p.err = err
+	close(p.done)
+}
+
+type groupKey struct {
+	c         Cluster
+	namespace string
+}
+
+// group is the queue of one cluster's and namespace's ConfigMap; running
+// says a committer goroutine is draining it.
+type group struct {
+	queue   []*pending
+	running bool
+}
+
+var (
+	groupsMu sync.Mutex
+	groups   = map[groupKey]*group{}
+)
+
+func enqueue(c Cluster, namespace string, p *pending) {
+	key := groupKey{c: c, namespace: namespace}
+	groupsMu.Lock()
+	defer groupsMu.Unlock()
+	g := groups[key]
+	if g == nil {
+		g = &group{}
+		groups[key] = g
+	}
+	g.queue = append(g.queue, p)
+	if !g.running {
+		g.running = true
+		go commitAll(key, g)
+	}
+}
+
+// commitAll commits the queue batch after batch until it is empty.
+func commitAll(key groupKey, g *group) {
+	for {
+		groupsMu.Lock()
+		batch := g.queue
+		g.queue = nil
+		if len(batch) == 0 {
+			g.running = false
+			delete(groups, key)
+			groupsMu.Unlock()
+			return
+		}
+		groupsMu.Unlock()
+		commit(key.c, key.namespace, batch)
+	}
+}
+
+// commit writes one batch: read, apply each change in order, update; on a
+// conflict, again from a fresh read.
+func commit(c Cluster, namespace string, batch []*pending) {
+	conflicts := 0
 	backoff := 10 * time.Millisecond
 	for {
-		cm, err := UserSources(ctx, c, namespace)
-		if err != nil {
-			return result, err
+		live := batch[:0]
+		for _, p := range batch {
+			switch {
+			case p.ctx.Err() != nil && conflicts > 0:
+				p.result.Conflicts = conflicts
+				p.finish(fmt.Errorf("ConfigMap %s/%s kept changing: %d updates found it modified by another request before the timeout (%w)",
+					namespace, UserSourcesConfigMap, conflicts, p.ctx.Err()))
+			case p.ctx.Err() != nil:
+				p.finish(p.ctx.Err())
+			default:
+				live = append(live, p)
+			}
 		}
-		before := cm.DeepCopy()
-		if err := change(cm); err != nil {
-			return result, err
+		batch = live
+		if len(batch) == 0 {
+			return
 		}
-		if reflect.DeepEqual(before.Data, cm.Data) && reflect.DeepEqual(before.BinaryData, cm.BinaryData) {
-			return result, nil
-		}
-		obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(cm)
-		if err != nil {
-			return result, err
-		}
-		u := &unstructured.Unstructured{Object: obj}
-		u.SetAPIVersion("v1")
-		u.SetKind("ConfigMap")
-		_, err = c.Update(ctx, u)
+		ctx, cancel := whileAnyWaits(batch)
+		err := attempt(ctx, c, namespace, &batch)
+		cancel()
 		switch {
 		case err == nil:
-			result.Written = true
-			return result, nil
-		case apierrors.IsNotFound(err):
-			return result, &NotDeployedError{Namespace: namespace}
+			for _, p := range batch {
+				p.result = ModifyResult{Conflicts: conflicts, Written: p.changed, Batched: len(batch)}
+				p.finish(nil)
+			}
+			return
 		case !apierrors.IsConflict(err):
-			return result, err
+			for _, p := range batch {
+				p.result.Conflicts = conflicts
+				p.finish(err)
+			}
+			return
 		}
-		result.Conflicts++
+		conflicts++
 		// A random wait spreads the writers that lost the same race.
-		wait := backoff/2 + rand.N(backoff)
+		ctx, cancel = whileAnyWaits(batch)
 		select {
 		case <-ctx.Done():
-			return result, fmt.Errorf("ConfigMap %s/%s kept changing: %d updates found it modified by another request before the timeout (%w)",
-				namespace, UserSourcesConfigMap, result.Conflicts, ctx.Err())
-		case <-time.After(wait):
+		case <-time.After(backoff/2 + rand.N(backoff)):
 		}
+		cancel()
 		backoff = min(backoff*2, 500*time.Millisecond)
 	}
+}
+
+// attempt reads the ConfigMap, applies the batch's changes and updates it.
+// Changes that fail are finished with their error and taken out of the batch.
+func attempt(ctx context.Context, c Cluster, namespace string, batch *[]*pending) error {
+	cm, err := UserSources(ctx, c, namespace)
+	if err != nil {
+		return err
+	}
+	original := cm.DeepCopy()
+	kept := (*batch)[:0]
+	for _, p := range *batch {
+		trial := cm.DeepCopy()
+		if err := p.change(trial); err != nil {
+			p.finish(err)
+			continue
+		}
+		p.changed = !sameData(cm, trial)
+		cm = trial
+		kept = append(kept, p)
+	}
+	*batch = kept
+	if len(kept) == 0 || sameData(original, cm) {
+		return nil
+	}
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(cm)
+	if err != nil {
+		return err
+	}
+	u := &unstructured.Unstructured{Object: obj}
+	u.SetAPIVersion("v1")
+	u.SetKind("ConfigMap")
+	_, err = c.Update(ctx, u)
+	if apierrors.IsNotFound(err) {
+		return &NotDeployedError{Namespace: namespace}
+	}
+	return err
+}
+
+func sameData(a, b *corev1.ConfigMap) bool {
+	return reflect.DeepEqual(a.Data, b.Data) && reflect.DeepEqual(a.BinaryData, b.BinaryData)
+}
+
+// whileAnyWaits is a context that ends when every caller's has ended. It keeps
+// the first caller's values (its logger).
+func whileAnyWaits(batch []*pending) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(batch[0].ctx))
+	callers := make([]context.Context, len(batch))
+	for i, p := range batch {
+		callers[i] = p.ctx
+	}
+	go func() {
+		for _, caller := range callers {
+			select {
+			case <-caller.Done():
+			case <-ctx.Done():
+				return
+			}
+		}
+		cancel()
+	}()
+	return ctx, cancel
 }

@@ -91,7 +91,7 @@ func (r *defaultSourceResource) write(ctx context.Context, plan *defaultSourceMo
 		plan.Name = types.StringValue(s.Name)
 	}
 	plan.ID = types.StringValue(namespace + "/" + o.ID)
-	tflog.Info(ctx, "shipped model catalog source overridden", map[string]any{"namespace": namespace, "source_id": o.ID, "conflicts_retried": result.Conflicts})
+	tflog.Info(ctx, "shipped model catalog source overridden", map[string]any{"namespace": namespace, "source_id": o.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 }
 
 func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -463,14 +463,24 @@ resource "openshiftai_model_catalog_source" "many" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creates := regexp.MustCompile(`model catalog source created.*conflicts_retried=(\d+)`).FindAllStringSubmatch(logs, -1)
+	creates := regexp.MustCompile(`model catalog source created.*`).FindAllString(logs, -1)
 	if len(creates) != 100 {
 		t.Fatalf("the log has %d creates, want 100", len(creates))
 	}
-	conflicts := 0
-	for _, m := range creates {
-		n, _ := strconv.Atoi(m[1])
+	conflicts, updates := 0, 0.0
+	for _, line := range creates {
+		c := regexp.MustCompile(`conflicts_retried=(\d+)`).FindStringSubmatch(line)
+		b := regexp.MustCompile(`batched_with=(\d+)`).FindStringSubmatch(line)
+		if c == nil || b == nil {
+			t.Fatalf("a create's log line names no conflicts_retried or batched_with: %s", line)
+		}
+		n, _ := strconv.Atoi(c[1])
+		batched, _ := strconv.Atoi(b[1])
+		if batched < 1 || batched > 10 {
+			t.Errorf("a create was written in an update of %d changes; Terraform runs at most 10 at once", batched)
+		}
 		conflicts += n
+		updates += 1 / float64(batched)
 	}
-	t.Logf("100 sources created; %d updates found the ConfigMap changed by a parallel writer and were redone", conflicts)
+	t.Logf("100 sources created in %.0f updates of the ConfigMap; %d updates found it changed by another writer and were redone", updates, conflicts)
 }

@@ -68,7 +68,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		addError(&resp.Diagnostics, "Cannot add the model catalog source", err)
 		return
 	}
-	tflog.Info(ctx, "model catalog source created", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts})
+	tflog.Info(ctx, "model catalog source created", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -187,7 +187,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			resp.Diagnostics.AddWarning("Token Secret left behind", err.Error())
 		}
 	}
-	tflog.Info(ctx, "model catalog source updated", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts})
+	tflog.Info(ctx, "model catalog source updated", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -224,5 +224,5 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 			return
 		}
 	}
-	tflog.Info(ctx, "model catalog source deleted", map[string]any{"namespace": namespace, "source_id": id, "conflicts_retried": result.Conflicts})
+	tflog.Info(ctx, "model catalog source deleted", map[string]any{"namespace": namespace, "source_id": id, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 }
