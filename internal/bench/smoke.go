@@ -40,7 +40,14 @@ func smokeCheck(res results, steps []step) error {
 			if !finitePositive(p.FloorRatio) {
 				problems = append(problems, fmt.Sprintf("%s: ratio to the plugin floor %v", name, p.FloorRatio))
 			}
-			if (st.phase == "apply" || st.phase == "destroy") && p.ProviderRequests < res.Objects {
+			switch {
+			case st.phase != "apply" && st.phase != "destroy":
+			case res.Fleet == "catalog":
+				// Every source is an entry of one ConfigMap: parallel changes share its updates.
+				if p.Requests.Provider["PUT configmaps"] == 0 {
+					problems = append(problems, name+": the catalog ConfigMap was never updated")
+				}
+			case p.ProviderRequests < res.Objects:
 				problems = append(problems, fmt.Sprintf("%s: %d provider requests for %d Kubernetes objects: it cannot have written them all",
 					name, p.ProviderRequests, res.Objects))
 			}

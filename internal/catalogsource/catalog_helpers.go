@@ -67,22 +67,28 @@ func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.
 // readShipped reads the shipped sources (either ConfigMap name) the same way;
 // nil when the namespace has none.
 func readShipped(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*catalog.SourcesFile, error) {
+	file, _, err := readShippedNamed(ctx, data, client, namespace)
+	return file, err
+}
+
+// readShippedNamed is readShipped with the name of the ConfigMap it read.
+func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*catalog.SourcesFile, string, error) {
 	for _, name := range []string{catalog.DefaultSourcesConfigMap, catalog.LaterDefaultSourcesConfigMap} {
 		u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, name)
 		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		cm, err := catalog.FromObject(u)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		file, err := catalog.Sources(cm)
-		return file, err
+		return file, name, err
 	}
-	return nil, nil
+	return nil, "", nil
 }
 
 // freshShippedIDs reads the shipped ids with a fresh request, for writes.

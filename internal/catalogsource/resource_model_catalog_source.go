@@ -333,24 +333,30 @@ func checkNewID(ctx context.Context, data *providerdata.Data, config tfsdk.Confi
 	if err != nil {
 		return namespace
 	}
-	userCM, err := catalog.UserSources(ctx, client, namespace)
+	// Plan-time checks read the process's one LIST of the namespace's
+	// ConfigMaps, so planning many sources costs one request; the apply checks
+	// again with fresh reads.
+	userCM, user, err := readUserSources(ctx, data, client, namespace)
 	if err != nil {
-		if catalog.IsNotDeployed(err) {
+		switch {
+		case catalog.IsNotDeployed(err):
 			addError(diags, "", err)
+			return namespace
+		case userCM != nil: // read, but its sources.yaml does not parse
+			addError(diags, "Cannot read the model catalog sources", err)
 			return namespace
 		}
 		diags.AddWarning("Model catalog not checked", fmt.Sprintf("Reading the catalog's sources failed (%v). The apply checks again.", err))
 		return namespace
 	}
-	user, err := catalog.Sources(userCM)
-	if err != nil {
-		addError(diags, "Cannot read the model catalog sources", err)
-		return namespace
-	}
-	shippedIDs, shippedName, err := freshShippedIDs(ctx, client, namespace)
+	shippedFile, shippedName, err := readShippedNamed(ctx, data, client, namespace)
 	if err != nil {
 		diags.AddWarning("Model catalog not checked", fmt.Sprintf("Reading the shipped sources failed (%v). The apply checks again.", err))
 		return namespace
+	}
+	var shippedIDs []string
+	if shippedFile != nil {
+		shippedIDs = shippedFile.IDs()
 	}
 	isShipped := contains(shippedIDs, id)
 	switch {
