@@ -93,6 +93,11 @@ resource "openshiftai_model_registry" %q {
 `, registryLabel(i), registryDisplay(i), databaseHost, databaseName(i), passwordVariable)
 }
 
+// withoutReadinessWait turns every registry's wait_for_ready off (-no-wait).
+func withoutReadinessWait(config string) string {
+	return strings.ReplaceAll(config, "\n  wait_for_ready = true\n", "\n  wait_for_ready = false\n")
+}
+
 // listConfig is n registries, each with one openshiftai_model_registry_permissions granting
 // the same three subjects providerConfig grants with three single permissions.
 func listConfig(n int, source string) string {

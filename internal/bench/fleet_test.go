@@ -80,3 +80,12 @@ func TestOwnedByRegistry(t *testing.T) {
 		t.Error("a binding owned by a ModelRegistry is the garbage collector's to delete")
 	}
 }
+
+func TestWithoutReadinessWait(t *testing.T) {
+	for name, config := range map[string]string{"registries": providerConfig(3, providerSource), "list": listConfig(3, providerSource)} {
+		got := withoutReadinessWait(config)
+		if n := strings.Count(got, "wait_for_ready = false"); n != 3 || strings.Contains(got, "wait_for_ready = true") {
+			t.Errorf("%s: %d registries without the wait, want all 3:\n%s", name, n, got)
+		}
+	}
+}

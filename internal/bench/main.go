@@ -64,6 +64,7 @@ type options struct {
 	smoke          bool
 	providerEnv    string
 	fleet          fleet
+	noWait         bool
 }
 
 func main() {
@@ -80,6 +81,7 @@ func main() {
 	flag.StringVar(&opts.jsonPath, "json", "", "write the results as JSON here (default bench-results/bench-<n>.json in the repository)")
 	flag.StringVar(&opts.compare, "compare", "", "results JSON of another run (for example bench-results/bench-100.json): print the cost per resource against it")
 	flag.BoolVar(&opts.keep, "keep", false, "keep the working directory (configurations, state, Terraform and control plane logs)")
+	flag.BoolVar(&opts.noWait, "no-wait", false, "registries with wait_for_ready = false (the provider and the plugin floor both return once the objects are written): the provider's own cost, without the time the operator, the Deployment and its Pods take to make a registry available")
 	flag.DurationVar(&opts.readyDelay, "ready-delay", time.Millisecond, "how long the operator stand-in takes to make a registry available")
 	flag.IntVar(&opts.workers, "workers", 32, "operator stand-in workers")
 	flag.DurationVar(&opts.sampleInterval, "sample-interval", time.Second, "how often /metrics is read during the first cycle's provider phases for the peak request rate (0: only before and after); later cycles are not sampled, so reading /metrics does not slow the phases whose wall time counts")
@@ -192,7 +194,9 @@ type machine struct {
 type results struct {
 	N int `json:"n"`
 	// Fleet is -fleet; empty in results written before it existed (registries).
-	Fleet       string    `json:"fleet,omitempty"`
+	Fleet string `json:"fleet,omitempty"`
+	// NoWait is -no-wait: the registries were applied with wait_for_ready = false.
+	NoWait      bool      `json:"no_wait,omitempty"`
 	Description string    `json:"fleet_description,omitempty"`
 	Resources   int       `json:"terraform_resources"`
 	Objects     int       `json:"kubernetes_objects"`
@@ -266,7 +270,7 @@ func run(ctx context.Context, opts options) error {
 	b := &bench{opts: opts, root: root, work: work, standIn: newRequestCounter(), harness: newRequestCounter(),
 		namespace: controlplane.RegistriesNamespace}
 	res := results{
-		N: opts.n, Fleet: opts.fleet.name, Description: opts.fleet.description,
+		N: opts.n, Fleet: opts.fleet.name, NoWait: opts.noWait, Description: opts.fleet.description,
 		Resources: opts.fleet.resources * opts.n, Objects: opts.fleet.objects * opts.n,
 		Started: time.Now().UTC().Truncate(time.Second), Machine: describeMachine(),
 		QPS: kube.DefaultQPS, Burst: kube.DefaultBurst, ReadyDelay: opts.readyDelay.String(), Parallelism: 10,
@@ -337,6 +341,11 @@ func run(ctx context.Context, opts options) error {
 	}
 	if opts.fleet.singles {
 		configs[configSingles] = providerConfig(opts.n, providerSource)
+	}
+	if opts.noWait {
+		for name, content := range configs {
+			configs[name] = withoutReadinessWait(content)
+		}
 	}
 	for name, content := range configs {
 		dir := filepath.Join(work, name)

@@ -56,6 +56,10 @@ func printTable(w io.Writer, res results) {
 	if res.ProviderEnv != "" {
 		fmt.Fprintf(w, "provider and plugin floor processes ran with %s\n\n", res.ProviderEnv)
 	}
+	if res.NoWait {
+		fmt.Fprintln(w, "registries applied with wait_for_ready = false (-no-wait): nothing waits for the operator")
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "fastest of %d interleaved cycles; peak requests/s sampled in the first; 1-minute load average before and after each cycle: %s\n\n", res.Repeat, strings.Join(loads, ", "))
 	fmt.Fprintln(w, "| phase | openshiftai | plugin floor | ratio to plugin floor | terraform_data | ratio to terraform_data | provider requests | requests / object | stand-in requests | provider peak RSS | floor peak RSS | provider CPU | floor CPU | peak requests/s | client-side throttling |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
