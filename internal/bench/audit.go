@@ -56,6 +56,9 @@ type auditEvent struct {
 		Resource    string `json:"resource"`
 		Subresource string `json:"subresource"`
 	} `json:"objectRef"`
+	ResponseStatus *struct {
+		Code int `json:"code"`
+	} `json:"responseStatus"`
 }
 
 // auditVerbs maps the audit log's Kubernetes verbs to apiserver_request_total's.
@@ -146,5 +149,9 @@ func (ev auditEvent) key(user string) (string, bool) {
 			verb = "WATCH"
 		}
 	}
-	return requestKey(verb, ev.ObjectRef.Resource, ev.ObjectRef.Subresource, dryRun), true
+	key := requestKey(verb, ev.ObjectRef.Resource, ev.ObjectRef.Subresource, dryRun)
+	if ev.ResponseStatus != nil && ev.ResponseStatus.Code == 409 {
+		key += conflictSuffix // as the server's metrics count it
+	}
+	return key, true
 }

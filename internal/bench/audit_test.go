@@ -24,6 +24,9 @@ func TestCountAudit(t *testing.T) {
 		auditLine(kcm, "ResponseComplete", "patch", "/api/v1/namespaces/r/configmaps/c?dryRun=All", "configmaps", "") +
 		auditLine(kcm, "ResponseComplete", "update", "/apis/apps/v1/namespaces/r/deployments/a/status", "deployments", "status") +
 		auditLine(kcm, "ResponseComplete", "watch", "/api/v1/secrets?watch=true", "secrets", "") +
+		// An update answered 409 Conflict, counted apart as the server's metrics count it.
+		strings.Replace(auditLine(kcm, "ResponseComplete", "update", "/apis/apps/v1/namespaces/r/deployments/b/status", "deployments", "status"),
+			`}}`+"\n", `},"responseStatus":{"metadata":{},"code":409}}`+"\n", 1) +
 		// Not counted: another user, an unfinished request, a non-resource request.
 		auditLine("kubernetes-admin", "ResponseComplete", "delete", "/api/v1/namespaces/r/secrets/c", "secrets", "") +
 		auditLine(kcm, "ResponseStarted", "delete", "/api/v1/namespaces/r/secrets/d", "secrets", "") +
@@ -36,7 +39,8 @@ func TestCountAudit(t *testing.T) {
 	if read != int64(len(log)) {
 		t.Errorf("read %d bytes, want %d: the unfinished last line is left for the next read", read, len(log))
 	}
-	want := counts{"DELETE secrets": 2, "GET modelregistries": 1, "PATCH configmaps (dry-run)": 1, "PUT deployments/status": 1, "WATCH secrets": 1}
+	want := counts{"DELETE secrets": 2, "GET modelregistries": 1, "PATCH configmaps (dry-run)": 1, "PUT deployments/status": 1,
+		"PUT deployments/status (409 conflict)": 1, "WATCH secrets": 1}
 	if out.String() != want.String() {
 		t.Errorf("counted %v, want %v", out, want)
 	}
