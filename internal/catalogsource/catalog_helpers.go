@@ -9,13 +9,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/sync/singleflight"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -92,17 +95,45 @@ func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube
 }
 
 // freshShippedIDs reads the shipped ids with a fresh request, for writes.
+// Creates that Terraform runs in parallel share one read in flight: each
+// gets the answer of a read that was under way when it asked, or that it
+// started. The shared read is not bound to the caller that started it, so
+// that caller's timeout fails no other; each caller stops waiting at its own.
 func freshShippedIDs(ctx context.Context, client *kube.Client, namespace string) ([]string, string, error) {
-	cm, err := catalog.ShippedSources(ctx, client, namespace)
-	if err != nil || cm == nil {
-		return nil, "", err
+	read := shippedReads.DoChan(fmt.Sprintf("%p/%s", client, namespace), func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
+		defer cancel()
+		cm, err := catalog.ShippedSources(ctx, client, namespace)
+		if err != nil || cm == nil {
+			return shippedIDs{}, err
+		}
+		file, err := catalog.Sources(cm)
+		if err != nil {
+			return shippedIDs{}, err
+		}
+		return shippedIDs{ids: file.IDs(), configMap: cm.Name}, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, "", ctx.Err()
+	case r := <-read:
+		if r.Err != nil {
+			return nil, "", r.Err
+		}
+		shipped := r.Val.(shippedIDs) //nolint:forcetypeassert // the function above returns only shippedIDs
+		return slices.Clone(shipped.ids), shipped.configMap, nil
 	}
-	file, err := catalog.Sources(cm)
-	if err != nil {
-		return nil, "", err
-	}
-	return file.IDs(), cm.Name, nil
 }
+
+// sharedReadTimeout bounds a read that parallel creates share.
+const sharedReadTimeout = time.Minute
+
+type shippedIDs struct {
+	ids       []string
+	configMap string
+}
+
+var shippedReads singleflight.Group
 
 // addError reports err as a diagnostic with a summary saying what failed.
 func addError(diags *diag.Diagnostics, summary string, err error) {

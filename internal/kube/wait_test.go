@@ -60,13 +60,13 @@ func startWaitServer(t *testing.T, ws *waitServer) *Client {
 
 func sendEvent(w http.ResponseWriter, kind, object string) {
 	_, _ = fmt.Fprintf(w, `{"type":%q,"object":%s}`+"\n", kind, object)
-	w.(http.Flusher).Flush()
+	http.NewResponseController(w).Flush() //nolint:errcheck // httptest's writer flushes
 }
 
 func startStream(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	w.(http.Flusher).Flush()
+	http.NewResponseController(w).Flush() //nolint:errcheck // httptest's writer flushes
 }
 
 func isReady(obj *unstructured.Unstructured) (bool, error) {
