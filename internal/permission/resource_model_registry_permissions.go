@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
@@ -297,7 +298,11 @@ func (r *modelRegistryPermissionsResource) ImportState(ctx context.Context, req 
 // registryBindings are the RoleBindings of the registry's user role other
 // than the operator's, from the process's read list.
 func registryBindings(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, registryName string) ([]registry.ListedBinding, error) {
-	items, err := data.ListObjects(ctx, client, kube.RoleBindings, namespace)
+	role := registry.UserRoleName(registryName)
+	items, err := data.ListObjectsWhere(ctx, client, kube.RoleBindings, namespace, func(obj *unstructured.Unstructured) bool {
+		name, _, _ := unstructured.NestedString(obj.Object, "roleRef", "name")
+		return name == role
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -160,13 +160,25 @@ func (d *Data) ReadObject(ctx context.Context, client *kube.Client, gvr schema.G
 // resource's Read or a plan-time check, from the same list as ReadObject.
 // Where the identity may not list, the error says so.
 func (d *Data) ListObjects(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace string) ([]unstructured.Unstructured, error) {
+	return d.ListObjectsWhere(ctx, client, gvr, namespace, nil)
+}
+
+// ListObjectsWhere is ListObjects of the objects keep accepts (all when keep
+// is nil). Only those are copied: a refresh of N resources that each want a
+// few of the namespace's objects costs N times a few copies, not N times all.
+// keep must not change the object it is shown.
+func (d *Data) ListObjectsWhere(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace string,
+	keep func(obj *unstructured.Unstructured) bool,
+) ([]unstructured.Unstructured, error) {
 	list := d.readList(ctx, client, gvr, namespace)
 	if list.err != nil {
 		return nil, list.err
 	}
 	out := make([]unstructured.Unstructured, 0, len(list.items))
 	for _, obj := range list.items {
-		out = append(out, *obj.DeepCopy())
+		if keep == nil || keep(obj) {
+			out = append(out, *obj.DeepCopy())
+		}
 	}
 	return out, nil
 }

@@ -1,0 +1,61 @@
+package providerdata
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+)
+
+// ListObjectsWhere answers from the process's one LIST and hands out copies
+// of the kept objects only.
+func TestListObjectsWhere(t *testing.T) {
+	var lists atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		lists.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBindingList","metadata":{"resourceVersion":"9"},"items":[` +
+			`{"metadata":{"name":"a","namespace":"ns"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"registry-user-fraud"}},` +
+			`{"metadata":{"name":"b","namespace":"ns"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"registry-user-other"}},` +
+			`{"metadata":{"name":"c","namespace":"ns"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"registry-user-fraud"}}]}`))
+	}))
+	defer srv.Close()
+	client, err := kube.NewForConfig(&rest.Config{Host: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Data{}
+	fraud := func(obj *unstructured.Unstructured) bool {
+		name, _, _ := unstructured.NestedString(obj.Object, "roleRef", "name")
+		return name == "registry-user-fraud"
+	}
+	got, err := d.ListObjectsWhere(t.Context(), client, kube.RoleBindings, "ns", fraud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for i := range got {
+		names[got[i].GetName()] = true
+		got[i].SetName("changed by the caller")
+	}
+	if len(got) != 2 || !names["a"] || !names["c"] {
+		t.Errorf("kept %v, want a and c", names)
+	}
+	all, err := d.ListObjects(t.Context(), client, kube.RoleBindings, "ns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range all {
+		if obj.GetName() == "changed by the caller" {
+			t.Error("a caller's change of its copy reached the list")
+		}
+	}
+	if len(all) != 3 || lists.Load() != 1 {
+		t.Errorf("%d objects from %d LISTs, want 3 from 1", len(all), lists.Load())
+	}
+}
