@@ -432,6 +432,10 @@ func (p *Protocol) Delete(ctx context.Context, namespace, name string, current C
 	last, err := p.Client.WaitFrom(ctx, registry.GroupVersionResource, namespace, name, nil, func(obj *unstructured.Unstructured) (bool, error) {
 		return obj == nil || obj.GetUID() != current.UID, nil
 	})
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		// The cluster refused to show the registry (an expired token, a lasting error): not a timeout.
+		return problem(SummaryDelete, err)
+	}
 	if err != nil {
 		finalizers := "none"
 		if last != nil && len(last.GetFinalizers()) > 0 {

@@ -484,6 +484,18 @@ func TestDeleteWaitsForTheOperatorThenRemovesOwnObjects(t *testing.T) {
 		t.Error("the Secret went before the registry")
 	}
 
+	// The registry cannot be read while waiting (an expired token): the error
+	// says so, not a timeout, and nothing of the provider's goes yet.
+	f.fail = failOn("get " + registryKey)
+	err = (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", current, 5*time.Minute)
+	if !errors.As(err, &p) || p.Summary != SummaryDelete || !strings.Contains(p.Detail, "injected failure") {
+		t.Fatalf("want the failed read reported, got %v", err)
+	}
+	if f.objects[secretKey] == nil {
+		t.Error("the Secret went before the registry")
+	}
+	f.fail = nil
+
 	// The operator removes its finalizer; the provider's objects go after the registry.
 	f.onWait = func(f *fakeCluster) { delete(f.objects, registryKey) }
 	f.fail = failOn("delete " + configKey)

@@ -36,7 +36,7 @@ provider "openshiftai" {
 }
 
 // A token that expires during an apply: the API server answers 401 from the
-// first read of the registry after its create on. The apply fails with an error
+// first watch or read of the registry after its create on. The apply fails with an error
 // that names the token argument as the credential and says how to renew it
 // (never the token itself: provider_credential_test.go); the registry stays in state, so the next apply,
 // with a valid token, converges.
@@ -50,8 +50,13 @@ func TestAccCredentials_tokenExpiresDuringApply(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					proxy.Inject(&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: -1,
-						Action: faultproxy.Action{Status: http.StatusUnauthorized, Reason: metav1.StatusReasonUnauthorized}})
+					// The wait for readiness watches the registry, and reads it when the watch fails.
+					proxy.Inject(
+						&faultproxy.Fault{Method: http.MethodGet, Path: namespaceRegistryListPath, Query: watchQuery, Times: -1,
+							Action: faultproxy.Action{Status: http.StatusUnauthorized, Reason: metav1.StatusReasonUnauthorized}},
+						&faultproxy.Fault{Method: http.MethodGet, Path: registryPath(name), Times: -1,
+							Action: faultproxy.Action{Status: http.StatusUnauthorized, Reason: metav1.StatusReasonUnauthorized}},
+					)
 				},
 				Config:      config,
 				ExpectError: wrappedText("The credential came from the token argument of the provider block. A bearer token is valid for a limited time"),
