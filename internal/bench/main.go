@@ -855,7 +855,8 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 		interval = 0
 	}
 	r.Throttled = throttleVerdict(r, interval)
-	log.Printf("%s: %s: %.1fs, %d provider requests, %s", config, phase, r.Wall, r.ProviderRequests, r.Summary)
+	log.Printf("%s: %s: %.1fs, %d provider requests, provider peak RSS %s MiB, provider CPU %.1fs, %s",
+		config, phase, r.Wall, r.ProviderRequests, mib(r.PeakRSSBytes), r.ProviderCPU, r.Summary)
 	return r, nil
 }
 
