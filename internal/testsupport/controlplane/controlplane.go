@@ -302,7 +302,8 @@ func (cp *ControlPlane) launch(ctx context.Context, binDir, pki string) (apiserv
 		"--service-account-issuer=" + serverURL,
 		"--service-account-key-file=" + filepath.Join(pki, "sa.pub"),
 		"--service-account-signing-key-file=" + filepath.Join(pki, "sa.key"),
-		"--service-cluster-ip-range=10.0.0.0/24",
+		// Room for a Service per registry of a 1000-registry benchmark and more (a /24 holds 254).
+		"--service-cluster-ip-range=10.96.0.0/16",
 		"--authorization-mode=RBAC",
 		// The lease reconciler would publish 127.0.0.1 in the kubernetes Service's endpoints,
 		// which the API server refuses; nothing here needs that Service to route.
