@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
@@ -259,11 +260,11 @@ func (r *modelRegistryPermissionResource) ImportState(ctx context.Context, req r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	binding, err := getRoleBinding(ctx, client, id.Namespace, id.BindingName)
+	binding, err := lifecycle.GetRoleBinding(ctx, client, id.Namespace, id.BindingName)
 	switch {
 	case apierrors.IsNotFound(err) && id.Permission != nil:
 		// The dashboard names bindings at random: look for one granting the same permission.
-		binding, err = findPermissionBinding(ctx, client, *id.Permission)
+		binding, err = lifecycle.FindPermissionBinding(ctx, client, *id.Permission)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot import the permission", err.Error())
 			return

@@ -2,10 +2,8 @@ package permission
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,9 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
@@ -58,47 +56,21 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 
 	// The binding's owner is the registry: its UID comes from the create of this
 	// same apply when there was one, else from the cluster.
-	registryUID, known := r.data.CreatedRegistryUID(p.Namespace, p.Registry)
-	if !known {
-		registryObject, err := client.Get(ctx, registry.GroupVersionResource, p.Namespace, p.Registry)
-		if err != nil {
-			if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
-				resp.Diagnostics.AddAttributeError(path.Root("registry"), "Model registry not found", fmt.Sprintf(
-					"The model registry %q does not exist in namespace %q. Create it first (openshiftai_model_registry, "+
-						"and refer to its resource_name so Terraform orders the two), or correct registry and namespace.",
-					p.Registry, p.Namespace))
-				return
-			}
-			resp.Diagnostics.AddError("Cannot read the model registry", err.Error())
-			return
-		}
-		registryUID = registryObject.GetUID()
+	_, createdNow := r.data.CreatedRegistryUID(p.Namespace, p.Registry)
+	registryUID, diags := ownerUID(ctx, r.data, client, p.Namespace, p.Registry)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-
 	resp.Diagnostics.Append(checkSubjectExists(ctx, r.data, client, p)...)
 	// A registry this apply created has no binding of a list or of another permission
 	// yet (those of an earlier registry of the name went with it), so there is nothing
 	// to share or to take over: the checks' two reads are saved for every such permission.
-	if !known {
-		resp.Diagnostics.Append(checkExistingBinding(ctx, client, p)...)
-	}
-	if resp.Diagnostics.HasError() {
+	binding, err := protocol(client).GrantPermission(ctx, p, registryUID, createdNow)
+	if err != nil {
+		appendProblems(&resp.Diagnostics, err, "Cannot write the permission's RoleBinding")
 		return
 	}
-
-	// Written with the create mark first, then confirmed without it: a binding
-	// that keeps the mark is this create's, interrupted, and the next create adopts it.
-	binding := p.RoleBinding(registryUID)
-	for _, write := range []*rbacv1.RoleBinding{p.PendingRoleBinding(registryUID), binding} {
-		if _, err := client.Apply(ctx, write, kube.ApplyOptions{}); err != nil {
-			summary, detail := explainBindingError(err, p, binding.Name)
-			resp.Diagnostics.AddError(summary, detail)
-			return
-		}
-	}
-	tflog.Info(ctx, "registry permission granted", map[string]any{
-		"namespace": p.Namespace, "binding": binding.Name, "registry": p.Registry, "kind": string(p.Kind), "subject": p.Subject,
-	})
 	plan.setBindingName(p.Namespace, binding.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -123,38 +95,6 @@ func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *ku
 		}
 	}
 	return diags
-}
-
-// escalationMessage is what the API server's RBAC escalation check says when an
-// identity binds a role whose permissions it does not hold.
-const escalationMessage = "attempting to grant RBAC permissions not currently held"
-
-// explainBindingError turns a failed apply of the binding into a diagnostic
-// that says which rule the provider's identity lacks.
-func explainBindingError(err error, p registry.Permission, bindingName string) (summary, detail string) {
-	role := registry.UserRoleName(p.Registry)
-	if apierrors.IsForbidden(err) && strings.Contains(err.Error(), escalationMessage) {
-		return "Not allowed to grant access to the model registry", fmt.Sprintf(
-			"Kubernetes refused RoleBinding %s/%s because the provider's identity may grant the Role %q only if it holds "+
-				"every permission that Role grants, or the bind verb on it (RBAC escalation check). Add this rule to a Role "+
-				"in namespace %q that is bound to the provider's identity:\n\n"+
-				"- apiGroups: [\"rbac.authorization.k8s.io\"]\n"+
-				"  resources: [\"roles\"]\n"+
-				"  verbs: [\"bind\"]\n"+
-				"  resourceNames: [%q]\n\n"+
-				"The API server said: %v",
-			p.Namespace, bindingName, role, p.Namespace, role, errors.Unwrap(err))
-	}
-	if apierrors.IsForbidden(err) {
-		return "Not allowed to write the permission's RoleBinding", fmt.Sprintf(
-			"%v\n\nThe provider's identity needs this rule in namespace %q:\n\n"+
-				"- apiGroups: [\"rbac.authorization.k8s.io\"]\n"+
-				"  resources: [\"rolebindings\"]\n"+
-				"  verbs: [\"get\", \"list\", \"create\", \"patch\", \"delete\"]\n\n"+
-				"and bind on the Role %q (resources: [\"roles\"], verbs: [\"bind\"], resourceNames: [%q]).",
-			err, p.Namespace, role, role)
-	}
-	return "Cannot write the permission's RoleBinding", err.Error()
 }
 
 func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -203,21 +143,13 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 	}
 }
 
-func getRoleBinding(ctx context.Context, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
-	u, err := client.Get(ctx, kube.RoleBindings, namespace, name)
-	if err != nil {
-		return nil, err
-	}
-	return toRoleBinding(u, namespace, name)
-}
-
 // readRoleBinding is getRoleBinding for Read, answered from the provider's read list.
 func readRoleBinding(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
 	u, err := data.ReadObject(ctx, client, kube.RoleBindings, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	return toRoleBinding(u, namespace, name)
+	return lifecycle.RoleBindingFrom(u)
 }
 
 func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -250,7 +182,7 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 			"RoleBinding %s/%s belongs to the model-registry operator; it was removed from Terraform state but not deleted.", namespace, name))
 		return
 	}
-	binding, err := getRoleBinding(ctx, client, namespace, name)
+	binding, err := lifecycle.GetRoleBinding(ctx, client, namespace, name)
 	if apierrors.IsNotFound(err) {
 		return
 	}
@@ -267,7 +199,7 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 			state.permission().Kind, state.permission().Subject))
 		return
 	}
-	kept, err := deleteOwnBinding(ctx, client, binding)
+	kept, err := protocol(client).RevokePermission(ctx, binding)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot delete the permission's RoleBinding", err.Error())
 		return
@@ -277,41 +209,4 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 		return
 	}
 	tflog.Info(ctx, "registry permission revoked", map[string]any{"namespace": namespace, "binding": name})
-}
-
-// findPermissionBinding finds the binding that grants p among those the
-// dashboard lists for the registry.
-func findPermissionBinding(ctx context.Context, client *kube.Client, p registry.Permission) (*rbacv1.RoleBinding, error) {
-	selector := labels.SelectorFromSet(labels.Set{
-		registry.LabelComponent: registry.ComponentModelRegistry,
-		registry.LabelAppName:   p.Registry,
-	}).String()
-	items, err := client.List(ctx, kube.RoleBindings, p.Namespace, selector)
-	if err != nil {
-		return nil, err
-	}
-	var matches []*rbacv1.RoleBinding
-	for i := range items {
-		var binding rbacv1.RoleBinding
-		if err := kube.FromUnstructured(&items[i], &binding); err != nil {
-			continue
-		}
-		if observed, err := registry.ParseRoleBinding(&binding); err == nil && !observed.OperatorOwned && observed.Permission == p {
-			matches = append(matches, &binding)
-		}
-	}
-	sort.Slice(matches, func(i, j int) bool { return matches[i].Name < matches[j].Name })
-	switch len(matches) {
-	case 0:
-		return nil, fmt.Errorf("no RoleBinding in namespace %q grants %s %q the use of registry %q (looked for %q and for bindings labelled %s)",
-			p.Namespace, p.Kind, p.Subject, p.Registry, p.BindingName(), selector)
-	case 1:
-		return matches[0], nil
-	}
-	names := make([]string, len(matches))
-	for i, m := range matches {
-		names[i] = p.Namespace + "/" + m.Name
-	}
-	return nil, fmt.Errorf("%d RoleBindings grant %s %q the use of registry %q: %s. Import one by name (<namespace>/<rolebinding-name>) and delete the others",
-		len(matches), p.Kind, p.Subject, p.Registry, strings.Join(names, ", "))
 }

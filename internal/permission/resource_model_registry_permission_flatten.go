@@ -1,23 +1,12 @@
 package permission
 
 import (
-	"fmt"
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
-
-func toRoleBinding(u *unstructured.Unstructured, namespace, name string) (*rbacv1.RoleBinding, error) {
-	var binding rbacv1.RoleBinding
-	if err := kube.FromUnstructured(u, &binding); err != nil {
-		return nil, fmt.Errorf("reading RoleBinding %s/%s: %w", namespace, name, err)
-	}
-	return &binding, nil
-}
 
 // observeBinding reads what a binding grants, in the shape of the resource's
 // attributes. A binding edited until it is no longer one registry permission

@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
@@ -306,5 +307,5 @@ func registryBindings(ctx context.Context, data *providerdata.Data, client *kube
 	if err != nil {
 		return nil, err
 	}
-	return toListedBindings(registryName, items)
+	return lifecycle.ListedBindings(registryName, items)
 }
