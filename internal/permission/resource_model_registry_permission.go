@@ -35,9 +35,9 @@ var (
 // Default operation timeouts: every operation is a handful of requests, so
 // these only bound retries against an API server that keeps failing.
 const (
-	permissionCreateTimeout = 5 * time.Minute
-	permissionReadTimeout   = 2 * time.Minute
-	permissionDeleteTimeout = 5 * time.Minute
+	modelRegistryPermissionCreateTimeout = 5 * time.Minute
+	modelRegistryPermissionReadTimeout   = 2 * time.Minute
+	modelRegistryPermissionDeleteTimeout = 5 * time.Minute
 )
 
 // NewModelRegistryPermissionResource is the openshiftai_model_registry_permission resource.
@@ -137,16 +137,7 @@ func (r *modelRegistryPermissionResource) ConfigValidators(context.Context) []re
 }
 
 func (r *modelRegistryPermissionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerdata.Data)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerdata.Data, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan makes the binding name and id known at plan time whenever the
@@ -157,7 +148,7 @@ func (r *modelRegistryPermissionResource) ModifyPlan(ctx context.Context, req re
 	}
 	if !req.State.Raw.IsNull() {
 		// An existing binding keeps its name; it still claims its subject.
-		var plan, state permissionModel
+		var plan, state modelRegistryPermissionModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() {
@@ -166,20 +157,20 @@ func (r *modelRegistryPermissionResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	defer func() {
-		var planned permissionModel
+		var planned modelRegistryPermissionModel
 		if resp.Diagnostics.HasError() || resp.Plan.Get(ctx, &planned).HasError() {
 			return
 		}
 		resp.Diagnostics.Append(r.claimPlannedPermission(planned, nil)...)
 	}()
-	var plan permissionModel
+	var plan modelRegistryPermissionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// Only a configured namespace is used here: planning a new resource never needs the cluster.
 	if plan.Namespace.IsUnknown() && r.data != nil && !r.data.Unknown() && r.data.ConfiguredNamespace() != "" {
-		var config permissionModel
+		var config modelRegistryPermissionModel
 		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 		if config.Namespace.IsNull() {
 			plan.Namespace = types.StringValue(r.data.ConfiguredNamespace())
@@ -255,7 +246,7 @@ func (r *modelRegistryPermissionResource) ImportState(ctx context.Context, req r
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	client, diags := r.client()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -291,7 +282,7 @@ func (r *modelRegistryPermissionResource) ImportState(ctx context.Context, req r
 			binding.Namespace, binding.Name, observed.Kind, observed.Subject, observed.Registry, req.ID))
 		return
 	}
-	var state permissionModel
+	var state modelRegistryPermissionModel
 	state.setPermission(observed.Permission)
 	state.setBindingName(binding.Namespace, binding.Name)
 	for attribute, value := range map[string]types.String{

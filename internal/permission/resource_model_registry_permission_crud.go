@@ -21,25 +21,16 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
-func (r *modelRegistryPermissionResource) client() (*kube.Client, diag.Diagnostics) {
-	if r.data == nil {
-		var diags diag.Diagnostics
-		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
-		return nil, diags
-	}
-	return r.data.ClientDiags()
-}
-
 func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan permissionModel
+	var plan modelRegistryPermissionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, permissionCreateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, modelRegistryPermissionCreateTimeout, &resp.Diagnostics))
 	defer cancel()
 
-	client, diags := r.client()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -98,15 +89,15 @@ func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *ku
 }
 
 func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state permissionModel
+	var state modelRegistryPermissionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, permissionReadTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryPermissionReadTimeout, &resp.Diagnostics))
 	defer cancel()
 
-	client, diags := r.client()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -129,21 +120,18 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 				"configuration (a removed block with destroy = false) and keep the subject in that list.",
 			namespace, name, state.Registry.ValueString()))
 	}
-	observed, problem := observeBinding(binding)
-	if problem != "" {
+	read := state
+	if problem := flattenModelRegistryPermission(&read, binding); problem != "" {
 		resp.Diagnostics.AddWarning("RoleBinding changed outside Terraform", fmt.Sprintf(
 			"RoleBinding %s/%s %s. Terraform plans to replace it with the binding the configuration declares.", namespace, name, problem))
 	}
-	read := state
-	read.setPermission(observed)
-	read.setBindingName(namespace, name)
 	if !reflect.DeepEqual(read, state) {
 		// Writing the state back costs more than the read on large plans: only on change.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
 	}
 }
 
-// readRoleBinding is getRoleBinding for Read, answered from the provider's read list.
+// readRoleBinding is lifecycle.GetRoleBinding for Read, answered from the provider's read list.
 func readRoleBinding(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
 	u, err := data.ReadObject(ctx, client, kube.RoleBindings, namespace, name)
 	if err != nil {
@@ -154,7 +142,7 @@ func readRoleBinding(ctx context.Context, data *providerdata.Data, client *kube.
 
 func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	// Every argument but timeouts replaces the binding, so an update only changes timeouts.
-	var plan permissionModel
+	var plan modelRegistryPermissionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -163,15 +151,15 @@ func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resour
 }
 
 func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state permissionModel
+	var state modelRegistryPermissionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, permissionDeleteTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryPermissionDeleteTimeout, &resp.Diagnostics))
 	defer cancel()
 
-	client, diags := r.client()
+	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -8,6 +8,15 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
+// flattenModelRegistryPermission writes what binding grants into m; problem
+// says what is wrong with a binding that is no longer one registry permission.
+func flattenModelRegistryPermission(m *modelRegistryPermissionModel, binding *rbacv1.RoleBinding) (problem string) {
+	observed, problem := observeBinding(binding)
+	m.setPermission(observed)
+	m.setBindingName(binding.Namespace, binding.Name)
+	return problem
+}
+
 // observeBinding reads what a binding grants, in the shape of the resource's
 // attributes. A binding edited until it is no longer one registry permission
 // (another role, no subject, several subjects) is still described, with values

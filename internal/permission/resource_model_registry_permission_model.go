@@ -7,7 +7,7 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-type permissionModel struct {
+type modelRegistryPermissionModel struct {
 	ID          types.String   `tfsdk:"id"`
 	BindingName types.String   `tfsdk:"binding_name"`
 	Registry    types.String   `tfsdk:"registry"`
@@ -19,7 +19,7 @@ type permissionModel struct {
 }
 
 // permission is the domain permission the model declares.
-func (m permissionModel) permission() registry.Permission {
+func (m modelRegistryPermissionModel) permission() registry.Permission {
 	p := registry.Permission{Registry: m.Registry.ValueString(), Namespace: m.Namespace.ValueString()}
 	switch {
 	case !m.User.IsNull():
@@ -33,7 +33,7 @@ func (m permissionModel) permission() registry.Permission {
 }
 
 // subjectKnown reports whether the configured subject is known at plan time.
-func (m permissionModel) subjectKnown() bool {
+func (m modelRegistryPermissionModel) subjectKnown() bool {
 	for _, v := range []types.String{m.User, m.Group, m.Project} {
 		if v.IsUnknown() {
 			return false
@@ -43,7 +43,7 @@ func (m permissionModel) subjectKnown() bool {
 }
 
 // setPermission writes p into the model: registry, namespace and the one subject attribute.
-func (m *permissionModel) setPermission(p registry.Permission) {
+func (m *modelRegistryPermissionModel) setPermission(p registry.Permission) {
 	m.Registry = types.StringValue(p.Registry)
 	m.Namespace = types.StringValue(p.Namespace)
 	m.User, m.Group, m.Project = types.StringNull(), types.StringNull(), types.StringNull()
@@ -57,7 +57,7 @@ func (m *permissionModel) setPermission(p registry.Permission) {
 	}
 }
 
-func (m *permissionModel) setBindingName(namespace, name string) {
+func (m *modelRegistryPermissionModel) setBindingName(namespace, name string) {
 	m.BindingName = types.StringValue(name)
 	m.ID = types.StringValue(namespace + "/" + name)
 }

@@ -19,7 +19,7 @@ import (
 // makes no request: planning a new permission never needs the cluster, and
 // Create checks the cluster's bindings.
 // state is nil for a create.
-func (r *modelRegistryPermissionResource) claimPlannedPermission(plan permissionModel, state *permissionModel) diag.Diagnostics {
+func (r *modelRegistryPermissionResource) claimPlannedPermission(plan modelRegistryPermissionModel, state *modelRegistryPermissionModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if r.data == nil || plan.Registry.IsUnknown() || !plan.subjectKnown() {
 		return diags // the apply walk plans again with the values known

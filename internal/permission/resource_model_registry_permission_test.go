@@ -126,7 +126,7 @@ func TestPermissionModelRoundTrip(t *testing.T) {
 		{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectGroup, Subject: "system:authenticated"},
 		{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectProject, Subject: "team-a"},
 	} {
-		var m permissionModel
+		var m modelRegistryPermissionModel
 		m.setPermission(p)
 		m.setBindingName(p.Namespace, p.BindingName())
 		if got := m.permission(); got != p {

@@ -21,12 +21,12 @@ import (
 )
 
 func (r *modelRegistryPermissionsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan permissionsModel
+	var plan modelRegistryPermissionsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, permissionsCreateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, modelRegistryPermissionsCreateTimeout, &resp.Diagnostics))
 	defer cancel()
 	// No state on failure: the next apply's create adopts whatever this one wrote.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
@@ -36,12 +36,12 @@ func (r *modelRegistryPermissionsResource) Create(ctx context.Context, req resou
 }
 
 func (r *modelRegistryPermissionsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan permissionsModel
+	var plan modelRegistryPermissionsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, permissionsUpdateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, modelRegistryPermissionsUpdateTimeout, &resp.Diagnostics))
 	defer cancel()
 	// On failure the prior state stays; the next refresh reads what this apply did.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
@@ -52,7 +52,7 @@ func (r *modelRegistryPermissionsResource) Update(ctx context.Context, req resou
 
 // apply makes the registry's bindings exactly the plan's list: first every
 // listed subject gets (or keeps) its binding, then the others are deleted.
-func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *permissionsModel, diags *diag.Diagnostics) bool {
+func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *modelRegistryPermissionsModel, diags *diag.Diagnostics) bool {
 	client, d := r.data.ClientDiags()
 	diags.Append(d...)
 	if diags.HasError() {
@@ -111,12 +111,12 @@ func ownerUID(ctx context.Context, data *providerdata.Data, client *kube.Client,
 }
 
 func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state permissionsModel
+	var state modelRegistryPermissionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, permissionsReadTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryPermissionsReadTimeout, &resp.Diagnostics))
 	defer cancel()
 	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
@@ -140,7 +140,7 @@ func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resourc
 		return
 	}
 	read := state
-	flattenPermissions(&read, bindings)
+	flattenModelRegistryPermissions(&read, bindings)
 	read.setIdentity(namespace, registryName)
 	if !reflect.DeepEqual(read, state) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
@@ -148,12 +148,12 @@ func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resourc
 }
 
 func (r *modelRegistryPermissionsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state permissionsModel
+	var state modelRegistryPermissionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, permissionsDeleteTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryPermissionsDeleteTimeout, &resp.Diagnostics))
 	defer cancel()
 	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
