@@ -1,7 +1,23 @@
 // Package standin is an operator stand-in for tests: a controller and two admission webhooks
-// that play the model-registry operator (v0.3.8) on a local control plane, through the same
-// API paths. It is NOT the operator: no registry server runs, no database is reached. Each
-// behaviour below names the fact of /work/shared/DOMAIN.md it models (section in brackets).
+// that play the model-registry operator on a local control plane, through the same API paths.
+// It is NOT the operator: no registry server runs, no database is reached. Each behaviour below
+// names the fact of /work/shared/DOMAIN.md it models (section in brackets).
+//
+// Generations [Options.Generation, generation.go]: v0.3.8 is "What the operator does,
+// observed"; v0.3.14 (the default) adds what "What later operators change" says of v0.3.9 to
+// v0.3.14: the webhook adds kubeRBACProxy {} on OpenShift (route.openshift.io served) when
+// neither proxy is set and the reconciler patches a registry that lacks it; the proxy
+// ConfigMap is labelled app.kubernetes.io/instance: <name> (v0.3.8: its own name, so the API
+// server refuses it for a registry name over 40 characters, and the registry stays
+// Available=False with that error); the NetworkPolicy <name>-https-route also admits
+// namespaces labelled opendatahub.io/generated-namespace: "true"; the default database's
+// Deployment uses Recreate; the finalizer deletes the gateway objects first and, where
+// gateway.networking.k8s.io is not served, fails forever with "failed to delete gateway
+// resources: no matches for kind ..." (Degraded Finalizing). Gateway mode
+// (Options.GatewayDomain, v0.3.10 and later): HTTPRoute model-registry-<name>, ReferenceGrant
+// allow-gateway-httproutes, status.hosts[0] = <domain>/model-registry/<name>, the Route kept.
+// RestartWebhook closes the webhook port for a while, as the v0.3.10 operator's restart on a
+// new TLS profile does.
 //
 // Admission ["The custom resource", "What the operator does, observed", "PostgreSQL and the
 // default database"]. A mutating and a validating webhook, served over HTTPS on a loopback
@@ -63,8 +79,8 @@
 // AllowElsewhere admits one registry outside the registries namespace, as one made before the
 // webhook existed.
 //
-// The model catalog's ConfigMaps are modelled apart, by StartCatalog (catalog.go); the
-// catalog server and its Deployment are not.
+// The model catalog's ConfigMaps and Deployment are modelled apart, by StartCatalogWith
+// (catalog.go); the catalog server is not.
 //
 // Not modelled: oauthProxy migration, image and resource settings,
 // database connections, the registry's own REST and gRPC servers, and what the operator does
