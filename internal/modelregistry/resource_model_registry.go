@@ -422,6 +422,7 @@ func planAuthProxy(state tftypes.Value, set map[string]tftypes.Value) {
 		"reason": tftypes.String, "message": tftypes.String,
 	}}, tftypes.UnknownValue)
 	set["endpoints"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue)
+	set["rest_url"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 }
 
 // checkNameIsFree fails the plan when a registry of that name exists anywhere:
