@@ -93,6 +93,11 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"dashboard does it (lower case, spaces to dashes, other characters dropped, cut to 40 characters; " +
 					"`provider::openshiftai::resource_name(name)` returns it). It must start with a letter and have at most " +
 					fmt.Sprintf("%d characters, because the operator makes a Service `<resource_name>` and a Route host `<resource_name>-rest`. ", registry.MaxResourceNameLength) +
+					fmt.Sprintf("Operators before v0.3.14 cannot run names over %d characters (the label of their ConfigMap "+
+						"`<resource_name>-kube-rbac-proxy-config` would pass 63 characters), and in gateway mode the limit is %d "+
+						"(HTTPRoute `model-registry-<resource_name>`): for a longer name the plan asks the cluster which applies and fails "+
+						"with the reason, or warns under the strictest rule when the cluster cannot be reached, and the apply checks again "+
+						"before writing anything. ", registry.MaxProxyConfigNameLength, registry.MaxGatewayNameLength) +
 					"Registry names are unique across the cluster. Changing it replaces the registry.",
 				Validators:    []validator.String{validators.ResourceName()},
 				PlanModifiers: []planmodifier.String{resourceNameFromDisplayName(), stringplanmodifier.RequiresReplace()},
