@@ -327,7 +327,7 @@ func (d *Data) ClientDiags() (*kube.Client, diag.Diagnostics) {
 }
 
 // RegistriesNamespace is the namespace of the registries: the configured one,
-// else the DataScienceCluster's, else rhoai-model-registries. Known without a
+// else the DataScienceCluster's, else the AIHub's, else rhoai-model-registries. Known without a
 // cluster only when configured.
 func (d *Data) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostics) {
 	if d.configuredNamespace != "" {
@@ -344,7 +344,8 @@ func (d *Data) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostic
 		switch {
 		case err != nil:
 			d.namespaceDiag.AddWarning("Registries namespace not discovered",
-				fmt.Sprintf("Reading the DataScienceCluster failed (%v); using %q. Set registries_namespace in the provider block to choose it.", err, registry.DefaultNamespace))
+				fmt.Sprintf("Reading the DataScienceCluster and the AIHub %s failed (%v); using %q. Set registries_namespace in the provider block to choose it.",
+					registry.AIHubName, err, registry.DefaultNamespace))
 		case discovered != "":
 			d.namespace = discovered
 		}
