@@ -236,7 +236,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := "s" + string(rune('a'+i))
-			res, err := Modify(t.Context(), f, "ns", func(cm *corev1.ConfigMap) error {
+			res, err := Modify(t.Context(), f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 				return PutSource(cm, UserSource{ID: id, Name: id, Type: TypeYAML, Enabled: true, CatalogFile: "models: []\n"}, true)
 			})
 			if err != nil {
@@ -259,7 +259,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 }
 
 func TestModifyErrors(t *testing.T) {
-	_, err := Modify(t.Context(), &fakeCluster{}, "ns", func(*corev1.ConfigMap) error { return nil })
+	_, err := Modify(t.Context(), &fakeCluster{}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if !IsNotDeployed(err) || !strings.HasPrefix(err.Error(), `the model catalog is not deployed in namespace "ns": ConfigMap model-catalog-sources does not exist.`) {
 		t.Errorf("missing ConfigMap: %v", err)
 	}
@@ -267,7 +267,7 @@ func TestModifyErrors(t *testing.T) {
 	f.intercept = func() { f.mu.Lock(); f.cm.ResourceVersion += "x"; f.mu.Unlock() } // someone always writes first
 	ctx, cancel := context.WithCancel(t.Context())
 	calls := 0
-	res, err := Modify(ctx, f, "ns", func(cm *corev1.ConfigMap) error {
+	res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		calls++
 		if calls == 3 {
 			cancel()
@@ -278,7 +278,7 @@ func TestModifyErrors(t *testing.T) {
 	if res.Conflicts != 3 || err == nil || !strings.Contains(err.Error(), "kept changing: 3 updates found it modified by another request before the timeout") {
 		t.Errorf("res = %+v, err = %v", res, err)
 	}
-	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", func(*corev1.ConfigMap) error { return nil })
+	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if err != nil || res.Written {
 		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
 	}
@@ -288,7 +288,7 @@ func TestModifyErrors(t *testing.T) {
 func queued(f *fakeCluster) int {
 	groupsMu.Lock()
 	defer groupsMu.Unlock()
-	if g := groups[groupKey{c: f, namespace: "ns"}]; g != nil {
+	if g := groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
 		return len(g.queue)
 	}
 	return 0
@@ -320,7 +320,7 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	}
 	outcomes := make(chan outcome, 12)
 	modify := func(ctx context.Context, id string, change func(cm *corev1.ConfigMap) error) {
-		res, err := Modify(ctx, f, "ns", change)
+		res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, change)
 		outcomes <- outcome{id, res, err}
 	}
 	go modify(t.Context(), "first", putSource("first"))

@@ -81,7 +81,7 @@ func (r *defaultSourceResource) write(ctx context.Context, plan *defaultSourceMo
 		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(o.ID, namespace, ids))
 		return
 	}
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
+	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
 	if err != nil {
 		addError(diags, "Cannot write the shipped source's settings", err)
 		return
@@ -144,7 +144,7 @@ func (r *defaultSourceResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+	_, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		_, err := catalog.RemoveOverride(cm, id)
 		return err
 	})

@@ -56,7 +56,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		}
 		wroteSecret = true
 	}
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		return catalog.PutSource(cm, desired, true)
 	})
 	if err != nil {
@@ -174,7 +174,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		return catalog.PutSource(cm, desired, false)
 	})
 	if err != nil {
@@ -206,7 +206,7 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		_, err := catalog.RemoveSource(cm, id)
 		return err
 	})
