@@ -15,9 +15,10 @@ import (
 
 // The ConfigMaps of the catalog, all in the registries namespace.
 const (
-	// DefaultSourcesConfigMap holds the shipped sources; the operator reverts edits.
+	// DefaultSourcesConfigMap holds the shipped sources on operators before v0.3.9; the operator reverts edits.
 	DefaultSourcesConfigMap = "model-catalog-default-sources"
-	// LaterDefaultSourcesConfigMap is its name from OpenShift AI 3.5 on.
+	// LaterDefaultSourcesConfigMap is its name from operator v0.3.9 (OpenShift AI 3.5) on; those
+	// operators delete the old one they made, and the newest dashboard reads only this one.
 	LaterDefaultSourcesConfigMap = "default-catalog-sources"
 	// UserSourcesConfigMap holds the administrator's sources: the dashboard and the provider write here.
 	UserSourcesConfigMap = "model-catalog-sources"
@@ -28,6 +29,20 @@ const (
 	// LabelCatalogSource marks a user's own ConfigMap that the catalog mounts too.
 	LabelCatalogSource = "opendatahub.io/catalog-source"
 )
+
+// ShippedConfigMaps are the names of the shipped sources' ConfigMap, the one
+// to read first: where both exist (during the rename), the later name is the
+// one the catalog mounts and the dashboard reads.
+var ShippedConfigMaps = []string{LaterDefaultSourcesConfigMap, DefaultSourcesConfigMap}
+
+// IsShippedConfigMap tells whether name is the shipped sources' ConfigMap under either name.
+func IsShippedConfigMap(name string) bool {
+	return name == LaterDefaultSourcesConfigMap || name == DefaultSourcesConfigMap
+}
+
+// ReservedID is removed by the operator (v0.3.9 and later) from every user
+// ConfigMap, so a source of that id would vanish after each write.
+const ReservedID = "default_catalog"
 
 // Source types.
 const (
@@ -72,6 +87,8 @@ func ValidateID(id string) string {
 		return fmt.Sprintf("is %d characters long; the dashboard accepts at most %d", len(id), MaxIDLength)
 	case !idPattern.MatchString(id):
 		return fmt.Sprintf("%q may hold only lowercase letters, digits and underscores (^[a-z0-9_]+$), as the dashboard requires", id)
+	case id == ReservedID:
+		return fmt.Sprintf("%q is reserved: the model registry operator deletes a source of that id from the user's ConfigMaps; choose another id", id)
 	}
 	return ""
 }

@@ -40,9 +40,15 @@ type IDTakenError struct {
 	// Where is the ConfigMap that has it.
 	Where   string
 	Shipped bool
+	// List is the other list of sources (mcp_catalogs, agent_catalogs, ...) that uses the id; "" for the model sources.
+	List string
 }
 
 func (e *IDTakenError) Error() string {
+	if e.List != "" {
+		return fmt.Sprintf("the source id %q is already used by a source in %s of ConfigMap %s; the catalog server rejects a file "+
+			"that uses one id in two lists of sources, so choose another source_id", e.ID, e.List, e.Where)
+	}
 	if e.Shipped {
 		return fmt.Sprintf("the source id %q is a shipped source of %s; a source of your own needs another id. "+
 			"To disable or filter the shipped source, use openshiftai_model_catalog_default_source", e.ID, e.Where)
@@ -76,14 +82,22 @@ func Size(cm *corev1.ConfigMap) int {
 	return n
 }
 
-// Sources parses a ConfigMap's sources.yaml; the error names the ConfigMap.
+// Sources parses a ConfigMap's sources.yaml; the error names the ConfigMap
+// and who can correct it.
 func Sources(cm *corev1.ConfigMap) (*SourcesFile, error) {
 	f, err := ParseSources(cm.Data[SourcesKey])
-	if err != nil {
-		return nil, fmt.Errorf("ConfigMap %s/%s, key %s: %w. The catalog server rejects this file as well; correct it (oc edit configmap -n %s %s)",
-			cm.Namespace, cm.Name, SourcesKey, err, cm.Namespace, cm.Name)
+	if err == nil {
+		return f, nil
 	}
-	return f, nil
+	if IsShippedConfigMap(cm.Name) {
+		// The operator reverts edits to its own file: advice to edit it would be undone.
+		return nil, fmt.Errorf("ConfigMap %s/%s, key %s, which the model registry operator writes: %w. "+
+			"The provider cannot tell the shipped sources from this file; do not edit it (the operator reverts edits): "+
+			"check the operator's logs and report the file to the operator's maintainers",
+			cm.Namespace, cm.Name, SourcesKey, err)
+	}
+	return nil, fmt.Errorf("ConfigMap %s/%s, key %s: %w. The catalog server cannot read this file either; correct it (oc edit configmap -n %s %s)",
+		cm.Namespace, cm.Name, SourcesKey, err, cm.Namespace, cm.Name)
 }
 
 func writeSources(cm *corev1.ConfigMap, f *SourcesFile) {
@@ -105,6 +119,9 @@ func PutSource(cm *corev1.ConfigMap, s UserSource, create bool) error {
 	old, exists := f.Find(s.ID)
 	if exists && create {
 		return &IDTakenError{ID: s.ID, Where: cm.Name}
+	}
+	if list, found := f.OtherListID(s.ID); found {
+		return &IDTakenError{ID: s.ID, Where: cm.Name, List: list}
 	}
 	enabled := s.Enabled
 	e := Entry{

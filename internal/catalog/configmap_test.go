@@ -45,8 +45,6 @@ func userConfigMap(sources string) *corev1.ConfigMap {
 
 func TestParseSourcesMessages(t *testing.T) {
 	for _, tc := range []struct{ name, file, want string }{
-		{"unknown top key", "catalogs: []\nsources: []\n", `line 2: unknown key "sources" in sources.yaml (allowed: catalogs, labels, mcp_catalogs, model_catalogs, namedQueries)`},
-		{"unknown entry key", "catalogs:\n- id: a\n  name: A\n  enable: false\n", `line 4: unknown key "enable" in source "a" (allowed: enabled, excludedModels, id, includedModels, labels, name, properties, type)`},
 		{"no id", "catalogs:\n- name: A\n", `line 2: source 1 of catalogs has no id`},
 		{"duplicate id", "catalogs:\n- id: a\nmodel_catalogs:\n- id: a\n", `line 4: two sources have the id "a" (the first at line 2); the catalog server rejects the whole file`},
 		{"enabled not bool", "catalogs:\n- id: a\n  enabled: maybe\n", `line 3: enabled of source "a" must be true or false`},
@@ -58,6 +56,89 @@ func TestParseSourcesMessages(t *testing.T) {
 				t.Errorf("error = %v\nwant    %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// shippedV0314 is the shape of default-catalog-sources as operator v0.3.14
+// ships it: top-level keys beside catalogs that this provider does not write.
+const shippedV0314 = `catalogs:
+- id: redhat_ai_models
+  name: Red Hat AI models
+  type: yaml
+  enabled: true
+  assetType: models
+  properties:
+    yamlCatalogPath: redhat_ai_models.yaml
+labels:
+- name: Red Hat AI
+  assetType: models
+namedQueries:
+  small:
+    size: {operator: "<", value: 10}
+mcp_catalogs:
+- id: rh_mcp_servers
+  name: Red Hat MCP servers
+  type: yaml
+  properties:
+    yamlCatalogPath: rh_mcp_servers.yaml
+agent_catalogs:
+- id: rh_agents
+  name: Red Hat agents
+skill_catalogs: []
+some_future_key: {anything: [1, 2]}
+`
+
+// The operator's and the dashboard's files are read tolerantly: keys this
+// provider has never seen are neither refused nor lost.
+func TestParseSourcesToleratesWhatOthersWrite(t *testing.T) {
+	f, err := ParseSources(shippedV0314)
+	if err != nil {
+		t.Fatalf("the shipped file of operator v0.3.14 is refused: %v", err)
+	}
+	if ids := f.IDs(); !cmp.Equal(ids, []string{"redhat_ai_models"}) {
+		t.Errorf("model source ids = %v, want only the catalogs entry", ids)
+	}
+	for id, want := range map[string]string{"rh_mcp_servers": "mcp_catalogs", "rh_agents": "agent_catalogs", "redhat_ai_models": "", "mine": ""} {
+		if list, _ := f.OtherListID(id); list != want {
+			t.Errorf("OtherListID(%q) = %q, want %q", id, list, want)
+		}
+	}
+
+	// An entry with a field the provider does not write keeps it through the provider's write of that entry.
+	cm := userConfigMap(shippedV0314)
+	if err := PutSource(cm, UserSource{ID: "redhat_ai_models", Name: "Mine", Type: TypeYAML, Enabled: true, CatalogFile: "source: m\nmodels: []\n"}, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, kept := range []string{"assetType: models", "agent_catalogs:", "rh_agents", "skill_catalogs: []", "some_future_key:", "namedQueries:", "rh_mcp_servers.yaml"} {
+		if !strings.Contains(cm.Data[SourcesKey], kept) {
+			t.Errorf("the write lost %q:\n%s", kept, cm.Data[SourcesKey])
+		}
+	}
+}
+
+// An id that another list of the same file uses is refused: the catalog
+// server would reject the whole file.
+func TestPutSourceRefusesAnIDOfAnotherList(t *testing.T) {
+	cm := userConfigMap("catalogs: []\nmcp_catalogs:\n- id: shared_id\n  name: MCP\n")
+	err := PutSource(cm, UserSource{ID: "shared_id", Name: "Models", Type: TypeYAML, CatalogFile: "source: m\nmodels: []\n"}, true)
+	var taken *IDTakenError
+	if !errors.As(err, &taken) || !strings.Contains(err.Error(), `"shared_id" is already used by a source in mcp_catalogs of ConfigMap model-catalog-sources`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A broken file of the operator's is not the user's to correct: the message
+// says so instead of advising an edit the operator would revert.
+func TestSourcesErrorNamesWhoOwnsTheFile(t *testing.T) {
+	broken := "catalogs:\n- name: no id\n"
+	shipped := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: LaterDefaultSourcesConfigMap, Namespace: "ns"}, Data: map[string]string{SourcesKey: broken}}
+	_, err := Sources(shipped)
+	if err == nil || strings.Contains(err.Error(), "oc edit") || !strings.Contains(err.Error(), "the operator reverts edits") {
+		t.Errorf("shipped file error = %v", err)
+	}
+	_, err = Sources(userConfigMap(broken))
+	if err == nil || !strings.Contains(err.Error(), "oc edit configmap -n ns model-catalog-sources") {
+		t.Errorf("user file error = %v", err)
 	}
 }
 

@@ -10,17 +10,22 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Keys of a sources.yaml file and of one of its model source entries.
-var (
-	sourcesFileKeys = []string{"catalogs", "labels", "mcp_catalogs", "model_catalogs", "namedQueries"}
-	entryKeys       = []string{"enabled", "excludedModels", "id", "includedModels", "labels", "name", "properties", "type"}
-)
+// The keys of a model source entry that the provider writes; an entry may
+// carry others, which a write keeps.
+var entryKeys = []string{"enabled", "excludedModels", "id", "includedModels", "labels", "name", "properties", "type"}
+
+// The entry properties the provider writes; a write keeps the others.
+var writtenProperties = []string{PropertyAllowedOrganization, PropertyAPIKey, PropertyYAMLCatalogPath}
 
 // The lists of model sources in a sources.yaml file: the dashboard writes
 // catalogs; later catalog servers also read model_catalogs.
 const (
 	listCatalogs      = "catalogs"
 	listModelCatalogs = "model_catalogs"
+	// listSuffix ends the name of every list of sources the catalog server
+	// reads (mcp_catalogs, agent_catalogs, skill_catalogs, ...): one id in two
+	// of them fails the whole file.
+	listSuffix = "_catalogs"
 )
 
 // Entry is one model source of a sources.yaml file. An entry in the user file
@@ -61,9 +66,13 @@ type SourcesFile struct {
 	root *yaml.Node // the top-level mapping; nil while the file is empty
 }
 
-// ParseSources reads a sources.yaml file as strictly as the catalog server: an
-// unknown key, an entry without an id or two entries of one id fails the whole
-// file.
+// ParseSources reads a sources.yaml file that the operator, the dashboard or
+// this provider wrote. It is tolerant of what it does not know: every release
+// of the operator adds top-level keys (agent_catalogs, skill_catalogs, ...) and
+// entry fields, and the file is not the user's to correct, so unknown keys are
+// kept, never refused. It fails only where it cannot tell what the model
+// sources are: YAML that does not parse, a list or entry of the wrong shape,
+// an entry without an id, two model sources of one id.
 func ParseSources(content string) (*SourcesFile, error) {
 	root, err := document(content)
 	if err != nil {
@@ -79,7 +88,7 @@ func ParseSources(content string) (*SourcesFile, error) {
 	if root == nil {
 		return f, nil
 	}
-	if _, err := mapping(root, SourcesKey, sourcesFileKeys); err != nil {
+	if _, err := mapping(root, SourcesKey, nil); err != nil {
 		return nil, err
 	}
 	if _, err := f.entries(); err != nil {
@@ -111,6 +120,27 @@ func (f *SourcesFile) IDs() []string {
 		ids = append(ids, e.ID)
 	}
 	return ids
+}
+
+// OtherListID tells whether id names a source in one of the file's other
+// lists of sources (mcp_catalogs, agent_catalogs, ...), and which: the catalog
+// server rejects a file that uses one id in two lists.
+func (f *SourcesFile) OtherListID(id string) (list string, found bool) {
+	if f.root == nil {
+		return "", false
+	}
+	for i := 0; i+1 < len(f.root.Content); i += 2 {
+		key, list := f.root.Content[i].Value, f.root.Content[i+1]
+		if key == listCatalogs || key == listModelCatalogs || !strings.HasSuffix(key, listSuffix) || list.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, n := range list.Content {
+			if v := lookup(n, "id"); n.Kind == yaml.MappingNode && v != nil && v.Kind == yaml.ScalarNode && v.Value == id {
+				return key, true
+			}
+		}
+	}
+	return "", false
 }
 
 func (f *SourcesFile) lists() []*yaml.Node {
@@ -166,7 +196,7 @@ func parseEntry(n *yaml.Node, what string) (Entry, error) {
 	if id != "" {
 		what = fmt.Sprintf("source %q", id)
 	}
-	fields, err := mapping(n, what, entryKeys)
+	fields, err := mapping(n, what, nil)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -253,6 +283,7 @@ func (f *SourcesFile) Put(e Entry) error {
 	for _, list := range f.lists() {
 		for i, n := range list.Content {
 			if v := lookup(n, "id"); v != nil && v.Value == e.ID {
+				keepUnwritten(&node, n)
 				list.Content[i] = &node
 				return nil
 			}
@@ -271,6 +302,33 @@ func (f *SourcesFile) Put(e Entry) error {
 	list.Style = 0 // an empty list reads `[]`; with an entry it is a block list
 	list.Content = append(list.Content, &node)
 	return nil
+}
+
+// keepUnwritten copies into the entry node fresh the keys of the entry node old
+// that the provider does not write, and the properties it does not write, so
+// that fields a later operator or dashboard added survive the provider's write.
+func keepUnwritten(fresh, old *yaml.Node) {
+	if old.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(old.Content); i += 2 {
+		key, value := old.Content[i], old.Content[i+1]
+		switch {
+		case key.Value == "properties" && value.Kind == yaml.MappingNode:
+			props := lookup(fresh, "properties")
+			if props == nil {
+				props = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+				fresh.Content = append(fresh.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "properties"}, props)
+			}
+			for j := 0; j+1 < len(value.Content); j += 2 {
+				if name := value.Content[j].Value; !slices.Contains(writtenProperties, name) && lookup(props, name) == nil {
+					props.Content = append(props.Content, value.Content[j], value.Content[j+1])
+				}
+			}
+		case !slices.Contains(entryKeys, key.Value):
+			fresh.Content = append(fresh.Content, key, value)
+		}
+	}
 }
 
 // Remove deletes the entry of id; it reports whether there was one.

@@ -84,7 +84,7 @@ func UserSources(ctx context.Context, c Cluster, namespace, name string) (*corev
 // ShippedSources reads the operator's ConfigMap of shipped sources under
 // either of its names; nil when the namespace has neither.
 func ShippedSources(ctx context.Context, c Cluster, namespace string) (*corev1.ConfigMap, error) {
-	for _, name := range []string{DefaultSourcesConfigMap, LaterDefaultSourcesConfigMap} {
+	for _, name := range ShippedConfigMaps {
 		cm, err := GetConfigMap(ctx, c, namespace, name)
 		if apierrors.IsNotFound(err) {
 			continue

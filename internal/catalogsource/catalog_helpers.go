@@ -76,7 +76,7 @@ func readShipped(ctx context.Context, data *providerdata.Data, client *kube.Clie
 
 // readShippedNamed is readShipped with the name of the ConfigMap it read.
 func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*catalog.SourcesFile, string, error) {
-	for _, name := range []string{catalog.DefaultSourcesConfigMap, catalog.LaterDefaultSourcesConfigMap} {
+	for _, name := range catalog.ShippedConfigMaps {
 		u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, name)
 		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
 			continue

@@ -108,7 +108,7 @@ func (d *sourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			addError(&resp.Diagnostics, "Cannot read the catalog's ConfigMaps", err)
 			return
 		}
-		isShipped := cm.Name == catalog.DefaultSourcesConfigMap || cm.Name == catalog.LaterDefaultSourcesConfigMap
+		isShipped := catalog.IsShippedConfigMap(cm.Name)
 		isUser := cm.Name == catalog.UserSourcesConfigMap
 		isLabelled := cm.Labels[catalog.LabelCatalogSource] == "true" && cm.Name != catalog.MCPSourcesConfigMap
 		if !isShipped && !isUser && !isLabelled {
@@ -121,7 +121,7 @@ func (d *sourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 		src := catalog.ConfigMapSource{Name: cm.Name, File: file}
 		switch {
-		case isShipped && (shipped == nil || cm.Name == catalog.DefaultSourcesConfigMap):
+		case isShipped && (shipped == nil || cm.Name == catalog.ShippedConfigMaps[0]):
 			shipped = &src
 		case isUser:
 			user = &src

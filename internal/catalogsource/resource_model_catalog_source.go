@@ -365,6 +365,10 @@ func checkNewID(ctx context.Context, data *providerdata.Data, config tfsdk.Confi
 	case !shipped && isShipped:
 		addError(diags, "", &catalog.IDTakenError{ID: id, Where: shippedName, Shipped: true})
 	case !shipped:
+		if list, found := user.OtherListID(id); found {
+			addError(diags, "", &catalog.IDTakenError{ID: id, Where: catalog.UserSourcesConfigMap, List: list})
+			return namespace
+		}
 		if e, found := user.Find(id); found {
 			diags.AddAttributeError(path.Root("source_id"), "Source id already in use", fmt.Sprintf(
 				"The source id %q is already used by %s in ConfigMap %s/%s (made in the dashboard or by another configuration). "+
@@ -385,8 +389,8 @@ func describeEntry(e catalog.Entry) string {
 
 func notShippedMessage(id, namespace string, shipped []string) string {
 	if len(shipped) == 0 {
-		return fmt.Sprintf("%q is not a shipped source: namespace %q has no shipped sources (ConfigMap %s). For a source of your own use openshiftai_model_catalog_source.",
-			id, namespace, catalog.DefaultSourcesConfigMap)
+		return fmt.Sprintf("%q is not a shipped source: namespace %q has no shipped sources (ConfigMap %s, or %s on operators before v0.3.9). For a source of your own use openshiftai_model_catalog_source.",
+			id, namespace, catalog.LaterDefaultSourcesConfigMap, catalog.DefaultSourcesConfigMap)
 	}
 	return fmt.Sprintf("%q is not a shipped source of namespace %q. The shipped sources are: %s. For a source of your own use openshiftai_model_catalog_source.",
 		id, namespace, strings.Join(shipped, ", "))
