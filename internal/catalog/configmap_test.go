@@ -145,7 +145,7 @@ func TestSourcesErrorNamesWhoOwnsTheFile(t *testing.T) {
 func TestPutSourceKeepsWhatItDidNotWrite(t *testing.T) {
 	cm := userConfigMap(dashboardFile)
 	err := PutSource(cm, UserSource{ID: "mine", Name: "Mine", Type: TypeYAML, Enabled: true, Labels: []string{"Team A"},
-		ExcludedModels: []string{"*-beta"}, CatalogFile: "source: m\nmodels: []\n"}, true)
+		Excluded: []string{"*-beta"}, CatalogFile: "source: m\nmodels: []\n"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestPutSourceKeepsWhatItDidNotWrite(t *testing.T) {
 		t.Errorf("ids = %v", ids)
 	}
 
-	if removed, err := RemoveSource(cm, "team_models"); !removed || err != nil {
+	if removed, err := RemoveSource(cm, ModelSources, "team_models"); !removed || err != nil {
 		t.Fatal(removed, err)
 	}
 	if _, ok := cm.Data["team_models.yaml"]; ok {
@@ -220,13 +220,13 @@ func strip(entries []Entry) []Entry {
 
 func TestOverride(t *testing.T) {
 	cm := userConfigMap("")
-	if err := PutOverride(cm, Override{ID: "redhat_ai_models", Enabled: true, IncludedModels: []string{"granite-*"}}); err != nil {
+	if err := PutOverride(cm, Override{ID: "redhat_ai_models", Enabled: true, Included: []string{"granite-*"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := cm.Data[SourcesKey], "catalogs:\n  - id: redhat_ai_models\n    enabled: true\n    includedModels:\n      - granite-*\n"; got != want {
 		t.Errorf("sources.yaml =\n%s\nwant\n%s", got, want)
 	}
-	if removed, err := RemoveOverride(cm, "redhat_ai_models"); !removed || err != nil {
+	if removed, err := RemoveOverride(cm, ModelSources, "redhat_ai_models"); !removed || err != nil {
 		t.Fatal(removed, err)
 	}
 	if got := cm.Data[SourcesKey]; got != "catalogs: []\n" {
@@ -244,7 +244,7 @@ func TestPutSourceOverTheLimit(t *testing.T) {
 	}
 	want := `source "big": its catalog file is 1048476 bytes and ConfigMap model-catalog-sources would hold ` +
 		`1048885 bytes in all, over the limit of 1048576 bytes (1 MiB) that the API server sets on a ConfigMap; nothing was written. ` +
-		`Make the catalog file smaller or remove other yaml sources`
+		`Make the catalog file smaller, remove other yaml sources, or place the source in a ConfigMap of its own (block own_config_map)`
 	if err.Error() != want {
 		t.Errorf("error =\n%s\nwant\n%s", err, want)
 	}
@@ -254,7 +254,7 @@ func TestMerge(t *testing.T) {
 	shipped, _ := ParseSources("catalogs:\n- id: redhat_ai_models\n  name: Red Hat AI models\n  type: yaml\n  labels: [Red Hat AI]\n")
 	user, _ := ParseSources(dashboardFile)
 	labelled, _ := ParseSources("catalogs:\n- id: extra\n  name: Extra\n  type: yaml\n")
-	got := Merge(&ConfigMapSource{Name: DefaultSourcesConfigMap, File: shipped}, &ConfigMapSource{Name: UserSourcesConfigMap, File: user},
+	got := Merge(&ConfigMapSource{Name: DefaultSourcesConfigMap, File: shipped}, []ConfigMapSource{{Name: UserSourcesConfigMap, File: user}},
 		[]ConfigMapSource{{Name: "z-extra", File: labelled}})
 	if len(got) != 3 {
 		t.Fatalf("got %+v", got)
@@ -265,7 +265,7 @@ func TestMerge(t *testing.T) {
 	if m := got[1]; m.ID != "team_models" || m.Shipped || m.ConfigMap != UserSourcesConfigMap || !m.IsEnabled() {
 		t.Errorf("user = %+v", m)
 	}
-	if m := got[2]; m.ID != "extra" || m.ConfigMap != "z-extra" {
+	if m := got[2]; m.ID != "extra" || m.ConfigMap != "z-extra" || !m.Labelled {
 		t.Errorf("labelled = %+v", m)
 	}
 }

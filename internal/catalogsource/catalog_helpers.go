@@ -232,3 +232,52 @@ func (sourceIDValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid source id", fmt.Sprintf("source_id %s.", problem))
 	}
 }
+
+// mergedSources lists the namespace's ConfigMaps once and merges the sources
+// of kind in the catalog server's order: the shipped ConfigMap, then
+// model-catalog-sources and mcp-catalog-sources, then the labelled ConfigMaps
+// by name. A namespace without the kind's user ConfigMap is a NotDeployedError.
+func mergedSources(ctx context.Context, client *kube.Client, namespace string, kind catalog.Kind) ([]catalog.Merged, error) {
+	items, err := client.List(ctx, kube.ConfigMaps, namespace, "")
+	if err != nil {
+		return nil, fmt.Errorf("listing the ConfigMaps of namespace %s: %w", namespace, err)
+	}
+	var shipped *catalog.ConfigMapSource
+	users := map[string]catalog.ConfigMapSource{}
+	var labelled []catalog.ConfigMapSource
+	for i := range items {
+		cm, err := catalog.FromObject(&items[i])
+		if err != nil {
+			return nil, err
+		}
+		isShipped := catalog.IsShippedConfigMap(cm.Name)
+		isUser := cm.Name == catalog.UserSourcesConfigMap || cm.Name == catalog.MCPSourcesConfigMap
+		isLabelled := !isShipped && !isUser && catalog.IsLabelledSourcesConfigMap(cm)
+		if !isShipped && !isUser && !isLabelled {
+			continue
+		}
+		file, err := catalog.SourcesOf(kind, cm)
+		if err != nil {
+			return nil, err
+		}
+		src := catalog.ConfigMapSource{Name: cm.Name, File: file}
+		switch {
+		case isShipped && (shipped == nil || cm.Name == catalog.ShippedConfigMaps[0]):
+			shipped = &src
+		case isUser:
+			users[cm.Name] = src
+		case isLabelled:
+			labelled = append(labelled, src)
+		}
+	}
+	if _, ok := users[kind.ConfigMap]; !ok {
+		return nil, &catalog.NotDeployedError{Namespace: namespace, ConfigMap: kind.ConfigMap}
+	}
+	var ordered []catalog.ConfigMapSource
+	for _, name := range []string{catalog.UserSourcesConfigMap, catalog.MCPSourcesConfigMap} {
+		if src, ok := users[name]; ok {
+			ordered = append(ordered, src)
+		}
+	}
+	return catalog.Merge(shipped, ordered, labelled), nil
+}

@@ -176,8 +176,8 @@ func flattenOverride(prior *defaultSourceModel, namespace string, e catalog.Entr
 		SourceID:       types.StringValue(e.ID),
 		Name:           types.StringNull(),
 		Enabled:        types.BoolValue(e.IsEnabled()),
-		IncludedModels: listValue(e.IncludedModels),
-		ExcludedModels: listValue(e.ExcludedModels),
+		IncludedModels: listValue(e.Included),
+		ExcludedModels: listValue(e.Excluded),
 		Namespace:      types.StringValue(namespace),
 		Timeouts:       tfutil.NullTimeouts("create", "read", "update", "delete"),
 	}
@@ -197,7 +197,7 @@ func (m defaultSourceModel) override(ctx context.Context, diags *diag.Diagnostic
 	return catalog.Override{
 		ID:             m.SourceID.ValueString(),
 		Enabled:        m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
-		IncludedModels: stringList(ctx, m.IncludedModels, diags),
-		ExcludedModels: stringList(ctx, m.ExcludedModels, diags),
+		Included: stringList(ctx, m.IncludedModels, diags),
+		Excluded: stringList(ctx, m.ExcludedModels, diags),
 	}
 }

@@ -145,7 +145,7 @@ func (r *defaultSourceResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
 	_, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
-		_, err := catalog.RemoveOverride(cm, id)
+		_, err := catalog.RemoveOverride(cm, catalog.ModelSources, id)
 		return err
 	})
 	if catalog.IsNotDeployed(err) {

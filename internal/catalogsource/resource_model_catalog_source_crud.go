@@ -207,7 +207,7 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
 	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
-		_, err := catalog.RemoveSource(cm, id)
+		_, err := catalog.RemoveSource(cm, catalog.ModelSources, id)
 		return err
 	})
 	if catalog.IsNotDeployed(err) {

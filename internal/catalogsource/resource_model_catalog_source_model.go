@@ -63,8 +63,8 @@ func (m sourceModel) desired(ctx context.Context, diags *diag.Diagnostics) catal
 		Type:           m.sourceType(),
 		Enabled:        m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
 		Labels:         stringList(ctx, m.Labels, diags),
-		IncludedModels: stringList(ctx, m.IncludedModels, diags),
-		ExcludedModels: stringList(ctx, m.ExcludedModels, diags),
+		Included: stringList(ctx, m.IncludedModels, diags),
+		Excluded: stringList(ctx, m.ExcludedModels, diags),
 	}
 	switch {
 	case m.YAML != nil:
