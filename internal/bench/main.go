@@ -280,7 +280,12 @@ func run(ctx context.Context, opts options) error {
 	if err := b.installProvider(ctx); err != nil {
 		return err
 	}
-	log.Printf("starting the local control plane")
+	// The operator generation and gateway mode come from the environment, as in the acceptance tests.
+	generation, gatewayDomain, err := standin.FromEnv()
+	if err != nil {
+		return err
+	}
+	log.Printf("starting the local control plane (operator stand-in %s, gateway domain %q)", generation, gatewayDomain)
 	apiserverFlags, auditLog, err := auditFlags(work, opts.audit)
 	if err != nil {
 		return err
@@ -288,6 +293,7 @@ func run(ctx context.Context, opts options) error {
 	b.controllerManager = newUserRequests(auditLog, controlplane.ControllerManagerUser)
 	b.cp, err = controlplane.Start(ctx, controlplane.Options{
 		Dir: filepath.Join(work, "controlplane"), KeepDir: opts.keep, ExtraAPIServerFlags: apiserverFlags,
+		NoGatewayAPI: !generation.FinalizerDeletesGateway() && gatewayDomain == "",
 	})
 	if err != nil {
 		return err
@@ -306,13 +312,15 @@ func run(ctx context.Context, opts options) error {
 	// The stand-in gets its own client, counted, so its requests can be taken off the server's totals.
 	operator, err := standin.Start(ctx, b.standIn.wrap(b.cp.RESTConfig), standin.Options{
 		ReadyDelay: opts.readyDelay, Workers: opts.workers, Logf: standinLogger.Printf,
+		Generation: generation, GatewayDomain: gatewayDomain,
 	})
 	if err != nil {
 		return err
 	}
 	defer operator.Stop()
 	if opts.fleet.catalog {
-		catalog, err := standin.StartCatalog(ctx, b.standIn.wrap(b.cp.RESTConfig), b.namespace, standinLogger.Printf)
+		catalog, err := standin.StartCatalogWith(ctx, b.standIn.wrap(b.cp.RESTConfig), standin.CatalogOptions{
+			Namespace: b.namespace, Generation: generation, Logf: standinLogger.Printf})
 		if err != nil {
 			return err
 		}

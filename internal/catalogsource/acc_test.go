@@ -43,7 +43,8 @@ func catalogReady(t *testing.T) {
 	acctest.PreCheck(t)
 	catalogOnce.Do(func() {
 		if acctest.Cluster.StandIn != nil {
-			if _, err := standin.StartCatalog(context.Background(), acctest.Cluster.ControlPlane.RESTConfig, ns, nil); err != nil {
+			if _, err := standin.StartCatalogWith(context.Background(), acctest.Cluster.ControlPlane.RESTConfig,
+				standin.CatalogOptions{Namespace: ns, Generation: acctest.Generation()}); err != nil {
 				t.Fatalf("starting the catalog stand-in: %v", err)
 			}
 		}
