@@ -49,12 +49,13 @@ func namespaceOf(ctx context.Context, data *providerdata.Data, configured types.
 	return data.RegistriesNamespace(ctx)
 }
 
-// readUserSources reads model-catalog-sources for Read and plan checks,
-// from the provider process's one LIST of the namespace's ConfigMaps.
-func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*corev1.ConfigMap, *catalog.SourcesFile, error) {
-	u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, catalog.UserSourcesConfigMap)
+// readUserSources reads the user ConfigMap of kind (model-catalog-sources,
+// mcp-catalog-sources) for Read and plan checks, from the provider process's
+// one LIST of the namespace's ConfigMaps.
+func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*corev1.ConfigMap, *catalog.SourcesFile, error) {
+	u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, kind.ConfigMap)
 	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
-		return nil, nil, &catalog.NotDeployedError{Namespace: namespace}
+		return nil, nil, &catalog.NotDeployedError{Namespace: namespace, ConfigMap: kind.ConfigMap}
 	}
 	if err != nil {
 		return nil, nil, err
@@ -63,19 +64,19 @@ func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.
 	if err != nil {
 		return nil, nil, err
 	}
-	file, err := catalog.Sources(cm)
+	file, err := catalog.SourcesOf(kind, cm)
 	return cm, file, err
 }
 
 // readShipped reads the shipped sources (either ConfigMap name) the same way;
 // nil when the namespace has none.
-func readShipped(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*catalog.SourcesFile, error) {
-	file, _, err := readShippedNamed(ctx, data, client, namespace)
+func readShipped(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*catalog.SourcesFile, error) {
+	file, _, err := readShippedNamed(ctx, data, client, namespace, kind)
 	return file, err
 }
 
 // readShippedNamed is readShipped with the name of the ConfigMap it read.
-func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*catalog.SourcesFile, string, error) {
+func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*catalog.SourcesFile, string, error) {
 	for _, name := range catalog.ShippedConfigMaps {
 		u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, name)
 		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
@@ -88,7 +89,7 @@ func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube
 		if err != nil {
 			return nil, "", err
 		}
-		file, err := catalog.Sources(cm)
+		file, err := catalog.SourcesOf(kind, cm)
 		return file, name, err
 	}
 	return nil, "", nil
@@ -99,15 +100,15 @@ func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube
 // gets the answer of a read that was under way when it asked, or that it
 // started. The shared read is not bound to the caller that started it, so
 // that caller's timeout fails no other; each caller stops waiting at its own.
-func freshShippedIDs(ctx context.Context, client *kube.Client, namespace string) ([]string, string, error) {
-	read := shippedReads.DoChan(fmt.Sprintf("%p/%s", client, namespace), func() (any, error) {
+func freshShippedIDs(ctx context.Context, client *kube.Client, namespace string, kind catalog.Kind) ([]string, string, error) {
+	read := shippedReads.DoChan(fmt.Sprintf("%p/%s/%s", client, namespace, kind.ConfigMap), func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
 		defer cancel()
 		cm, err := catalog.ShippedSources(ctx, client, namespace)
 		if err != nil || cm == nil {
 			return shippedIDs{}, err
 		}
-		file, err := catalog.Sources(cm)
+		file, err := catalog.SourcesOf(kind, cm)
 		if err != nil {
 			return shippedIDs{}, err
 		}

@@ -78,7 +78,7 @@ func (r *defaultSourceResource) write(ctx context.Context, plan *defaultSourceMo
 		if shipped != nil {
 			ids = shipped.IDs()
 		}
-		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(o.ID, namespace, ids))
+		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(o.ID, namespace, ids, catalog.ModelSources))
 		return
 	}
 	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
@@ -108,7 +108,7 @@ func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, user, err := readUserSources(ctx, r.data, client, namespace)
+	_, user, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
 		return
@@ -119,7 +119,7 @@ func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadReque
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	shipped, err := readShipped(ctx, r.data, client, namespace)
+	shipped, err := readShipped(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return

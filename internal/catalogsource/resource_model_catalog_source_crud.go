@@ -40,7 +40,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace)
+	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return
@@ -127,7 +127,7 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	cm, file, err := readUserSources(ctx, r.data, client, namespace)
+	cm, file, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
 		return
