@@ -69,13 +69,18 @@ type SizeError struct {
 	SourceSize int    // bytes of the source's own data: its catalog file
 	Total      int    // bytes the ConfigMap would hold
 	ConfigMap  string // the ConfigMap written
+	// Own says the ConfigMap is the source's own: no other source shares it.
+	Own bool
 }
 
 func (e *SizeError) Error() string {
+	fix := "Make the catalog file smaller, remove other yaml sources, or place the source in a ConfigMap of its own (block own_config_map)"
+	if e.Own {
+		fix = "Split the catalog file over several sources"
+	}
 	return fmt.Sprintf("source %q: its catalog file is %d bytes and ConfigMap %s would hold %d bytes in all, over the limit of %d bytes (1 MiB) "+
-		"that the API server sets on a ConfigMap; nothing was written. Make the catalog file smaller, remove other yaml sources, "+
-		"or place the source in a ConfigMap of its own (block own_config_map)",
-		e.ID, e.SourceSize, e.ConfigMap, e.Total, MaxConfigMapBytes)
+		"that the API server sets on a ConfigMap; nothing was written. %s",
+		e.ID, e.SourceSize, e.ConfigMap, e.Total, MaxConfigMapBytes, fix)
 }
 
 // Size is what the API server counts against MaxConfigMapBytes: every key and value.
