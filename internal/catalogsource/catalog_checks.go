@@ -105,3 +105,27 @@ func notShippedMessage(id, namespace string, shipped []string, kind catalog.Kind
 		id, kind.Noun, namespace, kind.Noun, strings.Join(shipped, ", "), kind.SourceResource)
 }
 
+// checkCatalogFile is the plan-time check of a yaml source's catalog file:
+// its size, with the placement's limit, and its content as the catalog server
+// reads a file of the kind.
+func checkCatalogFile(content string, kind catalog.Kind, own bool, diags *diag.Diagnostics) {
+	catalogPath := path.Root("yaml").AtName("catalog")
+	if len(content) > catalog.MaxConfigMapBytes {
+		fix := fmt.Sprintf("A ConfigMap of its own (block own_config_map) gives the file a ConfigMap of 1 MiB alone, instead of sharing %s with every other source.", kind.ConfigMap)
+		if own {
+			fix = "Split the file over several sources."
+		}
+		diags.AddAttributeError(catalogPath, "Catalog file too large", fmt.Sprintf(
+			"yaml.catalog is %d bytes; a ConfigMap holds at most %d bytes (1 MiB) in all. %s", len(content), catalog.MaxConfigMapBytes, fix))
+		return
+	}
+	var err error
+	if kind.Noun == catalog.MCPSources.Noun {
+		_, err = catalog.ParseMCPCatalogFile(content)
+	} else {
+		_, err = catalog.ParseCatalogFile(content)
+	}
+	if err != nil {
+		diags.AddAttributeError(catalogPath, "Invalid catalog file", fmt.Sprintf("yaml.catalog: %v. The catalog server would not read the file as written.", err))
+	}
+}

@@ -189,20 +189,25 @@ func parseImportID(id string) (namespace, sourceID string, err error) {
 	return namespace, sourceID, nil
 }
 
-// checkFilters validates include and exclude patterns at plan time.
+// checkFilters validates a model source's include and exclude patterns at plan time.
 func checkFilters(included, excluded []string, diags *diag.Diagnostics) {
-	for name, list := range map[string][]string{"included_models": included, "excluded_models": excluded} {
+	checkPatterns(included, excluded, "included_models", "excluded_models", diags)
+}
+
+// checkPatterns validates include and exclude patterns, named by their attributes, at plan time.
+func checkPatterns(included, excluded []string, includedName, excludedName string, diags *diag.Diagnostics) {
+	for name, list := range map[string][]string{includedName: included, excludedName: excluded} {
 		for i, p := range list {
 			if problem := catalog.ValidatePattern(p); problem != "" {
-				diags.AddAttributeError(path.Root(name).AtListIndex(i), "Invalid model pattern", fmt.Sprintf("%s[%d]: %s.", name, i, problem))
+				diags.AddAttributeError(path.Root(name).AtListIndex(i), "Invalid pattern", fmt.Sprintf("%s[%d]: %s.", name, i, problem))
 			}
 		}
 	}
 	for _, p := range included {
 		for _, q := range excluded {
 			if strings.EqualFold(p, q) {
-				diags.AddAttributeWarning(path.Root("excluded_models"), "Pattern both included and excluded",
-					fmt.Sprintf("%q is in included_models and excluded_models; the catalog applies the exclusion, so the models it matches are not shown. Remove it from one list.", p))
+				diags.AddAttributeWarning(path.Root(excludedName), "Pattern both included and excluded",
+					fmt.Sprintf("%q is in %s and %s; the catalog applies the exclusion, so what it matches is not shown. Remove it from one list.", p, includedName, excludedName))
 			}
 		}
 	}

@@ -195,8 +195,9 @@ func flattenOverride(prior *defaultSourceModel, namespace string, e catalog.Entr
 
 func (m defaultSourceModel) override(ctx context.Context, diags *diag.Diagnostics) catalog.Override {
 	return catalog.Override{
-		ID:             m.SourceID.ValueString(),
-		Enabled:        m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
+		Kind:     catalog.ModelSources,
+		ID:       m.SourceID.ValueString(),
+		Enabled:  m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
 		Included: stringList(ctx, m.IncludedModels, diags),
 		Excluded: stringList(ctx, m.ExcludedModels, diags),
 	}

@@ -185,6 +185,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		permission.NewModelRegistryPermissionResource,
 		catalogsource.NewModelCatalogSourceResource,
 		catalogsource.NewModelCatalogDefaultSourceResource,
+		catalogsource.NewMCPCatalogSourceResource,
+		catalogsource.NewMCPCatalogDefaultSourceResource,
 		permission.NewModelRegistryPermissionsResource,
 		permission.NewModelRegistryGroupMembersResource,
 	}
@@ -196,5 +198,6 @@ func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.D
 		modelregistry.NewModelRegistriesDataSource,
 		permission.NewModelRegistryPermissionsDataSource,
 		catalogsource.NewModelCatalogSourcesDataSource,
+		catalogsource.NewMCPCatalogSourcesDataSource,
 	}
 }
