@@ -53,6 +53,7 @@ type Interface interface {
 	List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error)
 	ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error)
 	Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error
+	DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error)
 	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
 	WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)

@@ -1,4 +1,4 @@
-package provider
+package permission_test
 
 import (
 	"regexp"
@@ -98,7 +98,7 @@ func TestPermissionPlanTimeValidation(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories,
+				ProtoV6ProviderFactories: factories,
 				Steps: []resource.TestStep{{
 					Config:      permissionUnitConfig(tc.body),
 					PlanOnly:    true,
@@ -123,7 +123,7 @@ func TestPermissionPlansWithoutCluster(t *testing.T) {
 		t.Run(subject, func(t *testing.T) {
 			bindingName := perm.BindingName()
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories,
+				ProtoV6ProviderFactories: factories,
 				Steps: []resource.TestStep{{
 					Config:             permissionUnitConfig(`registry = "fraud"` + "\n" + subject),
 					PlanOnly:           true,

@@ -1,10 +1,11 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -18,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/provider"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/kubernetesstandin"
 )
@@ -32,7 +34,7 @@ import (
 
 // movedFactories serve this provider and the stand-in for hashicorp/kubernetes.
 func movedFactories() map[string]func() (tfprotov6.ProviderServer, error) {
-	factories := acctest.Factories(New("test")())
+	factories := acctest.Factories(provider.New("test")())
 	factories["kubernetes"] = providerserver.NewProtocol6WithError(
 		kubernetesstandin.New(acctest.Cluster.Dynamic, acctest.Cluster.Typed)())
 	return factories
@@ -42,9 +44,9 @@ func movedFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 // as a configuration using hashicorp/kubernetes would have made it.
 func createPasswordSecret(t *testing.T, name string) {
 	t.Helper()
-	secrets := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace)
+	secrets := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace)
 	if _, err := secrets.Create(context.Background(), &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: acctest.Namespace},
 		Type:       corev1.SecretTypeOpaque,
 		StringData: map[string]string{"password": "s3cret"},
 	}, metav1.CreateOptions{}); err != nil {
@@ -89,7 +91,7 @@ resource "kubernetes_manifest" %[1]q {
     }
   }
 }
-`, label, name, testNamespace, displayName, secretName, proxy)
+`, label, name, acctest.Namespace, displayName, secretName, proxy)
 }
 
 // roleBindingHCL is a kubernetes_role_binding_v1 of one user to a role.
@@ -111,7 +113,7 @@ resource "kubernetes_role_binding_v1" %[1]q {
     name      = %[5]q
   }
 }
-`, label, name, testNamespace, role, user)
+`, label, name, acctest.Namespace, role, user)
 }
 
 func movedBlock(from, to string) string {
@@ -135,8 +137,8 @@ func movedRegistry(label, name, displayName, secretName string) acctest.Registry
 // nothing, the one without plans only adding the proxy, the permission plans
 // nothing; both registries keep their UID and the plan after apply is empty.
 func TestAccMoved_fromKubernetesProvider(t *testing.T) {
-	testAccSetUp(t)
-	withProxy, withoutProxy := testRegistryName("mvproxy"), testRegistryName("mvplain")
+	acctest.PreCheck(t)
+	withProxy, withoutProxy := acctest.RegistryName("mvproxy"), acctest.RegistryName("mvplain")
 	withProxySecret, withoutProxySecret := withProxy+"-db", withoutProxy+"-db"
 	createPasswordSecret(t, withProxySecret)
 	createPasswordSecret(t, withoutProxySecret)
@@ -161,8 +163,8 @@ func TestAccMoved_fromKubernetesProvider(t *testing.T) {
 				Config: source,
 				Check: func(*terraform.State) error {
 					for _, name := range []string{withProxy, withoutProxy} {
-						waitRegistryReady(t, testNamespace, name)
-						uids[name] = string(getRegistry(t, name).GetUID())
+						acctest.WaitRegistryReady(t, acctest.Namespace, name)
+						uids[name] = string(acctest.GetRegistry(t, name).GetUID())
 					}
 					return nil
 				},
@@ -186,9 +188,9 @@ func TestAccMoved_fromKubernetesProvider(t *testing.T) {
 					statecheck.ExpectKnownValue("openshiftai_model_registry.with_proxy", tfjsonpath.New("name"), knownvalue.StringExact("Moved with proxy")),
 					statecheck.ExpectKnownValue("openshiftai_model_registry_permission.alice", tfjsonpath.New("binding_name"), knownvalue.StringExact(bindingName)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry_permission.alice", tfjsonpath.New("user"), knownvalue.StringExact("alice")),
-					stateCheckFunc(func(any) error {
+					acctest.StateCheck(func(*tfjson.State) error {
 						for name, uid := range uids {
-							if got := string(getRegistry(t, name).GetUID()); got != uid {
+							if got := string(acctest.GetRegistry(t, name).GetUID()); got != uid {
 								return fmt.Errorf("registry %s has UID %s after the move, %s before: it was recreated", name, got, uid)
 							}
 						}
@@ -205,8 +207,8 @@ func TestAccMoved_fromKubernetesProvider(t *testing.T) {
 // become one: the plan fails, naming the source and what it holds, and the
 // source stays where it was.
 func TestAccMoved_notARegistry(t *testing.T) {
-	testAccSetUp(t)
-	name := testRegistryName("mvcm")
+	acctest.PreCheck(t)
+	name := acctest.RegistryName("mvcm")
 	source := fmt.Sprintf(`
 resource "kubernetes_manifest" "settings" {
   manifest = {
@@ -221,7 +223,7 @@ resource "kubernetes_manifest" "settings" {
     }
   }
 }
-`, name, testNamespace)
+`, name, acctest.Namespace)
 	target := movedRegistry("settings", name, "Not a registry", name).HCL() +
 		movedBlock("kubernetes_manifest.settings", "openshiftai_model_registry.settings")
 
@@ -232,7 +234,7 @@ resource "kubernetes_manifest" "settings" {
 			{Config: source},
 			{
 				Config:      target,
-				ExpectError: wrappedText(fmt.Sprintf("holds ConfigMap %s/%s (apiVersion v1), not a ModelRegistry", testNamespace, name)),
+				ExpectError: acctest.WrappedText(fmt.Sprintf("holds ConfigMap %s/%s (apiVersion v1), not a ModelRegistry", acctest.Namespace, name)),
 			},
 			{
 				// The source is untouched: its own configuration plans nothing.

@@ -1,4 +1,4 @@
-package provider
+package permission_test
 
 import (
 	"context"
@@ -30,24 +30,15 @@ func createDashboardBinding(t *testing.T, registryName string, registryUID types
 	if project {
 		labels[registry.LabelProjectSubject] = "true"
 	}
-	createBinding(t, &rbacv1.RoleBinding{
+	acctest.CreateBinding(t, &rbacv1.RoleBinding{
 		ObjectMeta: metav1.ObjectMeta{
-			Name: name, Namespace: testNamespace, Labels: labels,
+			Name: name, Namespace: acctest.Namespace, Labels: labels,
 			OwnerReferences: []metav1.OwnerReference{registry.OwnerReference(registryName, registryUID)},
 		},
 		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(registryName)},
 		Subjects: []rbacv1.Subject{subject},
 	})
 	return name
-}
-
-func createBinding(t *testing.T, binding *rbacv1.RoleBinding) {
-	t.Helper()
-	bindings := acctest.Cluster.Typed.RbacV1().RoleBindings(binding.Namespace)
-	if _, err := bindings.Create(context.Background(), binding, metav1.CreateOptions{FieldManager: "odh-dashboard"}); err != nil {
-		t.Fatalf("creating RoleBinding %s: %v", binding.Name, err)
-	}
-	t.Cleanup(func() { _ = bindings.Delete(context.Background(), binding.Name, metav1.DeleteOptions{}) })
 }
 
 // waitForBinding waits for the operator stand-in's binding of its group.
@@ -86,28 +77,28 @@ func (e expectedPermission) check() knownvalue.Check {
 // the dashboard's bindings of a user, a group and a project, a binding with two
 // subjects made by hand without labels, and the operator's binding of its group.
 func TestAccModelRegistryPermissionsDataSource(t *testing.T) {
-	name := testRegistryName("dsperm")
-	other := testRegistryName("dsother")
-	providerBinding := registry.Permission{Registry: name, Namespace: testNamespace, Kind: registry.SubjectUser, Subject: "alice"}.BindingName()
+	name := acctest.RegistryName("dsperm")
+	other := acctest.RegistryName("dsother")
+	providerBinding := registry.Permission{Registry: name, Namespace: acctest.Namespace, Kind: registry.SubjectUser, Subject: "alice"}.BindingName()
 	teamA := "team-a"
-	base := permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"`)
+	base := acctest.PermissionRegistryConfig(name) + acctest.PermissionConfig("alice", `user = "alice"`)
 	var expected []expectedPermission
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{Config: base},
 			{
 				PreConfig: func() {
 					waitForBinding(t, registry.UsersGroupName(name))
-					obj := getRegistry(t, name)
+					obj := acctest.GetRegistry(t, name)
 					user := createDashboardBinding(t, name, obj.GetUID(), rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "bob"}, false)
 					group := createDashboardBinding(t, name, obj.GetUID(), rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.GroupKind, Name: "data-scientists"}, false)
 					project := createDashboardBinding(t, name, obj.GetUID(), rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.GroupKind, Name: registry.ProjectGroup(teamA)}, true)
 					role := rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(name)}
-					createBinding(t, &rbacv1.RoleBinding{
-						ObjectMeta: metav1.ObjectMeta{Name: name + "-by-hand", Namespace: testNamespace},
+					acctest.CreateBinding(t, &rbacv1.RoleBinding{
+						ObjectMeta: metav1.ObjectMeta{Name: name + "-by-hand", Namespace: acctest.Namespace},
 						RoleRef:    role,
 						Subjects: []rbacv1.Subject{
 							{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "carol"},
@@ -115,8 +106,8 @@ func TestAccModelRegistryPermissionsDataSource(t *testing.T) {
 						},
 					})
 					// Bindings of another role, even labelled for the registry, are not its permissions.
-					createBinding(t, &rbacv1.RoleBinding{
-						ObjectMeta: metav1.ObjectMeta{Name: name + "-other-role", Namespace: testNamespace, Labels: registry.CommonLabels(name)},
+					acctest.CreateBinding(t, &rbacv1.RoleBinding{
+						ObjectMeta: metav1.ObjectMeta{Name: name + "-other-role", Namespace: acctest.Namespace, Labels: registry.CommonLabels(name)},
 						RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(other)},
 						Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "mallory"}},
 					})
@@ -145,9 +136,9 @@ data "openshiftai_model_registry_permissions" "test" {
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.openshiftai_model_registry_permissions.test", tfjsonpath.New("id"),
-						knownvalue.StringExact(testNamespace+"/"+name)),
+						knownvalue.StringExact(acctest.Namespace+"/"+name)),
 					statecheck.ExpectKnownValue("data.openshiftai_model_registry_permissions.test", tfjsonpath.New("namespace"),
-						knownvalue.StringExact(testNamespace)),
+						knownvalue.StringExact(acctest.Namespace)),
 					expectPermissions("data.openshiftai_model_registry_permissions.test", &expected),
 				},
 			},
@@ -175,21 +166,21 @@ func (l lazyStateCheck) CheckState(ctx context.Context, req statecheck.CheckStat
 
 // A registry made entirely in the dashboard, and a registry that does not exist.
 func TestAccModelRegistryPermissionsDataSource_dashboardRegistry(t *testing.T) {
-	testAccSetUp(t)
-	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dspermdash"), "Dashboard permissions", "", dsDashboardCA{})
-	waitForBinding(t, registry.UsersGroupName(dash.name))
-	everyone := createDashboardBinding(t, dash.name, types.UID(dash.uid),
+	acctest.PreCheck(t)
+	dash := acctest.MakeDashboardRegistry(t, acctest.Namespace, acctest.RegistryName("dspermdash"), "Dashboard permissions", "", acctest.DashboardCA{})
+	waitForBinding(t, registry.UsersGroupName(dash.Name))
+	everyone := createDashboardBinding(t, dash.Name, types.UID(dash.UID),
 		rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.GroupKind, Name: registry.AllAuthenticated}, false)
 	want := []expectedPermission{
-		{binding: registry.UsersGroupName(dash.name), kind: "group", subject: registry.UsersGroupName(dash.name), operator: true},
+		{binding: registry.UsersGroupName(dash.Name), kind: "group", subject: registry.UsersGroupName(dash.Name), operator: true},
 		{binding: everyone, kind: "group", subject: registry.AllAuthenticated},
 	}
 	if want[1].binding < want[0].binding {
 		want[0], want[1] = want[1], want[0]
 	}
-	empty := createTestNamespace(t, "dspermmissing")
+	empty := acctest.CreateNamespace(t, "dspermmissing")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config: fmt.Sprintf(`
@@ -197,7 +188,7 @@ data "openshiftai_model_registry_permissions" "dash" {
   registry  = %q
   namespace = %q
 }
-`, dash.name, testNamespace),
+`, dash.Name, acctest.Namespace),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectPermissions("data.openshiftai_model_registry_permissions.dash", &want),
 				},
@@ -208,9 +199,9 @@ data "openshiftai_model_registry_permissions" "missing" {
   registry  = %q
   namespace = %q
 }
-`, dash.name, empty),
-				ExpectError: wrappedText(fmt.Sprintf(`There is no model registry %q in namespace %q. Namespace %q has no model registries.`,
-					dash.name, empty, empty)),
+`, dash.Name, empty),
+				ExpectError: acctest.WrappedText(fmt.Sprintf(`There is no model registry %q in namespace %q. Namespace %q has no model registries.`,
+					dash.Name, empty, empty)),
 			},
 		},
 	})

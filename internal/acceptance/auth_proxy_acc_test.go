@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
@@ -27,11 +27,11 @@ import (
 func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) {
 	t.Helper()
 	ctx := context.Background()
-	obj := getRegistry(t, name)
+	obj := acctest.GetRegistry(t, name)
 	spec, _, _ := unstructured.NestedMap(obj.Object, "spec")
 	old := map[string]any{
 		"apiVersion": obj.GetAPIVersion(), "kind": obj.GetKind(),
-		"metadata": map[string]any{"name": name, "namespace": testNamespace,
+		"metadata": map[string]any{"name": name, "namespace": acctest.Namespace,
 			"annotations": obj.GetAnnotations(), "labels": obj.GetLabels()},
 		"spec": map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "mysql": spec["mysql"]},
 	}
@@ -40,7 +40,7 @@ func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) 
 		t.Fatal(err)
 	}
 	force := true
-	registries := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace)
+	registries := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(acctest.Namespace)
 	if _, err := registries.Patch(ctx, name, k8stypes.ApplyPatchType, body, metav1.PatchOptions{FieldManager: kube.FieldManager, Force: &force}); err != nil {
 		t.Fatalf("applying the registry without the auth proxy: %v", err)
 	}
@@ -57,14 +57,14 @@ func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) 
 	if _, err := registries.Patch(ctx, name, k8stypes.MergePatchType, body, metav1.PatchOptions{FieldManager: "earlier-writer"}); err != nil {
 		t.Fatalf("removing the auth proxy: %v", err)
 	}
-	if _, has, _ := unstructured.NestedFieldNoCopy(getRegistry(t, name).Object, "spec", "kubeRBACProxy"); has {
+	if _, has, _ := unstructured.NestedFieldNoCopy(acctest.GetRegistry(t, name).Object, "spec", "kubeRBACProxy"); has {
 		t.Fatal("the registry still has spec.kubeRBACProxy after the test removed it")
 	}
 }
 
 func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		obj := getRegistry(t, name)
+		obj := acctest.GetRegistry(t, name)
 		if _, has, _ := unstructured.NestedFieldNoCopy(obj.Object, "spec", "kubeRBACProxy"); !has {
 			return fmt.Errorf("registry %s has no spec.kubeRBACProxy: %v", name, obj.Object["spec"])
 		}
@@ -94,9 +94,9 @@ func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 // it, as an earlier provider version wrote it or with the deprecated
 // oauthProxy, plans an in-place update that adds it, and apply converges.
 func TestAccModelRegistry_authProxy(t *testing.T) {
-	name := testRegistryName("proxy")
+	name := acctest.RegistryName("proxy")
 	const address = "openshiftai_model_registry.test"
-	config := registryConfig(name, "Auth proxy", "")
+	config := acctest.RegistryConfig(name, "Auth proxy", "")
 	addsProxy := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{
 			plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
@@ -106,7 +106,7 @@ func TestAccModelRegistry_authProxy(t *testing.T) {
 	inState := []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("kube_rbac_proxy"), knownvalue.Bool(true))}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config:            config,
@@ -116,7 +116,7 @@ func TestAccModelRegistry_authProxy(t *testing.T) {
 			{
 				// The operator's defaults inside the proxy are no drift.
 				PreConfig: func() {
-					dashboardPatch(t, name, `{"spec":{"kubeRBACProxy":{"port":8443,"routePort":443,"serviceRoute":"enabled"}}}`)
+					acctest.DashboardPatch(t, name, `{"spec":{"kubeRBACProxy":{"port":8443,"routePort":443,"serviceRoute":"enabled"}}}`)
 				},
 				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},

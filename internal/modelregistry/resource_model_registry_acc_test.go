@@ -1,4 +1,4 @@
-package provider
+package modelregistry_test
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,55 +16,18 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
 )
-
-const testNamespace = registry.DefaultNamespace
-
-// testRegistryName is a unique registry name for one test.
-func testRegistryName(prefix string) string {
-	return prefix + "-" + tfacctest.RandStringFromCharSet(6, tfacctest.CharSetAlphaNum)
-}
-
-// testCA is a CA certificate PEM that is valid now.
-func testCA(t *testing.T) string {
-	t.Helper()
-	ca, err := controlplane.NewCA("test database CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(ca.CertPEM)
-}
-
-func getRegistry(t *testing.T, name string) *unstructured.Unstructured {
-	t.Helper()
-	obj, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
-	if err != nil {
-		t.Fatalf("reading registry %s: %v", name, err)
-	}
-	return obj
-}
-
-func nested(t *testing.T, obj *unstructured.Unstructured, fields ...string) any {
-	t.Helper()
-	v, _, err := unstructured.NestedFieldCopy(obj.Object, fields...)
-	if err != nil {
-		t.Fatalf("%s: %v", strings.Join(fields, "."), err)
-	}
-	return v
-}
 
 // checkRegistryOnCluster asserts the registry's owned fields on the cluster.
 func checkRegistryOnCluster(t *testing.T, name string, want map[string]any) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		obj := getRegistry(t, name)
+		obj := acctest.GetRegistry(t, name)
 		for field, expected := range want {
-			got := nested(t, obj, strings.Split(field, ".")...)
+			got := acctest.Nested(t, obj, strings.Split(field, ".")...)
 			if fmt.Sprint(got) != fmt.Sprint(expected) {
 				return fmt.Errorf("registry %s: %s = %v, want %v", name, field, got, expected)
 			}
@@ -85,40 +47,28 @@ func checkGone(kind string, get func() error) resource.TestCheckFunc {
 
 func secretGetter(name string) func() error {
 	return func() error {
-		_, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
+		_, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(context.Background(), name, metav1.GetOptions{})
 		return err
 	}
 }
 
 func configMapGetter(name string) func() error {
 	return func() error {
-		_, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name, metav1.GetOptions{})
+		_, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(acctest.Namespace).Get(context.Background(), name, metav1.GetOptions{})
 		return err
 	}
 }
 
-// testDatabase is the database of the tests' registries; nothing listens there,
-// the operator stand-in does not connect.
-var testDatabase = acctest.Database{
-	Host: "mysql.db.svc.cluster.local", Username: "mruser", Database: "model_registry",
-	Password: `"correct horse battery staple"`, PasswordVersion: 1,
-}
-
-// registryConfig is openshiftai_model_registry.test named name, with extra arguments.
-func registryConfig(name, displayName, extra string) string {
-	return acctest.Registry{Name: displayName, ResourceName: name, Description: "Models of the test", Database: testDatabase, Extra: extra}.HCL()
-}
-
 func TestAccModelRegistry_basic(t *testing.T) {
-	name := testRegistryName("basic")
-	pem := testCA(t)
+	name := acctest.RegistryName("basic")
+	pem := acctest.CA(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, check := range []resource.TestCheckFunc{
 				checkGone("registry", func() error {
-					_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+					_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 					return err
 				}),
 				checkGone("password Secret", secretGetter(registry.PasswordSecretName(name))),
@@ -132,10 +82,10 @@ func TestAccModelRegistry_basic(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: registryConfig(name, "Fraud models", fmt.Sprintf("ca_certificate { pem = %q }", pem)),
+				Config: acctest.RegistryConfig(name, "Fraud models", fmt.Sprintf("ca_certificate { pem = %q }", pem)),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("id"), knownvalue.StringExact(testNamespace+"/"+name)),
-					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("namespace"), knownvalue.StringExact(testNamespace)),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("id"), knownvalue.StringExact(acctest.Namespace+"/"+name)),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("namespace"), knownvalue.StringExact(acctest.Namespace)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ready"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("status").AtMapKey("reason"), knownvalue.StringExact("DeploymentAvailable")),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("password_secret_name"), knownvalue.StringExact(name+"-db-password")),
@@ -158,14 +108,14 @@ func TestAccModelRegistry_basic(t *testing.T) {
 						"spec.mysql.sslRootCertificateConfigMap.key":  "ca.crt",
 					}),
 					func(*terraform.State) error {
-						obj := getRegistry(t, name)
+						obj := acctest.GetRegistry(t, name)
 						if got := obj.GetAnnotations()[registry.AnnotationDisplayName]; got != "Fraud models" {
 							return fmt.Errorf("display name annotation = %q", got)
 						}
 						if got := obj.GetAnnotations()[registry.AnnotationDescription]; got != "Models of the test" {
 							return fmt.Errorf("description annotation = %q", got)
 						}
-						secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+						secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
 						if err != nil {
 							return err
 						}
@@ -179,7 +129,7 @@ func TestAccModelRegistry_basic(t *testing.T) {
 						if len(secret.OwnerReferences) != 1 || secret.OwnerReferences[0].UID != obj.GetUID() || secret.OwnerReferences[0].Kind != "ModelRegistry" {
 							return fmt.Errorf("password Secret owner references = %v", secret.OwnerReferences)
 						}
-						cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(context.Background(), name+"-db-credential", metav1.GetOptions{})
+						cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(acctest.Namespace).Get(context.Background(), name+"-db-credential", metav1.GetOptions{})
 						if err != nil {
 							return err
 						}
@@ -193,16 +143,16 @@ func TestAccModelRegistry_basic(t *testing.T) {
 			{
 				// Display name, description and database fields change in place.
 				Config: strings.NewReplacer(`"Models of the test"`, `"Scored nightly"`, `"mruser"`, `"mradmin"`).Replace(
-					registryConfig(name, "Fraud models (prod)", fmt.Sprintf("ca_certificate { pem = %q }", pem))),
+					acctest.RegistryConfig(name, "Fraud models (prod)", fmt.Sprintf("ca_certificate { pem = %q }", pem))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionUpdate)},
 				},
 				Check: func(*terraform.State) error {
-					obj := getRegistry(t, name)
+					obj := acctest.GetRegistry(t, name)
 					if got := obj.GetAnnotations()[registry.AnnotationDisplayName]; got != "Fraud models (prod)" {
 						return fmt.Errorf("display name annotation = %q", got)
 					}
-					if got := nested(t, obj, "spec", "mysql", "username"); got != "mradmin" {
+					if got := acctest.Nested(t, obj, "spec", "mysql", "username"); got != "mradmin" {
 						return fmt.Errorf("username = %v", got)
 					}
 					return nil
@@ -211,13 +161,13 @@ func TestAccModelRegistry_basic(t *testing.T) {
 			{
 				ResourceName:            "openshiftai_model_registry.test",
 				ImportState:             true,
-				ImportStateId:           testNamespace + "/" + name,
+				ImportStateId:           acctest.Namespace + "/" + name,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
 				// Switching to a cluster bundle removes the uploaded CA ConfigMap.
-				Config: registryConfig(name, "Fraud models (prod)", "ca_certificate { cluster_bundle = true }"),
+				Config: acctest.RegistryConfig(name, "Fraud models (prod)", "ca_certificate { cluster_bundle = true }"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionUpdate)},
 				},
@@ -255,17 +205,17 @@ func createForeignRegistry(t *testing.T, namespace, name string) {
 }
 
 func TestAccModelRegistry_nameTaken(t *testing.T) {
-	name := testRegistryName("taken")
+	name := acctest.RegistryName("taken")
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
-			createForeignRegistry(t, testNamespace, name)
+			createForeignRegistry(t, acctest.Namespace, name)
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				Config:      registryConfig(name, "Second", ""),
-				ExpectError: regexp.MustCompile(`(?s)already exists in namespace.*terraform import <address> ` + testNamespace + "/" + name),
+				Config:      acctest.RegistryConfig(name, "Second", ""),
+				ExpectError: regexp.MustCompile(`(?s)already exists in namespace.*terraform import <address> ` + acctest.Namespace + "/" + name),
 				PlanOnly:    true,
 			},
 		},
@@ -277,22 +227,22 @@ func TestAccModelRegistry_nameTaken(t *testing.T) {
 // may be this configuration's own registry about to be replaced; the create then
 // finds it and fails without writing anything.
 func TestAccModelRegistry_nameTakenByAnotherConfiguration(t *testing.T) {
-	name := testRegistryName("other")
+	name := acctest.RegistryName("other")
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
-			applyOtherConfigurationRegistry(t, testNamespace, name)
+			applyOtherConfigurationRegistry(t, acctest.Namespace, name)
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				Config:      registryConfig(name, "Second", ""),
-				ExpectError: regexp.MustCompile(`(?s)Model registry already exists.*already exists in namespace.*terraform import <address> ` + testNamespace + "/" + name),
+				Config:      acctest.RegistryConfig(name, "Second", ""),
+				ExpectError: regexp.MustCompile(`(?s)Model registry already exists.*already exists in namespace.*terraform import <address> ` + acctest.Namespace + "/" + name),
 				Check:       checkGone("password Secret", secretGetter(registry.PasswordSecretName(name))),
 			},
 			{
 				// Nothing was written: the registry is still the other configuration's.
-				Config:   registryConfig(name, "Second", ""),
+				Config:   acctest.RegistryConfig(name, "Second", ""),
 				PlanOnly: true, ExpectNonEmptyPlan: true,
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.passwordSecret.name": "elsewhere"}),
@@ -307,16 +257,16 @@ func TestAccModelRegistry_nameTakenByAnotherConfiguration(t *testing.T) {
 // is an error at plan: names are unique across the cluster, and this plan does
 // not move it.
 func TestAccModelRegistry_nameTakenInAnotherNamespace(t *testing.T) {
-	name := testRegistryName("elsewhere")
+	name := acctest.RegistryName("elsewhere")
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
 			ensureMovedNamespace(t)
 			applyOtherConfigurationRegistry(t, movedNamespace, name)
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
-			Config:      registryConfig(name, "Second", ""),
+			Config:      acctest.RegistryConfig(name, "Second", ""),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)already exists in namespace\s+"` + movedNamespace + `".*terraform import <address> ` + movedNamespace + "/" + name),
 		}},
@@ -332,7 +282,7 @@ func applyOtherConfigurationRegistry(t *testing.T, namespace, name string) {
 		Database: registry.Database{Host: "mysql.example.com", Port: 3306, Database: "mr", Username: "mr",
 			PasswordSecret: registry.KeyRef{Name: "elsewhere", Key: "database-password"}},
 	}
-	if namespace != testNamespace && acctest.Cluster.StandIn != nil {
+	if namespace != acctest.Namespace && acctest.Cluster.StandIn != nil {
 		// Outside the registries namespace the webhook admits only a registry older than itself.
 		acctest.Cluster.StandIn.AllowElsewhere(namespace, name)
 	}
@@ -360,12 +310,12 @@ const movedNamespace = "openshiftai-test-moved"
 // namespace is not stopped by the old registry, which the same apply deleted,
 // even when another create of that apply listed the registries before.
 func TestAccModelRegistry_moveNamespace(t *testing.T) {
-	name := testRegistryName("move")
-	other := testRegistryName("move")
+	name := acctest.RegistryName("move")
+	other := acctest.RegistryName("move")
 	config := func(namespace string, withOther bool) string {
-		c := registryConfig(name, "Moving", fmt.Sprintf("  namespace = %q", namespace))
+		c := acctest.RegistryConfig(name, "Moving", fmt.Sprintf("  namespace = %q", namespace))
 		if withOther {
-			c += strings.ReplaceAll(registryConfig(other, "Alongside", ""), `"test"`, `"other"`)
+			c += strings.ReplaceAll(acctest.RegistryConfig(other, "Alongside", ""), `"test"`, `"other"`)
 		}
 		return c
 	}
@@ -379,9 +329,9 @@ func TestAccModelRegistry_moveNamespace(t *testing.T) {
 				acctest.Cluster.StandIn.AllowElsewhere(movedNamespace, name)
 			}
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
-			{Config: config(testNamespace, false)},
+			{Config: config(acctest.Namespace, false)},
 			{
 				Config: config(movedNamespace, true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -393,7 +343,7 @@ func TestAccModelRegistry_moveNamespace(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("openshiftai_model_registry.test", "id", movedNamespace+"/"+name),
 					checkGone("registry in the old namespace", func() error {
-						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 						return err
 					}),
 					func(*terraform.State) error {
@@ -410,7 +360,7 @@ func TestAccModelRegistry_moveNamespace(t *testing.T) {
 // dashboard's labels, the cluster CA bundle) is imported with its Secret as
 // existing_password_secret, and the plan after import is clean.
 func TestAccModelRegistry_importDashboardRegistry(t *testing.T) {
-	name := testRegistryName("dash")
+	name := acctest.RegistryName("dash")
 	secretName := name + "-db-abcde"
 	config := fmt.Sprintf(`
 resource "openshiftai_model_registry" "imported" {
@@ -431,13 +381,13 @@ resource "openshiftai_model_registry" "imported" {
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
-			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{
+			acctest.CreateSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{
 				"database-name": "mr", "database-user": "mr", "database-password": "dashboard-password",
 			})
-			createForeignRegistry(t, testNamespace, name)
-			dashboardPatch(t, name, `{"spec":{"mysql":{"sslRootCertificateConfigMap":{"name":"odh-trusted-ca-bundle","key":"ca-bundle.crt"}}}}`)
+			createForeignRegistry(t, acctest.Namespace, name)
+			acctest.DashboardPatch(t, name, `{"spec":{"mysql":{"sslRootCertificateConfigMap":{"name":"odh-trusted-ca-bundle","key":"ca-bundle.crt"}}}}`)
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config:             config,
@@ -451,7 +401,7 @@ resource "openshiftai_model_registry" "imported" {
 					}
 					attrs := states[0].Attributes
 					for key, want := range map[string]string{
-						"name": "Made in the dashboard", "namespace": testNamespace,
+						"name": "Made in the dashboard", "namespace": acctest.Namespace,
 						"database.existing_password_secret.name": secretName, "ca_certificate.cluster_bundle": "true",
 					} {
 						if attrs[key] != want {
@@ -482,21 +432,21 @@ resource "openshiftai_model_registry" "imported" {
 // registry alone: the provider writes no Secret or ConfigMap, the registry ends
 // without the create mark, and destroying it leaves the Secret.
 func TestAccModelRegistry_existingPasswordSecret(t *testing.T) {
-	name := testRegistryName("existing")
+	name := acctest.RegistryName("existing")
 	secretName := name + "-shared-db"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
-			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"password": "kept elsewhere"})
+			acctest.CreateSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"password": "kept elsewhere"})
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			checkGone("registry", func() error {
-				_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+				_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 				return err
 			}),
 			func(*terraform.State) error {
-				_, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), secretName, metav1.GetOptions{})
+				_, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(context.Background(), secretName, metav1.GetOptions{})
 				if err != nil {
 					return fmt.Errorf("the existing password Secret was not left in place: %w", err)
 				}
@@ -527,7 +477,7 @@ resource "openshiftai_model_registry" "test" {
 			Check: resource.ComposeTestCheckFunc(
 				checkRegistryOnCluster(t, name, map[string]any{"spec.mysql.passwordSecret.name": secretName, "spec.mysql.passwordSecret.key": "password"}),
 				func(*terraform.State) error {
-					if annotations := getRegistry(t, name).GetAnnotations(); annotations[registry.AnnotationCreatePending] != "" {
+					if annotations := acctest.GetRegistry(t, name).GetAnnotations(); annotations[registry.AnnotationCreatePending] != "" {
 						return fmt.Errorf("the registry keeps the create mark: %v", annotations)
 					}
 					return nil

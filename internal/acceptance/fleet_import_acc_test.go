@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func createDashboardBindingIn(t *testing.T, namespace, registryName string, regi
 	if project {
 		labels[registry.LabelProjectSubject] = "true"
 	}
-	createBinding(t, &rbacv1.RoleBinding{
+	acctest.CreateBinding(t, &rbacv1.RoleBinding{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: name, Namespace: namespace, Labels: labels,
 			OwnerReferences: []metav1.OwnerReference{registry.OwnerReference(registryName, registryUID)},
@@ -73,27 +73,27 @@ func checkImported(plan *tfjson.Plan, want map[string]int) error {
 // terraform binary on the example's file, as a user does (terraform-plugin-testing
 // cannot read a state with for_each instances).
 func TestAccFleetImport_tenDashboardRegistries(t *testing.T) {
-	testAccSetUp(t)
+	acctest.PreCheck(t)
 	example, err := os.ReadFile(fleetExample)
 	if err != nil {
 		t.Fatal(err)
 	}
-	namespace := createTestNamespace(t, "fleet")
-	pem := testCA(t)
+	namespace := acctest.CreateNamespace(t, "fleet")
+	pem := acctest.CA(t)
 	uids := map[string]types.UID{}
 	secrets := map[string]string{}
 	permissions := 0
 	for i := range 10 {
-		name := testRegistryName(fmt.Sprintf("fleet%d", i))
-		ca := dsDashboardCA{}
+		name := acctest.RegistryName(fmt.Sprintf("fleet%d", i))
+		ca := acctest.DashboardCA{}
 		switch i % 3 {
 		case 1:
-			ca.pem = pem
+			ca.PEM = pem
 		case 2:
-			ca.configMap = &registry.KeyRef{Name: registry.TrustedCABundleConfigMap, Key: registry.TrustedCABundleOpenShiftKey}
+			ca.ConfigMap = &registry.KeyRef{Name: registry.TrustedCABundleConfigMap, Key: registry.TrustedCABundleOpenShiftKey}
 		}
-		made := makeDashboardRegistry(t, namespace, name, fmt.Sprintf("Fleet registry %d", i), "", ca)
-		uids[name], secrets[name] = types.UID(made.uid), made.secretName
+		made := acctest.MakeDashboardRegistry(t, namespace, name, fmt.Sprintf("Fleet registry %d", i), "", ca)
+		uids[name], secrets[name] = types.UID(made.UID), made.SecretName
 		createDashboardBindingIn(t, namespace, name, uids[name], rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: fmt.Sprintf("user-%d", i)}, false)
 		permissions++
 		if i%2 == 0 {
@@ -105,7 +105,7 @@ func TestAccFleetImport_tenDashboardRegistries(t *testing.T) {
 			permissions++
 		}
 		if i == 0 {
-			createBinding(t, &rbacv1.RoleBinding{
+			acctest.CreateBinding(t, &rbacv1.RoleBinding{
 				ObjectMeta: metav1.ObjectMeta{Name: name + "-by-hand", Namespace: namespace},
 				RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(name)},
 				Subjects: []rbacv1.Subject{

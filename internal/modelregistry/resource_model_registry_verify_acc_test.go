@@ -1,4 +1,4 @@
-package provider
+package modelregistry_test
 
 import (
 	"context"
@@ -35,7 +35,7 @@ variable "password" {
 func checkNothingWritten(t *testing.T, name string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+	if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, acctest.Namespace, name); !apierrors.IsNotFound(err) {
 		t.Errorf("registry %s was written although verification failed (err=%v)", name, err)
 	}
 	if err := secretGetter(registry.PasswordSecretName(name))(); !apierrors.IsNotFound(err) {
@@ -51,9 +51,9 @@ func TestAccModelRegistry_verifyConnection(t *testing.T) {
 	plain := mariadbtest.Start(t, mariadbtest.Options{})
 	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
 	plain.CreateUser(t, user, "good-password", "ALL ON *.*")
-	name := testRegistryName("verified")
+	name := acctest.RegistryName("verified")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				// Wrong password: nothing is written.
@@ -75,9 +75,9 @@ func TestAccModelRegistry_verifyConnection(t *testing.T) {
 			},
 		},
 	})
-	closedPortRegistry := testRegistryName("closed")
+	closedPortRegistry := acctest.RegistryName("closed")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
 			// A closed port fails fast and names host and port.
 			Config:          verifyConfig(closedPortRegistry, &mariadbtest.Server{Host: "127.0.0.1", Port: 1}, user, database, ""),
@@ -94,14 +94,14 @@ func TestAccModelRegistry_verifyConnectionTLS(t *testing.T) {
 	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
 	server.CreateUser(t, user, "pw", "ALL ON *.*")
 	server.CreateDatabase(t, database)
-	name := testRegistryName("tls")
+	name := acctest.RegistryName("tls")
 	variables := config.Variables{"password": config.StringVariable("pw")}
 	caConfigMap := name + "-server-ca"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			createConfigMap(t, caConfigMap, map[string]string{"ca.pem": string(server.CAPEM)})
+			acctest.CreateConfigMap(t, caConfigMap, map[string]string{"ca.pem": string(server.CAPEM)})
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				// The server requires TLS and no CA is set.
@@ -131,9 +131,9 @@ func TestAccModelRegistry_verifyConnectionMissingDatabase(t *testing.T) {
 	user := mariadbtest.UniqueName("mr")
 	server.CreateUser(t, user, "pw", "SELECT ON *.*")
 	missing := mariadbtest.UniqueName("missing")
-	name := testRegistryName("nodb")
+	name := acctest.RegistryName("nodb")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config:          verifyConfig(name, server, user, missing, ""),

@@ -1,4 +1,4 @@
-package provider
+package modelregistry_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -18,7 +20,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -26,54 +28,22 @@ import (
 
 const testPassword = "correct horse battery staple"
 
-func createConfigMap(t *testing.T, name string, data map[string]string) {
-	t.Helper()
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}, Data: data}
-	if _, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
-	})
-}
-
-func createSecret(t *testing.T, name string, secretType corev1.SecretType, data map[string]string) {
-	t.Helper()
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}, Type: secretType, StringData: data}
-	if _, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Create(context.Background(), secret, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
-	})
-}
-
-// dashboardPatch edits a registry as the dashboard does: a merge patch under its own field manager.
-func dashboardPatch(t *testing.T, name, patch string) {
-	t.Helper()
-	_, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).
-		Patch(context.Background(), name, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "odh-dashboard"})
-	if err != nil {
-		t.Fatalf("patching registry %s: %v", name, err)
-	}
-}
-
 func TestAccModelRegistry_caSources(t *testing.T) {
-	name := testRegistryName("ca")
+	name := acctest.RegistryName("ca")
 	cmName, secretName := name+"-ca", name+"-ca-secret"
-	pem := testCA(t)
+	pem := acctest.CA(t)
 	const address = "openshiftai_model_registry.test"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
-			createConfigMap(t, cmName, map[string]string{"root.pem": pem})
-			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"ca.pem": pem})
-			createSecret(t, name+"-tls", corev1.SecretTypeTLS, map[string]string{"tls.crt": pem, "tls.key": "unused", "ca.crt": pem})
+			acctest.CreateConfigMap(t, cmName, map[string]string{"root.pem": pem})
+			acctest.CreateSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{"ca.pem": pem})
+			acctest.CreateSecret(t, name+"-tls", corev1.SecretTypeTLS, map[string]string{"tls.crt": pem, "tls.key": "unused", "ca.crt": pem})
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				Config: registryConfig(name, "CA sources", "ca_certificate { openshift_ai_bundle = true }"),
+				Config: acctest.RegistryConfig(name, "CA sources", "ca_certificate { openshift_ai_bundle = true }"),
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, name, map[string]any{
 						"spec.mysql.sslRootCertificateConfigMap.name": "odh-trusted-ca-bundle",
@@ -83,7 +53,7 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 				),
 			},
 			{
-				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  config_map {\n    name = %q\n    key  = \"root.pem\"\n  }\n}", cmName)),
+				Config: acctest.RegistryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  config_map {\n    name = %q\n    key  = \"root.pem\"\n  }\n}", cmName)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 				},
@@ -93,7 +63,7 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 				}),
 			},
 			{
-				Config: registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  secret {\n    name = %q\n    key  = \"ca.pem\"\n  }\n}", secretName)),
+				Config: acctest.RegistryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  secret {\n    name = %q\n    key  = \"ca.pem\"\n  }\n}", secretName)),
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, name, map[string]any{
 						"spec.mysql.sslRootCertificateSecret.name":    secretName,
@@ -103,20 +73,20 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 				),
 			},
 			{
-				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  config_map {\n    name = %q\n    key  = \"missing.pem\"\n  }\n}", cmName)),
-				ExpectError: regexp.MustCompile(`(?s)ConfigMap\s+` + testNamespace + `/` + cmName + `\s+has\s+no\s+key\s+"missing.pem".*"root.pem"`),
+				Config:      acctest.RegistryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  config_map {\n    name = %q\n    key  = \"missing.pem\"\n  }\n}", cmName)),
+				ExpectError: regexp.MustCompile(`(?s)ConfigMap\s+` + acctest.Namespace + `/` + cmName + `\s+has\s+no\s+key\s+"missing.pem".*"root.pem"`),
 			},
 			{
-				Config:      registryConfig(name, "CA sources", "ca_certificate {\n  config_map {\n    name = \"no-such-configmap\"\n    key  = \"ca.crt\"\n  }\n}"),
+				Config:      acctest.RegistryConfig(name, "CA sources", "ca_certificate {\n  config_map {\n    name = \"no-such-configmap\"\n    key  = \"ca.crt\"\n  }\n}"),
 				ExpectError: regexp.MustCompile(`ConfigMap\s+"no-such-configmap"\s+does\s+not\s+exist\s+in\s+namespace`),
 			},
 			{
-				Config:      registryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  secret {\n    name = %q\n    key  = \"ca.crt\"\n  }\n}", name+"-tls")),
+				Config:      acctest.RegistryConfig(name, "CA sources", fmt.Sprintf("ca_certificate {\n  secret {\n    name = %q\n    key  = \"ca.crt\"\n  }\n}", name+"-tls")),
 				ExpectError: regexp.MustCompile(`has\s+type\s+kubernetes.io/tls;\s+the\s+registry\s+reads\s+CA\s+certificates\s+only\s+from\s+Opaque`),
 			},
 			{
 				// Removing the CA removes the reference.
-				Config: registryConfig(name, "CA sources", ""),
+				Config: acctest.RegistryConfig(name, "CA sources", ""),
 				Check: checkRegistryOnCluster(t, name, map[string]any{
 					"spec.mysql.sslRootCertificateSecret":    nil,
 					"spec.mysql.sslRootCertificateConfigMap": nil,
@@ -127,22 +97,22 @@ func TestAccModelRegistry_caSources(t *testing.T) {
 }
 
 func TestAccModelRegistry_drift(t *testing.T) {
-	name := testRegistryName("drift")
-	pem := testCA(t)
+	name := acctest.RegistryName("drift")
+	pem := acctest.CA(t)
 	const address = "openshiftai_model_registry.test"
-	config := registryConfig(name, "Drift", fmt.Sprintf("ca_certificate { pem = %q }", pem))
+	config := acctest.RegistryConfig(name, "Drift", fmt.Sprintf("ca_certificate { pem = %q }", pem))
 	expectUpdate := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
 				// Operator-style defaulting and status changes are no drift.
 				PreConfig: func() {
-					dashboardPatch(t, name, `{"spec":{"rest":{"port":8443},"kubeRBACProxy":{"port":8443}},"metadata":{"labels":{"extra":"label"}}}`)
+					acctest.DashboardPatch(t, name, `{"spec":{"rest":{"port":8443},"kubeRBACProxy":{"port":8443}},"metadata":{"labels":{"extra":"label"}}}`)
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -152,7 +122,7 @@ func TestAccModelRegistry_drift(t *testing.T) {
 			{
 				// The dashboard renames it, changes the host and swaps the CA for a Secret.
 				PreConfig: func() {
-					dashboardPatch(t, name, `{"metadata":{"annotations":{"openshift.io/display-name":"Renamed","openshift.io/description":"edited"}},`+
+					acctest.DashboardPatch(t, name, `{"metadata":{"annotations":{"openshift.io/display-name":"Renamed","openshift.io/description":"edited"}},`+
 						`"spec":{"mysql":{"host":"other.example.com","sslRootCertificateConfigMap":null,"sslRootCertificateSecret":{"name":"x","key":"y"}}}}`)
 				},
 				Config:           config,
@@ -170,10 +140,10 @@ func TestAccModelRegistry_drift(t *testing.T) {
 				// The password Secret and the CA ConfigMap deleted by hand are written again.
 				PreConfig: func() {
 					ctx := context.Background()
-					if err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Delete(ctx, name+"-db-password", metav1.DeleteOptions{}); err != nil {
+					if err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Delete(ctx, name+"-db-password", metav1.DeleteOptions{}); err != nil {
 						t.Fatal(err)
 					}
-					if err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Delete(ctx, name+"-db-credential", metav1.DeleteOptions{}); err != nil {
+					if err := acctest.Cluster.Typed.CoreV1().ConfigMaps(acctest.Namespace).Delete(ctx, name+"-db-credential", metav1.DeleteOptions{}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -181,14 +151,14 @@ func TestAccModelRegistry_drift(t *testing.T) {
 				ConfigPlanChecks: expectUpdate,
 				Check: func(*terraform.State) error {
 					ctx := context.Background()
-					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, name+"-db-password", metav1.GetOptions{})
+					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(ctx, name+"-db-password", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}
 					if string(secret.Data["database-password"]) != testPassword {
 						return fmt.Errorf("password Secret written again without the password")
 					}
-					cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, name+"-db-credential", metav1.GetOptions{})
+					cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(acctest.Namespace).Get(ctx, name+"-db-credential", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}
@@ -202,11 +172,11 @@ func TestAccModelRegistry_drift(t *testing.T) {
 				// A registry deleted out of band is created again.
 				PreConfig: func() {
 					ctx := context.Background()
-					err := acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, "")
+					err := acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, acctest.Namespace, name, "")
 					if err != nil {
 						t.Fatal(err)
 					}
-					if _, err := acctest.Cluster.Client.Wait(ctx, registry.GroupVersionResource, testNamespace, name, func(obj *unstructuredObj) (bool, error) {
+					if _, err := acctest.Cluster.Client.Wait(ctx, registry.GroupVersionResource, acctest.Namespace, name, func(obj *unstructured.Unstructured) (bool, error) {
 						return obj == nil, nil
 					}); err != nil {
 						t.Fatal(err)
@@ -223,7 +193,7 @@ func TestAccModelRegistry_drift(t *testing.T) {
 }
 
 func TestAccModelRegistry_replaceAndDefaults(t *testing.T) {
-	suffix := testRegistryName("x")[2:]
+	suffix := acctest.RegistryName("x")[2:]
 	const address = "openshiftai_model_registry.test"
 	config := func(displayName, extra string) string {
 		return fmt.Sprintf(`
@@ -242,7 +212,7 @@ resource "openshiftai_model_registry" "test" {
 	derived := "team-" + strings.ToLower(suffix) + "-models"
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				// resource_name comes from the display name as the dashboard derives it.
@@ -267,7 +237,7 @@ resource "openshiftai_model_registry" "test" {
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, derived+"-b", map[string]any{"spec.mysql.host": "10.0.0.12"}),
 					checkGone("old registry", func() error {
-						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, derived)
+						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, derived)
 						return err
 					}),
 					checkGone("old password Secret", secretGetter(derived+"-db-password")),
@@ -293,13 +263,13 @@ resource "openshiftai_model_registry" "test" {
 }
 
 func TestAccModelRegistry_configurationError(t *testing.T) {
-	name := testRegistryName("conferr")
+	name := acctest.RegistryName("conferr")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				Config:      strings.Replace(registryConfig(name, "Bad host", ""), "mysql.db.svc.cluster.local", "mysql.example.invalid", 1),
+				Config:      strings.Replace(acctest.RegistryConfig(name, "Bad host", ""), "mysql.db.svc.cluster.local", "mysql.example.invalid", 1),
 				ExpectError: regexp.MustCompile(`(?s)Model registry configuration error.*database configuration error: dial tcp: lookup\s+mysql.example.invalid`),
 			},
 		},
@@ -307,18 +277,18 @@ func TestAccModelRegistry_configurationError(t *testing.T) {
 }
 
 func TestAccModelRegistry_neverReady(t *testing.T) {
-	name := testRegistryName("stall")
+	name := acctest.RegistryName("stall")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				Config:      strings.Replace(registryConfig(name, "Never ready", `  timeouts { create = "3s" }`), "mysql.db.svc.cluster.local", "mysql.stall.test", 1),
+				Config:      strings.Replace(acctest.RegistryConfig(name, "Never ready", `  timeouts { create = "3s" }`), "mysql.db.svc.cluster.local", "mysql.stall.test", 1),
 				ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the model registry.*Last seen: Available=False\s+\(DeploymentUnavailable`),
 			},
 			{
 				// The registry is in state (tainted), so nothing is orphaned: fixing the host replaces it.
-				Config: registryConfig(name, "Never ready", ""),
+				Config: acctest.RegistryConfig(name, "Never ready", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("openshiftai_model_registry.test", plancheck.ResourceActionDestroyBeforeCreate)},
 				},
@@ -331,22 +301,22 @@ func TestAccModelRegistry_neverReady(t *testing.T) {
 }
 
 func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
-	name := testRegistryName("stuck")
-	config := registryConfig(name, "Stuck", `  timeouts { delete = "2s" }`)
+	name := acctest.RegistryName("stuck")
+	config := acctest.RegistryConfig(name, "Stuck", `  timeouts { delete = "2s" }`)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig:   func() { acctest.Cluster.StandIn.Ignore(testNamespace, name) },
+				PreConfig:   func() { acctest.Cluster.StandIn.Ignore(acctest.Namespace, name) },
 				Config:      config,
 				Destroy:     true,
 				ExpectError: regexp.MustCompile(`(?s)Timed out deleting the model registry.*modelregistry.opendatahub.io/finalizer.*operator must be running`),
 			},
 			{
 				// With the operator back, the next destroy finishes.
-				PreConfig: func() { acctest.Cluster.StandIn.Unignore(testNamespace, name) },
+				PreConfig: func() { acctest.Cluster.StandIn.Unignore(acctest.Namespace, name) },
 				Config:    config,
 			},
 		},
@@ -358,20 +328,20 @@ func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
 // CA ConfigMap were written: the create must remove them again.
 func TestAccModelRegistry_createRejected(t *testing.T) {
 	acctest.PreCheck(t)
-	name := testRegistryName("rejected")
+	name := acctest.RegistryName("rejected")
 	installRejectPolicy(t)
-	pem := testCA(t)
+	pem := acctest.CA(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				Config: strings.Replace(registryConfig(name, "Rejected", fmt.Sprintf("ca_certificate { pem = %q }", pem)),
+				Config: strings.Replace(acctest.RegistryConfig(name, "Rejected", fmt.Sprintf("ca_certificate { pem = %q }", pem)),
 					"mysql.db.svc.cluster.local", "reject.after-dry-run.test", 1),
 				ExpectError: regexp.MustCompile(`(?s)Cannot create the model registry.*rejected\s+by\s+the\s+test\s+policy.*was\s+removed\s+again`),
 			},
 			{
-				Config:   registryConfig(name, "Rejected", ""),
+				Config:   acctest.RegistryConfig(name, "Rejected", ""),
 				PlanOnly: true, ExpectNonEmptyPlan: true,
 				Check: resource.ComposeTestCheckFunc(
 					checkGone("password Secret", secretGetter(name+"-db-password")),
@@ -404,7 +374,7 @@ variable "database_password" {
 }
 
 func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
-	name := testRegistryName("secret")
+	name := acctest.RegistryName("secret")
 	const address = "openshiftai_model_registry.test"
 	noPassword := func(where string, v any) error {
 		raw, err := json.Marshal(v)
@@ -418,20 +388,20 @@ func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config:          passwordConfig(name, 1),
 				ConfigVariables: config.Variables{"database_password": config.StringVariable(testPassword)},
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{planCheckFunc(func(plan any) error { return noPassword("plan JSON", plan) })},
+					PreApply: []plancheck.PlanCheck{acctest.PlanCheck(func(plan *tfjson.Plan) error { return noPassword("plan JSON", plan) })},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(func(state any) error { return noPassword("state", state) })},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.StateCheck(func(state *tfjson.State) error { return noPassword("state", state) })},
 				Check: func(s *terraform.State) error {
 					if err := noPassword("state file", s); err != nil {
 						return err
 					}
-					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}
@@ -448,11 +418,11 @@ func TestAccModelRegistry_passwordNeverStored(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
-						planCheckFunc(func(plan any) error { return noPassword("plan JSON", plan) }),
+						acctest.PlanCheck(func(plan *tfjson.Plan) error { return noPassword("plan JSON", plan) }),
 					},
 				},
 				Check: func(s *terraform.State) error {
-					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
+					secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(context.Background(), name+"-db-password", metav1.GetOptions{})
 					if err != nil {
 						return err
 					}

@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
@@ -75,7 +75,7 @@ func operatorMade(t *testing.T, name string) ([]string, error) {
 	t.Helper()
 	var found []string
 	for _, o := range operatorObjectsOf(name) {
-		obj, err := o.get(testNamespace)
+		obj, err := o.get(acctest.Namespace)
 		if apierrors.IsNotFound(err) {
 			continue
 		}
@@ -93,7 +93,7 @@ func operatorMade(t *testing.T, name string) ([]string, error) {
 }
 
 func registryConditionTypes(name string) ([]string, error) {
-	mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+	mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +111,8 @@ func registryConditionTypes(name string) ([]string, error) {
 func createDashboardRegistry(t *testing.T, name string) {
 	t.Helper()
 	ctx := context.Background()
-	secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: name + "-db-", Namespace: testNamespace},
+	secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: name + "-db-", Namespace: acctest.Namespace},
 		Type:       corev1.SecretTypeOpaque,
 		StringData: map[string]string{"database-name": "model_registry", "database-user": "mruser", "database-password": "dashboard"},
 	}, metav1.CreateOptions{})
@@ -121,7 +121,7 @@ func createDashboardRegistry(t *testing.T, name string) {
 	}
 	mr := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": registry.GroupVersionKind.GroupVersion().String(), "kind": registry.Kind,
-		"metadata": map[string]any{"name": name, "namespace": testNamespace, "annotations": map[string]any{
+		"metadata": map[string]any{"name": name, "namespace": acctest.Namespace, "annotations": map[string]any{
 			registry.AnnotationDisplayName: "Made in the dashboard", registry.AnnotationDescription: "",
 		}},
 		"spec": map[string]any{
@@ -133,12 +133,12 @@ func createDashboardRegistry(t *testing.T, name string) {
 			"postgres": nil,
 		},
 	}}
-	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).Create(ctx, mr, metav1.CreateOptions{}); err != nil {
+	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(acctest.Namespace).Create(ctx, mr, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
-		_ = acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Delete(context.Background(), secret.Name, metav1.DeleteOptions{})
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, acctest.Namespace, name, "")
+		_ = acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Delete(context.Background(), secret.Name, metav1.DeleteOptions{})
 	})
 }
 
@@ -163,26 +163,26 @@ func waitFor(what string, check func() error) error {
 // destroy completes through the finalizer and the garbage collector removes what the
 // registry owned.
 func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
-	name := testRegistryName("alike")
-	dashboard := testRegistryName("alike")
+	name := acctest.RegistryName("alike")
+	dashboard := acctest.RegistryName("alike")
 	var providerObjects []string
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
 			createDashboardRegistry(t, dashboard)
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy: func(*terraform.State) error {
 			return waitFor("the registry's objects collected", func() error {
 				for _, o := range operatorObjectsOf(name) {
 					if !o.namespace {
 						continue
 					}
-					if _, err := o.get(testNamespace); !apierrors.IsNotFound(err) {
+					if _, err := o.get(acctest.Namespace); !apierrors.IsNotFound(err) {
 						return fmt.Errorf("%s %s still there (%v)", o.kind, o.name, err)
 					}
 				}
-				_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+				_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 				if !apierrors.IsNotFound(err) {
 					return fmt.Errorf("registry still there (%v)", err)
 				}
@@ -191,10 +191,10 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: registryConfig(name, "Made by Terraform", ""),
+				Config: acctest.RegistryConfig(name, "Made by Terraform", ""),
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
-						mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+						mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 						if err != nil {
 							return err
 						}
@@ -213,7 +213,7 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 					},
 					func(*terraform.State) error {
 						return waitFor("the dashboard's registry available", func() error {
-							mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, dashboard)
+							mr, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, dashboard)
 							if err != nil {
 								return err
 							}
@@ -253,7 +253,7 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 				),
 			},
 			{
-				Config: registryConfig(name, "Made by Terraform", ""),
+				Config: acctest.RegistryConfig(name, "Made by Terraform", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -269,32 +269,32 @@ func TestAccOperator_providerAndDashboardRegistriesAlike(t *testing.T) {
 // A registry deleted out of band (its RoleBindings collected with it) is planned for
 // creation again, and so is its permission.
 func TestAccOperator_deletedOutOfBand(t *testing.T) {
-	name := testRegistryName("oob")
-	config := permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"`)
+	name := acctest.RegistryName("oob")
+	config := acctest.PermissionRegistryConfig(name) + acctest.PermissionConfig("alice", `user = "alice"`)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
 				PreConfig: func() {
 					ctx := context.Background()
-					bindings, err := acctest.Cluster.Typed.RbacV1().RoleBindings(testNamespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
+					bindings, err := acctest.Cluster.Typed.RbacV1().RoleBindings(acctest.Namespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
 					if err != nil || len(bindings.Items) < 2 {
 						t.Fatalf("before deletion: %d bindings of %s (%v), want the operator's and the permission's", len(bindings.Items), name, err)
 					}
-					if err := acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, ""); err != nil {
+					if err := acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, acctest.Namespace, name, ""); err != nil {
 						t.Fatal(err)
 					}
 					if err := waitFor("bindings collected", func() error {
-						bindings, err := acctest.Cluster.Typed.RbacV1().RoleBindings(testNamespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
+						bindings, err := acctest.Cluster.Typed.RbacV1().RoleBindings(acctest.Namespace).List(ctx, metav1.ListOptions{LabelSelector: registry.LabelAppName + "=" + name})
 						if err != nil {
 							return err
 						}
 						if n := len(bindings.Items); n != 0 {
 							return fmt.Errorf("%d RoleBindings of %s left", n, name)
 						}
-						if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+						if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, acctest.Namespace, name); !apierrors.IsNotFound(err) {
 							return fmt.Errorf("registry still there (%v)", err)
 						}
 						return nil
@@ -319,7 +319,7 @@ func TestAccOperator_deletedOutOfBand(t *testing.T) {
 // A registry in another namespace than the registries namespace fails with the webhook's
 // reason and leaves nothing behind, not even its password Secret.
 func TestAccOperator_otherNamespaceRejected(t *testing.T) {
-	name := testRegistryName("ns")
+	name := acctest.RegistryName("ns")
 	const namespace = "openshiftai-test-not-registries"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
@@ -332,13 +332,13 @@ func TestAccOperator_otherNamespaceRejected(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
-			Config:      registryConfig(name, "Elsewhere", fmt.Sprintf("  namespace = %q", namespace)),
-			ExpectError: regexp.MustCompile(`namespace must be ` + testNamespace),
+			Config:      acctest.RegistryConfig(name, "Elsewhere", fmt.Sprintf("  namespace = %q", namespace)),
+			ExpectError: regexp.MustCompile(`namespace must be ` + acctest.Namespace),
 		}, {
 			// Nothing of the failed create is left: no registry, no Secret.
-			Config:             registryConfig(name, "Elsewhere", fmt.Sprintf("  namespace = %q", namespace)),
+			Config:             acctest.RegistryConfig(name, "Elsewhere", fmt.Sprintf("  namespace = %q", namespace)),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 			PreConfig: func() {
@@ -363,7 +363,7 @@ func TestAccOperator_otherNamespaceRejected(t *testing.T) {
 // A name that a registry has in another namespace fails at plan: the operator's webhook
 // would reject it, names being unique across the cluster.
 func TestAccOperator_nameInAnotherNamespace(t *testing.T) {
-	name := testRegistryName("dup")
+	name := acctest.RegistryName("dup")
 	const namespace = "openshiftai-test-older-registries"
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
@@ -391,9 +391,9 @@ func TestAccOperator_nameInAnotherNamespace(t *testing.T) {
 				_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, namespace, name, "")
 			})
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
-			Config:      registryConfig(name, "Second", ""),
+			Config:      acctest.RegistryConfig(name, "Second", ""),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)already exists in namespace\s+"` + namespace + `"`),
 		}},

@@ -1,4 +1,4 @@
-package provider
+package modelregistry_test
 
 import (
 	"context"
@@ -20,17 +20,17 @@ import (
 // The list holds registries made by the provider and in the dashboard alike,
 // in name order, and name_prefix narrows it.
 func TestAccModelRegistriesDataSource(t *testing.T) {
-	testAccSetUp(t)
-	namespace := createTestNamespace(t, "dslist")
+	acctest.PreCheck(t)
+	namespace := acctest.CreateNamespace(t, "dslist")
 	// Names sort as listed: a-dash, b-prov, c-dash, then other-dash outside the prefix.
-	suffix := testRegistryName("")
-	dashA := makeDashboardRegistry(t, namespace, "a-dash"+suffix, "Dashboard A", "Uploaded CA", dsDashboardCA{pem: testCA(t)})
-	dashC := makeDashboardRegistry(t, namespace, "c-dash"+suffix, "Dashboard C", "",
-		dsDashboardCA{configMap: &registry.KeyRef{Name: registry.TrustedCABundleConfigMap, Key: registry.TrustedCABundleClusterKey}})
-	other := makeDashboardRegistry(t, namespace, "other-dash"+suffix, "Other", "", dsDashboardCA{})
+	suffix := acctest.RegistryName("")
+	dashA := acctest.MakeDashboardRegistry(t, namespace, "a-dash"+suffix, "Dashboard A", "Uploaded CA", acctest.DashboardCA{PEM: acctest.CA(t)})
+	dashC := acctest.MakeDashboardRegistry(t, namespace, "c-dash"+suffix, "Dashboard C", "",
+		acctest.DashboardCA{ConfigMap: &registry.KeyRef{Name: registry.TrustedCABundleConfigMap, Key: registry.TrustedCABundleClusterKey}})
+	other := acctest.MakeDashboardRegistry(t, namespace, "other-dash"+suffix, "Other", "", acctest.DashboardCA{})
 	// A registry as made before the auth proxy was always sent: the list tells it apart.
 	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Patch(context.Background(),
-		other.name, k8stypes.MergePatchType, []byte(`{"spec":{"kubeRBACProxy":null}}`), metav1.PatchOptions{}); err != nil {
+		other.Name, k8stypes.MergePatchType, []byte(`{"spec":{"kubeRBACProxy":null}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	provName := "b-prov" + suffix
@@ -41,7 +41,7 @@ func TestAccModelRegistriesDataSource(t *testing.T) {
 	caSecret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: "db-ca", Namespace: namespace},
 		Type:       corev1.SecretTypeOpaque,
-		StringData: map[string]string{"ca.pem": testCA(t)},
+		StringData: map[string]string{"ca.pem": acctest.CA(t)},
 	}
 	if _, err := acctest.Cluster.Typed.CoreV1().Secrets(namespace).Create(context.Background(), caSecret, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -115,17 +115,17 @@ data "openshiftai_model_registries" "none" {
 	entry := func(name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {
 		return entryWithProxy(true, name, display, description, db, caSource, caRef)
 	}
-	otherEntry := entryWithProxy(false, other.name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
+	otherEntry := entryWithProxy(false, other.Name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.openshiftai_model_registries.all", tfjsonpath.New("id"), knownvalue.StringExact(namespace)),
 				statecheck.ExpectKnownValue("data.openshiftai_model_registries.all", tfjsonpath.New("registries"), knownvalue.ListExact([]knownvalue.Check{
-					entry(dashA.name, "Dashboard A", knownvalue.StringExact("Uploaded CA"), dashboardDB, "pem", ref(registry.CAConfigMapName(dashA.name), "ca.crt")),
+					entry(dashA.Name, "Dashboard A", knownvalue.StringExact("Uploaded CA"), dashboardDB, "pem", ref(registry.CAConfigMapName(dashA.Name), "ca.crt")),
 					entry(provName, "Provider B", knownvalue.Null(), database("mysql.provider.svc", 3308, "provuser", "provdb"), "secret", ref("db-ca", "ca.pem")),
-					entry(dashC.name, "Dashboard C", knownvalue.Null(), dashboardDB, "cluster_bundle", ref("odh-trusted-ca-bundle", "ca-bundle.crt")),
+					entry(dashC.Name, "Dashboard C", knownvalue.Null(), dashboardDB, "cluster_bundle", ref("odh-trusted-ca-bundle", "ca-bundle.crt")),
 					otherEntry,
 				})),
 				statecheck.ExpectKnownValue("data.openshiftai_model_registries.prefixed", tfjsonpath.New("registries"), knownvalue.ListExact([]knownvalue.Check{otherEntry})),
@@ -137,21 +137,21 @@ data "openshiftai_model_registries" "none" {
 
 // Without namespace the provider's registries namespace is listed.
 func TestAccModelRegistriesDataSource_defaultNamespace(t *testing.T) {
-	testAccSetUp(t)
-	dash := makeDashboardRegistry(t, testNamespace, testRegistryName("dsdefault"), "Default namespace", "", dsDashboardCA{})
+	acctest.PreCheck(t)
+	dash := acctest.MakeDashboardRegistry(t, acctest.Namespace, acctest.RegistryName("dsdefault"), "Default namespace", "", acctest.DashboardCA{})
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 data "openshiftai_model_registries" "default" {
   name_prefix = %q
 }
-`, dash.name),
+`, dash.Name),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.openshiftai_model_registries.default", tfjsonpath.New("namespace"), knownvalue.StringExact(testNamespace)),
+				statecheck.ExpectKnownValue("data.openshiftai_model_registries.default", tfjsonpath.New("namespace"), knownvalue.StringExact(acctest.Namespace)),
 				statecheck.ExpectKnownValue("data.openshiftai_model_registries.default", tfjsonpath.New("registries"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"resource_name": knownvalue.StringExact(dash.name),
+						"resource_name": knownvalue.StringExact(dash.Name),
 						"name":          knownvalue.StringExact("Default namespace"),
 					}),
 				})),

@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
@@ -32,7 +32,7 @@ provider "openshiftai" {
   token                  = "workload-identity-token"
   registries_namespace   = %[3]q
 }
-`, proxy.URL, string(proxy.CACertificatePEM()), testNamespace)
+`, proxy.URL, string(proxy.CACertificatePEM()), acctest.Namespace)
 }
 
 // A token that expires during an apply: the API server answers 401 from the
@@ -43,10 +43,10 @@ provider "openshiftai" {
 func TestAccCredentials_tokenExpiresDuringApply(t *testing.T) {
 	acctest.PreCheck(t)
 	proxy, _ := startFaultProxy(t)
-	name := testRegistryName("expired")
-	config := tokenProvider(proxy) + registryConfig(name, "Expired token", "")
+	name := acctest.RegistryName("expired")
+	config := tokenProvider(proxy) + acctest.RegistryConfig(name, "Expired token", "")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -59,14 +59,14 @@ func TestAccCredentials_tokenExpiresDuringApply(t *testing.T) {
 					)
 				},
 				Config:      config,
-				ExpectError: wrappedText("The credential came from the token argument of the provider block. A bearer token is valid for a limited time"),
+				ExpectError: acctest.WrappedText("The credential came from the token argument of the provider block. A bearer token is valid for a limited time"),
 			},
 			{
 				// With a valid token again, the next apply converges: the registry stayed in state.
 				PreConfig: proxy.Clear,
 				Config:    config,
 				Check: func(*terraform.State) error {
-					if got := getRegistry(t, name).GetName(); got != name {
+					if got := acctest.GetRegistry(t, name).GetName(); got != name {
 						return fmt.Errorf("registry %s not found after the token was renewed", name)
 					}
 					return nil
@@ -80,7 +80,7 @@ func TestAccCredentials_tokenExpiresDuringApply(t *testing.T) {
 				},
 				Config:      config,
 				PlanOnly:    true,
-				ExpectError: wrappedText("The credential came from the token argument of the provider block."),
+				ExpectError: acctest.WrappedText("The credential came from the token argument of the provider block."),
 			},
 			{
 				// A valid token for the destroy at the end.
@@ -99,25 +99,25 @@ func TestAccCredentials_tokenExpiresDuringApply(t *testing.T) {
 // real API server answers 401 and the next plan fails naming the token
 // argument, without the token in its output.
 func TestAccCredentials_hcpTerraformExample(t *testing.T) {
-	testAccSetUp(t)
+	acctest.PreCheck(t)
 	example, err := os.ReadFile("../../examples/hcp-terraform/main.tf")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	secrets := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace)
+	secrets := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace)
 	if _, err := secrets.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: "fraud-db", Namespace: testNamespace},
+		ObjectMeta: metav1.ObjectMeta{Name: "fraud-db", Namespace: acctest.Namespace},
 		StringData: map[string]string{"database-password": "s3cret"},
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = secrets.Delete(context.Background(), "fraud-db", metav1.DeleteOptions{}) })
 	t.Cleanup(func() {
-		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, "fraud-models", "")
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, acctest.Namespace, "fraud-models", "")
 	})
 
-	account := testRegistryName("hcp-workspace")
+	account := acctest.RegistryName("hcp-workspace")
 	token := serviceAccountToken(t, account)
 	tokenPath := filepath.Join(t.TempDir(), "kubernetes-token")
 	if err := os.WriteFile(tokenPath, []byte(token), 0o600); err != nil {
@@ -135,12 +135,12 @@ func TestAccCredentials_hcpTerraformExample(t *testing.T) {
 	}
 	tf.run("apply", "-auto-approve", "-no-color")
 	// With no kubeconfig, only the token can have created it.
-	if ready, _ := getRegistry(t, "fraud-models").Object["status"].(map[string]any); ready == nil {
+	if ready, _ := acctest.GetRegistry(t, "fraud-models").Object["status"].(map[string]any); ready == nil {
 		t.Fatal("the registry has no status: the apply did not wait for it")
 	}
 
 	// Revoked: a bound token is refused once its service account is gone.
-	if err := acctest.Cluster.Typed.CoreV1().ServiceAccounts(testNamespace).Delete(ctx, account, metav1.DeleteOptions{}); err != nil {
+	if err := acctest.Cluster.Typed.CoreV1().ServiceAccounts(acctest.Namespace).Delete(ctx, account, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The API server caches a token it accepted for a few seconds.
@@ -153,7 +153,7 @@ func TestAccCredentials_hcpTerraformExample(t *testing.T) {
 			t.Fatalf("the plan with a revoked token succeeded:\n%s", out)
 		}
 	}
-	if !wrappedText("The credential came from the token argument of the provider block.").MatchString(out) {
+	if !acctest.WrappedText("The credential came from the token argument of the provider block.").MatchString(out) {
 		t.Errorf("the plan's error does not name the token argument:\n%s", out)
 	}
 	if strings.Contains(out, token) {

@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
@@ -47,8 +47,8 @@ func providerRules(t *testing.T) (clusterRules, namespaceRules []rbacv1.PolicyRu
 	var role rbacv1.Role
 	readRBAC(t, "provider-clusterrole.yaml", &clusterRole)
 	readRBAC(t, "provider-role.yaml", &role)
-	if role.Namespace != testNamespace {
-		t.Fatalf("examples/rbac/provider-role.yaml is for namespace %q, the tests use %q", role.Namespace, testNamespace)
+	if role.Namespace != acctest.Namespace {
+		t.Fatalf("examples/rbac/provider-role.yaml is for namespace %q, the tests use %q", role.Namespace, acctest.Namespace)
 	}
 	return clusterRole.Rules, role.Rules
 }
@@ -68,18 +68,18 @@ func grantedKubeconfig(t *testing.T, user string, clusterRules, namespaceRules [
 		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: user}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	namespaced := metav1.ObjectMeta{Name: user, Namespace: testNamespace}
-	if _, err := rbac.Roles(testNamespace).Create(ctx, &rbacv1.Role{ObjectMeta: namespaced, Rules: namespaceRules}, metav1.CreateOptions{}); err != nil {
+	namespaced := metav1.ObjectMeta{Name: user, Namespace: acctest.Namespace}
+	if _, err := rbac.Roles(acctest.Namespace).Create(ctx, &rbacv1.Role{ObjectMeta: namespaced, Rules: namespaceRules}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rbac.RoleBindings(testNamespace).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: namespaced, Subjects: subject,
+	if _, err := rbac.RoleBindings(acctest.Namespace).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: namespaced, Subjects: subject,
 		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: user}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		ctx := context.Background()
-		_ = rbac.RoleBindings(testNamespace).Delete(ctx, user, metav1.DeleteOptions{})
-		_ = rbac.Roles(testNamespace).Delete(ctx, user, metav1.DeleteOptions{})
+		_ = rbac.RoleBindings(acctest.Namespace).Delete(ctx, user, metav1.DeleteOptions{})
+		_ = rbac.Roles(acctest.Namespace).Delete(ctx, user, metav1.DeleteOptions{})
 		_ = rbac.ClusterRoleBindings().Delete(ctx, user, metav1.DeleteOptions{})
 		_ = rbac.ClusterRoles().Delete(ctx, user, metav1.DeleteOptions{})
 	})
@@ -171,16 +171,16 @@ var leastPrivilegeCA string
 
 func TestAccLeastPrivilege_rulesSuffice(t *testing.T) {
 	acctest.PreCheck(t)
-	leastPrivilegeCA = testCA(t)
+	leastPrivilegeCA = acctest.CA(t)
 	clusterRules, namespaceRules := providerRules(t)
 	kubeconfig := grantedKubeconfig(t, "terraform-provider", clusterRules, namespaceRules)
-	name := testRegistryName("lp")
+	name := acctest.RegistryName("lp")
 	caConfigMap := name + "-ca"
-	createConfigMap(t, caConfigMap, map[string]string{"ca.crt": leastPrivilegeCA})
+	acctest.CreateConfigMap(t, caConfigMap, map[string]string{"ca.crt": leastPrivilegeCA})
 	pemName, cmName := name+"-pem", name+"-cm"
-	userBinding := registry.Permission{Registry: pemName, Namespace: testNamespace, Kind: registry.SubjectUser, Subject: "alice"}.BindingName()
+	userBinding := registry.Permission{Registry: pemName, Namespace: acctest.Namespace, Kind: registry.SubjectUser, Subject: "alice"}.BindingName()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config: leastPrivilegeConfig(kubeconfig, name, caConfigMap, "first", false),
@@ -188,7 +188,7 @@ func TestAccLeastPrivilege_rulesSuffice(t *testing.T) {
 					statecheck.ExpectKnownValue("openshiftai_model_registry.pem", tfjsonpath.New("ready"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.config_map", tfjsonpath.New("ready"), knownvalue.Bool(true)),
 					// Found through the DataScienceCluster, which the identity may list.
-					statecheck.ExpectKnownValue("openshiftai_model_registry.pem", tfjsonpath.New("namespace"), knownvalue.StringExact(testNamespace)),
+					statecheck.ExpectKnownValue("openshiftai_model_registry.pem", tfjsonpath.New("namespace"), knownvalue.StringExact(acctest.Namespace)),
 				},
 				Check: func(*terraform.State) error {
 					checkOwnedObjects(t, pemName)
@@ -216,14 +216,14 @@ func TestAccLeastPrivilege_rulesSuffice(t *testing.T) {
 				Config:            leastPrivilegeConfig(kubeconfig, name, caConfigMap, "second", true),
 				ResourceName:      "openshiftai_model_registry_permission.user",
 				ImportState:       true,
-				ImportStateId:     testNamespace + "/" + userBinding,
+				ImportStateId:     acctest.Namespace + "/" + userBinding,
 				ImportStateVerify: true,
 			},
 			{
 				Config:                  leastPrivilegeConfig(kubeconfig, name, caConfigMap, "second", true),
 				ResourceName:            "openshiftai_model_registry_permission.group",
 				ImportState:             true,
-				ImportStateId:           testNamespace + "/" + pemName + "/group/data-scientists",
+				ImportStateId:           acctest.Namespace + "/" + pemName + "/group/data-scientists",
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
@@ -269,7 +269,7 @@ func without(t *testing.T, rules []rbacv1.PolicyRule, group, resource, verb stri
 func TestAccLeastPrivilege_eachRuleIsNeeded(t *testing.T) {
 	acctest.PreCheck(t)
 	if leastPrivilegeCA == "" {
-		leastPrivilegeCA = testCA(t)
+		leastPrivilegeCA = acctest.CA(t)
 	}
 	clusterRules, namespaceRules := providerRules(t)
 	const (
@@ -318,7 +318,7 @@ func TestAccLeastPrivilege_eachRuleIsNeeded(t *testing.T) {
 			}
 			user := "terraform-provider-without-" + strings.Trim(regexp.MustCompile(`[^a-z]+`).ReplaceAllString(what, "-"), "-")
 			kubeconfig := grantedKubeconfig(t, user, cluster, namespaced)
-			name := testRegistryName("lpx")
+			name := acctest.RegistryName("lpx")
 			reduced := fmt.Sprintf("provider \"openshiftai\" {\n  config_path = %q\n}\n", kubeconfig)
 			registryConfig := fmt.Sprintf(`
 resource "openshiftai_model_registry" "r" {
@@ -342,19 +342,19 @@ resource "openshiftai_model_registry" "r" {
 			// the in-process provider server cannot use a second provider configuration.
 			adminRegistry := func() {
 				t.Helper()
-				desired := registry.Registry{Name: name, Namespace: testNamespace, DisplayName: "Least privilege",
+				desired := registry.Registry{Name: name, Namespace: acctest.Namespace, DisplayName: "Least privilege",
 					Database: registry.Database{Host: "mysql.db.svc.cluster.local", Port: 3306, Database: "d", Username: "u",
 						PasswordSecret: registry.KeyRef{Name: "unused", Key: "password"}}}
 				if _, err := acctest.Cluster.Client.Apply(context.Background(), desired.ModelRegistry(), kube.ApplyOptions{}); err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() {
-					_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
+					_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, acctest.Namespace, name, "")
 					checkNoObjects(t, name)
 				})
 				// The permission needs the operator's Role registry-user-<name>.
 				for range 100 {
-					if _, err := acctest.Cluster.Typed.RbacV1().Roles(testNamespace).Get(context.Background(), registry.UserRoleName(name), metav1.GetOptions{}); err == nil {
+					if _, err := acctest.Cluster.Typed.RbacV1().Roles(acctest.Namespace).Get(context.Background(), registry.UserRoleName(name), metav1.GetOptions{}); err == nil {
 						return
 					}
 					time.Sleep(100 * time.Millisecond)
@@ -378,12 +378,12 @@ resource "openshiftai_model_registry" "r" {
 					{
 						// Given the rule back, the identity cleans up after itself.
 						PreConfig: func() {
-							role, err := acctest.Cluster.Typed.RbacV1().Roles(testNamespace).Get(context.Background(), user, metav1.GetOptions{})
+							role, err := acctest.Cluster.Typed.RbacV1().Roles(acctest.Namespace).Get(context.Background(), user, metav1.GetOptions{})
 							if err != nil {
 								t.Fatal(err)
 							}
 							role.Rules = namespaceRules
-							if _, err := acctest.Cluster.Typed.RbacV1().Roles(testNamespace).Update(context.Background(), role, metav1.UpdateOptions{}); err != nil {
+							if _, err := acctest.Cluster.Typed.RbacV1().Roles(acctest.Namespace).Update(context.Background(), role, metav1.UpdateOptions{}); err != nil {
 								t.Fatal(err)
 							}
 						},
@@ -405,7 +405,7 @@ data "openshiftai_model_registry_permissions" "p" {
 `, name), ExpectError: expectError}}
 			}
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories,
+				ProtoV6ProviderFactories: factories,
 				Steps:                    steps,
 			})
 			if r.step == "create" || r.step == "destroy" {
@@ -440,7 +440,7 @@ provider "openshiftai" {
   registries_namespace = %q
   %s
 }
-`, host, auth.ClientCertificateData, auth.ClientKeyData, testNamespace, tls)
+`, host, auth.ClientCertificateData, auth.ClientKeyData, acctest.Namespace, tls)
 	}
 	permission := `
 resource "openshiftai_model_registry_permission" "p" {
@@ -450,7 +450,7 @@ resource "openshiftai_model_registry_permission" "p" {
 `
 	// Without a CA the server's certificate cannot be verified: the apply fails.
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
 			Config:      providerBlock("") + permission,
 			ExpectError: regexp.MustCompile(`(?s)x509:\s+certificate\s+signed\s+by\s+unknown\s+authority`),

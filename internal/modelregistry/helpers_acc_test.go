@@ -1,4 +1,4 @@
-package provider
+package modelregistry_test
 
 import (
 	"context"
@@ -6,32 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
-
-type unstructuredObj = unstructured.Unstructured
-
-// planCheckFunc runs f on the whole plan JSON.
-type planCheckFunc func(plan any) error
-
-func (f planCheckFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = f(req.Plan)
-}
-
-// stateCheckFunc runs f on the whole state JSON.
-type stateCheckFunc func(state any) error
-
-func (f stateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(req.State)
-}
 
 // installRejectPolicy makes the API server reject the real create of a
 // registry whose database host starts with "reject.after-dry-run" while
@@ -86,7 +67,7 @@ func installRejectPolicy(t *testing.T) {
 func waitForPolicy(t *testing.T) {
 	t.Helper()
 	probe := registry.Registry{
-		Name: "policy-probe", Namespace: testNamespace, DisplayName: "probe",
+		Name: "policy-probe", Namespace: acctest.Namespace, DisplayName: "probe",
 		Database: registry.Database{Host: "reject.after-dry-run.probe", Port: 3306, Database: "d", Username: "u",
 			PasswordSecret: registry.KeyRef{Name: "x", Key: "y"}},
 	}
@@ -98,7 +79,7 @@ func waitForPolicy(t *testing.T) {
 		if err != nil {
 			t.Fatalf("probing the test admission policy: %v", err)
 		}
-		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, probe.Name, "")
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, acctest.Namespace, probe.Name, "")
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("the test admission policy never took effect")

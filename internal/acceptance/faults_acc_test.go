@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"bytes"
@@ -51,32 +51,32 @@ provider "openshiftai" {
   config_path          = %[1]q
   registries_namespace = %[2]q
 }
-`, kubeconfig, testNamespace)
+`, kubeconfig, acctest.Namespace)
 }
 
 // Paths of the objects of registry name, for matching requests.
 func registryPath(name string) *regexp.Regexp {
 	return regexp.MustCompile(fmt.Sprintf(`^/apis/%s/%s/namespaces/%s/%s/%s$`,
-		regexp.QuoteMeta(registry.Group), registry.Version, testNamespace, registry.Resource, name))
+		regexp.QuoteMeta(registry.Group), registry.Version, acctest.Namespace, registry.Resource, name))
 }
 
 func secretPath(name string) *regexp.Regexp {
-	return regexp.MustCompile(fmt.Sprintf(`^/api/v1/namespaces/%s/secrets/%s$`, testNamespace, name))
+	return regexp.MustCompile(fmt.Sprintf(`^/api/v1/namespaces/%s/secrets/%s$`, acctest.Namespace, name))
 }
 
 func configMapPath(name string) *regexp.Regexp {
-	return regexp.MustCompile(fmt.Sprintf(`^/api/v1/namespaces/%s/configmaps/%s$`, testNamespace, name))
+	return regexp.MustCompile(fmt.Sprintf(`^/api/v1/namespaces/%s/configmaps/%s$`, acctest.Namespace, name))
 }
 
 func bindingPath(name string) *regexp.Regexp {
-	return regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings/%s$`, testNamespace, name))
+	return regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings/%s$`, acctest.Namespace, name))
 }
 
 // The lists a refresh reads registries and bindings from.
 var (
 	namespaceRegistryListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/%s/%s/namespaces/%s/%s$`,
-		regexp.QuoteMeta(registry.Group), registry.Version, testNamespace, registry.Resource))
-	bindingListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings$`, testNamespace))
+		regexp.QuoteMeta(registry.Group), registry.Version, acctest.Namespace, registry.Resource))
+	bindingListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings$`, acctest.Namespace))
 )
 
 // watchQuery matches the query of a watch, which goes to the list's path.
@@ -143,7 +143,7 @@ func checkRetriedAnswer(t *testing.T, proxy *faultproxy.Proxy, method string, pa
 }
 
 func faultRegistryConfig(kubeconfig, name, pem, extra string) string {
-	return proxiedProvider(kubeconfig) + registryConfig(name, "Faults", fmt.Sprintf("  ca_certificate { pem = %q }\n%s", pem, extra))
+	return proxiedProvider(kubeconfig) + acctest.RegistryConfig(name, "Faults", fmt.Sprintf("  ca_certificate { pem = %q }\n%s", pem, extra))
 }
 
 // TestAccFaults_transientErrorsAreRetried answers reads and writes of a create,
@@ -152,9 +152,9 @@ func faultRegistryConfig(kubeconfig, name, pem, extra string) string {
 func TestAccFaults_transientErrorsAreRetried(t *testing.T) {
 	acctest.PreCheck(t)
 	proxy, kubeconfig := startFaultProxy(t)
-	name := testRegistryName("retry")
-	pem := testCA(t)
-	permission := registry.Permission{Registry: name, Namespace: testNamespace, Kind: registry.SubjectUser, Subject: "alice"}
+	name := acctest.RegistryName("retry")
+	pem := acctest.CA(t)
+	permission := registry.Permission{Registry: name, Namespace: acctest.Namespace, Kind: registry.SubjectUser, Subject: "alice"}
 	config := faultRegistryConfig(kubeconfig, name, pem, `  timeouts {
     create = "2m"
     update = "2m"
@@ -167,7 +167,7 @@ resource "openshiftai_model_registry_permission" "alice" {
 `
 	secret, configMap := registry.PasswordSecretName(name), registry.CAConfigMapName(name)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -223,7 +223,7 @@ resource "openshiftai_model_registry_permission" "alice" {
 					checkRetried(t, proxy, http.MethodGet, bindingListPath, 1)
 					checkRetried(t, proxy, http.MethodGet, secretPath(secret), 1)
 					checkRetried(t, proxy, http.MethodPatch, registryPath(name), 1)
-					if got := getRegistry(t, name).GetAnnotations()[registry.AnnotationDescription]; got != "Models of the test, updated" {
+					if got := acctest.GetRegistry(t, name).GetAnnotations()[registry.AnnotationDescription]; got != "Models of the test, updated" {
 						return fmt.Errorf("description on the cluster is %q after the update", got)
 					}
 					return nil
@@ -261,11 +261,11 @@ resource "openshiftai_model_registry_permission" "alice" {
 func TestAccFaults_persistentErrorsStopAtTheTimeout(t *testing.T) {
 	acctest.PreCheck(t)
 	proxy, kubeconfig := startFaultProxy(t)
-	name := testRegistryName("persist")
-	pem := testCA(t)
+	name := acctest.RegistryName("persist")
+	pem := acctest.CA(t)
 	var started time.Time
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -333,11 +333,11 @@ func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 		}
 		t.Run(step, func(t *testing.T) {
 			proxy, kubeconfig := startFaultProxy(t)
-			name := testRegistryName("failat")
-			pem := testCA(t)
+			name := acctest.RegistryName("failat")
+			pem := acctest.CA(t)
 			config := faultRegistryConfig(kubeconfig, name, pem, "")
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories,
+				ProtoV6ProviderFactories: factories,
 				Steps: []resource.TestStep{
 					{
 						PreConfig: func() {
@@ -380,12 +380,12 @@ func TestAccFaults_createFailsAtEachStep(t *testing.T) {
 func TestAccFaults_conflictOnApplyIsRetried(t *testing.T) {
 	acctest.PreCheck(t)
 	proxy, kubeconfig := startFaultProxy(t)
-	name := testRegistryName("conflict")
-	pem := testCA(t)
+	name := acctest.RegistryName("conflict")
+	pem := acctest.CA(t)
 	config := faultRegistryConfig(kubeconfig, name, pem, "")
 	conflict := faultproxy.Action{Status: http.StatusConflict}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -407,12 +407,12 @@ func TestAccFaults_conflictOnApplyIsRetried(t *testing.T) {
 				PreConfig: func() {
 					proxy.Clear()
 					proxy.Inject(&faultproxy.Fault{Method: http.MethodPatch, Path: registryPath(name), Action: conflict})
-					dashboardPatch(t, name, `{"metadata":{"annotations":{"openshift.io/display-name":"Edited in the dashboard"}}}`)
+					acctest.DashboardPatch(t, name, `{"metadata":{"annotations":{"openshift.io/display-name":"Edited in the dashboard"}}}`)
 				},
 				Config: strings.Replace(config, `"Faults"`, `"Faults, renamed"`, 1),
 				Check: func(*terraform.State) error {
 					checkRetried(t, proxy, http.MethodPatch, registryPath(name), 1)
-					if got := getRegistry(t, name).GetAnnotations()[registry.AnnotationDisplayName]; got != "Faults, renamed" {
+					if got := acctest.GetRegistry(t, name).GetAnnotations()[registry.AnnotationDisplayName]; got != "Faults, renamed" {
 						return fmt.Errorf("display name on the cluster is %q after the update", got)
 					}
 					return nil
@@ -444,7 +444,7 @@ func checkNoObjects(t *testing.T, name string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var left []string
-		if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name); !apierrors.IsNotFound(err) {
+		if _, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, acctest.Namespace, name); !apierrors.IsNotFound(err) {
 			left = append(left, fmt.Sprintf("ModelRegistry %s (err=%v)", name, err))
 		}
 		left = append(left, objectsOf(t, name)...)
@@ -465,7 +465,7 @@ func objectsOf(t *testing.T, name string) []string {
 	t.Helper()
 	ctx := context.Background()
 	var found []string
-	secrets, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).List(ctx, metav1.ListOptions{})
+	secrets, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,7 +474,7 @@ func objectsOf(t *testing.T, name string) []string {
 			found = append(found, "Secret "+s.Name)
 		}
 	}
-	configMaps, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).List(ctx, metav1.ListOptions{})
+	configMaps, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(acctest.Namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -499,8 +499,8 @@ func checkOwnedObjects(t *testing.T, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(registries) != 1 || registries[0].GetNamespace() != testNamespace {
-		t.Errorf("want one registry %s/%s, found %d", testNamespace, name, len(registries))
+	if len(registries) != 1 || registries[0].GetNamespace() != acctest.Namespace {
+		t.Errorf("want one registry %s/%s, found %d", acctest.Namespace, name, len(registries))
 		return
 	}
 	uid := registries[0].GetUID()
@@ -510,11 +510,11 @@ func checkOwnedObjects(t *testing.T, name string) {
 	}
 	owners := map[string][]metav1.OwnerReference{}
 	marked := map[string]bool{"registry": registries[0].GetAnnotations()[registry.AnnotationCreatePending] != ""}
-	if s, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err == nil {
+	if s, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err == nil {
 		owners["Secret"] = s.OwnerReferences
 		marked["Secret"] = s.Annotations[registry.AnnotationCreatePending] != ""
 	}
-	if c, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(testNamespace).Get(ctx, registry.CAConfigMapName(name), metav1.GetOptions{}); err == nil {
+	if c, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(acctest.Namespace).Get(ctx, registry.CAConfigMapName(name), metav1.GetOptions{}); err == nil {
 		owners["ConfigMap"] = c.OwnerReferences
 		marked["ConfigMap"] = c.Annotations[registry.AnnotationCreatePending] != ""
 	}
@@ -661,24 +661,24 @@ func TestAccFaults_providerKilledMidApply(t *testing.T) {
 	acctest.PreCheck(t)
 	providerDir := buildProvider(t)
 	tf := newTerraformRun(t, providerDir)
-	name := testRegistryName("killed")
-	pem := testCA(t)
+	name := acctest.RegistryName("killed")
+	pem := acctest.CA(t)
 	// The operator stand-in leaves the registry un-ready, so the apply waits.
-	acctest.Cluster.StandIn.Ignore(testNamespace, name)
+	acctest.Cluster.StandIn.Ignore(acctest.Namespace, name)
 	t.Cleanup(func() {
 		// A failed run must not leave its registry to the tests that follow.
-		acctest.Cluster.StandIn.Unignore(testNamespace, name)
+		acctest.Cluster.StandIn.Unignore(acctest.Namespace, name)
 		ctx := context.Background()
-		_ = acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, testNamespace, name, "")
-		_ = acctest.Cluster.Client.Delete(ctx, kube.Secrets, testNamespace, registry.PasswordSecretName(name), "")
-		_ = acctest.Cluster.Client.Delete(ctx, kube.ConfigMaps, testNamespace, registry.CAConfigMapName(name), "")
+		_ = acctest.Cluster.Client.Delete(ctx, registry.GroupVersionResource, acctest.Namespace, name, "")
+		_ = acctest.Cluster.Client.Delete(ctx, kube.Secrets, acctest.Namespace, registry.PasswordSecretName(name), "")
+		_ = acctest.Cluster.Client.Delete(ctx, kube.ConfigMaps, acctest.Namespace, registry.CAConfigMapName(name), "")
 	})
 	tf.writeConfig(fmt.Sprintf(`
 provider "openshiftai" {
   config_path          = %[1]q
   registries_namespace = %[2]q
 }
-`, acctest.Cluster.ControlPlane.KubeconfigPath, testNamespace) + registryConfig(name, "Killed", fmt.Sprintf("  ca_certificate { pem = %q }", pem)))
+`, acctest.Cluster.ControlPlane.KubeconfigPath, acctest.Namespace) + acctest.RegistryConfig(name, "Killed", fmt.Sprintf("  ca_certificate { pem = %q }", pem)))
 
 	apply := tf.command("apply", "-auto-approve", "-no-color")
 	var output bytes.Buffer
@@ -691,13 +691,13 @@ provider "openshiftai" {
 	ctx := context.Background()
 	killed := false
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && !killed; time.Sleep(100 * time.Millisecond) {
-		obj, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, testNamespace, name)
+		obj, err := acctest.Cluster.Client.Get(ctx, registry.GroupVersionResource, acctest.Namespace, name)
 		if err != nil {
 			continue
 		}
 		// The registry is the last write before the wait; the password Secret,
 		// written first, carries the create mark until the create is done.
-		secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{})
+		secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{})
 		if err != nil || secret.Annotations[registry.AnnotationCreatePending] == "" {
 			t.Fatalf("registry %s exists, but its password Secret is not marked as created by an unfinished create (%v): %v", name, err, secret.GetAnnotations())
 		}
@@ -727,23 +727,23 @@ provider "openshiftai" {
 		_ = apply.Process.Kill()
 		t.Fatalf("terraform did not end after its provider was killed:\n%s", output.String())
 	}
-	firstUID := getRegistry(t, name).GetUID()
+	firstUID := acctest.GetRegistry(t, name).GetUID()
 
 	// The operator comes back; the next apply converges.
-	acctest.Cluster.StandIn.Unignore(testNamespace, name)
+	acctest.Cluster.StandIn.Unignore(acctest.Namespace, name)
 	out := tf.run("apply", "-auto-approve", "-no-color")
 	if !strings.Contains(out, "Adopting an interrupted create") {
 		t.Errorf("the second apply does not say it adopts the registry:\n%s", out)
 	}
 	checkOwnedObjects(t, name)
-	adopted := getRegistry(t, name)
+	adopted := acctest.GetRegistry(t, name)
 	if uid := adopted.GetUID(); uid != firstUID {
 		t.Errorf("the registry was recreated (uid %s, was %s); it should have been adopted", uid, firstUID)
 	}
 	if _, marked := adopted.GetAnnotations()[registry.AnnotationCreatePending]; marked {
 		t.Errorf("the adopted registry has %s", registry.AnnotationCreatePending)
 	}
-	if secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err != nil {
+	if secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(ctx, registry.PasswordSecretName(name), metav1.GetOptions{}); err != nil {
 		t.Error(err)
 	} else if _, marked := secret.Annotations[registry.AnnotationCreatePending]; marked {
 		t.Errorf("the adopted registry's password Secret keeps %s", registry.AnnotationCreatePending)
@@ -754,7 +754,7 @@ provider "openshiftai" {
 		t.Errorf("state lists %q, want the one registry", state)
 	}
 	show := tf.run("show", "-no-color")
-	obj := getRegistry(t, name)
+	obj := acctest.GetRegistry(t, name)
 	for _, want := range []string{`uid`, string(obj.GetUID()), `ready`} {
 		if !strings.Contains(show, want) {
 			t.Errorf("terraform show lacks %q:\n%s", want, show)

@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/provider"
 )
 
 // kubernetesAddress is the provider address Terraform sends for hashicorp/kubernetes.
@@ -75,7 +76,7 @@ func user(name string) map[string]any {
 // moveState calls MoveResourceState of the provider as Terraform does for a moved block.
 func moveState(t *testing.T, target, sourceAddress, sourceType string, sourceState []byte) (map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
 	t.Helper()
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package provider
+package modelregistry_test
 
 import (
 	"context"
@@ -30,7 +30,7 @@ var pgDatabase = acctest.Database{
 // checkAbsent asserts that the registry on the cluster has no such field.
 func checkAbsent(t *testing.T, name string, fields ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		obj := getRegistry(t, name)
+		obj := acctest.GetRegistry(t, name)
 		if _, found, _ := unstructured.NestedFieldNoCopy(obj.Object, fields...); found {
 			return fmt.Errorf("registry %s has %v: %v", name, fields, obj.Object["spec"])
 		}
@@ -42,17 +42,17 @@ func checkAbsent(t *testing.T, name string, fields ...string) resource.TestCheck
 // planned by type, the CRD's defaults no drift, updated in place, imported
 // with a clean plan, and replaced when its type changes.
 func TestAccModelRegistry_postgres(t *testing.T) {
-	name := testRegistryName("pg")
+	name := acctest.RegistryName("pg")
 	const address = "openshiftai_model_registry.test"
 	pg := pgDatabase
 	pg.SSLMode = "require"
 	ca := "ca_certificate {\n  openshift_ai_bundle = true\n}"
 	byAddress := pgDatabase
 	byAddress.Host, byAddress.HostAddress = "", "10.20.30.40"
-	mysql := testDatabase
+	mysql := acctest.RegistryDatabase
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.Registry{Name: "Postgres models", ResourceName: name, Database: pg, Extra: ca}.HCL(),
@@ -98,7 +98,7 @@ func TestAccModelRegistry_postgres(t *testing.T) {
 			{
 				ResourceName:            address,
 				ImportState:             true,
-				ImportStateId:           testNamespace + "/" + name,
+				ImportStateId:           acctest.Namespace + "/" + name,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"database.password_wo_version", "timeouts"},
 			},
@@ -124,20 +124,20 @@ func TestAccModelRegistry_postgres(t *testing.T) {
 // the operator's objects made by the stand-in, updated in place, replaced
 // when switched to an external database, destroyed with them.
 func TestAccModelRegistry_defaultDatabase(t *testing.T) {
-	name := testRegistryName("dev")
+	name := acctest.RegistryName("dev")
 	const address = "openshiftai_model_registry.test"
 	operatorObjects := map[string]func() error{
 		"credentials Secret": secretGetter(registry.DefaultDatabaseSecretName(name)),
 		"PVC": func() error {
-			_, err := acctest.Cluster.Typed.CoreV1().PersistentVolumeClaims(testNamespace).Get(context.Background(), registry.DefaultDatabaseStorageName(name), metav1.GetOptions{})
+			_, err := acctest.Cluster.Typed.CoreV1().PersistentVolumeClaims(acctest.Namespace).Get(context.Background(), registry.DefaultDatabaseStorageName(name), metav1.GetOptions{})
 			return err
 		},
 		"Service": func() error {
-			_, err := acctest.Cluster.Typed.CoreV1().Services(testNamespace).Get(context.Background(), name+"-postgres", metav1.GetOptions{})
+			_, err := acctest.Cluster.Typed.CoreV1().Services(acctest.Namespace).Get(context.Background(), name+"-postgres", metav1.GetOptions{})
 			return err
 		},
 		"Deployment": func() error {
-			_, err := acctest.Cluster.Typed.AppsV1().Deployments(testNamespace).Get(context.Background(), name+"-postgres", metav1.GetOptions{})
+			_, err := acctest.Cluster.Typed.AppsV1().Deployments(acctest.Namespace).Get(context.Background(), name+"-postgres", metav1.GetOptions{})
 			return err
 		},
 	}
@@ -151,9 +151,9 @@ func TestAccModelRegistry_defaultDatabase(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy: checkGone("registry", func() error {
-			_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, testNamespace, name)
+			_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 			return err
 		}),
 		Steps: []resource.TestStep{
@@ -179,7 +179,7 @@ func TestAccModelRegistry_defaultDatabase(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 				},
 				Check: func(*terraform.State) error {
-					if got := getRegistry(t, name).GetAnnotations()[registry.AnnotationDescription]; got != "now described" {
+					if got := acctest.GetRegistry(t, name).GetAnnotations()[registry.AnnotationDescription]; got != "now described" {
 						return fmt.Errorf("description annotation %q", got)
 					}
 					return nil
@@ -216,22 +216,22 @@ func createDashboardDBRegistry(t *testing.T, name string, database map[string]an
 	}
 	obj := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": registry.GroupVersionKind.GroupVersion().String(), "kind": registry.Kind,
-		"metadata": map[string]any{"name": name, "namespace": testNamespace,
+		"metadata": map[string]any{"name": name, "namespace": acctest.Namespace,
 			"annotations": map[string]any{registry.AnnotationDisplayName: "Made in the dashboard"}},
 		"spec": spec,
 	}}
-	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(testNamespace).
+	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(acctest.Namespace).
 		Create(context.Background(), obj, metav1.CreateOptions{FieldManager: "odh-dashboard"}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, testNamespace, name, "")
+		_ = acctest.Cluster.Client.Delete(context.Background(), registry.GroupVersionResource, acctest.Namespace, name, "")
 	})
 }
 
 // Registries of both PostgreSQL kinds made in the dashboard import with a clean plan.
 func TestAccModelRegistry_importDashboardPostgres(t *testing.T) {
-	external, dev := testRegistryName("dashpg"), testRegistryName("dashdev")
+	external, dev := acctest.RegistryName("dashpg"), acctest.RegistryName("dashdev")
 	secretName := external + "-db-abcde"
 	cfg := fmt.Sprintf(`
 resource "openshiftai_model_registry" "external" {
@@ -269,7 +269,7 @@ data "openshiftai_model_registry" "dev" {
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
-			createSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{
+			acctest.CreateSecret(t, secretName, corev1.SecretTypeOpaque, map[string]string{
 				"database-name": "mr", "database-user": "mr", "database-password": "dashboard-password",
 			})
 			createDashboardDBRegistry(t, external, map[string]any{"postgres": map[string]any{
@@ -279,7 +279,7 @@ data "openshiftai_model_registry" "dev" {
 			}})
 			createDashboardDBRegistry(t, dev, map[string]any{"postgres": map[string]any{"generateDeployment": true}})
 		},
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
 				Config: cfg, ResourceName: "openshiftai_model_registry.external", ImportState: true, ImportStateId: external, ImportStatePersist: true,
@@ -334,7 +334,7 @@ func TestAccModelRegistry_verifyConnectionPostgres(t *testing.T) {
 	stranger := pgtest.UniqueName("stranger")
 	plain.CreateUser(t, stranger, "good-password")
 	good := config.Variables{"password": config.StringVariable("good-password")}
-	name := testRegistryName("pgverify")
+	name := acctest.RegistryName("pgverify")
 	failures := []struct {
 		config    string
 		variables config.Variables
@@ -345,7 +345,7 @@ func TestAccModelRegistry_verifyConnectionPostgres(t *testing.T) {
 		{pgVerifyConfig(name, plain, stranger, database, ""), good, `step database.*GRANT\s+CREATE\s+ON\s+SCHEMA\s+public`},
 		{pgVerifyConfig(name, &pgtest.Server{Host: "127.0.0.1", Port: 1}, user, database, ""), good, `step connect.*127.0.0.1:1\s+was\s+refused`},
 		{pgVerifyConfig(name, secure, user, database, ""), good, `step tls.*accepts\s+only\s+TLS`},
-		{pgVerifyConfig(name, secure, user, database, fmt.Sprintf("ca_certificate { pem = %q }", testCA(t))), good, `step tls.*not\s+signed\s+by\s+the\s+configured\s+CA`},
+		{pgVerifyConfig(name, secure, user, database, fmt.Sprintf("ca_certificate { pem = %q }", acctest.CA(t))), good, `step tls.*not\s+signed\s+by\s+the\s+configured\s+CA`},
 	}
 	// Each step but the first checks, before it runs, that the failure before it wrote nothing.
 	nothingWritten := func() { checkNothingWritten(t, name) }
@@ -363,5 +363,5 @@ func TestAccModelRegistry_verifyConnectionPostgres(t *testing.T) {
 		ConfigVariables: good,
 		Check:           checkRegistryOnCluster(t, name, map[string]any{"spec.postgres.port": int64(secure.Port), "spec.postgres.host": "127.0.0.1"}),
 	})
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: steps})
 }

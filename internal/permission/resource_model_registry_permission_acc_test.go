@@ -1,4 +1,4 @@
-package provider
+package permission_test
 
 import (
 	"context"
@@ -27,30 +27,12 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/provider"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-const permissionTestNamespace = registry.DefaultNamespace
-
-// permissionTestRegistry is a unique registry name for one test.
-func permissionTestRegistry(prefix string) string {
-	return prefix + "-" + tfacctest.RandStringFromCharSet(6, tfacctest.CharSetAlphaNum)
-}
-
-// permissionRegistryConfig declares registry name as openshiftai_model_registry.r.
-func permissionRegistryConfig(name string) string {
-	return acctest.Registry{Label: "r", Name: "Permission test " + name, ResourceName: name, Database: acctest.Database{
-		Host: "mysql.example.com", Username: "mr", Database: "mr", Password: `"s3cret"`, PasswordVersion: 1,
-	}}.HCL()
-}
-
-// permissionConfig declares one permission on openshiftai_model_registry.r.
-func permissionConfig(label, subject string) string {
-	return acctest.Permission{Label: label, Registry: "openshiftai_model_registry.r.resource_name", Subject: subject}.HCL()
-}
-
 func getBinding(name string) (*rbacv1.RoleBinding, error) {
-	return acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).Get(context.Background(), name, metav1.GetOptions{})
+	return acctest.Cluster.Typed.RbacV1().RoleBindings(acctest.Namespace).Get(context.Background(), name, metav1.GetOptions{})
 }
 
 // checkBinding asserts the binding on the cluster is exactly what the
@@ -100,28 +82,28 @@ func checkBindingExists(name string) resource.TestCheckFunc {
 }
 
 func TestAccModelRegistryPermission_subjectKinds(t *testing.T) {
-	name := permissionTestRegistry("perm")
+	name := acctest.RegistryName("perm")
 	perm := func(kind registry.SubjectKind, subject string) registry.Permission {
-		return registry.Permission{Registry: name, Namespace: permissionTestNamespace, Kind: kind, Subject: subject}
+		return registry.Permission{Registry: name, Namespace: acctest.Namespace, Kind: kind, Subject: subject}
 	}
 	user := perm(registry.SubjectUser, "kube:admin")
 	group := perm(registry.SubjectGroup, "data-scientists")
 	everyone := perm(registry.SubjectGroup, "system:authenticated")
 	project := perm(registry.SubjectProject, "team-a")
 	all := []registry.Permission{user, group, everyone, project}
-	config := permissionRegistryConfig(name) +
-		permissionConfig("user", `user = "kube:admin"`) +
-		permissionConfig("group", `group = "data-scientists"`) +
-		permissionConfig("everyone", `group = "system:authenticated"`) +
-		permissionConfig("project", `project = "team-a"`)
+	config := acctest.PermissionRegistryConfig(name) +
+		acctest.PermissionConfig("user", `user = "kube:admin"`) +
+		acctest.PermissionConfig("group", `group = "data-scientists"`) +
+		acctest.PermissionConfig("everyone", `group = "system:authenticated"`) +
+		acctest.PermissionConfig("project", `project = "team-a"`)
 
 	stateChecks := []statecheck.StateCheck{}
 	for label, p := range map[string]registry.Permission{"user": user, "group": group, "everyone": everyone, "project": project} {
 		address := "openshiftai_model_registry_permission." + label
 		stateChecks = append(stateChecks,
 			statecheck.ExpectKnownValue(address, tfjsonpath.New("binding_name"), knownvalue.StringExact(p.BindingName())),
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(permissionTestNamespace+"/"+p.BindingName())),
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("namespace"), knownvalue.StringExact(permissionTestNamespace)),
+			statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(acctest.Namespace+"/"+p.BindingName())),
+			statecheck.ExpectKnownValue(address, tfjsonpath.New("namespace"), knownvalue.StringExact(acctest.Namespace)),
 			statecheck.ExpectKnownValue(address, tfjsonpath.New("registry"), knownvalue.StringExact(name)),
 		)
 	}
@@ -145,10 +127,10 @@ func TestAccModelRegistryPermission_subjectKinds(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy: func(*terraform.State) error {
 			// The registry and its permissions went in one run.
-			if _, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, permissionTestNamespace, name); !apierrors.IsNotFound(err) {
+			if _, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name); !apierrors.IsNotFound(err) {
 				return fmt.Errorf("registry %s still exists (err=%v)", name, err)
 			}
 			for _, p := range all {
@@ -169,13 +151,13 @@ func TestAccModelRegistryPermission_subjectKinds(t *testing.T) {
 				ConfigStateChecks: stateChecks,
 				Check:             resource.ComposeAggregateTestCheckFunc(checks...),
 			},
-			importStep("user", permissionTestNamespace+"/"+name+"/user/kube:admin"),
-			importStep("everyone", permissionTestNamespace+"/"+name+"/group/system:authenticated"),
-			importStep("project", permissionTestNamespace+"/"+name+"/project/team-a"),
-			importStep("group", permissionTestNamespace+"/"+group.BindingName()),
+			importStep("user", acctest.Namespace+"/"+name+"/user/kube:admin"),
+			importStep("everyone", acctest.Namespace+"/"+name+"/group/system:authenticated"),
+			importStep("project", acctest.Namespace+"/"+name+"/project/team-a"),
+			importStep("group", acctest.Namespace+"/"+group.BindingName()),
 			{
 				// Removing the permissions leaves the operator's own binding of its group.
-				Config: permissionRegistryConfig(name),
+				Config: acctest.PermissionRegistryConfig(name),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkBindingGone(user.BindingName()),
 					checkBindingGone(group.BindingName()),
@@ -195,17 +177,17 @@ func TestAccModelRegistryPermission_subjectKinds(t *testing.T) {
 
 // A binding the dashboard made is adopted by import and keeps its name.
 func TestAccModelRegistryPermission_adoptDashboardBinding(t *testing.T) {
-	name := permissionTestRegistry("adopt")
+	name := acctest.RegistryName("adopt")
 	dashboardName := "dashboard-permissions-" + tfacctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
-	config := permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"`)
+	config := acctest.PermissionRegistryConfig(name) + acctest.PermissionConfig("alice", `user = "alice"`)
 	createDashboardBinding := func() {
-		registryObject, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, permissionTestNamespace, name)
+		registryObject, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		binding := &rbacv1.RoleBinding{
 			ObjectMeta: metav1.ObjectMeta{
-				Name: dashboardName, Namespace: permissionTestNamespace,
+				Name: dashboardName, Namespace: acctest.Namespace,
 				Labels: map[string]string{
 					"opendatahub.io/dashboard": "true", "app": name, "component": "model-registry",
 					"app.kubernetes.io/name": name, "app.kubernetes.io/component": "model-registry", "app.kubernetes.io/part-of": "model-registry",
@@ -215,23 +197,23 @@ func TestAccModelRegistryPermission_adoptDashboardBinding(t *testing.T) {
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(name)},
 			Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "alice"}},
 		}
-		if _, err := acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).Create(context.Background(), binding, metav1.CreateOptions{}); err != nil {
+		if _, err := acctest.Cluster.Typed.RbacV1().RoleBindings(acctest.Namespace).Create(context.Background(), binding, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	const address = "openshiftai_model_registry_permission.alice"
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             checkBindingGone(dashboardName),
 		Steps: []resource.TestStep{
-			{Config: permissionRegistryConfig(name)},
+			{Config: acctest.PermissionRegistryConfig(name)},
 			{
 				PreConfig:          createDashboardBinding,
 				Config:             config,
 				ResourceName:       address,
 				ImportState:        true,
-				ImportStateId:      permissionTestNamespace + "/" + dashboardName,
+				ImportStateId:      acctest.Namespace + "/" + dashboardName,
 				ImportStatePersist: true,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					// The registry from the first step is in the state too.
@@ -245,8 +227,8 @@ func TestAccModelRegistryPermission_adoptDashboardBinding(t *testing.T) {
 						return fmt.Errorf("imported %d permissions; want 1", len(imported))
 					}
 					want := map[string]string{
-						"id": permissionTestNamespace + "/" + dashboardName, "binding_name": dashboardName,
-						"registry": name, "namespace": permissionTestNamespace, "user": "alice",
+						"id": acctest.Namespace + "/" + dashboardName, "binding_name": dashboardName,
+						"registry": name, "namespace": acctest.Namespace, "user": "alice",
 					}
 					for attribute, value := range want {
 						if got := imported[0].Attributes[attribute]; got != value {
@@ -271,26 +253,26 @@ func TestAccModelRegistryPermission_adoptDashboardBinding(t *testing.T) {
 			{
 				ResourceName:      address,
 				ImportState:       true,
-				ImportStateId:     permissionTestNamespace + "/" + dashboardName,
+				ImportStateId:     acctest.Namespace + "/" + dashboardName,
 				ImportStateVerify: true,
 			},
 			{
 				// The subject form finds the dashboard's binding by its labels.
 				ResourceName:      address,
 				ImportState:       true,
-				ImportStateId:     permissionTestNamespace + "/" + name + "/user/alice",
+				ImportStateId:     acctest.Namespace + "/" + name + "/user/alice",
 				ImportStateVerify: true,
 			},
 			{
 				// The operator's own binding is not a permission to adopt.
 				ResourceName:  address,
 				ImportState:   true,
-				ImportStateId: permissionTestNamespace + "/" + registry.UsersGroupName(name),
+				ImportStateId: acctest.Namespace + "/" + registry.UsersGroupName(name),
 				ExpectError:   regexp.MustCompile(`is the model-registry\s+operator's own binding`),
 			},
 			{
 				// Removing the adopted permission deletes the dashboard's binding.
-				Config: permissionRegistryConfig(name),
+				Config: acctest.PermissionRegistryConfig(name),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkBindingGone(dashboardName),
 					checkBindingExists(registry.UsersGroupName(name)),
@@ -303,17 +285,17 @@ func TestAccModelRegistryPermission_adoptDashboardBinding(t *testing.T) {
 // Out-of-band changes are planned back: a deleted binding is created again, an
 // edited subject or role replaces the binding.
 func TestAccModelRegistryPermission_drift(t *testing.T) {
-	name := permissionTestRegistry("drift")
-	config := permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"`)
-	p := registry.Permission{Registry: name, Namespace: permissionTestNamespace, Kind: registry.SubjectUser, Subject: "alice"}
+	name := acctest.RegistryName("drift")
+	config := acctest.PermissionRegistryConfig(name) + acctest.PermissionConfig("alice", `user = "alice"`)
+	p := registry.Permission{Registry: name, Namespace: acctest.Namespace, Kind: registry.SubjectUser, Subject: "alice"}
 	const address = "openshiftai_model_registry_permission.alice"
 	var bindingUID types.UID
 	bindings := func() rbacclient.RoleBindingInterface {
-		return acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace)
+		return acctest.Cluster.Typed.RbacV1().RoleBindings(acctest.Namespace)
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             checkBindingGone(p.BindingName()),
 		Steps: []resource.TestStep{
 			{Config: config, Check: checkBinding(t, p)},
@@ -397,7 +379,7 @@ func TestAccModelRegistryPermission_drift(t *testing.T) {
 					}
 					bindingUID = b.UID
 				},
-				Config: permissionRegistryConfig(name) + permissionConfig("alice", `user = "alice"
+				Config: acctest.PermissionRegistryConfig(name) + acctest.PermissionConfig("alice", `user = "alice"
   timeouts {
     create = "1m"
     delete = "1m"
@@ -422,9 +404,9 @@ func TestAccModelRegistryPermission_drift(t *testing.T) {
 
 // Many permissions on one registry apply in parallel without conflicts.
 func TestAccModelRegistryPermission_many(t *testing.T) {
-	name := permissionTestRegistry("many")
+	name := acctest.RegistryName("many")
 	const count = 30
-	config := permissionRegistryConfig(name) + `
+	config := acctest.PermissionRegistryConfig(name) + `
 resource "openshiftai_model_registry_permission" "users" {
   count    = 30
   registry = openshiftai_model_registry.r.resource_name
@@ -433,7 +415,7 @@ resource "openshiftai_model_registry_permission" "users" {
 `
 	countBindings := func(want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			list, err := acctest.Cluster.Typed.RbacV1().RoleBindings(permissionTestNamespace).List(context.Background(), metav1.ListOptions{
+			list, err := acctest.Cluster.Typed.RbacV1().RoleBindings(acctest.Namespace).List(context.Background(), metav1.ListOptions{
 				LabelSelector: "app.kubernetes.io/managed-by=terraform-provider-openshiftai,app.kubernetes.io/name=" + name,
 			})
 			if err != nil {
@@ -448,13 +430,13 @@ resource "openshiftai_model_registry_permission" "users" {
 	var checks []resource.TestCheckFunc
 	for i := range count {
 		checks = append(checks, checkBinding(t, registry.Permission{
-			Registry: name, Namespace: permissionTestNamespace, Kind: registry.SubjectUser, Subject: fmt.Sprintf("user-%d@example.com", i),
+			Registry: name, Namespace: acctest.Namespace, Kind: registry.SubjectUser, Subject: fmt.Sprintf("user-%d@example.com", i),
 		}))
 	}
 	checks = append(checks, countBindings(count), checkBindingExists(registry.UsersGroupName(name)))
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             countBindings(0),
 		Steps: []resource.TestStep{
 			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(checks...)},
@@ -463,10 +445,10 @@ resource "openshiftai_model_registry_permission" "users" {
 }
 
 func TestAccModelRegistryPermission_registryMissing(t *testing.T) {
-	name := permissionTestRegistry("absent")
+	name := acctest.RegistryName("absent")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 resource "openshiftai_model_registry_permission" "p" {
@@ -475,27 +457,27 @@ resource "openshiftai_model_registry_permission" "p" {
 }
 `, name),
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(fmt.Sprintf(
-				"The model registry %q does not exist in namespace %q", name, permissionTestNamespace)), " ", `\s+`)),
+				"The model registry %q does not exist in namespace %q", name, acctest.Namespace)), " ", `\s+`)),
 		}},
 	})
 }
 
 func TestAccModelRegistryPermission_importErrors(t *testing.T) {
-	name := permissionTestRegistry("imperr")
+	name := acctest.RegistryName("imperr")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: testFactories,
+		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
-			{Config: permissionRegistryConfig(name)},
+			{Config: acctest.PermissionRegistryConfig(name)},
 			{
-				Config:        permissionRegistryConfig(name) + permissionConfig("p", `user = "nobody"`),
+				Config:        acctest.PermissionRegistryConfig(name) + acctest.PermissionConfig("p", `user = "nobody"`),
 				ResourceName:  "openshiftai_model_registry_permission.p",
 				ImportState:   true,
-				ImportStateId: permissionTestNamespace + "/" + name + "/user/nobody",
+				ImportStateId: acctest.Namespace + "/" + name + "/user/nobody",
 				ExpectError:   regexp.MustCompile(`no RoleBinding in namespace\s+"[a-z-]+"\s+grants\s+user\s+"nobody"`),
 			},
 			{
-				Config:        permissionRegistryConfig(name) + permissionConfig("p", `user = "nobody"`),
+				Config:        acctest.PermissionRegistryConfig(name) + acctest.PermissionConfig("p", `user = "nobody"`),
 				ResourceName:  "openshiftai_model_registry_permission.p",
 				ImportState:   true,
 				ImportStateId: name + "/user/nobody",
@@ -546,21 +528,21 @@ func countingProviderFactories(counter *requestCounter) map[string]func() (tfpro
 		restConfig.Wrap(counter.RoundTripper)
 		return kube.NewForConfig(restConfig)
 	}
-	return acctest.Factories(&openshiftAIProvider{version: "test", connect: connect})
+	return acctest.Factories(provider.NewWithConnect("test", connect)())
 }
 
 // A plan with nothing to change reads each permission's binding once and writes nothing.
 func TestAccModelRegistryPermission_noOpPlanReadsOnce(t *testing.T) {
-	name := permissionTestRegistry("noop")
+	name := acctest.RegistryName("noop")
 	counter := &requestCounter{}
-	config := permissionRegistryConfig(name) + `
+	config := acctest.PermissionRegistryConfig(name) + `
 resource "openshiftai_model_registry_permission" "users" {
   count    = 5
   registry = openshiftai_model_registry.r.resource_name
   user     = "user-${count.index}"
 }
 `
-	bindingPath := "/apis/rbac.authorization.k8s.io/v1/namespaces/" + permissionTestNamespace + "/rolebindings"
+	bindingPath := "/apis/rbac.authorization.k8s.io/v1/namespaces/" + acctest.Namespace + "/rolebindings"
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: countingProviderFactories(counter),

@@ -1,4 +1,4 @@
-package provider
+package acceptance_test
 
 import (
 	"context"
@@ -24,24 +24,24 @@ func serviceAccountToken(t *testing.T, name string) string {
 	t.Helper()
 	ctx := context.Background()
 	core := acctest.Cluster.Typed.CoreV1()
-	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace}}
-	if _, err := core.ServiceAccounts(testNamespace).Create(ctx, sa, metav1.CreateOptions{}); err != nil {
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: acctest.Namespace}}
+	if _, err := core.ServiceAccounts(acctest.Namespace).Create(ctx, sa, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	binding := &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
-		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: testNamespace}},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: acctest.Namespace}},
 	}
 	if _, err := acctest.Cluster.Typed.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		_ = acctest.Cluster.Typed.RbacV1().ClusterRoleBindings().Delete(context.Background(), name, metav1.DeleteOptions{})
-		_ = core.ServiceAccounts(testNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
+		_ = core.ServiceAccounts(acctest.Namespace).Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
 	expiry := int64(3600)
-	token, err := core.ServiceAccounts(testNamespace).CreateToken(ctx, name,
+	token, err := core.ServiceAccounts(acctest.Namespace).CreateToken(ctx, name,
 		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}}, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatalf("requesting a service account token: %v", err)
@@ -106,7 +106,7 @@ resource "openshiftai_model_registry_permission" "test" {
   registry = openshiftai_model_registry.test.resource_name
   group    = "system:authenticated"
 }
-`, host, caPEM, clientCert, name, testNamespace, description, version)
+`, host, caPEM, clientCert, name, acctest.Namespace, description, version)
 }
 
 // TestAccSecrets_neverWrittenDown runs create, update, password rotation,
@@ -119,7 +119,7 @@ func TestAccSecrets_neverWrittenDown(t *testing.T) {
 	if len(restConfig.CertData) == 0 || len(restConfig.KeyData) == 0 || len(restConfig.CAData) == 0 {
 		t.Fatal("the test cluster's admin kubeconfig has no client certificate data to configure the provider with")
 	}
-	name := testRegistryName("secrets")
+	name := acctest.RegistryName("secrets")
 	token := serviceAccountToken(t, "secrets-"+strings.ToLower(name[len(name)-6:]))
 	clientKey := string(restConfig.KeyData)
 	passwords := []string{"first-db-password-" + name, "rotated-db-password-" + name}
@@ -142,7 +142,7 @@ func TestAccSecrets_neverWrittenDown(t *testing.T) {
 		record(what+": show -json", tf.run("show", "-json"))
 	}
 	readPassword := func() string {
-		secret, err := acctest.Cluster.Typed.CoreV1().Secrets(testNamespace).Get(context.Background(), registry.PasswordSecretName(name), metav1.GetOptions{})
+		secret, err := acctest.Cluster.Typed.CoreV1().Secrets(acctest.Namespace).Get(context.Background(), registry.PasswordSecretName(name), metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +165,7 @@ func TestAccSecrets_neverWrittenDown(t *testing.T) {
 	}
 
 	record("state rm", tf.run("state", "rm", "openshiftai_model_registry.test"))
-	record("import", tf.run("import", "-no-color", "openshiftai_model_registry.test", testNamespace+"/"+name))
+	record("import", tf.run("import", "-no-color", "openshiftai_model_registry.test", acctest.Namespace+"/"+name))
 	record("after import: plan", tf.run("plan", "-out=tfplan", "-no-color"))
 	record("after import: plan JSON", tf.run("show", "-json", "tfplan"))
 	record("after import: show -json", tf.run("show", "-json"))
