@@ -194,6 +194,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		permission.NewModelRegistryPermissionResource,
 		catalogsource.NewModelCatalogSourceResource,
 		catalogsource.NewModelCatalogDefaultSourceResource,
+		catalogsource.NewMCPCatalogSourceResource,
+		catalogsource.NewMCPCatalogDefaultSourceResource,
 		permission.NewModelRegistryPermissionsResource,
 		permission.NewModelRegistryGroupMembersResource,
 	}
@@ -205,5 +207,6 @@ func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.D
 		modelregistry.NewModelRegistriesDataSource,
 		permission.NewModelRegistryPermissionsDataSource,
 		catalogsource.NewModelCatalogSourcesDataSource,
+		catalogsource.NewMCPCatalogSourcesDataSource,
 	}
 }
