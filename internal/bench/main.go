@@ -323,7 +323,12 @@ func (b *bench) startCluster(ctx context.Context) (stop func(), err error) {
 			stops[i]()
 		}
 	}
-	log.Printf("starting the local control plane")
+	// The operator generation and gateway mode come from the environment, as in the acceptance tests.
+	generation, gatewayDomain, err := standin.FromEnv()
+	if err != nil {
+		return stop, err
+	}
+	log.Printf("starting the local control plane (operator stand-in %s, gateway domain %q)", generation, gatewayDomain)
 	apiserverFlags, auditLog, err := auditFlags(b.work, b.opts.audit)
 	if err != nil {
 		return stop, err
@@ -331,6 +336,7 @@ func (b *bench) startCluster(ctx context.Context) (stop func(), err error) {
 	b.controllerManager = newUserRequests(auditLog, controlplane.ControllerManagerUser)
 	b.cp, err = controlplane.Start(ctx, controlplane.Options{
 		Dir: filepath.Join(b.work, "controlplane"), KeepDir: b.opts.keep, ExtraAPIServerFlags: apiserverFlags,
+		NoGatewayAPI: !generation.FinalizerDeletesGateway() && gatewayDomain == "",
 	})
 	if err != nil {
 		return stop, err
@@ -349,13 +355,15 @@ func (b *bench) startCluster(ctx context.Context) (stop func(), err error) {
 	// The stand-in gets its own client, counted, so its requests can be taken off the server's totals.
 	operator, err := standin.Start(ctx, b.standIn.wrap(b.cp.RESTConfig), standin.Options{
 		ReadyDelay: b.opts.readyDelay, Workers: b.opts.workers, Logf: standinLogger.Printf,
+		Generation: generation, GatewayDomain: gatewayDomain,
 	})
 	if err != nil {
 		return stop, err
 	}
 	stops = append(stops, operator.Stop)
 	if b.opts.fleet.catalog {
-		catalog, err := standin.StartCatalog(ctx, b.standIn.wrap(b.cp.RESTConfig), b.namespace, standinLogger.Printf)
+		catalog, err := standin.StartCatalogWith(ctx, b.standIn.wrap(b.cp.RESTConfig), standin.CatalogOptions{
+			Namespace: b.namespace, Generation: generation, Logf: standinLogger.Printf})
 		if err != nil {
 			return stop, err
 		}

@@ -49,12 +49,13 @@ func namespaceOf(ctx context.Context, data *providerdata.Data, configured types.
 	return data.RegistriesNamespace(ctx)
 }
 
-// readUserSources reads model-catalog-sources for Read and plan checks,
-// from the provider process's one LIST of the namespace's ConfigMaps.
-func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*corev1.ConfigMap, *catalog.SourcesFile, error) {
-	u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, catalog.UserSourcesConfigMap)
+// readUserSources reads the user ConfigMap of kind (model-catalog-sources,
+// mcp-catalog-sources) for Read and plan checks, from the provider process's
+// one LIST of the namespace's ConfigMaps.
+func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*corev1.ConfigMap, *catalog.SourcesFile, error) {
+	u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, kind.ConfigMap)
 	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
-		return nil, nil, &catalog.NotDeployedError{Namespace: namespace}
+		return nil, nil, &catalog.NotDeployedError{Namespace: namespace, ConfigMap: kind.ConfigMap}
 	}
 	if err != nil {
 		return nil, nil, err
@@ -63,20 +64,20 @@ func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.
 	if err != nil {
 		return nil, nil, err
 	}
-	file, err := catalog.Sources(cm)
+	file, err := catalog.SourcesOf(kind, cm)
 	return cm, file, err
 }
 
 // readShipped reads the shipped sources (either ConfigMap name) the same way;
 // nil when the namespace has none.
-func readShipped(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*catalog.SourcesFile, error) {
-	file, _, err := readShippedNamed(ctx, data, client, namespace)
+func readShipped(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*catalog.SourcesFile, error) {
+	file, _, err := readShippedNamed(ctx, data, client, namespace, kind)
 	return file, err
 }
 
 // readShippedNamed is readShipped with the name of the ConfigMap it read.
-func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string) (*catalog.SourcesFile, string, error) {
-	for _, name := range []string{catalog.DefaultSourcesConfigMap, catalog.LaterDefaultSourcesConfigMap} {
+func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*catalog.SourcesFile, string, error) {
+	for _, name := range catalog.ShippedConfigMaps {
 		u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, name)
 		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
 			continue
@@ -88,7 +89,7 @@ func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube
 		if err != nil {
 			return nil, "", err
 		}
-		file, err := catalog.Sources(cm)
+		file, err := catalog.SourcesOf(kind, cm)
 		return file, name, err
 	}
 	return nil, "", nil
@@ -99,15 +100,15 @@ func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube
 // gets the answer of a read that was under way when it asked, or that it
 // started. The shared read is not bound to the caller that started it, so
 // that caller's timeout fails no other; each caller stops waiting at its own.
-func freshShippedIDs(ctx context.Context, client *kube.Client, namespace string) ([]string, string, error) {
-	read := shippedReads.DoChan(fmt.Sprintf("%p/%s", client, namespace), func() (any, error) {
+func freshShippedIDs(ctx context.Context, client *kube.Client, namespace string, kind catalog.Kind) ([]string, string, error) {
+	read := shippedReads.DoChan(fmt.Sprintf("%p/%s/%s", client, namespace, kind.ConfigMap), func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
 		defer cancel()
 		cm, err := catalog.ShippedSources(ctx, client, namespace)
 		if err != nil || cm == nil {
 			return shippedIDs{}, err
 		}
-		file, err := catalog.Sources(cm)
+		file, err := catalog.SourcesOf(kind, cm)
 		if err != nil {
 			return shippedIDs{}, err
 		}
@@ -188,20 +189,25 @@ func parseImportID(id string) (namespace, sourceID string, err error) {
 	return namespace, sourceID, nil
 }
 
-// checkFilters validates include and exclude patterns at plan time.
+// checkFilters validates a model source's include and exclude patterns at plan time.
 func checkFilters(included, excluded []string, diags *diag.Diagnostics) {
-	for name, list := range map[string][]string{"included_models": included, "excluded_models": excluded} {
+	checkPatterns(included, excluded, "included_models", "excluded_models", diags)
+}
+
+// checkPatterns validates include and exclude patterns, named by their attributes, at plan time.
+func checkPatterns(included, excluded []string, includedName, excludedName string, diags *diag.Diagnostics) {
+	for name, list := range map[string][]string{includedName: included, excludedName: excluded} {
 		for i, p := range list {
 			if problem := catalog.ValidatePattern(p); problem != "" {
-				diags.AddAttributeError(path.Root(name).AtListIndex(i), "Invalid model pattern", fmt.Sprintf("%s[%d]: %s.", name, i, problem))
+				diags.AddAttributeError(path.Root(name).AtListIndex(i), "Invalid pattern", fmt.Sprintf("%s[%d]: %s.", name, i, problem))
 			}
 		}
 	}
 	for _, p := range included {
 		for _, q := range excluded {
 			if strings.EqualFold(p, q) {
-				diags.AddAttributeWarning(path.Root("excluded_models"), "Pattern both included and excluded",
-					fmt.Sprintf("%q is in included_models and excluded_models; the catalog applies the exclusion, so the models it matches are not shown. Remove it from one list.", p))
+				diags.AddAttributeWarning(path.Root(excludedName), "Pattern both included and excluded",
+					fmt.Sprintf("%q is in %s and %s; the catalog applies the exclusion, so what it matches is not shown. Remove it from one list.", p, includedName, excludedName))
 			}
 		}
 	}
@@ -231,4 +237,53 @@ func (sourceIDValidator) ValidateString(_ context.Context, req validator.StringR
 	if problem := catalog.ValidateID(req.ConfigValue.ValueString()); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid source id", fmt.Sprintf("source_id %s.", problem))
 	}
+}
+
+// mergedSources lists the namespace's ConfigMaps once and merges the sources
+// of kind in the catalog server's order: the shipped ConfigMap, then
+// model-catalog-sources and mcp-catalog-sources, then the labelled ConfigMaps
+// by name. A namespace without the kind's user ConfigMap is a NotDeployedError.
+func mergedSources(ctx context.Context, client *kube.Client, namespace string, kind catalog.Kind) ([]catalog.Merged, error) {
+	items, err := client.List(ctx, kube.ConfigMaps, namespace, "")
+	if err != nil {
+		return nil, fmt.Errorf("listing the ConfigMaps of namespace %s: %w", namespace, err)
+	}
+	var shipped *catalog.ConfigMapSource
+	users := map[string]catalog.ConfigMapSource{}
+	var labelled []catalog.ConfigMapSource
+	for i := range items {
+		cm, err := catalog.FromObject(&items[i])
+		if err != nil {
+			return nil, err
+		}
+		isShipped := catalog.IsShippedConfigMap(cm.Name)
+		isUser := cm.Name == catalog.UserSourcesConfigMap || cm.Name == catalog.MCPSourcesConfigMap
+		isLabelled := !isShipped && !isUser && catalog.IsLabelledSourcesConfigMap(cm)
+		if !isShipped && !isUser && !isLabelled {
+			continue
+		}
+		file, err := catalog.SourcesOf(kind, cm)
+		if err != nil {
+			return nil, err
+		}
+		src := catalog.ConfigMapSource{Name: cm.Name, File: file}
+		switch {
+		case isShipped && (shipped == nil || cm.Name == catalog.ShippedConfigMaps[0]):
+			shipped = &src
+		case isUser:
+			users[cm.Name] = src
+		case isLabelled:
+			labelled = append(labelled, src)
+		}
+	}
+	if _, ok := users[kind.ConfigMap]; !ok {
+		return nil, &catalog.NotDeployedError{Namespace: namespace, ConfigMap: kind.ConfigMap}
+	}
+	var ordered []catalog.ConfigMapSource
+	for _, name := range []string{catalog.UserSourcesConfigMap, catalog.MCPSourcesConfigMap} {
+		if src, ok := users[name]; ok {
+			ordered = append(ordered, src)
+		}
+	}
+	return catalog.Merge(shipped, ordered, labelled), nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"k8s.io/client-go/rest"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 )
 
@@ -48,7 +49,7 @@ func TestFreshShippedIDsShareOneReadInFlight(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], _, errs[i] = freshShippedIDs(ctx, client, "ns")
+			results[i], _, errs[i] = freshShippedIDs(ctx, client, "ns", catalog.ModelSources)
 			if i == 0 {
 				close(gaveUpDone)
 			}
