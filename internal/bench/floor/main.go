@@ -26,8 +26,11 @@ import (
 	realprovider "github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/provider"
 )
 
-// address is the floor's provider source; the bench's dev_overrides point it at the floor.
-const address = "registry.terraform.io/openshiftai-terraform/openshiftaifloor"
+// The floors' provider sources; the bench's dev_overrides point them at the floor's builds.
+const (
+	address      = "registry.terraform.io/openshiftai-terraform/openshiftaifloor"
+	writeAddress = "registry.terraform.io/openshiftai-terraform/openshiftaiwritefloor"
+)
 
 // writes is "true" in the write floor's build.
 var writes string
@@ -35,11 +38,11 @@ var writes string
 func main() {
 	realprovider.QuietDiscardedLogs()
 	realprovider.TuneGarbageCollector()
-	factory := newProvider
+	factory, at := newProvider, address
 	if writes == "true" {
-		factory = newWriteProvider
+		factory, at = newWriteProvider, writeAddress
 	}
-	if err := providerserver.Serve(context.Background(), factory, providerserver.ServeOpts{Address: address}); err != nil {
+	if err := providerserver.Serve(context.Background(), factory, providerserver.ServeOpts{Address: at}); err != nil {
 		log.Fatal(err)
 	}
 }

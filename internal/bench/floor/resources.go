@@ -64,11 +64,16 @@ func (r *floorResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 
 // fillUnknown replaces every unknown value with a known one of its type, as long as
 // the provider's values are: a 36-character string (a UID's length), true, 0, a
-// collection of one element, an object with every attribute filled.
+// collection of one element, an object with every attribute filled; and an unset
+// namespace with the one the provider resolves it to, which the write floor writes in.
 func fillUnknown(v tftypes.Value) (tftypes.Value, error) {
-	return tftypes.Transform(v, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
-		if v.IsKnown() {
+	namespace := tftypes.NewAttributePath().WithAttributeName("namespace")
+	return tftypes.Transform(v, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		switch {
+		case v.IsKnown():
 			return v, nil
+		case p.Equal(namespace) && v.Type().Is(tftypes.String):
+			return tftypes.NewValue(tftypes.String, defaultNamespace), nil
 		}
 		return known(v.Type())
 	})
