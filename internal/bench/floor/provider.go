@@ -43,9 +43,14 @@ func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *p
 
 // Resources are the provider's, each wrapped: its type name and stripped schema.
 func (p *floorProvider) Resources(ctx context.Context) []func() resource.Resource {
+	var meta provider.MetadataResponse
+	p.real.Metadata(ctx, provider.MetadataRequest{}, &meta)
 	var out []func() resource.Resource
 	for _, factory := range p.real.Resources(ctx) {
-		out = append(out, func() resource.Resource { return &floorResource{real: factory(), write: p.write} })
+		// The framework calls Metadata on one instance and CRUD on others: each knows its type name.
+		var m resource.MetadataResponse
+		factory().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &m)
+		out = append(out, func() resource.Resource { return &floorResource{real: factory(), typeName: m.TypeName, write: p.write} })
 	}
 	return out
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // floorResource is one of the provider's resources with its behaviour gone: the real
-// resource answers only Metadata and Schema.
+// resource answers only Metadata and Schema; typeName is its type name.
 type floorResource struct {
 	real     resource.Resource
 	typeName string
@@ -18,7 +18,6 @@ type floorResource struct {
 
 func (r *floorResource) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	r.real.Metadata(ctx, req, resp)
-	r.typeName = resp.TypeName
 }
 
 func (r *floorResource) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
