@@ -503,6 +503,11 @@ func isAPIStatus(err error) bool {
 
 // IsTransient reports whether repeating the request may succeed.
 func IsTransient(err error) bool {
+	if apierrors.IsNotFound(err) {
+		// Also the plain "404 page not found" of a kind the server does not serve,
+		// which client-go reports as an unexpected server response.
+		return false
+	}
 	if apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err) ||
 		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || apierrors.IsUnexpectedServerError(err) {
 		return true
