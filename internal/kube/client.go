@@ -479,7 +479,8 @@ func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) e
 		previous = err
 		// The operator restarts its webhook (v0.3.10 and later, when the cluster's
 		// TLS profile changes): wait for it until the operation's timeout.
-		if attempt >= MaxAttempts && !(hasDeadline && IsWebhookUnreachable(err)) {
+		waitForWebhook := hasDeadline && IsWebhookUnreachable(err)
+		if attempt >= MaxAttempts && !waitForWebhook {
 			return err
 		}
 		wait := delay

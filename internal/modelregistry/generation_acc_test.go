@@ -168,8 +168,8 @@ func TestAccRegistryWebhookRestart(t *testing.T) {
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { acctest.RestartWebhook(t, 25*time.Second) },
-				Config:      registryHCL("r", name, `  timeouts {
+				PreConfig: func() { acctest.RestartWebhook(t, 25*time.Second) },
+				Config: registryHCL("r", name, `  timeouts {
     create = "8s"
   }`),
 				ExpectError: errorText("the model-registry operator's webhook is down"),
