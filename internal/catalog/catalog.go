@@ -1,7 +1,8 @@
-// Package catalog says what the model catalog's sources are on the cluster:
-// the ConfigMaps the operator makes, the `sources.yaml` file the dashboard
-// writes into `model-catalog-sources`, a yaml source's catalog file, the
-// Secret of a Hugging Face token. It parses those files as strictly as the
+// Package catalog says what the catalog's model and MCP server sources are on
+// the cluster: the ConfigMaps the operator makes, the `sources.yaml` file the
+// dashboard writes into `model-catalog-sources` and `mcp-catalog-sources`, a
+// labelled ConfigMap of the user's own, a yaml source's catalog file and an
+// MCP source's, the Secret of a Hugging Face token. It parses those files as strictly as the
 // catalog server does and edits them keeping everything it did not write. It
 // holds pure functions over plain Go values, plus one read-modify-update loop
 // over a small cluster interface; it knows nothing of Terraform.
@@ -11,6 +12,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // The ConfigMaps of the catalog, all in the registries namespace.
@@ -122,4 +126,28 @@ func OperatorLabels() map[string]string {
 		"app.kubernetes.io/created-by": "model-registry-operator",
 		"app.kubernetes.io/managed-by": "model-registry-operator",
 	}
+}
+
+// MaxLabelledConfigMapName is the longest name of a labelled ConfigMap the operator mounts.
+const MaxLabelledConfigMapName = 55
+
+// IsLabelledSourcesConfigMap tells whether the operator (v0.3.9 and later)
+// mounts cm as a labelled ConfigMap of sources: it carries the label, its name
+// is a DNS label of at most 55 characters and it has the key sources.yaml;
+// the operator skips any other without a word.
+func IsLabelledSourcesConfigMap(cm *corev1.ConfigMap) bool {
+	_, hasSources := cm.Data[SourcesKey]
+	return cm.Labels[LabelCatalogSource] == "true" && hasSources && ValidateOwnConfigMapName(cm.Name) == ""
+}
+
+// ValidateOwnConfigMapName says what keeps the operator from mounting a
+// labelled ConfigMap of this name, "" when nothing does.
+func ValidateOwnConfigMapName(name string) string {
+	if len(name) > MaxLabelledConfigMapName {
+		return fmt.Sprintf("is %d characters long; the operator mounts a labelled ConfigMap only when its name has at most %d", len(name), MaxLabelledConfigMapName)
+	}
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+		return fmt.Sprintf("%q is not a DNS label, which the operator requires of a labelled ConfigMap's name: %s", name, strings.Join(errs, "; "))
+	}
+	return ""
 }

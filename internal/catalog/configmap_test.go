@@ -145,7 +145,7 @@ func TestSourcesErrorNamesWhoOwnsTheFile(t *testing.T) {
 func TestPutSourceKeepsWhatItDidNotWrite(t *testing.T) {
 	cm := userConfigMap(dashboardFile)
 	err := PutSource(cm, UserSource{ID: "mine", Name: "Mine", Type: TypeYAML, Enabled: true, Labels: []string{"Team A"},
-		ExcludedModels: []string{"*-beta"}, CatalogFile: "source: m\nmodels: []\n"}, true)
+		Excluded: []string{"*-beta"}, CatalogFile: "source: m\nmodels: []\n"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestPutSourceKeepsWhatItDidNotWrite(t *testing.T) {
 		t.Errorf("ids = %v", ids)
 	}
 
-	if removed, err := RemoveSource(cm, "team_models"); !removed || err != nil {
+	if removed, err := RemoveSource(cm, ModelSources, "team_models"); !removed || err != nil {
 		t.Fatal(removed, err)
 	}
 	if _, ok := cm.Data["team_models.yaml"]; ok {
@@ -220,13 +220,13 @@ func strip(entries []Entry) []Entry {
 
 func TestOverride(t *testing.T) {
 	cm := userConfigMap("")
-	if err := PutOverride(cm, Override{ID: "redhat_ai_models", Enabled: true, IncludedModels: []string{"granite-*"}}); err != nil {
+	if err := PutOverride(cm, Override{ID: "redhat_ai_models", Enabled: true, Included: []string{"granite-*"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := cm.Data[SourcesKey], "catalogs:\n  - id: redhat_ai_models\n    enabled: true\n    includedModels:\n      - granite-*\n"; got != want {
 		t.Errorf("sources.yaml =\n%s\nwant\n%s", got, want)
 	}
-	if removed, err := RemoveOverride(cm, "redhat_ai_models"); !removed || err != nil {
+	if removed, err := RemoveOverride(cm, ModelSources, "redhat_ai_models"); !removed || err != nil {
 		t.Fatal(removed, err)
 	}
 	if got := cm.Data[SourcesKey]; got != "catalogs: []\n" {
@@ -244,7 +244,7 @@ func TestPutSourceOverTheLimit(t *testing.T) {
 	}
 	want := `source "big": its catalog file is 1048476 bytes and ConfigMap model-catalog-sources would hold ` +
 		`1048885 bytes in all, over the limit of 1048576 bytes (1 MiB) that the API server sets on a ConfigMap; nothing was written. ` +
-		`Make the catalog file smaller or remove other yaml sources`
+		`Make the catalog file smaller, remove other yaml sources, or place the source in a ConfigMap of its own (block own_config_map)`
 	if err.Error() != want {
 		t.Errorf("error =\n%s\nwant\n%s", err, want)
 	}
@@ -254,7 +254,7 @@ func TestMerge(t *testing.T) {
 	shipped, _ := ParseSources("catalogs:\n- id: redhat_ai_models\n  name: Red Hat AI models\n  type: yaml\n  labels: [Red Hat AI]\n")
 	user, _ := ParseSources(dashboardFile)
 	labelled, _ := ParseSources("catalogs:\n- id: extra\n  name: Extra\n  type: yaml\n")
-	got := Merge(&ConfigMapSource{Name: DefaultSourcesConfigMap, File: shipped}, &ConfigMapSource{Name: UserSourcesConfigMap, File: user},
+	got := Merge(&ConfigMapSource{Name: DefaultSourcesConfigMap, File: shipped}, []ConfigMapSource{{Name: UserSourcesConfigMap, File: user}},
 		[]ConfigMapSource{{Name: "z-extra", File: labelled}})
 	if len(got) != 3 {
 		t.Fatalf("got %+v", got)
@@ -265,7 +265,7 @@ func TestMerge(t *testing.T) {
 	if m := got[1]; m.ID != "team_models" || m.Shipped || m.ConfigMap != UserSourcesConfigMap || !m.IsEnabled() {
 		t.Errorf("user = %+v", m)
 	}
-	if m := got[2]; m.ID != "extra" || m.ConfigMap != "z-extra" {
+	if m := got[2]; m.ID != "extra" || m.ConfigMap != "z-extra" || !m.Labelled {
 		t.Errorf("labelled = %+v", m)
 	}
 }
@@ -317,7 +317,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := "s" + string(rune('a'+i))
-			res, err := Modify(t.Context(), f, "ns", func(cm *corev1.ConfigMap) error {
+			res, err := Modify(t.Context(), f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 				return PutSource(cm, UserSource{ID: id, Name: id, Type: TypeYAML, Enabled: true, CatalogFile: "models: []\n"}, true)
 			})
 			if err != nil {
@@ -340,7 +340,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 }
 
 func TestModifyErrors(t *testing.T) {
-	_, err := Modify(t.Context(), &fakeCluster{}, "ns", func(*corev1.ConfigMap) error { return nil })
+	_, err := Modify(t.Context(), &fakeCluster{}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if !IsNotDeployed(err) || !strings.HasPrefix(err.Error(), `the model catalog is not deployed in namespace "ns": ConfigMap model-catalog-sources does not exist.`) {
 		t.Errorf("missing ConfigMap: %v", err)
 	}
@@ -348,7 +348,7 @@ func TestModifyErrors(t *testing.T) {
 	f.intercept = func() { f.mu.Lock(); f.cm.ResourceVersion += "x"; f.mu.Unlock() } // someone always writes first
 	ctx, cancel := context.WithCancel(t.Context())
 	calls := 0
-	res, err := Modify(ctx, f, "ns", func(cm *corev1.ConfigMap) error {
+	res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		calls++
 		if calls == 3 {
 			cancel()
@@ -359,7 +359,7 @@ func TestModifyErrors(t *testing.T) {
 	if res.Conflicts != 3 || err == nil || !strings.Contains(err.Error(), "kept changing: 3 updates found it modified by another request before the timeout") {
 		t.Errorf("res = %+v, err = %v", res, err)
 	}
-	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", func(*corev1.ConfigMap) error { return nil })
+	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if err != nil || res.Written {
 		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
 	}
@@ -369,7 +369,7 @@ func TestModifyErrors(t *testing.T) {
 func queued(f *fakeCluster) int {
 	groupsMu.Lock()
 	defer groupsMu.Unlock()
-	if g := groups[groupKey{c: f, namespace: "ns"}]; g != nil {
+	if g := groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
 		return len(g.queue)
 	}
 	return 0
@@ -401,7 +401,7 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	}
 	outcomes := make(chan outcome, 12)
 	modify := func(ctx context.Context, id string, change func(cm *corev1.ConfigMap) error) {
-		res, err := Modify(ctx, f, "ns", change)
+		res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, change)
 		outcomes <- outcome{id, res, err}
 	}
 	go modify(t.Context(), "first", putSource("first"))

@@ -147,22 +147,6 @@ data "openshiftai_model_catalog_sources" "all" {
 				},
 			},
 			{
-				// The operator writes the user file back re-marshalled (DOMAIN.md): keys reordered, no drift.
-				PreConfig: func() {
-					client := acctest.Cluster.Typed.CoreV1().ConfigMaps(namespace)
-					cm, err := client.Get(context.Background(), catalog.UserSourcesConfigMap, metav1.GetOptions{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					cm.Data[catalog.SourcesKey] = reorderTopLevel(t, cm.Data[catalog.SourcesKey])
-					if _, err := client.Update(context.Background(), cm, metav1.UpdateOptions{}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:   config,
-				PlanOnly: true,
-			},
-			{
 				Config: config + fmt.Sprintf(`
 resource "openshiftai_model_catalog_source" "reserved" {
   namespace = %q
@@ -173,7 +157,7 @@ resource "openshiftai_model_catalog_source" "reserved" {
   }
 }
 `, namespace, catalogV1),
-				ExpectError: regexp.MustCompile(`"default_catalog" is reserved: the model registry operator deletes a source of\s+that id`),
+				ExpectError: regexp.MustCompile(`"default_catalog"\s+is\s+reserved:\s+the\s+model\s+registry\s+operator\s+deletes\s+a\s+source\s+of\s+that\s+id`),
 			},
 			{
 				Config: config + fmt.Sprintf(`
@@ -186,7 +170,24 @@ resource "openshiftai_model_catalog_source" "clash" {
   }
 }
 `, namespace, catalogV1),
-				ExpectError: regexp.MustCompile(`"team_mcp" is already used by a source in mcp_catalogs of ConfigMap\s+model-catalog-sources`),
+				ExpectError: regexp.MustCompile(`"team_mcp"\s+is\s+already\s+used\s+by\s+a\s+source\s+in\s+mcp_catalogs\s+of\s+ConfigMap\s+model-catalog-sources`),
+			},
+			{
+				// The operator writes the user file back re-marshalled (DOMAIN.md): keys reordered, no drift.
+				PreConfig: func() {
+					client := acctest.Cluster.Typed.CoreV1().ConfigMaps(namespace)
+					cm, err := client.Get(context.Background(), catalog.UserSourcesConfigMap, metav1.GetOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					cm.Data[catalog.SourcesKey] = reorderTopLevel(t, cm.Data[catalog.SourcesKey])
+					if _, err := client.Update(context.Background(), cm, metav1.UpdateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				// Last, so that the post-test destroy runs with a valid configuration.
+				Config:   config,
+				PlanOnly: true,
 			},
 		},
 	})

@@ -53,6 +53,7 @@ type Interface interface {
 	List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error)
 	ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error)
 	Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error
+	DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error)
 	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
 	WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
@@ -479,8 +480,8 @@ func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) e
 		previous = err
 		// The operator restarts its webhook (v0.3.10 and later, when the cluster's
 		// TLS profile changes): wait for it until the operation's timeout.
-		waitForWebhook := hasDeadline && IsWebhookUnreachable(err)
-		if attempt >= MaxAttempts && !waitForWebhook {
+		waitsForWebhook := hasDeadline && IsWebhookUnreachable(err)
+		if attempt >= MaxAttempts && !waitsForWebhook {
 			return err
 		}
 		wait := delay
@@ -504,11 +505,6 @@ func isAPIStatus(err error) bool {
 
 // IsTransient reports whether repeating the request may succeed.
 func IsTransient(err error) bool {
-	if apierrors.IsNotFound(err) {
-		// Also the plain "404 page not found" of a kind the server does not serve,
-		// which client-go reports as an unexpected server response.
-		return false
-	}
 	if apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err) ||
 		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || apierrors.IsUnexpectedServerError(err) {
 		return true

@@ -174,6 +174,21 @@ func (f *fakeCluster) Delete(_ context.Context, gvr schema.GroupVersionResource,
 	return nil
 }
 
+// DeleteUnchanged deletes the object only at uid and resourceVersion, as the
+// API server's preconditions do; a changed or missing one is not deleted.
+func (f *fakeCluster) DeleteUnchanged(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
+	if err := f.record("deleteunchanged " + key(gvr, namespace, name)); err != nil {
+		return false, err
+	}
+	k := key(gvr, namespace, name)
+	obj, ok := f.objects[k]
+	if !ok || obj.GetUID() != uid || obj.GetResourceVersion() != resourceVersion {
+		return false, nil
+	}
+	delete(f.objects, k)
+	return true, nil
+}
+
 func (f *fakeCluster) Patch(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
 	if err := f.record("patch " + key(gvr, namespace, name) + " " + string(patch)); err != nil {
 		return nil, err

@@ -45,6 +45,14 @@ func New(version string) func() provider.Provider {
 	}
 }
 
+// NewWithConnect is New with connect building the cluster clients, for tests
+// that watch or fault the provider's requests.
+func NewWithConnect(version string, connect providerdata.Connect) func() provider.Provider {
+	return func() provider.Provider {
+		return &openshiftAIProvider{version: version, connect: connect}
+	}
+}
+
 func (p *openshiftAIProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "openshiftai"
 	resp.Version = p.version
@@ -186,6 +194,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		permission.NewModelRegistryPermissionResource,
 		catalogsource.NewModelCatalogSourceResource,
 		catalogsource.NewModelCatalogDefaultSourceResource,
+		catalogsource.NewMCPCatalogSourceResource,
+		catalogsource.NewMCPCatalogDefaultSourceResource,
 		permission.NewModelRegistryPermissionsResource,
 		permission.NewModelRegistryGroupMembersResource,
 	}
@@ -197,5 +207,6 @@ func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.D
 		modelregistry.NewModelRegistriesDataSource,
 		permission.NewModelRegistryPermissionsDataSource,
 		catalogsource.NewModelCatalogSourcesDataSource,
+		catalogsource.NewMCPCatalogSourcesDataSource,
 	}
 }

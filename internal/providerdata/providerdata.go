@@ -319,6 +319,10 @@ func (d *Data) Client() (*kube.Client, error) {
 // ClientDiags returns the client or an error diagnostic saying why there is none.
 func (d *Data) ClientDiags() (*kube.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+		return nil, diags
+	}
 	client, err := d.Client()
 	if err != nil {
 		diags.AddError("Cannot connect to the cluster", err.Error())
