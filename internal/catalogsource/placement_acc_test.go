@@ -3,6 +3,7 @@ package catalogsource_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -145,4 +146,64 @@ func mustAtoi(s string) int {
 	n := 0
 	_, _ = fmt.Sscan(s, &n)
 	return n
+}
+
+// TestAccCatalogSource_ownConfigMap: a model source placed in a labelled
+// ConfigMap of its own shows in the model data source as the last source,
+// is not in model-catalog-sources, and is deleted with its ConfigMap; a
+// catalog file over 1 MiB fails at plan with its size and this alternative.
+func TestAccCatalogSource_ownConfigMap(t *testing.T) {
+	catalogReady(t)
+	tooLarge := yamlSourceConfig("tf_too_large", "Too large", "", "models: []\n#"+strings.Repeat("x", catalog.MaxConfigMapBytes))
+	tooLargeError := wrapped(`yaml.catalog is 1048588 bytes; a ConfigMap holds at most 1048576 bytes (1 MiB) in all. A ConfigMap of its own (block own_config_map) gives the file a ConfigMap of 1 MiB alone, instead of sharing model-catalog-sources with every other source.`)
+	const name = "tf-own-models"
+	config := yamlSourceConfig("tf_own_models", "Own models", `  own_config_map { name = "`+name+`" }`, catalogV1) + `
+data "openshiftai_model_catalog_sources" "all" {
+  depends_on = [openshiftai_model_catalog_source.test]
+}
+`
+	if !acctest.Generation().LabelledCatalogSources() {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories,
+			Steps: []resource.TestStep{
+				{Config: tooLarge, PlanOnly: true, ExpectError: tooLargeError},
+				{Config: config, PlanOnly: true, ExpectError: wrapped(`does not load labelled ConfigMaps`)},
+			},
+		})
+		return
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy: func(*terraform.State) error {
+			_, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), name, metav1.GetOptions{})
+			if !apierrors.IsNotFound(err) {
+				return fmt.Errorf("the own ConfigMap after destroy: %v", err)
+			}
+			return checkForeignKept(t)(nil)
+		},
+		Steps: []resource.TestStep{
+			{Config: tooLarge, PlanOnly: true, ExpectError: tooLargeError},
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(checkNoEntry(t, "tf_own_models"), checkForeignKept(t), func(s *terraform.State) error {
+					cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), name, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if cm.Labels[catalog.LabelCatalogSource] != "true" || cm.Data["tf_own_models.yaml"] != catalogV1 ||
+						!strings.HasPrefix(cm.Data[catalog.SourcesKey], "catalogs:\n  - id: tf_own_models\n") {
+						return fmt.Errorf("own ConfigMap %+v", cm)
+					}
+					ds := s.RootModule().Resources["data.openshiftai_model_catalog_sources.all"].Primary.Attributes
+					last := fmt.Sprintf("sources.%d", mustAtoi(ds["sources.#"])-1)
+					if ds[last+".id"] != "tf_own_models" || ds[last+".config_map"] != name {
+						return fmt.Errorf("the data source's last source is %s from %s", ds[last+".id"], ds[last+".config_map"])
+					}
+					return nil
+				}),
+			},
+			{Config: config, ResourceName: "openshiftai_model_catalog_source.test", ImportState: true, ImportStateId: "tf_own_models",
+				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+	})
 }

@@ -11,17 +11,18 @@ import (
 )
 
 type sourceModel struct {
-	ID             types.String      `tfsdk:"id"`
-	SourceID       types.String      `tfsdk:"source_id"`
-	Name           types.String      `tfsdk:"name"`
-	Enabled        types.Bool        `tfsdk:"enabled"`
-	Labels         types.List        `tfsdk:"labels"`
-	IncludedModels types.List        `tfsdk:"included_models"`
-	ExcludedModels types.List        `tfsdk:"excluded_models"`
-	Namespace      types.String      `tfsdk:"namespace"`
-	YAML           *yamlModel        `tfsdk:"yaml"`
-	HuggingFace    *huggingFaceModel `tfsdk:"hugging_face"`
-	Timeouts       timeouts.Value    `tfsdk:"timeouts"`
+	ID             types.String       `tfsdk:"id"`
+	SourceID       types.String       `tfsdk:"source_id"`
+	Name           types.String       `tfsdk:"name"`
+	Enabled        types.Bool         `tfsdk:"enabled"`
+	Labels         types.List         `tfsdk:"labels"`
+	IncludedModels types.List         `tfsdk:"included_models"`
+	ExcludedModels types.List         `tfsdk:"excluded_models"`
+	Namespace      types.String       `tfsdk:"namespace"`
+	YAML           *yamlModel         `tfsdk:"yaml"`
+	HuggingFace    *huggingFaceModel  `tfsdk:"hugging_face"`
+	OwnConfigMap   *ownConfigMapModel `tfsdk:"own_config_map"`
+	Timeouts       timeouts.Value     `tfsdk:"timeouts"`
 }
 
 type yamlModel struct {
