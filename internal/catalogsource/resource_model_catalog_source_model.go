@@ -59,6 +59,7 @@ func (m sourceModel) managesAPIKeySecret() bool {
 // desired is the domain source the plan declares; token says whether a token Secret is referenced.
 func (m sourceModel) desired(ctx context.Context, diags *diag.Diagnostics) catalog.UserSource {
 	s := catalog.UserSource{
+		Kind:     catalog.ModelSources,
 		ID:       m.SourceID.ValueString(),
 		Name:     m.Name.ValueString(),
 		Type:     m.sourceType(),
