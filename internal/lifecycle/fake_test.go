@@ -36,6 +36,8 @@ type fakeCluster struct {
 	onWait func(f *fakeCluster)
 	// foreign holds, per object, the fields another field manager set.
 	foreign map[string]map[string]any
+	// admit changes what is applied, dry runs included, as the operator's mutating webhook would.
+	admit func(u *unstructured.Unstructured)
 }
 
 var _ kube.Interface = (*fakeCluster)(nil)
@@ -105,6 +107,9 @@ func (f *fakeCluster) Apply(_ context.Context, obj runtime.Object, opts kube.App
 	}
 	if err := f.record(verb + " " + key(gvr, u.GetNamespace(), u.GetName())); err != nil {
 		return nil, err
+	}
+	if f.admit != nil {
+		f.admit(u)
 	}
 	if opts.DryRun {
 		out := u.DeepCopy()

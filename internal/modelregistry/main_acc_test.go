@@ -6,6 +6,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/provider"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 func TestMain(m *testing.M) {
@@ -14,3 +15,5 @@ func TestMain(m *testing.M) {
 
 // factories serve the provider in the test process.
 var factories = acctest.Factories(provider.New("test")())
+
+const namespace = registry.DefaultNamespace

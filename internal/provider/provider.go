@@ -127,7 +127,8 @@ func (p *openshiftAIProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"registries_namespace": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Namespace of the model registries. When unset, the provider reads it from the cluster's " +
-					"DataScienceCluster (`status.components.modelregistry.registriesNamespace`) and falls back to " +
+					"DataScienceCluster (`status.components.modelregistry.registriesNamespace`), then from the AIHub `default-aihub` " +
+					"(`components.platform.opendatahub.io`, `spec.instancesNamespace`) of later platforms, and falls back to " +
 					"`rhoai-model-registries`. Open Data Hub uses `odh-model-registries`. Environment variable: `OPENSHIFTAI_REGISTRIES_NAMESPACE`.",
 				Validators: []validator.String{validators.NamespaceName()},
 			},
