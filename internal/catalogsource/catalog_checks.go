@@ -101,8 +101,8 @@ func notShippedMessage(id, namespace string, shipped []string, kind catalog.Kind
 		return fmt.Sprintf("%q is not a shipped source: namespace %q has no shipped %s sources (ConfigMap %s, or %s on operators before v0.3.9). For a source of your own use %s.",
 			id, namespace, kind.Noun, catalog.LaterDefaultSourcesConfigMap, catalog.DefaultSourcesConfigMap, kind.SourceResource)
 	}
-	return fmt.Sprintf("%q is not a shipped source of namespace %q. The shipped sources are: %s. For a source of your own use %s.",
-		id, namespace, strings.Join(shipped, ", "), kind.SourceResource)
+	return fmt.Sprintf("%q is not a shipped %s source of namespace %q. The shipped %s sources are: %s. For a source of your own use %s.",
+		id, kind.Noun, namespace, kind.Noun, strings.Join(shipped, ", "), kind.SourceResource)
 }
 
 // checkCatalogFile is the plan-time check of a yaml source's catalog file:

@@ -56,7 +56,7 @@ func TestAccMCPCatalogDefaultSource(t *testing.T) {
 		CheckDestroy:             resource.ComposeTestCheckFunc(checkNoMCPEntry(t, id), checkMCPForeignKept(t)),
 		Steps: []resource.TestStep{
 			{Config: mcpDefaultSourceConfig("not_shipped_mcp", ""), PlanOnly: true,
-				ExpectError: wrapped(`"not_shipped_mcp" is not a shipped source of namespace "` + ns + `". The shipped sources are: rh_mcp_servers, rh_partner_mcp_servers, community_mcp_servers`)},
+				ExpectError: wrapped(`"not_shipped_mcp" is not a shipped MCP server source of namespace "` + ns + `". The shipped MCP server sources are: rh_mcp_servers, rh_partner_mcp_servers, community_mcp_servers`)},
 			{Config: mcpSourceConfig(id, "Mine", "", mcpFileV1), PlanOnly: true,
 				ExpectError: wrapped(`use openshiftai_mcp_catalog_default_source`)},
 			{

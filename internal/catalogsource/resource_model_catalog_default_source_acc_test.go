@@ -115,7 +115,7 @@ data "openshiftai_model_catalog_sources" "all" {
 			{
 				Config:      defaultSourceConfig("not_shipped", ""),
 				PlanOnly:    true,
-				ExpectError: wrapped(`"not_shipped" is not a shipped source of namespace "rhoai-model-registries". The shipped sources are: redhat_ai_models, redhat_ai_validated_models.`),
+				ExpectError: wrapped(`"not_shipped" is not a shipped model source of namespace "rhoai-model-registries". The shipped model sources are: redhat_ai_models, redhat_ai_validated_models.`),
 			},
 		},
 	})
