@@ -14,8 +14,8 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
-func (r *mcpDefaultSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan mcpDefaultSourceModel
+func (r *mcpCatalogDefaultSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan mcpCatalogDefaultSourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -34,8 +34,8 @@ func (r *mcpDefaultSourceResource) Create(ctx context.Context, req resource.Crea
 	}
 }
 
-func (r *mcpDefaultSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan mcpDefaultSourceModel
+func (r *mcpCatalogDefaultSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan mcpCatalogDefaultSourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -48,7 +48,7 @@ func (r *mcpDefaultSourceResource) Update(ctx context.Context, req resource.Upda
 	}
 }
 
-func (r *mcpDefaultSourceResource) write(ctx context.Context, plan *mcpDefaultSourceModel, diags *diag.Diagnostics) {
+func (r *mcpCatalogDefaultSourceResource) write(ctx context.Context, plan *mcpCatalogDefaultSourceModel, diags *diag.Diagnostics) {
 	o := plan.override(ctx, diags)
 	if diags.HasError() {
 		return
@@ -61,8 +61,8 @@ func (r *mcpDefaultSourceResource) write(ctx context.Context, plan *mcpDefaultSo
 	plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + o.ID)
 }
 
-func (r *mcpDefaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state mcpDefaultSourceModel
+func (r *mcpCatalogDefaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state mcpCatalogDefaultSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -91,14 +91,14 @@ func (r *mcpDefaultSourceResource) Read(ctx context.Context, req resource.ReadRe
 		addError(&resp.Diagnostics, "Cannot read the shipped MCP catalog sources", err)
 		return
 	}
-	read := flattenMCPOverride(&state, namespace, e, shipped)
+	read := flattenMCPCatalogDefaultSource(&state, namespace, e, shipped)
 	if !reflect.DeepEqual(read, state) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
 	}
 }
 
-func (r *mcpDefaultSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state mcpDefaultSourceModel
+func (r *mcpCatalogDefaultSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state mcpCatalogDefaultSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
