@@ -84,11 +84,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Namespace.IsUnknown() || plan.Namespace.IsNull() {
-		namespace, diags := r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		plan.Namespace = types.StringValue(namespace)
-	}
+	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
 	if plan.ResourceName.IsUnknown() || plan.ResourceName.IsNull() {
 		plan.ResourceName = types.StringValue(registry.DeriveResourceName(plan.Name.ValueString()))
 		if problems := registry.ValidateResourceName(plan.ResourceName.ValueString()); len(problems) > 0 {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -35,13 +34,9 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Namespace.IsUnknown() || plan.Namespace.IsNull() {
-		namespace, diags := r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		plan.Namespace = types.StringValue(namespace)
+	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	p := plan.permission()
 

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	k8stypes "k8s.io/apimachinery/pkg/types"
@@ -58,13 +57,9 @@ func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *mode
 	if diags.HasError() {
 		return false
 	}
-	if plan.Namespace.IsUnknown() || plan.Namespace.IsNull() {
-		namespace, d := r.data.RegistriesNamespace(ctx)
-		diags.Append(d...)
-		if diags.HasError() {
-			return false
-		}
-		plan.Namespace = types.StringValue(namespace)
+	diags.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
+	if diags.HasError() {
+		return false
 	}
 	plan.setIdentity(plan.Namespace.ValueString(), plan.Registry.ValueString())
 	list, d := plan.list(ctx)
