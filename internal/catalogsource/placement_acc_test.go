@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 const ownCMName = "tf-team-mcp-servers"
@@ -104,6 +106,9 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 			if _, err := ownConfigMap(t); !apierrors.IsNotFound(err) {
 				return fmt.Errorf("the own ConfigMap after destroy: %v", err)
 			}
+			if err := catalogMounts(t, ownCMName, false); err != nil {
+				return err
+			}
 			return checkMCPForeignKept(t)(nil)
 		},
 		Steps: []resource.TestStep{
@@ -112,7 +117,8 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("openshiftai_mcp_catalog_source.test", tfjsonpath.New("own_config_map").AtMapKey("name"), knownvalue.StringExact(ownCMName)),
 				},
-				Check: resource.ComposeTestCheckFunc(placed(mcpFileV1), lastSource, checkMCPForeignKept(t)),
+				Check: resource.ComposeTestCheckFunc(placed(mcpFileV1), lastSource, checkMCPForeignKept(t),
+					func(*terraform.State) error { return catalogMounts(t, ownCMName, true) }),
 			},
 			{
 				// The dashboard rewrites mcp-catalog-sources with mcp_catalogs alone: the own ConfigMap is not touched.
@@ -140,6 +146,35 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 		},
 	})
+}
+
+// catalogMounts waits up to 20 s for the catalog's Deployment to mount the
+// ConfigMap name (mounted true) or not (false), as the operator does when a
+// labelled ConfigMap comes or goes, restarting the catalog's pod.
+func catalogMounts(t *testing.T, name string, mounted bool) error {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		d, err := acctest.Cluster.Typed.AppsV1().Deployments(ns).Get(context.Background(), standin.CatalogDeployment, metav1.GetOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return err
+		}
+		has := false
+		if d != nil {
+			for _, v := range d.Spec.Template.Spec.Volumes {
+				if v.ConfigMap != nil && v.ConfigMap.Name == name {
+					has = true
+				}
+			}
+		}
+		if has == mounted {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the catalog's Deployment mounts ConfigMap %s: %v, want %v", name, has, mounted)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func mustAtoi(s string) int {
