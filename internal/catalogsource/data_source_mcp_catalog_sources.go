@@ -14,14 +14,14 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &mcpCatalogSourcesDataSource{}
-	_ datasource.DataSourceWithConfigure = &mcpCatalogSourcesDataSource{}
+	_ datasource.DataSource              = &mcpSourcesDataSource{}
+	_ datasource.DataSourceWithConfigure = &mcpSourcesDataSource{}
 )
 
 // NewMCPCatalogSourcesDataSource is the openshiftai_mcp_catalog_sources data source.
-func NewMCPCatalogSourcesDataSource() datasource.DataSource { return &mcpCatalogSourcesDataSource{} }
+func NewMCPCatalogSourcesDataSource() datasource.DataSource { return &mcpSourcesDataSource{} }
 
-type mcpCatalogSourcesDataSource struct {
+type mcpSourcesDataSource struct {
 	data *providerdata.Data
 }
 
@@ -39,11 +39,11 @@ var mcpSourceAttrTypes = map[string]attr.Type{
 	"config_map":       types.StringType,
 }
 
-func (d *mcpCatalogSourcesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *mcpSourcesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_mcp_catalog_sources"
 }
 
-func (d *mcpCatalogSourcesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *mcpSourcesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	list := func(description string) schema.ListAttribute {
 		return schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: description}
 	}
@@ -76,11 +76,11 @@ func (d *mcpCatalogSourcesDataSource) Schema(_ context.Context, _ datasource.Sch
 	}
 }
 
-func (d *mcpCatalogSourcesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *mcpSourcesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configure(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *mcpCatalogSourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *mcpSourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config sourcesDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

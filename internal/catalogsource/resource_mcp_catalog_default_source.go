@@ -20,23 +20,23 @@ import (
 )
 
 var (
-	_ resource.Resource                   = &mcpCatalogDefaultSourceResource{}
-	_ resource.ResourceWithConfigure      = &mcpCatalogDefaultSourceResource{}
-	_ resource.ResourceWithValidateConfig = &mcpCatalogDefaultSourceResource{}
-	_ resource.ResourceWithModifyPlan     = &mcpCatalogDefaultSourceResource{}
-	_ resource.ResourceWithImportState    = &mcpCatalogDefaultSourceResource{}
+	_ resource.Resource                   = &mcpDefaultSourceResource{}
+	_ resource.ResourceWithConfigure      = &mcpDefaultSourceResource{}
+	_ resource.ResourceWithValidateConfig = &mcpDefaultSourceResource{}
+	_ resource.ResourceWithModifyPlan     = &mcpDefaultSourceResource{}
+	_ resource.ResourceWithImportState    = &mcpDefaultSourceResource{}
 )
 
 // NewMCPCatalogDefaultSourceResource is the openshiftai_mcp_catalog_default_source resource.
 func NewMCPCatalogDefaultSourceResource() resource.Resource {
-	return &mcpCatalogDefaultSourceResource{}
+	return &mcpDefaultSourceResource{}
 }
 
-type mcpCatalogDefaultSourceResource struct {
+type mcpDefaultSourceResource struct {
 	data *providerdata.Data
 }
 
-type mcpCatalogDefaultSourceModel struct {
+type mcpDefaultSourceModel struct {
 	ID              types.String   `tfsdk:"id"`
 	SourceID        types.String   `tfsdk:"source_id"`
 	Name            types.String   `tfsdk:"name"`
@@ -47,11 +47,11 @@ type mcpCatalogDefaultSourceModel struct {
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (r *mcpCatalogDefaultSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *mcpDefaultSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_mcp_catalog_default_source"
 }
 
-func (r *mcpCatalogDefaultSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *mcpDefaultSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Disables or filters an MCP source the catalog ships with (such as `rh_mcp_servers`), as the dashboard's " +
 			"**MCP catalog** settings page does: a sparse entry `{id, enabled, includedServers, excludedServers}` with the shipped " +
@@ -85,12 +85,12 @@ func (r *mcpCatalogDefaultSourceResource) Schema(_ context.Context, _ resource.S
 	}
 }
 
-func (r *mcpCatalogDefaultSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *mcpDefaultSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configure(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *mcpCatalogDefaultSourceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var config mcpCatalogDefaultSourceModel
+func (r *mcpDefaultSourceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config mcpDefaultSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -100,17 +100,17 @@ func (r *mcpCatalogDefaultSourceResource) ValidateConfig(ctx context.Context, re
 }
 
 // ModifyPlan checks, when the cluster answers, that a new or replacing override names a shipped MCP source.
-func (r *mcpCatalogDefaultSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *mcpDefaultSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan mcpCatalogDefaultSourceModel
+	var plan mcpDefaultSourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
 	if !req.State.Raw.IsNull() {
-		var state mcpCatalogDefaultSourceModel
+		var state mcpDefaultSourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if resp.Diagnostics.HasError() || state.SourceID.Equal(plan.SourceID) {
 			return
@@ -124,7 +124,7 @@ func (r *mcpCatalogDefaultSourceResource) ModifyPlan(ctx context.Context, req re
 	}
 }
 
-func (r *mcpCatalogDefaultSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *mcpDefaultSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	namespace, id, err := parseImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
@@ -168,14 +168,14 @@ func (r *mcpCatalogDefaultSourceResource) ImportState(ctx context.Context, req r
 				"Declare the resource and apply to disable or filter it.", id, namespace, kind.ConfigMap))
 		return
 	}
-	m := flattenMCPCatalogDefaultSource(nil, namespace, e, shipped)
+	m := flattenMCPOverride(nil, namespace, e, shipped)
 	tflog.Info(ctx, "shipped MCP catalog source override imported", map[string]any{"namespace": namespace, "source_id": id})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// flattenMCPCatalogDefaultSource maps the override entry (and the shipped source's name) to the model.
-func flattenMCPCatalogDefaultSource(prior *mcpCatalogDefaultSourceModel, namespace string, e catalog.Entry, shipped *catalog.SourcesFile) mcpCatalogDefaultSourceModel {
-	m := mcpCatalogDefaultSourceModel{
+// flattenMCPOverride maps the override entry (and the shipped source's name) to the model.
+func flattenMCPOverride(prior *mcpDefaultSourceModel, namespace string, e catalog.Entry, shipped *catalog.SourcesFile) mcpDefaultSourceModel {
+	m := mcpDefaultSourceModel{
 		ID:              types.StringValue(namespace + "/" + e.ID),
 		SourceID:        types.StringValue(e.ID),
 		Name:            types.StringNull(),
@@ -197,7 +197,7 @@ func flattenMCPCatalogDefaultSource(prior *mcpCatalogDefaultSourceModel, namespa
 	return m
 }
 
-func (m mcpCatalogDefaultSourceModel) override(ctx context.Context, diags *diag.Diagnostics) catalog.Override {
+func (m mcpDefaultSourceModel) override(ctx context.Context, diags *diag.Diagnostics) catalog.Override {
 	return catalog.Override{
 		Kind:     catalog.MCPSources,
 		ID:       m.SourceID.ValueString(),

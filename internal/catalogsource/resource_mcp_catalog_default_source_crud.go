@@ -14,8 +14,8 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
-func (r *mcpCatalogDefaultSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan mcpCatalogDefaultSourceModel
+func (r *mcpDefaultSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan mcpDefaultSourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -34,8 +34,8 @@ func (r *mcpCatalogDefaultSourceResource) Create(ctx context.Context, req resour
 	}
 }
 
-func (r *mcpCatalogDefaultSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan mcpCatalogDefaultSourceModel
+func (r *mcpDefaultSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan mcpDefaultSourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -48,7 +48,7 @@ func (r *mcpCatalogDefaultSourceResource) Update(ctx context.Context, req resour
 	}
 }
 
-func (r *mcpCatalogDefaultSourceResource) write(ctx context.Context, plan *mcpCatalogDefaultSourceModel, diags *diag.Diagnostics) {
+func (r *mcpDefaultSourceResource) write(ctx context.Context, plan *mcpDefaultSourceModel, diags *diag.Diagnostics) {
 	o := plan.override(ctx, diags)
 	if diags.HasError() {
 		return
@@ -61,8 +61,8 @@ func (r *mcpCatalogDefaultSourceResource) write(ctx context.Context, plan *mcpCa
 	plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + o.ID)
 }
 
-func (r *mcpCatalogDefaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state mcpCatalogDefaultSourceModel
+func (r *mcpDefaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state mcpDefaultSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -91,14 +91,14 @@ func (r *mcpCatalogDefaultSourceResource) Read(ctx context.Context, req resource
 		addError(&resp.Diagnostics, "Cannot read the shipped MCP catalog sources", err)
 		return
 	}
-	read := flattenMCPCatalogDefaultSource(&state, namespace, e, shipped)
+	read := flattenMCPOverride(&state, namespace, e, shipped)
 	if !reflect.DeepEqual(read, state) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
 	}
 }
 
-func (r *mcpCatalogDefaultSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state mcpCatalogDefaultSourceModel
+func (r *mcpDefaultSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state mcpDefaultSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return

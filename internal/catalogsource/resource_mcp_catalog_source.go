@@ -21,21 +21,21 @@ import (
 )
 
 var (
-	_ resource.Resource                   = &mcpCatalogSourceResource{}
-	_ resource.ResourceWithConfigure      = &mcpCatalogSourceResource{}
-	_ resource.ResourceWithValidateConfig = &mcpCatalogSourceResource{}
-	_ resource.ResourceWithModifyPlan     = &mcpCatalogSourceResource{}
-	_ resource.ResourceWithImportState    = &mcpCatalogSourceResource{}
+	_ resource.Resource                   = &mcpSourceResource{}
+	_ resource.ResourceWithConfigure      = &mcpSourceResource{}
+	_ resource.ResourceWithValidateConfig = &mcpSourceResource{}
+	_ resource.ResourceWithModifyPlan     = &mcpSourceResource{}
+	_ resource.ResourceWithImportState    = &mcpSourceResource{}
 )
 
 // NewMCPCatalogSourceResource is the openshiftai_mcp_catalog_source resource.
-func NewMCPCatalogSourceResource() resource.Resource { return &mcpCatalogSourceResource{} }
+func NewMCPCatalogSourceResource() resource.Resource { return &mcpSourceResource{} }
 
-type mcpCatalogSourceResource struct {
+type mcpSourceResource struct {
 	data *providerdata.Data
 }
 
-func (r *mcpCatalogSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *mcpSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_mcp_catalog_source"
 }
 
@@ -56,7 +56,7 @@ const mcpCatalogDescription = "Required in the block. Content of the MCP catalog
 	"wrong shape (`version: 1.0` is a number: quote it), an endpoint with another scheme, a server without a name and two servers " +
 	"of one name each fail, naming the line and the server. Use `file(\"mcp-servers.yaml\")` or `yamlencode({...})`."
 
-func (r *mcpCatalogSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *mcpSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A source of MCP servers of the administrator's own in the OpenShift AI catalog, as the dashboard's " +
 			"**Settings → MCP resources → MCP catalog** page adds it: an entry under `mcp_catalogs` in `sources.yaml` of the ConfigMap " +
@@ -112,14 +112,14 @@ func (r *mcpCatalogSourceResource) Schema(_ context.Context, _ resource.SchemaRe
 	}
 }
 
-func (r *mcpCatalogSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *mcpSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configure(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig checks what needs no cluster: the MCP catalog file, the
 // placement, the patterns.
-func (r *mcpCatalogSourceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var config mcpCatalogSourceModel
+func (r *mcpSourceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config mcpSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -140,17 +140,17 @@ func (r *mcpCatalogSourceResource) ValidateConfig(ctx context.Context, req resou
 // ModifyPlan replaces a source that moves between placements and, for a new
 // source, checks with the cluster (when it answers) that the catalog is
 // deployed, the id is free and the placement possible.
-func (r *mcpCatalogSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan mcpCatalogSourceModel
+	var plan mcpSourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if !req.State.Raw.IsNull() {
-		var state mcpCatalogSourceModel
+		var state mcpSourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -181,7 +181,7 @@ func (r *mcpCatalogSourceResource) ModifyPlan(ctx context.Context, req resource.
 
 // ImportState finds the source in mcp-catalog-sources, else in the labelled
 // ConfigMap the provider made for it.
-func (r *mcpCatalogSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *mcpSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	namespace, id, err := parseImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
@@ -216,7 +216,7 @@ func (r *mcpCatalogSourceResource) ImportState(ctx context.Context, req resource
 			id, namespace, kind.ConfigMap))
 		return
 	}
-	m := flattenMCPCatalogSource(nil, namespace, own, e, data)
+	m := flattenMCPSource(nil, namespace, own, e, data)
 	tflog.Info(ctx, "MCP catalog source imported", map[string]any{"namespace": namespace, "source_id": id, "own_config_map": own})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

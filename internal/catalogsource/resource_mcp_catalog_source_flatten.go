@@ -7,11 +7,11 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
-// flattenMCPCatalogSource maps an observed MCP source entry (with its ConfigMap's
+// flattenMCPSource maps an observed MCP source entry (with its ConfigMap's
 // data) to the model. own is the ConfigMap of its own, "" for mcp-catalog-sources;
 // prior is the state (nil on import), whose timeouts it keeps.
-func flattenMCPCatalogSource(prior *mcpCatalogSourceModel, namespace, own string, e catalog.Entry, data map[string]string) mcpCatalogSourceModel {
-	m := mcpCatalogSourceModel{
+func flattenMCPSource(prior *mcpSourceModel, namespace, own string, e catalog.Entry, data map[string]string) mcpSourceModel {
+	m := mcpSourceModel{
 		SourceID:        types.StringValue(e.ID),
 		Name:            types.StringValue(e.Name),
 		Enabled:         types.BoolValue(e.IsEnabled()),

@@ -10,7 +10,7 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 )
 
-type mcpCatalogSourceModel struct {
+type mcpSourceModel struct {
 	ID              types.String       `tfsdk:"id"`
 	SourceID        types.String       `tfsdk:"source_id"`
 	Name            types.String       `tfsdk:"name"`
@@ -25,7 +25,7 @@ type mcpCatalogSourceModel struct {
 }
 
 // desired is the domain source the plan declares.
-func (m mcpCatalogSourceModel) desired(ctx context.Context, diags *diag.Diagnostics) catalog.UserSource {
+func (m mcpSourceModel) desired(ctx context.Context, diags *diag.Diagnostics) catalog.UserSource {
 	s := catalog.UserSource{
 		Kind:     catalog.MCPSources,
 		ID:       m.SourceID.ValueString(),
@@ -42,7 +42,7 @@ func (m mcpCatalogSourceModel) desired(ctx context.Context, diags *diag.Diagnost
 	return s
 }
 
-func (m *mcpCatalogSourceModel) setID(namespace string) {
+func (m *mcpSourceModel) setID(namespace string) {
 	m.Namespace = types.StringValue(namespace)
 	m.ID = types.StringValue(namespace + "/" + m.SourceID.ValueString())
 }
