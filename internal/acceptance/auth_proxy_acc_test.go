@@ -23,7 +23,9 @@ import (
 
 // applyWithoutAuthProxy writes the registry the way a provider version before the
 // auth proxy did: the same field manager, spec without kubeRBACProxy. extraSpec
-// (may be nil) is merged into spec, for example a deprecated oauthProxy.
+// (may be nil) is merged into spec, for example a deprecated oauthProxy. An operator
+// that forces the proxy (v0.3.14) puts kubeRBACProxy back unless oauthProxy is set;
+// the test fails when the registry is left otherwise.
 func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) {
 	t.Helper()
 	ctx := context.Background()
@@ -57,8 +59,25 @@ func applyWithoutAuthProxy(t *testing.T, name string, extraSpec map[string]any) 
 	if _, err := registries.Patch(ctx, name, k8stypes.MergePatchType, body, metav1.PatchOptions{FieldManager: "earlier-writer"}); err != nil {
 		t.Fatalf("removing the auth proxy: %v", err)
 	}
-	if _, has, _ := unstructured.NestedFieldNoCopy(acctest.GetRegistry(t, name).Object, "spec", "kubeRBACProxy"); has {
-		t.Fatal("the registry still has spec.kubeRBACProxy after the test removed it")
+	_, has, _ := unstructured.NestedFieldNoCopy(acctest.GetRegistry(t, name).Object, "spec", "kubeRBACProxy")
+	_, oauth := extraSpec["oauthProxy"]
+	forced := acctest.Generation().ForcesProxy() && !oauth
+	if has != forced {
+		t.Fatalf("after the test removed it, spec.kubeRBACProxy present: %v; want %v on operator %s", has, forced, acctest.Generation())
+	}
+}
+
+// checkAuthProxyPresent: the registry has kubeRBACProxy and no oauthProxy, whoever wrote it.
+func checkAuthProxyPresent(t *testing.T, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		obj := acctest.GetRegistry(t, name)
+		if _, has, _ := unstructured.NestedFieldNoCopy(obj.Object, "spec", "kubeRBACProxy"); !has {
+			return fmt.Errorf("registry %s has no spec.kubeRBACProxy: %v", name, obj.Object["spec"])
+		}
+		if _, has, _ := unstructured.NestedFieldNoCopy(obj.Object, "spec", "oauthProxy"); has {
+			return fmt.Errorf("registry %s still has the deprecated spec.oauthProxy beside kubeRBACProxy", name)
+		}
+		return nil
 	}
 }
 
@@ -92,7 +111,9 @@ func checkAuthProxyOnCluster(t *testing.T, name string) resource.TestCheckFunc {
 
 // A registry the provider writes always has the auth proxy; one found without
 // it, as an earlier provider version wrote it or with the deprecated
-// oauthProxy, plans an in-place update that adds it, and apply converges.
+// oauthProxy, plans an in-place update that adds it, and apply converges. An
+// operator that forces the proxy (v0.3.14) adds it back itself: then the
+// earlier provider's write leaves nothing to update.
 func TestAccModelRegistry_authProxy(t *testing.T) {
 	name := acctest.RegistryName("proxy")
 	const address = "openshiftai_model_registry.test"
@@ -104,6 +125,11 @@ func TestAccModelRegistry_authProxy(t *testing.T) {
 		},
 	}
 	inState := []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("kube_rbac_proxy"), knownvalue.Bool(true))}
+	noProxyPlan, noProxyCheck := addsProxy, checkAuthProxyOnCluster(t, name)
+	if acctest.Generation().ForcesProxy() {
+		noProxyPlan = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+		noProxyCheck = checkAuthProxyPresent(t, name)
+	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: factories,
@@ -122,11 +148,11 @@ func TestAccModelRegistry_authProxy(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				// As an earlier provider version left it: no proxy.
+				// As an earlier provider version left it: no proxy, unless the operator put it back.
 				PreConfig:         func() { applyWithoutAuthProxy(t, name, nil) },
 				Config:            config,
-				ConfigPlanChecks:  addsProxy,
-				Check:             checkAuthProxyOnCluster(t, name),
+				ConfigPlanChecks:  noProxyPlan,
+				Check:             noProxyCheck,
 				ConfigStateChecks: inState,
 			},
 			{

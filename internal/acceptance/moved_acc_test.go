@@ -155,6 +155,12 @@ func TestAccMoved_fromKubernetesProvider(t *testing.T) {
 		movedBlock("kubernetes_manifest.without_proxy", "openshiftai_model_registry.without_proxy") +
 		movedBlock("kubernetes_role_binding_v1.alice", "openshiftai_model_registry_permission.alice")
 
+	// An operator that forces the proxy (v0.3.14) added it when the manifest was applied:
+	// then the move plans nothing for that registry either.
+	withoutProxyAction, withoutProxyCheck := plancheck.ResourceActionUpdate, checkAuthProxyOnCluster(t, withoutProxy)
+	if acctest.Generation().ForcesProxy() {
+		withoutProxyAction, withoutProxyCheck = plancheck.ResourceActionNoop, checkAuthProxyPresent(t, withoutProxy)
+	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: movedFactories(),
@@ -174,7 +180,7 @@ func TestAccMoved_fromKubernetesProvider(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("openshiftai_model_registry.with_proxy", plancheck.ResourceActionNoop),
-						plancheck.ExpectResourceAction("openshiftai_model_registry.without_proxy", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("openshiftai_model_registry.without_proxy", withoutProxyAction),
 						plancheck.ExpectKnownValue("openshiftai_model_registry.without_proxy", tfjsonpath.New("kube_rbac_proxy"), knownvalue.Bool(true)),
 						plancheck.ExpectResourceAction("openshiftai_model_registry_permission.alice", plancheck.ResourceActionNoop),
 					},
@@ -197,7 +203,7 @@ func TestAccMoved_fromKubernetesProvider(t *testing.T) {
 						return nil
 					}),
 				},
-				Check: checkAuthProxyOnCluster(t, withoutProxy),
+				Check: withoutProxyCheck,
 			},
 		},
 	})

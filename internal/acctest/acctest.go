@@ -66,6 +66,9 @@ func GatewayDomain() string { return gatewayDomain }
 // model-catalog-default-sources on v0.3.8, default-catalog-sources from v0.3.9 on.
 func ShippedSourcesConfigMap() string { return generation.ShippedSourcesConfigMap() }
 
+// ShippedSourcesFile is the sources.yaml the stand-in ships in this run's generation.
+func ShippedSourcesFile() string { return generation.ShippedSourcesFile() }
+
 // RestartWebhook makes the operator stand-in's webhooks refuse connections for down, then
 // serve again; it fails the test on a cluster without the stand-in's webhooks.
 func RestartWebhook(t *testing.T, down time.Duration) {

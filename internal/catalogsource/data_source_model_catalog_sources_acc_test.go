@@ -3,6 +3,7 @@ package catalogsource_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 // TestAccCatalogSourcesDataSource: every model source in the server's order,
@@ -31,8 +33,8 @@ func TestAccCatalogSourcesDataSource(t *testing.T) {
 	t.Cleanup(func() { _ = client.Delete(context.Background(), labelled.Name, metav1.DeleteOptions{}) })
 
 	want := map[string]map[string]string{
-		"redhat_ai_models":           {"type": "yaml", "shipped": "true", "enabled": "true", "config_map": catalog.DefaultSourcesConfigMap, "labels.0": "Red Hat AI"},
-		"redhat_ai_validated_models": {"type": "yaml", "shipped": "true", "config_map": catalog.DefaultSourcesConfigMap, "labels.1": "Validated"},
+		"redhat_ai_models":           {"type": "yaml", "shipped": "true", "enabled": "true", "config_map": acctest.ShippedSourcesConfigMap(), "labels.0": "Red Hat AI"},
+		"redhat_ai_validated_models": {"type": "yaml", "shipped": "true", "config_map": acctest.ShippedSourcesConfigMap(), "labels.1": "Validated"},
 		dashboardSourceID:            {"type": "yaml", "shipped": "false", "name": "Dashboard team models", "config_map": catalog.UserSourcesConfigMap},
 		"team_b":                     {"type": "hf", "enabled": "false", "excluded_models.0": "*-beta", "config_map": "team-b-catalog"},
 	}
@@ -42,7 +44,8 @@ func TestAccCatalogSourcesDataSource(t *testing.T) {
 		for i := 0; attrs[fmt.Sprintf("sources.%d.id", i)] != ""; i++ {
 			id := attrs[fmt.Sprintf("sources.%d.id", i)]
 			order[id] = i
-			if id == "mcp" || attrs[fmt.Sprintf("sources.%d.config_map", i)] == catalog.MCPSourcesConfigMap {
+			// v0.3.14's shipped file also lists its shipped MCP sources: not model sources either.
+			if id == "mcp" || attrs[fmt.Sprintf("sources.%d.config_map", i)] == catalog.MCPSourcesConfigMap || slices.Contains(standin.ShippedMCPSources, id) {
 				return fmt.Errorf("an MCP source is listed: %s", id)
 			}
 			for key, value := range want[id] {

@@ -28,7 +28,9 @@ var (
 )
 
 // NewMCPCatalogDefaultSourceResource is the openshiftai_mcp_catalog_default_source resource.
-func NewMCPCatalogDefaultSourceResource() resource.Resource { return &mcpDefaultSourceResource{} }
+func NewMCPCatalogDefaultSourceResource() resource.Resource {
+	return &mcpDefaultSourceResource{}
+}
 
 type mcpDefaultSourceResource struct {
 	data *providerdata.Data

@@ -200,24 +200,10 @@ func (r *mcpSourceResource) ImportState(ctx context.Context, req resource.Import
 		}
 	}
 	kind := catalog.MCPSources
-	e, data, found, err := readPlaced(ctx, r.data, client, namespace, "", kind, id)
+	e, data, own, found, err := findPlaced(ctx, r.data, client, namespace, kind, id)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot import the MCP catalog source", err)
 		return
-	}
-	own := ""
-	if !found {
-		if own, err = findOwnConfigMap(ctx, r.data, client, namespace, id); err != nil {
-			addError(&resp.Diagnostics, "Cannot import the MCP catalog source", err)
-			return
-		}
-		if own != "" {
-			e, data, found, err = readPlaced(ctx, r.data, client, namespace, own, kind, id)
-			if err != nil {
-				addError(&resp.Diagnostics, "Cannot import the MCP catalog source", err)
-				return
-			}
-		}
 	}
 	if !found {
 		resp.Diagnostics.AddError("MCP catalog source not found", fmt.Sprintf(

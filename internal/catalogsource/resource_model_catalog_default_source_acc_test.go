@@ -18,7 +18,6 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 const defaultAddress = "openshiftai_model_catalog_default_source.test"
@@ -47,11 +46,11 @@ func TestAccCatalogDefaultSource(t *testing.T) {
 		})
 	}
 	shippedUntouched := func(*terraform.State) error {
-		cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), catalog.DefaultSourcesConfigMap, metav1.GetOptions{})
+		cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), acctest.ShippedSourcesConfigMap(), metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
-		if cm.Data[catalog.SourcesKey] != standin.ShippedSourcesFile {
+		if cm.Data[catalog.SourcesKey] != acctest.ShippedSourcesFile() {
 			return fmt.Errorf("the shipped ConfigMap changed:\n%s", cm.Data[catalog.SourcesKey])
 		}
 		return nil
@@ -75,7 +74,7 @@ data "openshiftai_model_catalog_sources" "all" {
 						"id": knownvalue.StringExact(id), "name": knownvalue.StringExact("Red Hat AI models"), "type": knownvalue.StringExact("yaml"),
 						"enabled": knownvalue.Bool(false), "labels": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Red Hat AI")}),
 						"included_models": knownvalue.Null(), "excluded_models": knownvalue.Null(), "shipped": knownvalue.Bool(true),
-						"overridden": knownvalue.Bool(true), "config_map": knownvalue.StringExact(catalog.DefaultSourcesConfigMap),
+						"overridden": knownvalue.Bool(true), "config_map": knownvalue.StringExact(acctest.ShippedSourcesConfigMap()),
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(shippedUntouched, checkForeignKept(t), override(func(e catalog.Entry) error {
@@ -115,7 +114,7 @@ data "openshiftai_model_catalog_sources" "all" {
 			{
 				Config:      defaultSourceConfig("not_shipped", ""),
 				PlanOnly:    true,
-				ExpectError: wrapped(`"not_shipped" is not a shipped source of namespace "rhoai-model-registries". The shipped sources are: redhat_ai_models, redhat_ai_validated_models.`),
+				ExpectError: wrapped(`"not_shipped" is not a shipped model source of namespace "rhoai-model-registries". The shipped model sources are: redhat_ai_models, redhat_ai_validated_models.`),
 			},
 		},
 	})
@@ -129,7 +128,7 @@ func TestAccCatalogShippedReverted(t *testing.T) {
 		t.Skip("the real operator runs on this cluster")
 	}
 	client := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns)
-	cm, err := client.Get(context.Background(), catalog.DefaultSourcesConfigMap, metav1.GetOptions{})
+	cm, err := client.Get(context.Background(), acctest.ShippedSourcesConfigMap(), metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,13 +138,13 @@ func TestAccCatalogShippedReverted(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	w, err := client.Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + catalog.DefaultSourcesConfigMap, ResourceVersion: cm.ResourceVersion})
+	w, err := client.Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + acctest.ShippedSourcesConfigMap(), ResourceVersion: cm.ResourceVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Stop()
 	for ev := range w.ResultChan() {
-		if got, ok := ev.Object.(*corev1.ConfigMap); ok && got.Data[catalog.SourcesKey] == standin.ShippedSourcesFile {
+		if got, ok := ev.Object.(*corev1.ConfigMap); ok && got.Data[catalog.SourcesKey] == acctest.ShippedSourcesFile() {
 			return
 		}
 	}

@@ -384,7 +384,7 @@ func TestAccCatalogSource_planErrors(t *testing.T) {
 			{Config: yamlSourceConfig(dashboardSourceID, "Taken", "", catalogV1), PlanOnly: true,
 				ExpectError: wrapped(`terraform import <resource address> ` + ns + `/` + dashboardSourceID)},
 			{Config: yamlSourceConfig("redhat_ai_models", "Taken", "", catalogV1), PlanOnly: true,
-				ExpectError: wrapped(`the source id "redhat_ai_models" is a shipped source of model-catalog-default-sources; a source of your own needs another id`)},
+				ExpectError: wrapped(`the source id "redhat_ai_models" is a shipped source of ` + acctest.ShippedSourcesConfigMap() + `; a source of your own needs another id`)},
 			{Config: yamlSourceConfig("tf_elsewhere", "Elsewhere", `  namespace = "default"`, catalogV1), PlanOnly: true,
 				ExpectError: wrapped(`the model catalog is not deployed in namespace "default": ConfigMap model-catalog-sources does not exist. The model registry operator creates it when the model registry component is enabled`)},
 		},

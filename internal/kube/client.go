@@ -70,6 +70,8 @@ type Client struct {
 	// noWatch holds the resources this client may not watch (a
 	// schema.GroupVersionResource each): waits on them poll.
 	noWatch sync.Map
+	// served is what the API server serves, for reads of optional kinds.
+	served served
 }
 
 // New connects to the cluster Config describes. It makes no request.
@@ -505,6 +507,11 @@ func isAPIStatus(err error) bool {
 
 // IsTransient reports whether repeating the request may succeed.
 func IsTransient(err error) bool {
+	if apierrors.IsNotFound(err) {
+		// Also the plain "404 page not found" of a kind the server does not serve,
+		// which client-go reports as an unexpected server response.
+		return false
+	}
 	if apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err) ||
 		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || apierrors.IsUnexpectedServerError(err) {
 		return true

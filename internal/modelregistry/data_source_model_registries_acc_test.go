@@ -15,6 +15,8 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 // The list holds registries made by the provider and in the dashboard alike,
@@ -28,7 +30,8 @@ func TestAccModelRegistriesDataSource(t *testing.T) {
 	dashC := acctest.MakeDashboardRegistry(t, namespace, "c-dash"+suffix, "Dashboard C", "",
 		acctest.DashboardCA{ConfigMap: &registry.KeyRef{Name: registry.TrustedCABundleConfigMap, Key: registry.TrustedCABundleClusterKey}})
 	other := acctest.MakeDashboardRegistry(t, namespace, "other-dash"+suffix, "Other", "", acctest.DashboardCA{})
-	// A registry as made before the auth proxy was always sent: the list tells it apart.
+	// A registry as made before the auth proxy was always sent: the list tells it apart. An
+	// operator that forces the proxy (v0.3.14) puts it back, and the list says so.
 	if _, err := acctest.Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace).Patch(context.Background(),
 		other.Name, k8stypes.MergePatchType, []byte(`{"spec":{"kubeRBACProxy":null}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
@@ -98,6 +101,31 @@ data "openshiftai_model_registries" "none" {
 		})
 	}
 	dashboardDB := database("mysql.dashboard.svc.cluster.local", 3307, "mruser", "models")
+	// The operator's status.hosts: the gateway host in gateway mode, the proxy's Route host, then
+	// the in-cluster names; the REST URL is the first external one.
+	externalHosts := func(proxy bool, name string) []string {
+		var hosts []string
+		if acctest.GatewayDomain() != "" {
+			hosts = append(hosts, standin.GatewayHost(acctest.GatewayDomain(), name))
+		}
+		if proxy {
+			hosts = append(hosts, standin.RouteHost(name, controlplane.AppsDomain))
+		}
+		return hosts
+	}
+	endpoints := func(proxy bool, name, namespace string) knownvalue.Check {
+		var checks []knownvalue.Check
+		for _, host := range append(externalHosts(proxy, name), registry.InClusterHosts(name, namespace)...) {
+			checks = append(checks, knownvalue.StringExact(host))
+		}
+		return knownvalue.ListExact(checks)
+	}
+	restURL := func(proxy bool, name string) knownvalue.Check {
+		if hosts := externalHosts(proxy, name); len(hosts) > 0 {
+			return knownvalue.StringExact("https://" + hosts[0])
+		}
+		return knownvalue.Null()
+	}
 	entryWithProxy := func(proxy bool, name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"resource_name":    knownvalue.StringExact(name),
@@ -110,12 +138,14 @@ data "openshiftai_model_registries" "none" {
 			"ca_reference":     caRef,
 			"ready":            knownvalue.Bool(true),
 			"kube_rbac_proxy":  knownvalue.Bool(proxy),
+			"endpoints":        endpoints(proxy, name, namespace),
+			"rest_url":         restURL(proxy, name),
 		})
 	}
 	entry := func(name, display string, description knownvalue.Check, db knownvalue.Check, caSource string, caRef knownvalue.Check) knownvalue.Check {
 		return entryWithProxy(true, name, display, description, db, caSource, caRef)
 	}
-	otherEntry := entryWithProxy(false, other.Name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
+	otherEntry := entryWithProxy(acctest.Generation().ForcesProxy(), other.Name, "Other", knownvalue.Null(), dashboardDB, "", knownvalue.Null())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{

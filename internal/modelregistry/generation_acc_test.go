@@ -169,7 +169,7 @@ func TestAccRegistryWebhookRestart(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { acctest.RestartWebhook(t, 25*time.Second) },
-				Config:      registryHCL("r", name, `  timeouts = { create = "8s" }`),
+				Config:      registryHCL("r", name, "  timeouts {\n    create = \"8s\"\n  }"),
 				ExpectError: errorText("the model-registry operator's webhook is down"),
 			},
 			{

@@ -207,7 +207,9 @@ func TestFixtures(t *testing.T) {
 	e := shared(t)
 	ctx := context.Background()
 	crds := e.dynamic.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
-	names := []string{controlplane.ModelRegistryCRD, controlplane.GroupCRD, controlplane.DataScienceClusterCRD}
+	// The Gateway API kinds are there unless Options.NoGatewayAPI: operator v0.3.14 needs them.
+	names := []string{controlplane.ModelRegistryCRD, controlplane.GroupCRD, controlplane.DataScienceClusterCRD,
+		controlplane.HTTPRouteCRD, controlplane.ReferenceGrantCRD}
 	if !e.cp.External {
 		names = append(names, controlplane.RouteCRD)
 	}

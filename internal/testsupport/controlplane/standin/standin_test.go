@@ -377,8 +377,10 @@ func proxyObjects(name string) []named {
 	return all[len(all)-proxyObjectCount:]
 }
 
+// v0.3.8: the proxy can be switched off and on again. (v0.3.14 adds it back: TestV0314ForcesProxy.)
 func TestObjectsWithAndWithoutProxy(t *testing.T) {
 	precheck(t)
+	playing(t, standin.V0_3_8, "")
 	ns := controlplane.RegistriesNamespace
 	name := uniqueName("objects")
 	mustCreate(t, ns, name, mysqlSpec(name))
@@ -789,5 +791,301 @@ func TestCRDPostgres(t *testing.T) {
 	})
 	if !strings.Contains(msg, "Username must be set if database is specified") {
 		t.Errorf("error %q, want the CRD's username rule", msg)
+	}
+}
+
+// playing replaces the shared stand-in with one that plays generation g (with gatewayDomain)
+// until the test ends; then the default one is back. Tests that call it must not be parallel.
+func playing(t *testing.T, g standin.Generation, gatewayDomain string) {
+	t.Helper()
+	ctx := context.Background()
+	operator.Stop()
+	var err error
+	if operator, err = standin.Start(ctx, cluster.RESTConfig, standin.Options{Cooldown: testCooldown, Logf: log.Printf,
+		Generation: g, GatewayDomain: gatewayDomain}); err != nil {
+		t.Fatalf("start the %s stand-in: %v", g, err)
+	}
+	t.Cleanup(func() {
+		operator.Stop()
+		var err error
+		if operator, err = standin.Start(ctx, cluster.RESTConfig, standin.Options{Cooldown: testCooldown, Logf: log.Printf}); err != nil {
+			t.Fatalf("start the default stand-in again: %v", err)
+		}
+	})
+}
+
+// proxyPort is the defaulted spec.kubeRBACProxy.port, and whether the proxy is there.
+func proxyPort(mr *unstructured.Unstructured) (int64, bool) {
+	port, found, _ := unstructured.NestedInt64(mr.Object, "spec", "kubeRBACProxy", "port")
+	return port, found
+}
+
+// noProxySpec is a registry written without the auth proxy, as old dashboards and tools did.
+func noProxySpec() map[string]any {
+	spec := mysqlSpec("x")
+	delete(spec, "kubeRBACProxy")
+	return spec
+}
+
+// v0.3.14 on OpenShift (DOMAIN.md "the proxy is forced"): the webhook adds kubeRBACProxy to a new
+// registry and to an update that drops it; v0.3.8 leaves a registry without it.
+func TestV0314ForcesProxy(t *testing.T) {
+	precheck(t)
+	ns := controlplane.RegistriesNamespace
+	if operator.Generation() != standin.V0_3_14 {
+		t.Fatalf("the shared stand-in plays %s, want the default %s", operator.Generation(), standin.V0_3_14)
+	}
+	name := uniqueName("forced")
+	mr := mustCreate(t, ns, name, noProxySpec())
+	if port, ok := proxyPort(mr); !ok || port != 8443 {
+		t.Fatalf("v0.3.14 created a registry without kubeRBACProxy (port %d, %v): %v", port, ok, mr.Object["spec"])
+	}
+	mr, err := registries(ns).Patch(context.Background(), name, types.MergePatchType, []byte(`{"spec":{"kubeRBACProxy":null}}`), metav1.PatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := proxyPort(mr); !ok {
+		t.Error("v0.3.14 let an update drop kubeRBACProxy")
+	}
+	oauth := uniqueName("oauth")
+	spec := noProxySpec()
+	spec["oauthProxy"] = map[string]any{}
+	if mr := mustCreate(t, ns, oauth, spec); mr.Object["spec"].(map[string]any)["kubeRBACProxy"] != nil {
+		t.Error("v0.3.14 added kubeRBACProxy beside oauthProxy")
+	}
+
+	playing(t, standin.V0_3_8, "")
+	old := uniqueName("unforced")
+	if mr := mustCreate(t, ns, old, noProxySpec()); mr.Object["spec"].(map[string]any)["kubeRBACProxy"] != nil {
+		t.Error("v0.3.8 added kubeRBACProxy")
+	}
+}
+
+// v0.3.14's reconciler patches a registry that lacks kubeRBACProxy, under its own field
+// manager; the registry made by v0.3.8 without it gets the proxy and its Route after the upgrade.
+func TestV0314ReconcilerAddsProxyAfterUpgrade(t *testing.T) {
+	precheck(t)
+	ns := controlplane.RegistriesNamespace
+	name := uniqueName("upgraded")
+	playing(t, standin.V0_3_8, "")
+	mustCreate(t, ns, name, noProxySpec())
+	mr := waitAvailable(t, ns, name)
+	if _, ok := proxyPort(mr); ok {
+		t.Fatal("v0.3.8 added kubeRBACProxy")
+	}
+	if _, err := getObject(standin.RouteResource, ns, name+"-https"); !apierrors.IsNotFound(err) {
+		t.Fatalf("v0.3.8 made a Route for a registry without the proxy: %v", err)
+	}
+	// The upgrade: the default stand-in plays v0.3.14.
+	operator.Stop()
+	var err error
+	if operator, err = standin.Start(context.Background(), cluster.RESTConfig, standin.Options{Cooldown: testCooldown, Logf: log.Printf}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "v0.3.14 adds kubeRBACProxy and its Route", 30*time.Second, func() error {
+		mr := getRegistry(t, ns, name)
+		if _, ok := proxyPort(mr); !ok {
+			return errors.New("no kubeRBACProxy yet")
+		}
+		managed := false
+		for _, f := range mr.GetManagedFields() {
+			if f.Manager == standin.FieldManager && f.FieldsV1 != nil && strings.Contains(string(f.FieldsV1.Raw), `"f:kubeRBACProxy"`) {
+				managed = true
+			}
+		}
+		if !managed {
+			return fmt.Errorf("spec.kubeRBACProxy is not managed by %s: %v", standin.FieldManager, mr.GetManagedFields())
+		}
+		_, err := getObject(standin.RouteResource, ns, name+"-https")
+		return err
+	})
+}
+
+// v0.3.8 (DOMAIN.md "Names over 40 characters break v0.3.2 to v0.3.10"): the API server refuses
+// the proxy ConfigMap's label and the registry stays unavailable with that error; v0.3.14 labels it
+// with the registry's name, and the same name becomes available.
+func TestLongNameByGeneration(t *testing.T) {
+	precheck(t)
+	ns := controlplane.RegistriesNamespace
+	long := func() string {
+		n := uniqueName("long")
+		return n + "-" + strings.Repeat("x", 41-len(n)-1)
+	}
+	fine := long()
+	mustCreate(t, ns, fine, mysqlSpec(fine))
+	mr := waitAvailable(t, ns, fine)
+	cm, err := kube.CoreV1().ConfigMaps(ns).Get(context.Background(), fine+"-kube-rbac-proxy-config", metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("v0.3.14, a %d-character name: %v", len(fine), err)
+	}
+	if got := cm.Labels[standin.LabelInstance]; got != fine {
+		t.Errorf("v0.3.14 proxy ConfigMap label %s=%q, want the registry's name", standin.LabelInstance, got)
+	}
+	checkOwned(t, mustGet(t, standin.ConfigMapResource, ns, cm.Name), mr)
+
+	playing(t, standin.V0_3_8, "")
+	broken := long()
+	mustCreate(t, ns, broken, mysqlSpec(broken))
+	eventually(t, "v0.3.8 reports the refused ConfigMap", 30*time.Second, func() error {
+		s, r, m := conditionOf(getRegistry(t, ns, broken), registry.ConditionAvailable)
+		if s != "False" || r != registry.ReasonDeploymentUnavailable || !strings.Contains(m, broken+"-kube-rbac-proxy-config") ||
+			!strings.Contains(m, "must be no more than 63") {
+			return fmt.Errorf("Available=%s %s: %s", s, r, m)
+		}
+		return nil
+	})
+	time.Sleep(3 * time.Second) // Pods run and the cooldown passes meanwhile; the registry stays unavailable
+	if s, r, m := conditionOf(getRegistry(t, ns, broken), registry.ConditionAvailable); s != "False" {
+		t.Errorf("v0.3.8 made a %d-character registry available: %s %s", len(broken), r, m)
+	}
+}
+
+func mustGet(t *testing.T, gvr schema.GroupVersionResource, namespace, name string) *unstructured.Unstructured {
+	t.Helper()
+	obj, err := getObject(gvr, namespace, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obj
+}
+
+// v0.3.14's finalizer (DOMAIN.md) fails forever where the Gateway API is not served, with
+// Degraded Finalizing; v0.3.8 deletes the same registry. Once the kinds are served, it goes.
+func TestV0314FinalizerNeedsGatewayAPI(t *testing.T) {
+	precheck(t)
+	ctx := context.Background()
+	ns := controlplane.RegistriesNamespace
+	crds := dyn.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
+	if err := crds.Delete(ctx, controlplane.HTTPRouteCRD, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := cluster.InstallGatewayAPI(context.Background()); err != nil {
+			t.Errorf("reinstall the Gateway API: %v", err)
+		}
+	})
+	eventually(t, "HTTPRoute no longer served", 30*time.Second, func() error {
+		if _, err := kube.Discovery().ServerResourcesForGroupVersion("gateway.networking.k8s.io/v1"); err == nil {
+			return errors.New("gateway.networking.k8s.io/v1 is still served")
+		}
+		return nil
+	})
+
+	stuck := uniqueName("stuck")
+	mustCreate(t, ns, stuck, mysqlSpec(stuck))
+	waitAvailable(t, ns, stuck)
+	if err := registries(ns).Delete(ctx, stuck, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "v0.3.14 reports the failed finalizer", 30*time.Second, func() error {
+		mr := getRegistry(t, ns, stuck)
+		if s, r, _ := conditionOf(mr, registry.ConditionDegraded); s != "True" || r != standin.ReasonFinalizing {
+			return fmt.Errorf("Degraded=%s %s", s, r)
+		}
+		if _, _, m := conditionOf(mr, registry.ConditionAvailable); !strings.Contains(m, `failed to delete gateway resources: no matches for kind "HTTPRoute"`) {
+			return fmt.Errorf("Available message %q", m)
+		}
+		return nil
+	})
+	time.Sleep(2 * time.Second)
+	if _, err := registries(ns).Get(ctx, stuck, metav1.GetOptions{}); err != nil {
+		t.Fatalf("v0.3.14 finalized a registry without the Gateway API: %v", err)
+	}
+
+	playing(t, standin.V0_3_8, "")
+	gone := uniqueName("gone")
+	mustCreate(t, ns, gone, mysqlSpec(gone))
+	eventually(t, "v0.3.8 finalizer", 30*time.Second, func() error {
+		if !slices.Contains(getRegistry(t, ns, gone).GetFinalizers(), registry.Finalizer) {
+			return errors.New("no finalizer yet")
+		}
+		return nil
+	})
+	if err := registries(ns).Delete(ctx, gone, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "v0.3.8 deletes the registry without the Gateway API", 30*time.Second, func() error {
+		if _, err := registries(ns).Get(ctx, gone, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there: %v", err)
+		}
+		return nil
+	})
+
+	// The stuck registry goes once the kinds are served again (the v0.3.8 stand-in would remove the
+	// finalizer anyway: restore v0.3.14 first).
+	operator.Stop()
+	var err error
+	if operator, err = standin.Start(ctx, cluster.RESTConfig, standin.Options{Cooldown: testCooldown, Logf: log.Printf}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.InstallGatewayAPI(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "v0.3.14 finalizes once the Gateway API is served", 30*time.Second, func() error {
+		if _, err := registries(ns).Get(ctx, stuck, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there: %v", err)
+		}
+		return nil
+	})
+}
+
+// Gateway mode (v0.3.10 and later): HTTPRoute model-registry-<name> with the path, the shared
+// ReferenceGrant, the gateway host first, the Route kept; the finalizer deletes the HTTPRoute.
+func TestGatewayModeObjects(t *testing.T) {
+	precheck(t)
+	ctx := context.Background()
+	ns := controlplane.RegistriesNamespace
+	if _, err := standin.Start(ctx, cluster.RESTConfig, standin.Options{Generation: standin.V0_3_8, GatewayDomain: "gw.example.com"}); err == nil ||
+		!strings.Contains(err.Error(), "gateway mode exists from v0.3.10 on") {
+		t.Errorf("a v0.3.8 stand-in with a gateway domain: %v, want an error", err)
+	}
+	playing(t, standin.V0_3_14, "gw.example.com")
+	name := uniqueName("gateway")
+	mustCreate(t, ns, name, mysqlSpec(name))
+	mr := waitAvailable(t, ns, name)
+	hosts, _, _ := unstructured.NestedStringSlice(mr.Object, "status", "hosts")
+	if want := []string{"gw.example.com/model-registry/" + name, name + "-rest." + controlplane.AppsDomain}; len(hosts) < 2 || !slices.Equal(hosts[:2], want) {
+		t.Errorf("status.hosts %v, want %v first", hosts, want)
+	}
+	route := mustGet(t, standin.HTTPRouteResource, ns, standin.HTTPRouteName(name))
+	if rules, _, _ := unstructured.NestedSlice(route.Object, "spec", "rules"); !strings.Contains(fmt.Sprint(rules), "/model-registry/"+name+"/") {
+		t.Errorf("HTTPRoute rules %v, want the path /model-registry/%s/", rules, name)
+	}
+	mustGet(t, standin.ReferenceGrantResource, ns, standin.ReferenceGrantName)
+	mustGet(t, standin.RouteResource, ns, name+"-https")
+	if err := registries(ns).Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "registry and HTTPRoute deleted", 30*time.Second, func() error {
+		if _, err := getObject(standin.HTTPRouteResource, ns, standin.HTTPRouteName(name)); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("HTTPRoute: %v", err)
+		}
+		if _, err := registries(ns).Get(ctx, name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("registry: %v", err)
+		}
+		return nil
+	})
+	mustGet(t, standin.ReferenceGrantResource, ns, standin.ReferenceGrantName)
+}
+
+// RestartWebhook: writes of registries fail with "connection refused" while the webhook is
+// down (DOMAIN.md, v0.3.10 restarts with the TLS profile), and succeed again after.
+func TestRestartWebhook(t *testing.T) {
+	precheck(t)
+	ns := controlplane.RegistriesNamespace
+	if err := operator.RestartWebhook(3 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	started := time.Now()
+	name := uniqueName("restart")
+	if _, err := create(t, ns, name, mysqlSpec(name)); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("create while the webhook restarts: %v, want connection refused", err)
+	}
+	eventually(t, "the webhook serves again", 30*time.Second, func() error {
+		_, err := create(t, ns, name, mysqlSpec(name))
+		return err
+	})
+	if took := time.Since(started); took < 2*time.Second {
+		t.Errorf("the webhook was back after %s, want about 3s", took)
 	}
 }
