@@ -158,12 +158,18 @@ func walk(prefix string, node any, behaviour, kept *[]string) {
 	if f := field("Validators"); f.IsValid() && f.Len() > 0 {
 		*kept = append(*kept, prefix+": Validators")
 	}
+	describe := func(v reflect.Value) string {
+		if d, ok := v.Interface().(described); ok {
+			return d.Description(ctx)
+		}
+		return fmt.Sprintf("%T without a description", v.Interface())
+	}
 	if f := field("Default"); f.IsValid() && !f.IsNil() {
-		*behaviour = append(*behaviour, fmt.Sprintf("%s: default %s", prefix, f.Interface().(described).Description(ctx)))
+		*behaviour = append(*behaviour, fmt.Sprintf("%s: default %s", prefix, describe(f)))
 	}
 	if f := field("PlanModifiers"); f.IsValid() {
 		for i := range f.Len() {
-			*behaviour = append(*behaviour, fmt.Sprintf("%s: plan modifier %s", prefix, f.Index(i).Interface().(described).Description(ctx)))
+			*behaviour = append(*behaviour, fmt.Sprintf("%s: plan modifier %s", prefix, describe(f.Index(i))))
 		}
 	}
 	if f := field("NestedObject"); f.IsValid() {
