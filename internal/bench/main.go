@@ -1,10 +1,12 @@
 // Command bench measures the provider at fleet scale (`make bench`): it applies, plans
 // and destroys N model registries with three permissions each on a local control plane
-// with the operator stand-in, and against two floors in the same run: the same
+// with the operator stand-in, and against three floors in the same run: the same
 // configuration served by the plugin floor (internal/bench/floor, a provider with the
-// same schemas that does nothing), what Terraform, the plugin protocol and the framework
-// cost; and the same number of Terraform's built-in terraform_data resources, what
-// Terraform alone costs. Per phase it reports the wall time and its ratio to each floor,
+// provider's schemas that does nothing), what Terraform, the plugin protocol and the
+// framework cost; by the write floor (the same, making exactly the writes each
+// resource's objects need), the physical limit of a provider that makes these objects;
+// and the same number of Terraform's built-in terraform_data resources, what Terraform
+// alone costs. Per phase it reports the wall time and its ratio to each floor,
 // the API requests by verb and resource, the peak memory and CPU time of the provider
 // processes, and whether client-go throttled any request.
 //
