@@ -32,6 +32,7 @@ func (r *defaultSourceResource) Create(ctx context.Context, req resource.CreateR
 	r.write(ctx, &plan, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		defaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -46,6 +47,7 @@ func (r *defaultSourceResource) Update(ctx context.Context, req resource.UpdateR
 	r.write(ctx, &plan, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		defaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -97,6 +99,7 @@ func (r *defaultSourceResource) write(ctx context.Context, plan *defaultSourceMo
 func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state defaultSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defaultSourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -536,5 +537,44 @@ resource "openshiftai_model_registry" "test" {
 				checkGone("CA ConfigMap made by the provider", configMapGetter(registry.CAConfigMapName(name))),
 			),
 		}},
+	})
+}
+
+// A registry's identity is its namespace and resource name from the create on,
+// unchanged by an update; an import block with that identity adopts it with a
+// plan that changes nothing, and import by ID still works beside it.
+func TestAccModelRegistry_identity(t *testing.T) {
+	name := testRegistryName("identity")
+	address := "openshiftai_model_registry.test"
+	identity := statecheck.ExpectIdentity(address, map[string]knownvalue.Check{
+		"namespace": knownvalue.StringExact(testNamespace), "name": knownvalue.StringExact(name),
+	})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: testFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipBelow(acctest.Terraform1_12, "Resource identity")},
+		Steps: []resource.TestStep{
+			{Config: registryConfig(name, "Identity", ""), ConfigStateChecks: []statecheck.StateCheck{identity}},
+			{
+				Config: registryConfig(name, "Identity renamed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{identity},
+			},
+			{
+				Config:          registryConfig(name, "Identity renamed", ""),
+				ResourceName:    address,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				Config:          registryConfig(name, "Identity renamed", ""),
+				ResourceName:    address,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   testNamespace + "/" + name,
+			},
+		},
 	})
 }
