@@ -186,6 +186,31 @@ func (c *Client) List(ctx context.Context, gvr schema.GroupVersionResource, name
 	return out.Items, nil
 }
 
+// ListPaged reads the objects of a namespace matching a label selector in
+// pages of pageSize (LIST with limit and continue), so that a namespace with
+// thousands of objects never comes back in one response; each page goes to
+// each as it arrives.
+func (c *Client) ListPaged(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string, pageSize int64,
+	each func(items []unstructured.Unstructured)) error {
+	opts := metav1.ListOptions{LabelSelector: labelSelector, Limit: pageSize}
+	for {
+		var page *unstructured.UnstructuredList
+		err := Retry(ctx, func() error {
+			var err error
+			page, err = c.dynamic.Resource(gvr).Namespace(namespace).List(ctx, opts)
+			return err
+		})
+		if err != nil {
+			return c.explain(err, gvr, namespace, "")
+		}
+		each(page.Items)
+		if page.GetContinue() == "" {
+			return nil
+		}
+		opts.Continue = page.GetContinue()
+	}
+}
+
 // Delete removes one object; it succeeds when the object is already gone. A
 // non-empty uid makes sure only that incarnation of the object is deleted.
 func (c *Client) Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
