@@ -3,7 +3,6 @@ package catalogsource
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -83,7 +82,7 @@ func (l *sourceListResource) List(ctx context.Context, req list.ListRequest, str
 				if e.Type == "" || (!config.Type.IsNull() && e.Type != config.Type.ValueString()) {
 					continue // a shipped source's override is the other resource type's
 				}
-				if tfutil.MadeByWanted(config.MadeBy.ValueString(), dataKeyWrittenByProvider(cm, catalog.CatalogFileKey(e.ID))) {
+				if tfutil.MadeByWanted(config.MadeBy.ValueString(), kube.WrittenByProvider(cm.ManagedFields, "f:"+catalog.CatalogFileKey(e.ID))) {
 					found = append(found, tfutil.ListedObject{
 						ImportID:    namespace + "/" + e.ID,
 						DisplayName: fmt.Sprintf("%s (%s source %s/%s)", e.Name, e.Type, namespace, e.ID),
@@ -119,15 +118,4 @@ func readCatalogForList(ctx context.Context, data *providerdata.Data, configured
 		return namespace, nil, nil, diags
 	}
 	return namespace, cm, file, diags
-}
-
-// dataKeyWrittenByProvider tells whether the provider's field manager owns
-// the ConfigMap's data key.
-func dataKeyWrittenByProvider(cm *corev1.ConfigMap, key string) bool {
-	for _, entry := range cm.ManagedFields {
-		if entry.Manager == kube.FieldManager && entry.FieldsV1 != nil && strings.Contains(string(entry.FieldsV1.Raw), fmt.Sprintf("%q", "f:"+key)) {
-			return true
-		}
-	}
-	return false
 }

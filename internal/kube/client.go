@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -209,6 +211,17 @@ func (c *Client) ListPaged(ctx context.Context, gvr schema.GroupVersionResource,
 		}
 		opts.Continue = page.GetContinue()
 	}
+}
+
+// WrittenByProvider tells whether the provider's field manager owns a field
+// of an object, by the field's key in managedFields ("f:users", "f:my.yaml").
+func WrittenByProvider(managedFields []metav1.ManagedFieldsEntry, fieldKey string) bool {
+	for _, entry := range managedFields {
+		if entry.Manager == FieldManager && entry.FieldsV1 != nil && strings.Contains(entry.FieldsV1.GetRawString(), strconv.Quote(fieldKey)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Delete removes one object; it succeeds when the object is already gone. A

@@ -3,7 +3,6 @@ package permission
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -77,7 +76,7 @@ func (l *groupMembersListResource) List(ctx context.Context, req list.ListReques
 			if err != nil || len(registry.GroupUsers(group)) == 0 {
 				continue
 			}
-			if tfutil.MadeByWanted(config.MadeBy.ValueString(), usersWrittenByProvider(group)) {
+			if tfutil.MadeByWanted(config.MadeBy.ValueString(), kube.WrittenByProvider(group.GetManagedFields(), "f:users")) {
 				found = append(found, tfutil.ListedObject{
 					ImportID:    namespace + "/" + name,
 					DisplayName: fmt.Sprintf("Users of Group %s of registry %s (%s/%s)", group.GetName(), name, namespace, name),
@@ -86,14 +85,4 @@ func (l *groupMembersListResource) List(ctx context.Context, req list.ListReques
 		}
 	}
 	stream.Results = tfutil.ListResults(ctx, req, &modelRegistryGroupMembersResource{data: l.data}, groupMembersIdentity, found, diags)
-}
-
-// usersWrittenByProvider tells whether the provider's field manager owns the Group's users.
-func usersWrittenByProvider(group *unstructured.Unstructured) bool {
-	for _, entry := range group.GetManagedFields() {
-		if entry.Manager == kube.FieldManager && entry.FieldsV1 != nil && strings.Contains(string(entry.FieldsV1.Raw), `"f:users"`) {
-			return true
-		}
-	}
-	return false
 }
