@@ -46,6 +46,38 @@ const Cooldown = time.Second
 // Cluster is set by Main when TF_ACC is set.
 var Cluster *TestCluster
 
+// generation and gatewayDomain are what OPENSHIFTAI_OPERATOR_GENERATION and
+// OPENSHIFTAI_OPERATOR_GATEWAY_DOMAIN chose for this run; Main reads them.
+var (
+	generation    = standin.DefaultGeneration
+	gatewayDomain string
+)
+
+// Generation is the operator generation the stand-in plays in this run
+// (OPENSHIFTAI_OPERATOR_GENERATION, default the newest). Tests whose expectations differ by
+// generation ask it, so each runs on both instead of being skipped on one.
+func Generation() standin.Generation { return generation }
+
+// GatewayDomain is the gateway domain of this run (OPENSHIFTAI_OPERATOR_GATEWAY_DOMAIN), empty
+// when gateway mode is off.
+func GatewayDomain() string { return gatewayDomain }
+
+// ShippedSourcesConfigMap is the ConfigMap that holds the shipped catalog sources in this run:
+// model-catalog-default-sources on v0.3.8, default-catalog-sources from v0.3.9 on.
+func ShippedSourcesConfigMap() string { return generation.ShippedSourcesConfigMap() }
+
+// RestartWebhook makes the operator stand-in's webhooks refuse connections for down, then
+// serve again; it fails the test on a cluster without the stand-in's webhooks.
+func RestartWebhook(t *testing.T, down time.Duration) {
+	t.Helper()
+	if Cluster == nil || Cluster.StandIn == nil || !Cluster.StandIn.Webhooks() {
+		t.Fatal("restarting the operator's webhook needs the operator stand-in with its webhooks (the local control plane)")
+	}
+	if err := Cluster.StandIn.RestartWebhook(down); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Main runs a package's tests; with TF_ACC set it first starts a local control
 // plane and the operator stand-in and points KUBE_CONFIG_PATH at them. Use it
 // as `func TestMain(m *testing.M) { os.Exit(acctest.Main(m)) }`.
@@ -55,8 +87,15 @@ func Main(m *testing.M) int {
 	}
 	ctx := context.Background()
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "controlplane: "+format+"\n", args...) }
+	var err error
+	if generation, gatewayDomain, err = standin.FromEnv(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	started := time.Now()
-	cp, err := controlplane.Start(ctx, controlplane.Options{Logf: logf})
+	// v0.3.14's finalizer needs the Gateway API kinds; a v0.3.8 run has the cluster of its time.
+	noGatewayAPI := !generation.FinalizerDeletesGateway() && gatewayDomain == ""
+	cp, err := controlplane.Start(ctx, controlplane.Options{Logf: logf, NoGatewayAPI: noGatewayAPI})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "starting the local control plane: %v\n", err)
 		return 1
@@ -79,14 +118,16 @@ func Main(m *testing.M) int {
 		// A shorter cooldown than the operator's 5 s: the suite creates registries by the dozen.
 		// An external cluster's API server (kind's in a container, behind a loopback port
 		// forward) cannot call a webhook served on this machine's loopback.
-		stand, err = standin.Start(ctx, cp.RESTConfig, standin.Options{Cooldown: Cooldown, NoWebhooks: cp.External, Logf: logf})
+		stand, err = standin.Start(ctx, cp.RESTConfig, standin.Options{Cooldown: Cooldown, NoWebhooks: cp.External, Logf: logf,
+			Generation: generation, GatewayDomain: gatewayDomain})
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "starting the operator stand-in: %v\n", err)
 			return 1
 		}
 		defer stand.Stop()
 	}
-	logf("ready in %s, kubeconfig %s", time.Since(started).Round(time.Millisecond), cp.KubeconfigPath)
+	logf("ready in %s, kubeconfig %s, operator generation %s, gateway domain %q", time.Since(started).Round(time.Millisecond),
+		cp.KubeconfigPath, generation, gatewayDomain)
 
 	client, err := kube.NewForConfig(cp.RESTConfig)
 	if err != nil {

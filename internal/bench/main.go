@@ -236,20 +236,56 @@ func run(ctx context.Context, opts options) error {
 	if err != nil {
 		return err
 	}
+	work, err := os.MkdirTemp("", "openshiftai-bench-")
+	if err != nil {
+		return err
+	}
+	if opts.keep {
+		log.Printf("working directory %s (kept)", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	if err := resolvePaths(&opts, root, work); err != nil {
+		return err
+	}
+	b := &bench{opts: opts, root: root, work: work, standIn: newRequestCounter(), harness: newRequestCounter(),
+		namespace: controlplane.RegistriesNamespace}
+	res := newResults(opts)
+
+	if err := b.installProvider(ctx); err != nil {
+		return err
+	}
+	stop, err := b.startCluster(ctx)
+	defer stop()
+	if err != nil {
+		return err
+	}
+	b.env = b.terraformEnv()
+	if err := b.writeConfigs(); err != nil {
+		return err
+	}
+	steps := benchSteps(opts.fleet)
+	if err := b.measure(ctx, steps, &res); err != nil {
+		return err
+	}
+	return report(res, opts, work, steps)
+}
+
+// resolvePaths makes the profile directories absolute and present, and picks
+// the results file: bench-results/ for a benchmark, the working directory for
+// a smoke run.
+func resolvePaths(opts *options, root, work string) error {
 	for _, dir := range []*string{&opts.cpuProfile, &opts.memProfile} {
 		if *dir == "" {
 			continue
 		}
+		var err error
 		if *dir, err = filepath.Abs(*dir); err != nil {
 			return err
 		}
 		if err := os.MkdirAll(*dir, 0o755); err != nil {
 			return err
 		}
-	}
-	work, err := os.MkdirTemp("", "openshiftai-bench-")
-	if err != nil {
-		return err
 	}
 	if opts.jsonPath == "" {
 		name := fmt.Sprintf("bench-%d.json", opts.n)
@@ -262,79 +298,100 @@ func run(ctx context.Context, opts options) error {
 			opts.jsonPath = filepath.Join(work, name)
 		}
 	}
-	if opts.keep {
-		log.Printf("working directory %s (kept)", work)
-	} else {
-		defer os.RemoveAll(work)
-	}
-	b := &bench{opts: opts, root: root, work: work, standIn: newRequestCounter(), harness: newRequestCounter(),
-		namespace: controlplane.RegistriesNamespace}
-	res := results{
+	return nil
+}
+
+// newResults are the results of a run before it measures anything.
+func newResults(opts options) results {
+	return results{
 		N: opts.n, Fleet: opts.fleet.name, NoWait: opts.noWait, Description: opts.fleet.description,
 		Resources: opts.fleet.resources * opts.n, Objects: opts.fleet.objects * opts.n,
 		Started: time.Now().UTC().Truncate(time.Second), Machine: describeMachine(),
 		QPS: kube.DefaultQPS, Burst: kube.DefaultBurst, ReadyDelay: opts.readyDelay.String(), Parallelism: 10,
 		Repeat: opts.repeat, ProviderEnv: opts.providerEnv,
 	}
+}
 
-	if err := b.installProvider(ctx); err != nil {
-		return err
+// startCluster starts the control plane, the operator stand-in (and its
+// catalog part for the catalog fleet) and the harness's counted clients, and
+// makes the subjects the permissions name. stop undoes what was started, also
+// after an error.
+func (b *bench) startCluster(ctx context.Context) (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
 	}
-	log.Printf("starting the local control plane")
-	apiserverFlags, auditLog, err := auditFlags(work, opts.audit)
+	// The operator generation and gateway mode come from the environment, as in the acceptance tests.
+	generation, gatewayDomain, err := standin.FromEnv()
 	if err != nil {
-		return err
+		return stop, err
+	}
+	log.Printf("starting the local control plane (operator stand-in %s, gateway domain %q)", generation, gatewayDomain)
+	apiserverFlags, auditLog, err := auditFlags(b.work, b.opts.audit)
+	if err != nil {
+		return stop, err
 	}
 	b.controllerManager = newUserRequests(auditLog, controlplane.ControllerManagerUser)
 	b.cp, err = controlplane.Start(ctx, controlplane.Options{
-		Dir: filepath.Join(work, "controlplane"), KeepDir: opts.keep, ExtraAPIServerFlags: apiserverFlags,
+		Dir: filepath.Join(b.work, "controlplane"), KeepDir: b.opts.keep, ExtraAPIServerFlags: apiserverFlags,
+		NoGatewayAPI: !generation.FinalizerDeletesGateway() && gatewayDomain == "",
 	})
 	if err != nil {
-		return err
+		return stop, err
 	}
-	defer func() {
+	stops = append(stops, func() {
 		if err := b.cp.Stop(); err != nil {
 			log.Printf("stopping the control plane: %v", err)
 		}
-	}()
-	standinLog, err := os.Create(filepath.Join(work, "standin.log"))
+	})
+	standinLog, err := os.Create(filepath.Join(b.work, "standin.log"))
 	if err != nil {
-		return err
+		return stop, err
 	}
-	defer standinLog.Close()
+	stops = append(stops, func() { standinLog.Close() })
 	standinLogger := log.New(standinLog, "", log.LstdFlags|log.Lmicroseconds)
 	// The stand-in gets its own client, counted, so its requests can be taken off the server's totals.
 	operator, err := standin.Start(ctx, b.standIn.wrap(b.cp.RESTConfig), standin.Options{
-		ReadyDelay: opts.readyDelay, Workers: opts.workers, Logf: standinLogger.Printf,
+		ReadyDelay: b.opts.readyDelay, Workers: b.opts.workers, Logf: standinLogger.Printf,
+		Generation: generation, GatewayDomain: gatewayDomain,
 	})
 	if err != nil {
-		return err
+		return stop, err
 	}
-	defer operator.Stop()
-	if opts.fleet.catalog {
-		catalog, err := standin.StartCatalog(ctx, b.standIn.wrap(b.cp.RESTConfig), b.namespace, standinLogger.Printf)
+	stops = append(stops, operator.Stop)
+	if b.opts.fleet.catalog {
+		catalog, err := standin.StartCatalogWith(ctx, b.standIn.wrap(b.cp.RESTConfig), standin.CatalogOptions{
+			Namespace: b.namespace, Generation: generation, Logf: standinLogger.Printf})
 		if err != nil {
-			return err
+			return stop, err
 		}
-		defer catalog.Stop()
+		stops = append(stops, catalog.Stop)
 	}
 	harnessConfig := b.harness.wrap(b.cp.RESTConfig)
 	clientset, err := kubernetes.NewForConfig(harnessConfig)
 	if err != nil {
-		return err
+		return stop, err
 	}
 	b.typed = clientset
 	b.metrics = clientset.Discovery().RESTClient()
 	if b.dynamic, err = dynamic.NewForConfig(harnessConfig); err != nil {
-		return err
+		return stop, err
 	}
-	if !opts.fleet.catalog {
+	if !b.opts.fleet.catalog {
 		if err := b.createSubjects(ctx); err != nil {
-			return err
+			return stop, err
 		}
 	}
-	b.env = b.terraformEnv()
+	return stop, nil
+}
 
+// writeConfigs writes the configuration of the provider, of the plugin floor,
+// of the terraform_data floor and, for fleets that have them, of the single
+// permissions, each into its own directory.
+func (b *bench) writeConfigs() error {
+	opts := b.opts
 	configs := map[string]string{
 		configOpenShiftAI: opts.fleet.provider(opts.n, providerSource), configFloor: opts.fleet.provider(opts.n, floorSource),
 		configTerraformData: opts.fleet.baseline(opts.n),
@@ -348,7 +405,7 @@ func run(ctx context.Context, opts options) error {
 		}
 	}
 	for name, content := range configs {
-		dir := filepath.Join(work, name)
+		dir := filepath.Join(b.work, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
@@ -356,21 +413,24 @@ func run(ctx context.Context, opts options) error {
 			return err
 		}
 	}
+	return nil
+}
 
-	// Each cycle runs every phase of the two floors (terraform_data: Terraform alone, same
-	// resource count and dependency shape; the plugin floor: the provider's configuration
-	// and schemas, no work) right before the same phase of the provider, so all three see
-	// the same load on the machine; the fastest of the repetitions counts.
+// measure runs the cycles. Each runs every phase of the two floors
+// (terraform_data: Terraform alone, same resource count and dependency shape;
+// the plugin floor: the provider's configuration and schemas, no work) right
+// before the same phase of the provider, so all three see the same load on the
+// machine; the fastest of the repetitions counts.
+func (b *bench) measure(ctx context.Context, steps []step, res *results) error {
 	samples := map[string][]phaseResult{}
-	steps := benchSteps(opts.fleet)
+	edit, check := b.editOutOfBand, b.checkEmpty
+	if b.opts.fleet.catalog {
+		edit, check = b.editCatalogOutOfBand, b.checkCatalogEmpty
+	}
 	res.LoadAverage = append(res.LoadAverage, loadAverage())
-	for cycle := 1; cycle <= opts.repeat; cycle++ {
+	for cycle := 1; cycle <= b.opts.repeat; cycle++ {
 		for _, st := range steps {
 			if st.phase == "plan-drift" {
-				edit := b.editOutOfBand
-				if opts.fleet.catalog {
-					edit = b.editCatalogOutOfBand
-				}
 				if err := edit(ctx, 1); err != nil {
 					return err
 				}
@@ -382,17 +442,18 @@ func run(ctx context.Context, opts options) error {
 			key := st.config + " " + st.phase
 			samples[key] = append(samples[key], r)
 		}
-		check := b.checkEmpty
-		if opts.fleet.catalog {
-			check = b.checkCatalogEmpty
-		}
 		if err := check(ctx); err != nil {
 			return err
 		}
 		res.LoadAverage = append(res.LoadAverage, loadAverage())
 	}
 	res.Phases = compareToFloors(steps, samples, res.Objects)
+	return nil
+}
 
+// report prints the table (and the comparison), writes the results file and,
+// for a smoke run, checks that what it wrote reads back complete.
+func report(res results, opts options, work string, steps []step) error {
 	printTable(os.Stdout, res)
 	if opts.compare != "" {
 		if err := printComparison(os.Stdout, res, opts.compare); err != nil {
@@ -413,17 +474,18 @@ func run(ctx context.Context, opts options) error {
 	if opts.smoke && !opts.keep && strings.HasPrefix(opts.jsonPath, work) {
 		fmt.Println("(removed with the working directory: -keep or -json to keep it)")
 	}
-	if opts.smoke {
-		// What -show reads back must be what was measured.
-		written, err := readResults(opts.jsonPath)
-		if err != nil {
-			return err
-		}
-		if err := smokeCheck(written, steps); err != nil {
-			return fmt.Errorf("smoke: %w", err)
-		}
-		log.Printf("smoke: every phase ran once without error (timings above are printed, not checked)")
+	if !opts.smoke {
+		return nil
 	}
+	// What -show reads back must be what was measured.
+	written, err := readResults(opts.jsonPath)
+	if err != nil {
+		return err
+	}
+	if err := smokeCheck(written, steps); err != nil {
+		return fmt.Errorf("smoke: %w", err)
+	}
+	log.Printf("smoke: every phase ran once without error (timings above are printed, not checked)")
 	return nil
 }
 

@@ -1,7 +1,8 @@
-// Package catalog says what the model catalog's sources are on the cluster:
-// the ConfigMaps the operator makes, the `sources.yaml` file the dashboard
-// writes into `model-catalog-sources`, a yaml source's catalog file, the
-// Secret of a Hugging Face token. It parses those files as strictly as the
+// Package catalog says what the catalog's model and MCP server sources are on
+// the cluster: the ConfigMaps the operator makes, the `sources.yaml` file the
+// dashboard writes into `model-catalog-sources` and `mcp-catalog-sources`, a
+// labelled ConfigMap of the user's own, a yaml source's catalog file and an
+// MCP source's, the Secret of a Hugging Face token. It parses those files as strictly as the
 // catalog server does and edits them keeping everything it did not write. It
 // holds pure functions over plain Go values, plus one read-modify-update loop
 // over a small cluster interface; it knows nothing of Terraform.
@@ -11,13 +12,17 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // The ConfigMaps of the catalog, all in the registries namespace.
 const (
-	// DefaultSourcesConfigMap holds the shipped sources; the operator reverts edits.
+	// DefaultSourcesConfigMap holds the shipped sources on operators before v0.3.9; the operator reverts edits.
 	DefaultSourcesConfigMap = "model-catalog-default-sources"
-	// LaterDefaultSourcesConfigMap is its name from OpenShift AI 3.5 on.
+	// LaterDefaultSourcesConfigMap is its name from operator v0.3.9 (OpenShift AI 3.5) on; those
+	// operators delete the old one they made, and the newest dashboard reads only this one.
 	LaterDefaultSourcesConfigMap = "default-catalog-sources"
 	// UserSourcesConfigMap holds the administrator's sources: the dashboard and the provider write here.
 	UserSourcesConfigMap = "model-catalog-sources"
@@ -28,6 +33,20 @@ const (
 	// LabelCatalogSource marks a user's own ConfigMap that the catalog mounts too.
 	LabelCatalogSource = "opendatahub.io/catalog-source"
 )
+
+// ShippedConfigMaps are the names of the shipped sources' ConfigMap, the one
+// to read first: where both exist (during the rename), the later name is the
+// one the catalog mounts and the dashboard reads.
+var ShippedConfigMaps = []string{LaterDefaultSourcesConfigMap, DefaultSourcesConfigMap}
+
+// IsShippedConfigMap tells whether name is the shipped sources' ConfigMap under either name.
+func IsShippedConfigMap(name string) bool {
+	return name == LaterDefaultSourcesConfigMap || name == DefaultSourcesConfigMap
+}
+
+// ReservedID is removed by the operator (v0.3.9 and later) from every user
+// ConfigMap, so a source of that id would vanish after each write.
+const ReservedID = "default_catalog"
 
 // Source types.
 const (
@@ -72,6 +91,8 @@ func ValidateID(id string) string {
 		return fmt.Sprintf("is %d characters long; the dashboard accepts at most %d", len(id), MaxIDLength)
 	case !idPattern.MatchString(id):
 		return fmt.Sprintf("%q may hold only lowercase letters, digits and underscores (^[a-z0-9_]+$), as the dashboard requires", id)
+	case id == ReservedID:
+		return fmt.Sprintf("%q is reserved: the model registry operator deletes a source of that id from the user's ConfigMaps; choose another id", id)
 	}
 	return ""
 }
@@ -105,4 +126,28 @@ func OperatorLabels() map[string]string {
 		"app.kubernetes.io/created-by": "model-registry-operator",
 		"app.kubernetes.io/managed-by": "model-registry-operator",
 	}
+}
+
+// MaxLabelledConfigMapName is the longest name of a labelled ConfigMap the operator mounts.
+const MaxLabelledConfigMapName = 55
+
+// IsLabelledSourcesConfigMap tells whether the operator (v0.3.9 and later)
+// mounts cm as a labelled ConfigMap of sources: it carries the label, its name
+// is a DNS label of at most 55 characters and it has the key sources.yaml;
+// the operator skips any other without a word.
+func IsLabelledSourcesConfigMap(cm *corev1.ConfigMap) bool {
+	_, hasSources := cm.Data[SourcesKey]
+	return cm.Labels[LabelCatalogSource] == "true" && hasSources && ValidateOwnConfigMapName(cm.Name) == ""
+}
+
+// ValidateOwnConfigMapName says what keeps the operator from mounting a
+// labelled ConfigMap of this name, "" when nothing does.
+func ValidateOwnConfigMapName(name string) string {
+	if len(name) > MaxLabelledConfigMapName {
+		return fmt.Sprintf("is %d characters long; the operator mounts a labelled ConfigMap only when its name has at most %d", len(name), MaxLabelledConfigMapName)
+	}
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+		return fmt.Sprintf("%q is not a DNS label, which the operator requires of a labelled ConfigMap's name: %s", name, strings.Join(errs, "; "))
+	}
+	return ""
 }

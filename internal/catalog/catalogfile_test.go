@@ -66,11 +66,12 @@ func TestValidateID(t *testing.T) {
 		long += "a"
 	}
 	for id, want := range map[string]string{
-		"my_models_2": "",
-		"":            "must not be empty",
-		"My-Models":   `"My-Models" may hold only lowercase letters, digits and underscores (^[a-z0-9_]+$), as the dashboard requires`,
-		long:          "is 239 characters long; the dashboard accepts at most 238",
-		long[:238]:    "",
+		"my_models_2":     "",
+		"":                "must not be empty",
+		"My-Models":       `"My-Models" may hold only lowercase letters, digits and underscores (^[a-z0-9_]+$), as the dashboard requires`,
+		long:              "is 239 characters long; the dashboard accepts at most 238",
+		long[:238]:        "",
+		"default_catalog": `"default_catalog" is reserved: the model registry operator deletes a source of that id from the user's ConfigMaps; choose another id`,
 	} {
 		if got := ValidateID(id); got != want {
 			t.Errorf("ValidateID(%.20q) = %q, want %q", id, got, want)

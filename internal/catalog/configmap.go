@@ -11,13 +11,15 @@ import (
 
 // UserSource is an administrator's source as the provider writes it.
 type UserSource struct {
-	ID             string
-	Name           string
-	Type           string // TypeYAML or TypeHuggingFace
-	Enabled        bool
-	Labels         []string
-	IncludedModels []string
-	ExcludedModels []string
+	// Kind is model sources (the zero Kind) or MCP sources.
+	Kind     Kind
+	ID       string
+	Name     string
+	Type     string // TypeYAML or TypeHuggingFace
+	Enabled  bool
+	Labels   []string
+	Included []string
+	Excluded []string
 	// CatalogFile is a yaml source's catalog file.
 	CatalogFile string
 	// Organization is a Hugging Face source's allowedOrganization.
@@ -28,10 +30,12 @@ type UserSource struct {
 
 // Override is the sparse entry that disables or filters a shipped source.
 type Override struct {
-	ID             string
-	Enabled        bool
-	IncludedModels []string
-	ExcludedModels []string
+	// Kind is model sources (the zero Kind) or MCP sources.
+	Kind     Kind
+	ID       string
+	Enabled  bool
+	Included []string
+	Excluded []string
 }
 
 // IDTakenError means a new source's id is already used.
@@ -40,12 +44,20 @@ type IDTakenError struct {
 	// Where is the ConfigMap that has it.
 	Where   string
 	Shipped bool
+	// List is the other list of sources (mcp_catalogs, agent_catalogs, ...) that uses the id; "" for the source's own.
+	List string
+	// Kind is the kind of the new source; the zero Kind is model sources.
+	Kind Kind
 }
 
 func (e *IDTakenError) Error() string {
+	if e.List != "" {
+		return fmt.Sprintf("the source id %q is already used by a source in %s of ConfigMap %s; the catalog server rejects a file "+
+			"that uses one id in two lists of sources, so choose another source_id", e.ID, e.List, e.Where)
+	}
 	if e.Shipped {
 		return fmt.Sprintf("the source id %q is a shipped source of %s; a source of your own needs another id. "+
-			"To disable or filter the shipped source, use openshiftai_model_catalog_default_source", e.ID, e.Where)
+			"To disable or filter the shipped source, use %s", e.ID, e.Where, e.Kind.orModels().DefaultSourceResource)
 	}
 	return fmt.Sprintf("the source id %q is already used in ConfigMap %s (made in the dashboard or by another configuration). "+
 		"Choose another source_id, or adopt the source: terraform import <resource address> %s", e.ID, e.Where, e.ID)
@@ -54,14 +66,21 @@ func (e *IDTakenError) Error() string {
 // SizeError means a write would take a ConfigMap over MaxConfigMapBytes.
 type SizeError struct {
 	ID         string
-	SourceSize int // bytes of the source's own data: its catalog file
-	Total      int // bytes the ConfigMap would hold
+	SourceSize int    // bytes of the source's own data: its catalog file
+	Total      int    // bytes the ConfigMap would hold
+	ConfigMap  string // the ConfigMap written
+	// Own says the ConfigMap is the source's own: no other source shares it.
+	Own bool
 }
 
 func (e *SizeError) Error() string {
+	fix := "Make the catalog file smaller, remove other yaml sources, or place the source in a ConfigMap of its own (block own_config_map)"
+	if e.Own {
+		fix = "Split the catalog file over several sources"
+	}
 	return fmt.Sprintf("source %q: its catalog file is %d bytes and ConfigMap %s would hold %d bytes in all, over the limit of %d bytes (1 MiB) "+
-		"that the API server sets on a ConfigMap; nothing was written. Make the catalog file smaller or remove other yaml sources",
-		e.ID, e.SourceSize, UserSourcesConfigMap, e.Total, MaxConfigMapBytes)
+		"that the API server sets on a ConfigMap; nothing was written. %s",
+		e.ID, e.SourceSize, e.ConfigMap, e.Total, MaxConfigMapBytes, fix)
 }
 
 // Size is what the API server counts against MaxConfigMapBytes: every key and value.
@@ -76,14 +95,25 @@ func Size(cm *corev1.ConfigMap) int {
 	return n
 }
 
-// Sources parses a ConfigMap's sources.yaml; the error names the ConfigMap.
-func Sources(cm *corev1.ConfigMap) (*SourcesFile, error) {
-	f, err := ParseSources(cm.Data[SourcesKey])
-	if err != nil {
-		return nil, fmt.Errorf("ConfigMap %s/%s, key %s: %w. The catalog server rejects this file as well; correct it (oc edit configmap -n %s %s)",
-			cm.Namespace, cm.Name, SourcesKey, err, cm.Namespace, cm.Name)
+// Sources parses a ConfigMap's sources.yaml for its model sources; the error
+// names the ConfigMap and who can correct it.
+func Sources(cm *corev1.ConfigMap) (*SourcesFile, error) { return SourcesOf(ModelSources, cm) }
+
+// SourcesOf is Sources for the sources of kind.
+func SourcesOf(kind Kind, cm *corev1.ConfigMap) (*SourcesFile, error) {
+	f, err := ParseSourcesOf(kind, cm.Data[SourcesKey])
+	if err == nil {
+		return f, nil
 	}
-	return f, nil
+	if IsShippedConfigMap(cm.Name) {
+		// The operator reverts edits to its own file: advice to edit it would be undone.
+		return nil, fmt.Errorf("ConfigMap %s/%s, key %s, which the model registry operator writes: %w. "+
+			"The provider cannot tell the shipped sources from this file; do not edit it (the operator reverts edits): "+
+			"check the operator's logs and report the file to the operator's maintainers",
+			cm.Namespace, cm.Name, SourcesKey, err)
+	}
+	return nil, fmt.Errorf("ConfigMap %s/%s, key %s: %w. The catalog server cannot read this file either; correct it (oc edit configmap -n %s %s)",
+		cm.Namespace, cm.Name, SourcesKey, err, cm.Namespace, cm.Name)
 }
 
 func writeSources(cm *corev1.ConfigMap, f *SourcesFile) {
@@ -98,18 +128,21 @@ func writeSources(cm *corev1.ConfigMap, f *SourcesFile) {
 // create, an id the file already has is an IDTakenError; else the entry is
 // replaced in place. Everything else in the ConfigMap stays.
 func PutSource(cm *corev1.ConfigMap, s UserSource, create bool) error {
-	f, err := Sources(cm)
+	f, err := SourcesOf(s.Kind, cm)
 	if err != nil {
 		return err
 	}
 	old, exists := f.Find(s.ID)
 	if exists && create {
-		return &IDTakenError{ID: s.ID, Where: cm.Name}
+		return &IDTakenError{ID: s.ID, Where: cm.Name, Kind: s.Kind}
+	}
+	if list, found := f.OtherListID(s.ID); found {
+		return &IDTakenError{ID: s.ID, Where: cm.Name, List: list, Kind: s.Kind}
 	}
 	enabled := s.Enabled
 	e := Entry{
 		ID: s.ID, Name: s.Name, Type: s.Type, Enabled: &enabled, Labels: nonEmpty(s.Labels),
-		IncludedModels: nonEmpty(s.IncludedModels), ExcludedModels: nonEmpty(s.ExcludedModels),
+		Included: nonEmpty(s.Included), Excluded: nonEmpty(s.Excluded),
 		Properties: map[string]string{},
 	}
 	if cm.Data == nil {
@@ -144,15 +177,15 @@ func PutSource(cm *corev1.ConfigMap, s UserSource, create bool) error {
 	}
 	writeSources(cm, f)
 	if total := Size(cm); total > MaxConfigMapBytes {
-		return &SizeError{ID: s.ID, SourceSize: len(s.CatalogFile), Total: total}
+		return &SizeError{ID: s.ID, SourceSize: len(s.CatalogFile), Total: total, ConfigMap: cm.Name}
 	}
 	return nil
 }
 
 // RemoveSource deletes the entry of id and the catalog file only it reads; it
 // reports whether there was an entry.
-func RemoveSource(cm *corev1.ConfigMap, id string) (bool, error) {
-	f, err := Sources(cm)
+func RemoveSource(cm *corev1.ConfigMap, kind Kind, id string) (bool, error) {
+	f, err := SourcesOf(kind, cm)
 	if err != nil {
 		return false, err
 	}
@@ -172,24 +205,27 @@ func RemoveSource(cm *corev1.ConfigMap, id string) (bool, error) {
 // PutOverride writes the dashboard's sparse entry for a shipped source:
 // {id, enabled, includedModels?, excludedModels?}.
 func PutOverride(cm *corev1.ConfigMap, o Override) error {
-	f, err := Sources(cm)
+	f, err := SourcesOf(o.Kind, cm)
 	if err != nil {
 		return err
 	}
+	if list, found := f.OtherListID(o.ID); found {
+		return &IDTakenError{ID: o.ID, Where: cm.Name, List: list, Kind: o.Kind}
+	}
 	enabled := o.Enabled
-	if err := f.Put(Entry{ID: o.ID, Enabled: &enabled, IncludedModels: nonEmpty(o.IncludedModels), ExcludedModels: nonEmpty(o.ExcludedModels)}); err != nil {
+	if err := f.Put(Entry{ID: o.ID, Enabled: &enabled, Included: nonEmpty(o.Included), Excluded: nonEmpty(o.Excluded)}); err != nil {
 		return err
 	}
 	writeSources(cm, f)
 	if total := Size(cm); total > MaxConfigMapBytes {
-		return &SizeError{ID: o.ID, Total: total}
+		return &SizeError{ID: o.ID, Total: total, ConfigMap: cm.Name}
 	}
 	return nil
 }
 
 // RemoveOverride deletes the override of a shipped source, so its shipped settings return.
-func RemoveOverride(cm *corev1.ConfigMap, id string) (bool, error) {
-	f, err := Sources(cm)
+func RemoveOverride(cm *corev1.ConfigMap, kind Kind, id string) (bool, error) {
+	f, err := SourcesOf(kind, cm)
 	if err != nil {
 		return false, err
 	}
@@ -223,29 +259,32 @@ func APIKeySecret(namespace, id, token string, version int64) *corev1.Secret {
 	}
 }
 
-// ConfigMapSource is where a model source comes from in the catalog's view.
+// ConfigMapSource is a ConfigMap's sources of one kind, in the catalog's view.
 type ConfigMapSource struct {
 	Name string
 	File *SourcesFile
 }
 
-// Merged is one model source as the catalog server sees it after reading every file.
+// Merged is one source as the catalog server sees it after reading every file.
 type Merged struct {
 	Entry
 	Shipped bool
+	// Labelled says the source comes from a ConfigMap labelled opendatahub.io/catalog-source.
+	Labelled bool
 	// ConfigMap is the ConfigMap that defines the source; Overridden says whether
 	// the user ConfigMap changes a shipped one.
 	ConfigMap  string
 	Overridden bool
 }
 
-// Merge combines the files in the catalog server's order (shipped, user,
-// labelled ConfigMaps by name): a later entry of an id already seen overrides
-// the fields it sets.
-func Merge(shipped *ConfigMapSource, user *ConfigMapSource, labelled []ConfigMapSource) []Merged {
+// Merge combines the files in the catalog server's order (shipped, the user
+// ConfigMaps in the order given: model-catalog-sources, then
+// mcp-catalog-sources; then the labelled ConfigMaps by name): a later entry of
+// an id already seen overrides the fields it sets.
+func Merge(shipped *ConfigMapSource, users []ConfigMapSource, labelled []ConfigMapSource) []Merged {
 	var out []Merged
 	index := map[string]int{}
-	add := func(src *ConfigMapSource, isShipped bool) {
+	add := func(src *ConfigMapSource, isShipped, isLabelled bool) {
 		if src == nil || src.File == nil {
 			return
 		}
@@ -253,7 +292,7 @@ func Merge(shipped *ConfigMapSource, user *ConfigMapSource, labelled []ConfigMap
 			i, seen := index[e.ID]
 			if !seen {
 				index[e.ID] = len(out)
-				out = append(out, Merged{Entry: e, Shipped: isShipped, ConfigMap: src.Name})
+				out = append(out, Merged{Entry: e, Shipped: isShipped, Labelled: isLabelled, ConfigMap: src.Name})
 				continue
 			}
 			m := &out[i]
@@ -270,23 +309,25 @@ func Merge(shipped *ConfigMapSource, user *ConfigMapSource, labelled []ConfigMap
 			if e.Labels != nil {
 				m.Labels = e.Labels
 			}
-			if e.IncludedModels != nil {
-				m.IncludedModels = e.IncludedModels
+			if e.Included != nil {
+				m.Included = e.Included
 			}
-			if e.ExcludedModels != nil {
-				m.ExcludedModels = e.ExcludedModels
+			if e.Excluded != nil {
+				m.Excluded = e.Excluded
 			}
 			if len(e.Properties) > 0 {
 				m.Properties = e.Properties
 			}
 		}
 	}
-	add(shipped, true)
-	add(user, false)
+	add(shipped, true, false)
+	for i := range users {
+		add(&users[i], false, false)
+	}
 	sorted := slices.Clone(labelled)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	for i := range sorted {
-		add(&sorted[i], false)
+		add(&sorted[i], false, true)
 	}
 	return out
 }

@@ -45,8 +45,6 @@ func userConfigMap(sources string) *corev1.ConfigMap {
 
 func TestParseSourcesMessages(t *testing.T) {
 	for _, tc := range []struct{ name, file, want string }{
-		{"unknown top key", "catalogs: []\nsources: []\n", `line 2: unknown key "sources" in sources.yaml (allowed: catalogs, labels, mcp_catalogs, model_catalogs, namedQueries)`},
-		{"unknown entry key", "catalogs:\n- id: a\n  name: A\n  enable: false\n", `line 4: unknown key "enable" in source "a" (allowed: enabled, excludedModels, id, includedModels, labels, name, properties, type)`},
 		{"no id", "catalogs:\n- name: A\n", `line 2: source 1 of catalogs has no id`},
 		{"duplicate id", "catalogs:\n- id: a\nmodel_catalogs:\n- id: a\n", `line 4: two sources have the id "a" (the first at line 2); the catalog server rejects the whole file`},
 		{"enabled not bool", "catalogs:\n- id: a\n  enabled: maybe\n", `line 3: enabled of source "a" must be true or false`},
@@ -61,10 +59,93 @@ func TestParseSourcesMessages(t *testing.T) {
 	}
 }
 
+// shippedV0314 is the shape of default-catalog-sources as operator v0.3.14
+// ships it: top-level keys beside catalogs that this provider does not write.
+const shippedV0314 = `catalogs:
+- id: redhat_ai_models
+  name: Red Hat AI models
+  type: yaml
+  enabled: true
+  assetType: models
+  properties:
+    yamlCatalogPath: redhat_ai_models.yaml
+labels:
+- name: Red Hat AI
+  assetType: models
+namedQueries:
+  small:
+    size: {operator: "<", value: 10}
+mcp_catalogs:
+- id: rh_mcp_servers
+  name: Red Hat MCP servers
+  type: yaml
+  properties:
+    yamlCatalogPath: rh_mcp_servers.yaml
+agent_catalogs:
+- id: rh_agents
+  name: Red Hat agents
+skill_catalogs: []
+some_future_key: {anything: [1, 2]}
+`
+
+// The operator's and the dashboard's files are read tolerantly: keys this
+// provider has never seen are neither refused nor lost.
+func TestParseSourcesToleratesWhatOthersWrite(t *testing.T) {
+	f, err := ParseSources(shippedV0314)
+	if err != nil {
+		t.Fatalf("the shipped file of operator v0.3.14 is refused: %v", err)
+	}
+	if ids := f.IDs(); !cmp.Equal(ids, []string{"redhat_ai_models"}) {
+		t.Errorf("model source ids = %v, want only the catalogs entry", ids)
+	}
+	for id, want := range map[string]string{"rh_mcp_servers": "mcp_catalogs", "rh_agents": "agent_catalogs", "redhat_ai_models": "", "mine": ""} {
+		if list, _ := f.OtherListID(id); list != want {
+			t.Errorf("OtherListID(%q) = %q, want %q", id, list, want)
+		}
+	}
+
+	// An entry with a field the provider does not write keeps it through the provider's write of that entry.
+	cm := userConfigMap(shippedV0314)
+	if err := PutSource(cm, UserSource{ID: "redhat_ai_models", Name: "Mine", Type: TypeYAML, Enabled: true, CatalogFile: "source: m\nmodels: []\n"}, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, kept := range []string{"assetType: models", "agent_catalogs:", "rh_agents", "skill_catalogs: []", "some_future_key:", "namedQueries:", "rh_mcp_servers.yaml"} {
+		if !strings.Contains(cm.Data[SourcesKey], kept) {
+			t.Errorf("the write lost %q:\n%s", kept, cm.Data[SourcesKey])
+		}
+	}
+}
+
+// An id that another list of the same file uses is refused: the catalog
+// server would reject the whole file.
+func TestPutSourceRefusesAnIDOfAnotherList(t *testing.T) {
+	cm := userConfigMap("catalogs: []\nmcp_catalogs:\n- id: shared_id\n  name: MCP\n")
+	err := PutSource(cm, UserSource{ID: "shared_id", Name: "Models", Type: TypeYAML, CatalogFile: "source: m\nmodels: []\n"}, true)
+	var taken *IDTakenError
+	if !errors.As(err, &taken) || !strings.Contains(err.Error(), `"shared_id" is already used by a source in mcp_catalogs of ConfigMap model-catalog-sources`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A broken file of the operator's is not the user's to correct: the message
+// says so instead of advising an edit the operator would revert.
+func TestSourcesErrorNamesWhoOwnsTheFile(t *testing.T) {
+	broken := "catalogs:\n- name: no id\n"
+	shipped := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: LaterDefaultSourcesConfigMap, Namespace: "ns"}, Data: map[string]string{SourcesKey: broken}}
+	_, err := Sources(shipped)
+	if err == nil || strings.Contains(err.Error(), "oc edit") || !strings.Contains(err.Error(), "the operator reverts edits") {
+		t.Errorf("shipped file error = %v", err)
+	}
+	_, err = Sources(userConfigMap(broken))
+	if err == nil || !strings.Contains(err.Error(), "oc edit configmap -n ns model-catalog-sources") {
+		t.Errorf("user file error = %v", err)
+	}
+}
+
 func TestPutSourceKeepsWhatItDidNotWrite(t *testing.T) {
 	cm := userConfigMap(dashboardFile)
 	err := PutSource(cm, UserSource{ID: "mine", Name: "Mine", Type: TypeYAML, Enabled: true, Labels: []string{"Team A"},
-		ExcludedModels: []string{"*-beta"}, CatalogFile: "source: m\nmodels: []\n"}, true)
+		Excluded: []string{"*-beta"}, CatalogFile: "source: m\nmodels: []\n"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +199,7 @@ func TestPutSourceKeepsWhatItDidNotWrite(t *testing.T) {
 		t.Errorf("ids = %v", ids)
 	}
 
-	if removed, err := RemoveSource(cm, "team_models"); !removed || err != nil {
+	if removed, err := RemoveSource(cm, ModelSources, "team_models"); !removed || err != nil {
 		t.Fatal(removed, err)
 	}
 	if _, ok := cm.Data["team_models.yaml"]; ok {
@@ -139,13 +220,13 @@ func strip(entries []Entry) []Entry {
 
 func TestOverride(t *testing.T) {
 	cm := userConfigMap("")
-	if err := PutOverride(cm, Override{ID: "redhat_ai_models", Enabled: true, IncludedModels: []string{"granite-*"}}); err != nil {
+	if err := PutOverride(cm, Override{ID: "redhat_ai_models", Enabled: true, Included: []string{"granite-*"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := cm.Data[SourcesKey], "catalogs:\n  - id: redhat_ai_models\n    enabled: true\n    includedModels:\n      - granite-*\n"; got != want {
 		t.Errorf("sources.yaml =\n%s\nwant\n%s", got, want)
 	}
-	if removed, err := RemoveOverride(cm, "redhat_ai_models"); !removed || err != nil {
+	if removed, err := RemoveOverride(cm, ModelSources, "redhat_ai_models"); !removed || err != nil {
 		t.Fatal(removed, err)
 	}
 	if got := cm.Data[SourcesKey]; got != "catalogs: []\n" {
@@ -163,7 +244,7 @@ func TestPutSourceOverTheLimit(t *testing.T) {
 	}
 	want := `source "big": its catalog file is 1048476 bytes and ConfigMap model-catalog-sources would hold ` +
 		`1048885 bytes in all, over the limit of 1048576 bytes (1 MiB) that the API server sets on a ConfigMap; nothing was written. ` +
-		`Make the catalog file smaller or remove other yaml sources`
+		`Make the catalog file smaller, remove other yaml sources, or place the source in a ConfigMap of its own (block own_config_map)`
 	if err.Error() != want {
 		t.Errorf("error =\n%s\nwant\n%s", err, want)
 	}
@@ -173,7 +254,7 @@ func TestMerge(t *testing.T) {
 	shipped, _ := ParseSources("catalogs:\n- id: redhat_ai_models\n  name: Red Hat AI models\n  type: yaml\n  labels: [Red Hat AI]\n")
 	user, _ := ParseSources(dashboardFile)
 	labelled, _ := ParseSources("catalogs:\n- id: extra\n  name: Extra\n  type: yaml\n")
-	got := Merge(&ConfigMapSource{Name: DefaultSourcesConfigMap, File: shipped}, &ConfigMapSource{Name: UserSourcesConfigMap, File: user},
+	got := Merge(&ConfigMapSource{Name: DefaultSourcesConfigMap, File: shipped}, []ConfigMapSource{{Name: UserSourcesConfigMap, File: user}},
 		[]ConfigMapSource{{Name: "z-extra", File: labelled}})
 	if len(got) != 3 {
 		t.Fatalf("got %+v", got)
@@ -184,7 +265,7 @@ func TestMerge(t *testing.T) {
 	if m := got[1]; m.ID != "team_models" || m.Shipped || m.ConfigMap != UserSourcesConfigMap || !m.IsEnabled() {
 		t.Errorf("user = %+v", m)
 	}
-	if m := got[2]; m.ID != "extra" || m.ConfigMap != "z-extra" {
+	if m := got[2]; m.ID != "extra" || m.ConfigMap != "z-extra" || !m.Labelled {
 		t.Errorf("labelled = %+v", m)
 	}
 }
@@ -236,7 +317,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := "s" + string(rune('a'+i))
-			res, err := Modify(t.Context(), f, "ns", func(cm *corev1.ConfigMap) error {
+			res, err := Modify(t.Context(), f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 				return PutSource(cm, UserSource{ID: id, Name: id, Type: TypeYAML, Enabled: true, CatalogFile: "models: []\n"}, true)
 			})
 			if err != nil {
@@ -259,7 +340,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 }
 
 func TestModifyErrors(t *testing.T) {
-	_, err := Modify(t.Context(), &fakeCluster{}, "ns", func(*corev1.ConfigMap) error { return nil })
+	_, err := Modify(t.Context(), &fakeCluster{}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if !IsNotDeployed(err) || !strings.HasPrefix(err.Error(), `the model catalog is not deployed in namespace "ns": ConfigMap model-catalog-sources does not exist.`) {
 		t.Errorf("missing ConfigMap: %v", err)
 	}
@@ -267,7 +348,7 @@ func TestModifyErrors(t *testing.T) {
 	f.intercept = func() { f.mu.Lock(); f.cm.ResourceVersion += "x"; f.mu.Unlock() } // someone always writes first
 	ctx, cancel := context.WithCancel(t.Context())
 	calls := 0
-	res, err := Modify(ctx, f, "ns", func(cm *corev1.ConfigMap) error {
+	res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		calls++
 		if calls == 3 {
 			cancel()
@@ -278,7 +359,7 @@ func TestModifyErrors(t *testing.T) {
 	if res.Conflicts != 3 || err == nil || !strings.Contains(err.Error(), "kept changing: 3 updates found it modified by another request before the timeout") {
 		t.Errorf("res = %+v, err = %v", res, err)
 	}
-	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", func(*corev1.ConfigMap) error { return nil })
+	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if err != nil || res.Written {
 		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
 	}
@@ -288,7 +369,7 @@ func TestModifyErrors(t *testing.T) {
 func queued(f *fakeCluster) int {
 	groupsMu.Lock()
 	defer groupsMu.Unlock()
-	if g := groups[groupKey{c: f, namespace: "ns"}]; g != nil {
+	if g := groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
 		return len(g.queue)
 	}
 	return 0
@@ -320,7 +401,7 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	}
 	outcomes := make(chan outcome, 12)
 	modify := func(ctx context.Context, id string, change func(cm *corev1.ConfigMap) error) {
-		res, err := Modify(ctx, f, "ns", change)
+		res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, change)
 		outcomes <- outcome{id, res, err}
 	}
 	go modify(t.Context(), "first", putSource("first"))

@@ -26,16 +26,25 @@ type Cluster interface {
 	Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
 }
 
-// NotDeployedError means the namespace has no model-catalog-sources ConfigMap.
-type NotDeployedError struct{ Namespace string }
+// NotDeployedError means the namespace has no ConfigMap of the user's sources
+// (model-catalog-sources or mcp-catalog-sources).
+type NotDeployedError struct {
+	Namespace string
+	// ConfigMap is the missing ConfigMap; "" reads as model-catalog-sources.
+	ConfigMap string
+}
 
 func (e *NotDeployedError) Error() string {
+	name := e.ConfigMap
+	if name == "" {
+		name = UserSourcesConfigMap
+	}
 	return fmt.Sprintf("the model catalog is not deployed in namespace %q: ConfigMap %s does not exist. "+
 		"The model registry operator creates it when the model registry component is enabled: set "+
 		"spec.components.modelregistry.managementState to Managed in the DataScienceCluster (for example "+
 		"`oc patch datasciencecluster default-dsc --type merge -p '{\"spec\":{\"components\":{\"modelregistry\":{\"managementState\":\"Managed\"}}}}'`) "+
 		"and wait for the operator, or set namespace to the registries namespace. The provider never creates the operator's ConfigMaps",
-		e.Namespace, UserSourcesConfigMap)
+		e.Namespace, name)
 }
 
 // IsNotDeployed tells whether err is a NotDeployedError.
@@ -62,11 +71,12 @@ func FromObject(u *unstructured.Unstructured) (*corev1.ConfigMap, error) {
 	return &cm, nil
 }
 
-// UserSources reads model-catalog-sources; a missing one is a NotDeployedError.
-func UserSources(ctx context.Context, c Cluster, namespace string) (*corev1.ConfigMap, error) {
-	cm, err := GetConfigMap(ctx, c, namespace, UserSourcesConfigMap)
+// UserSources reads a ConfigMap of the user's sources (model-catalog-sources,
+// mcp-catalog-sources); a missing one is a NotDeployedError.
+func UserSources(ctx context.Context, c Cluster, namespace, name string) (*corev1.ConfigMap, error) {
+	cm, err := GetConfigMap(ctx, c, namespace, name)
 	if apierrors.IsNotFound(err) {
-		return nil, &NotDeployedError{Namespace: namespace}
+		return nil, &NotDeployedError{Namespace: namespace, ConfigMap: name}
 	}
 	return cm, err
 }
@@ -74,7 +84,7 @@ func UserSources(ctx context.Context, c Cluster, namespace string) (*corev1.Conf
 // ShippedSources reads the operator's ConfigMap of shipped sources under
 // either of its names; nil when the namespace has neither.
 func ShippedSources(ctx context.Context, c Cluster, namespace string) (*corev1.ConfigMap, error) {
-	for _, name := range []string{DefaultSourcesConfigMap, LaterDefaultSourcesConfigMap} {
+	for _, name := range ShippedConfigMaps {
 		cm, err := GetConfigMap(ctx, c, namespace, name)
 		if apierrors.IsNotFound(err) {
 			continue
@@ -94,24 +104,25 @@ type ModifyResult struct {
 	Batched int
 }
 
-// Modify applies change to a fresh read of model-catalog-sources and updates it
+// Modify applies change to a fresh read of the ConfigMap name (the user's
+// sources: model-catalog-sources or mcp-catalog-sources) and updates it
 // with the resourceVersion it read. When someone else wrote in between (409
 // Conflict) it reads and changes again, until ctx ends: parallel writers all
 // land and none undoes another's change. An error from change writes nothing
 // of that change.
 //
-// Every source of the catalog lives in this one ConfigMap, so the resources of
+// Every source of a kind lives in this one ConfigMap, so the resources of
 // one apply that Terraform runs in parallel all write it. Calls of one process
-// for the same cluster and namespace therefore commit together: while one
+// for the same cluster, namespace and ConfigMap therefore commit together: while one
 // read-change-update is in flight the others queue, and the next update
 // carries every queued change, applied one after the other to one read. A
 // change that fails is left out and its caller alone gets the error. A caller
 // whose ctx ends before its change is written is left out too; once an update
 // carrying it is sent, the caller waits for the answer, so a change is never
 // reported failed when it landed.
-func Modify(ctx context.Context, c Cluster, namespace string, change func(cm *corev1.ConfigMap) error) (ModifyResult, error) {
+func Modify(ctx context.Context, c Cluster, namespace, name string, change func(cm *corev1.ConfigMap) error) (ModifyResult, error) {
 	p := &pending{ctx: ctx, change: change, done: make(chan struct{})}
-	enqueue(c, namespace, p)
+	enqueue(groupKey{c: c, namespace: namespace, name: name}, p)
 	<-p.done
 	return p.result, p.err
 }
@@ -135,9 +146,10 @@ func (p *pending) finish(err error) {
 type groupKey struct {
 	c         Cluster
 	namespace string
+	name      string
 }
 
-// group is the queue of one cluster's and namespace's ConfigMap; running
+// group is the queue of one ConfigMap of one cluster; running
 // says a committer goroutine is draining it.
 type group struct {
 	queue   []*pending
@@ -149,8 +161,7 @@ var (
 	groups   = map[groupKey]*group{}
 )
 
-func enqueue(c Cluster, namespace string, p *pending) {
-	key := groupKey{c: c, namespace: namespace}
+func enqueue(key groupKey, p *pending) {
 	groupsMu.Lock()
 	defer groupsMu.Unlock()
 	g := groups[key]
@@ -178,13 +189,13 @@ func commitAll(key groupKey, g *group) {
 			return
 		}
 		groupsMu.Unlock()
-		commit(key.c, key.namespace, batch)
+		commit(key, batch)
 	}
 }
 
 // commit writes one batch: read, apply each change in order, update; on a
 // conflict, again from a fresh read.
-func commit(c Cluster, namespace string, batch []*pending) {
+func commit(key groupKey, batch []*pending) {
 	conflicts := 0
 	backoff := 10 * time.Millisecond
 	for {
@@ -194,7 +205,7 @@ func commit(c Cluster, namespace string, batch []*pending) {
 			case p.ctx.Err() != nil && conflicts > 0:
 				p.result.Conflicts = conflicts
 				p.finish(fmt.Errorf("ConfigMap %s/%s kept changing: %d updates found it modified by another request before the timeout (%w)",
-					namespace, UserSourcesConfigMap, conflicts, p.ctx.Err()))
+					key.namespace, key.name, conflicts, p.ctx.Err()))
 			case p.ctx.Err() != nil:
 				p.finish(p.ctx.Err())
 			default:
@@ -206,7 +217,7 @@ func commit(c Cluster, namespace string, batch []*pending) {
 			return
 		}
 		ctx, cancel := whileAnyWaits(batch)
-		err := attempt(ctx, c, namespace, &batch)
+		err := attempt(ctx, key, &batch)
 		cancel()
 		switch {
 		case err == nil:
@@ -236,8 +247,8 @@ func commit(c Cluster, namespace string, batch []*pending) {
 
 // attempt reads the ConfigMap, applies the batch's changes and updates it.
 // Changes that fail are finished with their error and taken out of the batch.
-func attempt(ctx context.Context, c Cluster, namespace string, batch *[]*pending) error {
-	cm, err := UserSources(ctx, c, namespace)
+func attempt(ctx context.Context, key groupKey, batch *[]*pending) error {
+	cm, err := UserSources(ctx, key.c, key.namespace, key.name)
 	if err != nil {
 		return err
 	}
@@ -264,9 +275,9 @@ func attempt(ctx context.Context, c Cluster, namespace string, batch *[]*pending
 	u := &unstructured.Unstructured{Object: obj}
 	u.SetAPIVersion("v1")
 	u.SetKind("ConfigMap")
-	_, err = c.Update(ctx, u)
+	_, err = key.c.Update(ctx, u)
 	if apierrors.IsNotFound(err) {
-		return &NotDeployedError{Namespace: namespace}
+		return &NotDeployedError{Namespace: key.namespace, ConfigMap: key.name}
 	}
 	return err
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
@@ -95,45 +94,11 @@ func (d *sourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	items, err := client.List(ctx, kube.ConfigMaps, namespace, "")
+	merged, err := mergedSources(ctx, client, namespace, catalog.ModelSources)
 	if err != nil {
-		addError(&resp.Diagnostics, "Cannot list the catalog's ConfigMaps", err)
+		addError(&resp.Diagnostics, "Cannot read the catalog's sources", err)
 		return
 	}
-	var shipped, user *catalog.ConfigMapSource
-	var labelled []catalog.ConfigMapSource
-	for i := range items {
-		cm, err := catalog.FromObject(&items[i])
-		if err != nil {
-			addError(&resp.Diagnostics, "Cannot read the catalog's ConfigMaps", err)
-			return
-		}
-		isShipped := cm.Name == catalog.DefaultSourcesConfigMap || cm.Name == catalog.LaterDefaultSourcesConfigMap
-		isUser := cm.Name == catalog.UserSourcesConfigMap
-		isLabelled := cm.Labels[catalog.LabelCatalogSource] == "true" && cm.Name != catalog.MCPSourcesConfigMap
-		if !isShipped && !isUser && !isLabelled {
-			continue
-		}
-		file, err := catalog.Sources(cm)
-		if err != nil {
-			addError(&resp.Diagnostics, "Cannot read the catalog's sources", err)
-			return
-		}
-		src := catalog.ConfigMapSource{Name: cm.Name, File: file}
-		switch {
-		case isShipped && (shipped == nil || cm.Name == catalog.DefaultSourcesConfigMap):
-			shipped = &src
-		case isUser:
-			user = &src
-		case isLabelled:
-			labelled = append(labelled, src)
-		}
-	}
-	if user == nil {
-		addError(&resp.Diagnostics, "", &catalog.NotDeployedError{Namespace: namespace})
-		return
-	}
-	merged := catalog.Merge(shipped, user, labelled)
 	values := make([]attr.Value, 0, len(merged))
 	for _, m := range merged {
 		obj, objDiags := types.ObjectValue(sourceAttrTypes, map[string]attr.Value{
@@ -142,8 +107,8 @@ func (d *sourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			"type":            types.StringValue(m.Type),
 			"enabled":         types.BoolValue(m.IsEnabled()),
 			"labels":          listValue(m.Labels),
-			"included_models": listValue(m.IncludedModels),
-			"excluded_models": listValue(m.ExcludedModels),
+			"included_models": listValue(m.Included),
+			"excluded_models": listValue(m.Excluded),
 			"shipped":         types.BoolValue(m.Shipped),
 			"overridden":      types.BoolValue(m.Overridden),
 			"config_map":      types.StringValue(m.ConfigMap),

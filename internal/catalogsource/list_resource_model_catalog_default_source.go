@@ -65,7 +65,7 @@ func (l *defaultSourceListResource) List(ctx context.Context, req list.ListReque
 			client, clientDiags := clientOf(l.data)
 			diags.Append(clientDiags...)
 			if !diags.HasError() {
-				shipped, err := readShipped(ctx, l.data, client, namespace)
+				shipped, err := readShipped(ctx, l.data, client, namespace, catalog.ModelSources)
 				if err != nil {
 					addError(&diags, "Cannot read the shipped model catalog sources", err)
 				} else if shipped != nil {

@@ -121,7 +121,7 @@ func (r *defaultSourceResource) ModifyPlan(ctx context.Context, req resource.Mod
 			return
 		}
 	}
-	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), true, &resp.Diagnostics)
+	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), true, catalog.ModelSources, &resp.Diagnostics)
 	if namespace != "" && plan.Namespace.IsUnknown() {
 		plan.Namespace = types.StringValue(namespace)
 		plan.ID = types.StringValue(namespace + "/" + plan.SourceID.ValueString())
@@ -151,12 +151,12 @@ func (r *defaultSourceResource) ImportState(ctx context.Context, req resource.Im
 			return
 		}
 	}
-	_, user, err := readUserSources(ctx, r.data, client, namespace)
+	_, user, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot import the shipped source's settings", err)
 		return
 	}
-	shipped, err := readShipped(ctx, r.data, client, namespace)
+	shipped, err := readShipped(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return
@@ -166,7 +166,7 @@ func (r *defaultSourceResource) ImportState(ctx context.Context, req resource.Im
 		shippedIDs = shipped.IDs()
 	}
 	if !contains(shippedIDs, id) {
-		resp.Diagnostics.AddError("Not a shipped source", notShippedMessage(id, namespace, shippedIDs))
+		resp.Diagnostics.AddError("Not a shipped source", notShippedMessage(id, namespace, shippedIDs, catalog.ModelSources))
 		return
 	}
 	e, found := user.Find(id)
@@ -189,8 +189,8 @@ func flattenOverride(prior *defaultSourceModel, namespace string, e catalog.Entr
 		SourceID:       types.StringValue(e.ID),
 		Name:           types.StringNull(),
 		Enabled:        types.BoolValue(e.IsEnabled()),
-		IncludedModels: listValue(e.IncludedModels),
-		ExcludedModels: listValue(e.ExcludedModels),
+		IncludedModels: listValue(e.Included),
+		ExcludedModels: listValue(e.Excluded),
 		Namespace:      types.StringValue(namespace),
 		Timeouts:       tfutil.NullTimeouts("create", "read", "update", "delete"),
 	}
@@ -208,9 +208,10 @@ func flattenOverride(prior *defaultSourceModel, namespace string, e catalog.Entr
 
 func (m defaultSourceModel) override(ctx context.Context, diags *diag.Diagnostics) catalog.Override {
 	return catalog.Override{
-		ID:             m.SourceID.ValueString(),
-		Enabled:        m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
-		IncludedModels: stringList(ctx, m.IncludedModels, diags),
-		ExcludedModels: stringList(ctx, m.ExcludedModels, diags),
+		Kind:     catalog.ModelSources,
+		ID:       m.SourceID.ValueString(),
+		Enabled:  m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
+		Included: stringList(ctx, m.IncludedModels, diags),
+		Excluded: stringList(ctx, m.ExcludedModels, diags),
 	}
 }

@@ -79,7 +79,7 @@ data "openshiftai_model_catalog_sources" "all" {
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(shippedUntouched, checkForeignKept(t), override(func(e catalog.Entry) error {
-					if e.IsEnabled() || e.IncludedModels != nil {
+					if e.IsEnabled() || e.Included != nil {
 						return fmt.Errorf("override %+v", e)
 					}
 					return nil
@@ -89,7 +89,7 @@ data "openshiftai_model_catalog_sources" "all" {
 				Config:           withData(`  included_models = ["RedHatAI/granite-*"]` + "\n" + `  excluded_models = ["*-beta"]`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(defaultAddress, plancheck.ResourceActionUpdate)}},
 				Check: resource.ComposeTestCheckFunc(shippedUntouched, override(func(e catalog.Entry) error {
-					if !e.IsEnabled() || !slices.Equal(e.IncludedModels, []string{"RedHatAI/granite-*"}) || !slices.Equal(e.ExcludedModels, []string{"*-beta"}) {
+					if !e.IsEnabled() || !slices.Equal(e.Included, []string{"RedHatAI/granite-*"}) || !slices.Equal(e.Excluded, []string{"*-beta"}) {
 						return fmt.Errorf("override %+v", e)
 					}
 					return nil
@@ -99,7 +99,7 @@ data "openshiftai_model_catalog_sources" "all" {
 				// The dashboard re-enables all models: drift that the apply repairs.
 				PreConfig: func() {
 					dashboardWrite(t, func(cm *corev1.ConfigMap) {
-						if _, err := catalog.RemoveOverride(cm, id); err != nil {
+						if _, err := catalog.RemoveOverride(cm, catalog.ModelSources, id); err != nil {
 							t.Fatal(err)
 						}
 					})

@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
@@ -53,26 +54,37 @@ func (r *defaultSourceResource) Update(ctx context.Context, req resource.UpdateR
 
 // write checks the id against the shipped sources and writes the override.
 func (r *defaultSourceResource) write(ctx context.Context, plan *defaultSourceModel, diags *diag.Diagnostics) {
-	client, cdiags := clientOf(r.data)
-	diags.Append(cdiags...)
-	if diags.HasError() {
-		return
-	}
-	namespace := plan.Namespace.ValueString()
 	o := plan.override(ctx, diags)
 	if diags.HasError() {
 		return
 	}
+	name, ok := putOverride(ctx, r.data, plan.Namespace.ValueString(), o, diags)
+	if !ok {
+		return
+	}
+	plan.Name = name
+	plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + o.ID)
+}
+
+// putOverride checks the override's id against the shipped sources of its
+// kind and writes it; it returns the shipped source's name.
+func putOverride(ctx context.Context, data *providerdata.Data, namespace string, o catalog.Override, diags *diag.Diagnostics) (types.String, bool) {
+	client, cdiags := clientOf(data)
+	diags.Append(cdiags...)
+	if diags.HasError() {
+		return types.StringNull(), false
+	}
+	kind := o.Kind
 	shippedCM, err := catalog.ShippedSources(ctx, client, namespace)
 	if err != nil {
-		addError(diags, "Cannot read the shipped model catalog sources", err)
-		return
+		addError(diags, "Cannot read the shipped catalog sources", err)
+		return types.StringNull(), false
 	}
 	var shipped *catalog.SourcesFile
 	if shippedCM != nil {
-		if shipped, err = catalog.Sources(shippedCM); err != nil {
-			addError(diags, "Cannot read the shipped model catalog sources", err)
-			return
+		if shipped, err = catalog.SourcesOf(kind, shippedCM); err != nil {
+			addError(diags, "Cannot read the shipped catalog sources", err)
+			return types.StringNull(), false
 		}
 	}
 	if shipped == nil || !contains(shipped.IDs(), o.ID) {
@@ -80,20 +92,21 @@ func (r *defaultSourceResource) write(ctx context.Context, plan *defaultSourceMo
 		if shipped != nil {
 			ids = shipped.IDs()
 		}
-		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(o.ID, namespace, ids))
-		return
+		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(o.ID, namespace, ids, kind))
+		return types.StringNull(), false
 	}
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
+	result, err := catalog.Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
 	if err != nil {
 		addError(diags, "Cannot write the shipped source's settings", err)
-		return
+		return types.StringNull(), false
 	}
-	plan.Name = types.StringNull()
+	name := types.StringNull()
 	if s, ok := shipped.Find(o.ID); ok {
-		plan.Name = types.StringValue(s.Name)
+		name = types.StringValue(s.Name)
 	}
-	plan.ID = types.StringValue(namespace + "/" + o.ID)
-	tflog.Info(ctx, "shipped model catalog source overridden", map[string]any{"namespace": namespace, "source_id": o.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
+	tflog.Info(ctx, "shipped catalog source overridden", map[string]any{"namespace": namespace, "source_id": o.ID, "kind": kind.Noun,
+		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
+	return name, true
 }
 
 func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -111,7 +124,7 @@ func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, user, err := readUserSources(ctx, r.data, client, namespace)
+	_, user, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
 		return
@@ -122,7 +135,7 @@ func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadReque
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	shipped, err := readShipped(ctx, r.data, client, namespace)
+	shipped, err := readShipped(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return
@@ -147,8 +160,8 @@ func (r *defaultSourceResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
-		_, err := catalog.RemoveOverride(cm, id)
+	_, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+		_, err := catalog.RemoveOverride(cm, catalog.ModelSources, id)
 		return err
 	})
 	if catalog.IsNotDeployed(err) {

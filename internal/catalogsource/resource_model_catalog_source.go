@@ -3,14 +3,12 @@ package catalogsource
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -18,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -297,7 +294,7 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if _, ok := replacing.Load(replacingKey{r.data, plan.SourceID.ValueString()}); ok {
 		return // the create half of a type change: the entry is this source's own, the create checks again
 	}
-	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, &resp.Diagnostics)
+	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, catalog.ModelSources, &resp.Diagnostics)
 	if namespace != "" && plan.Namespace.IsUnknown() {
 		plan.setID(namespace)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -311,93 +308,6 @@ var replacing sync.Map // replacingKey -> true
 type replacingKey struct {
 	data *providerdata.Data
 	id   string
-}
-
-// checkNewID is the plan-time check of a new source's id, best effort: when the
-// cluster cannot be asked it says so in a warning and the apply checks again.
-// It reads with fresh requests, never from the process's cached list: during
-// an apply the create half of a replacement is planned again after its
-// destroy, which a list read earlier would not know of. It returns the
-// namespace it resolved, "" when it could not.
-func checkNewID(ctx context.Context, data *providerdata.Data, config tfsdk.Config, id string, shipped bool, diags *diag.Diagnostics) string {
-	var configured types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("namespace"), &configured)...)
-	if diags.HasError() || configured.IsUnknown() {
-		return ""
-	}
-	namespace := configured.ValueString()
-	if namespace == "" {
-		namespace = data.ConfiguredNamespace()
-	}
-	if namespace == "" {
-		ns, nsDiags := data.RegistriesNamespace(ctx)
-		if nsDiags.HasError() {
-			diags.AddWarning("Model catalog not checked", "The cluster could not be asked whether the source id is free: "+summaryOf(nsDiags)+". The apply checks again.")
-			return ""
-		}
-		namespace = ns
-	}
-	client, err := data.Client()
-	if err != nil {
-		return namespace
-	}
-	// Plan-time checks read the process's one LIST of the namespace's
-	// ConfigMaps, so planning many sources costs one request; the apply checks
-	// again with fresh reads.
-	userCM, user, err := readUserSources(ctx, data, client, namespace)
-	if err != nil {
-		switch {
-		case catalog.IsNotDeployed(err):
-			addError(diags, "", err)
-			return namespace
-		case userCM != nil: // read, but its sources.yaml does not parse
-			addError(diags, "Cannot read the model catalog sources", err)
-			return namespace
-		}
-		diags.AddWarning("Model catalog not checked", fmt.Sprintf("Reading the catalog's sources failed (%v). The apply checks again.", err))
-		return namespace
-	}
-	shippedFile, shippedName, err := readShippedNamed(ctx, data, client, namespace)
-	if err != nil {
-		diags.AddWarning("Model catalog not checked", fmt.Sprintf("Reading the shipped sources failed (%v). The apply checks again.", err))
-		return namespace
-	}
-	var shippedIDs []string
-	if shippedFile != nil {
-		shippedIDs = shippedFile.IDs()
-	}
-	isShipped := contains(shippedIDs, id)
-	switch {
-	case shipped && !isShipped:
-		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(id, namespace, shippedIDs))
-	case !shipped && isShipped:
-		addError(diags, "", &catalog.IDTakenError{ID: id, Where: shippedName, Shipped: true})
-	case !shipped:
-		if e, found := user.Find(id); found {
-			diags.AddAttributeError(path.Root("source_id"), "Source id already in use", fmt.Sprintf(
-				"The source id %q is already used by %s in ConfigMap %s/%s (made in the dashboard or by another configuration). "+
-					"Choose another source_id, or adopt the source into this resource:\n\n"+
-					"  terraform import <resource address> %s/%s\n\nor an import block with id = %q.",
-				id, describeEntry(e), namespace, catalog.UserSourcesConfigMap, namespace, id, namespace+"/"+id))
-		}
-	}
-	return namespace
-}
-
-func describeEntry(e catalog.Entry) string {
-	if e.Name != "" {
-		return fmt.Sprintf("the source %q", e.Name)
-	}
-	return "an entry"
-}
-
-func notShippedMessage(id, namespace string, shipped []string) string {
-	if len(shipped) == 0 {
-		return fmt.Sprintf("%q is not a shipped source: namespace %q has no shipped sources (ConfigMap %s). For a source of your own use openshiftai_model_catalog_source.",
-			id, namespace, catalog.DefaultSourcesConfigMap)
-	}
-	return fmt.Sprintf("%q is not a shipped source of namespace %q. The shipped sources are: %s. For a source of your own use openshiftai_model_catalog_source.",
-		id, namespace, strings.Join(shipped, ", "))
 }
 
 func contains(list []string, s string) bool {
@@ -431,7 +341,7 @@ func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportSta
 			return
 		}
 	}
-	cm, file, err := readUserSources(ctx, r.data, client, namespace)
+	cm, file, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot import the model catalog source", err)
 		return

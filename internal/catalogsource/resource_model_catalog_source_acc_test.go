@@ -89,7 +89,7 @@ func TestAccCatalogSource_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)}},
 				Check: resource.ComposeTestCheckFunc(checkForeignKept(t), checkEntry(t, id, func(e catalog.Entry, data map[string]string) error {
 					if e.Name != "Lifecycle 2" || e.IsEnabled() || !slices.Equal(e.Labels, []string{"Team A"}) ||
-						!slices.Equal(e.IncludedModels, []string{"granite-*"}) || !slices.Equal(e.ExcludedModels, []string{"*-beta"}) || data[id+".yaml"] != catalogV2 {
+						!slices.Equal(e.Included, []string{"granite-*"}) || !slices.Equal(e.Excluded, []string{"*-beta"}) || data[id+".yaml"] != catalogV2 {
 						return fmt.Errorf("entry %+v, file %q", e, data[id+".yaml"])
 					}
 					return nil
@@ -100,7 +100,7 @@ func TestAccCatalogSource_lifecycle(t *testing.T) {
 				Config:           yamlSourceConfig(id, "Lifecycle 2", "", catalogV2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)}},
 				Check: checkEntry(t, id, func(e catalog.Entry, _ map[string]string) error {
-					if e.Labels != nil || e.IncludedModels != nil || e.ExcludedModels != nil || !e.IsEnabled() {
+					if e.Labels != nil || e.Included != nil || e.Excluded != nil || !e.IsEnabled() {
 						return fmt.Errorf("entry %+v", e)
 					}
 					return nil
@@ -232,7 +232,7 @@ func TestAccCatalogSource_drift(t *testing.T) {
 	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)}}
 	create := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)}}
 	back := checkEntry(t, id, func(e catalog.Entry, data map[string]string) error {
-		if e.Name != "Drift" || !e.IsEnabled() || !slices.Equal(e.Labels, []string{"A"}) || e.IncludedModels != nil || data[id+".yaml"] != catalogV1 {
+		if e.Name != "Drift" || !e.IsEnabled() || !slices.Equal(e.Labels, []string{"A"}) || e.Included != nil || data[id+".yaml"] != catalogV1 {
 			return fmt.Errorf("not repaired: %+v %q", e, data[id+".yaml"])
 		}
 		return nil
@@ -245,11 +245,11 @@ func TestAccCatalogSource_drift(t *testing.T) {
 			{Config: yamlConfig},
 			{PreConfig: edit(func(e *catalog.Entry, _ map[string]string) { e.Name = "Renamed in the dashboard" }), Config: yamlConfig, ConfigPlanChecks: update, Check: back},
 			{PreConfig: edit(func(e *catalog.Entry, _ map[string]string) { e.Enabled = &no }), Config: yamlConfig, ConfigPlanChecks: update, Check: back},
-			{PreConfig: edit(func(e *catalog.Entry, _ map[string]string) { e.IncludedModels = []string{"x*"}; e.Labels = nil }), Config: yamlConfig, ConfigPlanChecks: update, Check: back},
+			{PreConfig: edit(func(e *catalog.Entry, _ map[string]string) { e.Included = []string{"x*"}; e.Labels = nil }), Config: yamlConfig, ConfigPlanChecks: update, Check: back},
 			{PreConfig: edit(func(_ *catalog.Entry, data map[string]string) { data[id+".yaml"] = catalogV2 }), Config: yamlConfig, ConfigPlanChecks: update, Check: back},
 			{PreConfig: func() {
 				dashboardWrite(t, func(cm *corev1.ConfigMap) {
-					if _, err := catalog.RemoveSource(cm, id); err != nil {
+					if _, err := catalog.RemoveSource(cm, catalog.ModelSources, id); err != nil {
 						t.Fatal(err)
 					}
 				})

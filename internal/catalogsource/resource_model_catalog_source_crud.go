@@ -40,7 +40,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace)
+	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return
@@ -56,7 +56,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		}
 		wroteSecret = true
 	}
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		return catalog.PutSource(cm, desired, true)
 	})
 	if err != nil {
@@ -129,7 +129,7 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	cm, file, err := readUserSources(ctx, r.data, client, namespace)
+	cm, file, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
 		return
@@ -176,7 +176,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
+	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		return catalog.PutSource(cm, desired, false)
 	})
 	if err != nil {
@@ -209,8 +209,8 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	result, err := catalog.Modify(ctx, client, namespace, func(cm *corev1.ConfigMap) error {
-		_, err := catalog.RemoveSource(cm, id)
+	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+		_, err := catalog.RemoveSource(cm, catalog.ModelSources, id)
 		return err
 	})
 	if catalog.IsNotDeployed(err) {

@@ -26,8 +26,8 @@ func flattenSource(prior *sourceModel, namespace string, e catalog.Entry, data m
 		Name:           types.StringValue(e.Name),
 		Enabled:        types.BoolValue(e.IsEnabled()),
 		Labels:         listValue(e.Labels),
-		IncludedModels: listValue(e.IncludedModels),
-		ExcludedModels: listValue(e.ExcludedModels),
+		IncludedModels: listValue(e.Included),
+		ExcludedModels: listValue(e.Excluded),
 		Timeouts:       tfutil.NullTimeouts("create", "read", "update", "delete"),
 	}
 	if prior != nil {

@@ -58,13 +58,13 @@ func (m sourceModel) managesAPIKeySecret() bool {
 // desired is the domain source the plan declares; token says whether a token Secret is referenced.
 func (m sourceModel) desired(ctx context.Context, diags *diag.Diagnostics) catalog.UserSource {
 	s := catalog.UserSource{
-		ID:             m.SourceID.ValueString(),
-		Name:           m.Name.ValueString(),
-		Type:           m.sourceType(),
-		Enabled:        m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
-		Labels:         stringList(ctx, m.Labels, diags),
-		IncludedModels: stringList(ctx, m.IncludedModels, diags),
-		ExcludedModels: stringList(ctx, m.ExcludedModels, diags),
+		ID:       m.SourceID.ValueString(),
+		Name:     m.Name.ValueString(),
+		Type:     m.sourceType(),
+		Enabled:  m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
+		Labels:   stringList(ctx, m.Labels, diags),
+		Included: stringList(ctx, m.IncludedModels, diags),
+		Excluded: stringList(ctx, m.ExcludedModels, diags),
 	}
 	switch {
 	case m.YAML != nil:

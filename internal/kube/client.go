@@ -55,6 +55,7 @@ type Interface interface {
 	List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error)
 	ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error)
 	Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error
+	DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error)
 	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
 	WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
@@ -496,11 +497,29 @@ func isApplyRetryable(err error) bool {
 	return IsTransient(err) || apierrors.IsConflict(err)
 }
 
+// RetryBackoff bounds the pause between two attempts of a request: it starts
+// at Min and doubles up to Max.
+var RetryBackoff = struct{ Min, Max time.Duration }{Min: 100 * time.Millisecond, Max: 5 * time.Second}
+
 func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) error {
-	delay := 100 * time.Millisecond
+	delay := RetryBackoff.Min
+	_, hasDeadline := ctx.Deadline()
+	var previous error
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || !retryable(err) || attempt == MaxAttempts {
+		if err != nil && !retryable(err) && previous != nil && (ctx.Err() != nil || !isAPIStatus(err)) {
+			// The deadline cut the last attempt short on the client (the rate
+			// limiter refuses a wait past it): what kept failing says more.
+			return previous
+		}
+		if err == nil || !retryable(err) {
+			return err
+		}
+		previous = err
+		// The operator restarts its webhook (v0.3.10 and later, when the cluster's
+		// TLS profile changes): wait for it until the operation's timeout.
+		waitsForWebhook := hasDeadline && IsWebhookUnreachable(err)
+		if attempt >= MaxAttempts && !waitsForWebhook {
 			return err
 		}
 		wait := delay
@@ -512,8 +531,14 @@ func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) e
 			return err
 		case <-time.After(wait):
 		}
-		delay = min(delay*2, 5*time.Second)
+		delay = min(delay*2, RetryBackoff.Max)
 	}
+}
+
+// isAPIStatus tells an answer of the API server from an error of the client.
+func isAPIStatus(err error) bool {
+	var status apierrors.APIStatus
+	return errors.As(err, &status)
 }
 
 // IsTransient reports whether repeating the request may succeed.

@@ -58,6 +58,8 @@ func explain(err error, gvr schema.GroupVersionResource, namespace, name, creden
 	}
 	object := describe(gvr, namespace, name)
 	switch {
+	case IsWebhookUnreachable(err):
+		return &APIError{Message: webhookDown(object, err), Err: err}
 	case IsMissingResourceType(err) && gvr.Group == registry.Group:
 		return &APIError{Message: ErrNoModelRegistryAPI.Error(), Err: errors.Join(ErrNoModelRegistryAPI, err)}
 	case IsMissingResourceType(err):

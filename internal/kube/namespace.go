@@ -3,20 +3,20 @@ package kube
 import (
 	"context"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-// DiscoverRegistriesNamespace reads status.components.modelregistry.registriesNamespace
-// of the cluster's DataScienceCluster. It returns "" when the cluster has no
-// DataScienceCluster or none names a namespace.
+// DiscoverRegistriesNamespace reads where the cluster keeps registries: the
+// DataScienceCluster's status.components.modelregistry.registriesNamespace,
+// then the AIHub default-aihub's spec.instancesNamespace (later platforms call
+// the first legacy but still write it, so it is read first). It returns ""
+// when neither names a namespace or the cluster has neither kind.
 func (c *Client) DiscoverRegistriesNamespace(ctx context.Context) (string, error) {
 	items, err := c.List(ctx, registry.DataScienceClusterResource, "", "")
-	if err != nil {
-		if IsMissingResourceType(err) {
-			return "", nil
-		}
+	if err != nil && !IsMissingResourceType(err) {
 		return "", err
 	}
 	for _, dsc := range items {
@@ -25,5 +25,14 @@ func (c *Client) DiscoverRegistriesNamespace(ctx context.Context) (string, error
 			return ns, nil
 		}
 	}
-	return "", nil
+	hub, err := c.Get(ctx, registry.AIHubResource, "", registry.AIHubName)
+	switch {
+	case apierrors.IsNotFound(err):
+		// No AIHub, or a cluster that does not serve the kind.
+		return "", nil
+	case err != nil:
+		return "", err
+	}
+	ns, _, _ := unstructured.NestedString(hub.Object, "spec", "instancesNamespace")
+	return ns, nil
 }

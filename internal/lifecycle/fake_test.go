@@ -36,6 +36,8 @@ type fakeCluster struct {
 	onWait func(f *fakeCluster)
 	// foreign holds, per object, the fields another field manager set.
 	foreign map[string]map[string]any
+	// admit changes what is applied, dry runs included, as the operator's mutating webhook would.
+	admit func(u *unstructured.Unstructured)
 }
 
 var _ kube.Interface = (*fakeCluster)(nil)
@@ -106,6 +108,9 @@ func (f *fakeCluster) Apply(_ context.Context, obj runtime.Object, opts kube.App
 	if err := f.record(verb + " " + key(gvr, u.GetNamespace(), u.GetName())); err != nil {
 		return nil, err
 	}
+	if f.admit != nil {
+		f.admit(u)
+	}
 	if opts.DryRun {
 		out := u.DeepCopy()
 		if old, ok := f.objects[key(gvr, u.GetNamespace(), u.GetName())]; ok {
@@ -167,6 +172,21 @@ func (f *fakeCluster) Delete(_ context.Context, gvr schema.GroupVersionResource,
 		delete(f.objects, k)
 	}
 	return nil
+}
+
+// DeleteUnchanged deletes the object only at uid and resourceVersion, as the
+// API server's preconditions do; a changed or missing one is not deleted.
+func (f *fakeCluster) DeleteUnchanged(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
+	if err := f.record("deleteunchanged " + key(gvr, namespace, name)); err != nil {
+		return false, err
+	}
+	k := key(gvr, namespace, name)
+	obj, ok := f.objects[k]
+	if !ok || obj.GetUID() != uid || obj.GetResourceVersion() != resourceVersion {
+		return false, nil
+	}
+	delete(f.objects, k)
+	return true, nil
 }
 
 func (f *fakeCluster) Patch(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {

@@ -7,6 +7,8 @@ type Problem struct {
 	Summary, Detail string
 	// NameTaken marks a registry name that another registry has; the fix is another name.
 	NameTaken bool
+	// Attribute is the argument the fix is in ("user", "group", "project"); empty when none is.
+	Attribute string
 	Err       error
 }
 

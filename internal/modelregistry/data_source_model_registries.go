@@ -45,6 +45,8 @@ type registrySummaryModel struct {
 	CASource        types.String          `tfsdk:"ca_source"`
 	CAReference     *keyRefModel          `tfsdk:"ca_reference"`
 	Ready           types.Bool            `tfsdk:"ready"`
+	Endpoints       types.List            `tfsdk:"endpoints"`
+	RESTURL         types.String          `tfsdk:"rest_url"`
 	KubeRBACProxy   types.Bool            `tfsdk:"kube_rbac_proxy"`
 }
 
@@ -124,6 +126,15 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 							Computed:            true,
 							MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
 						},
+						"endpoints": schema.ListAttribute{
+							Computed:            true,
+							ElementType:         types.StringType,
+							MarkdownDescription: endpointsDescription,
+						},
+						"rest_url": schema.StringAttribute{
+							Computed:            true,
+							MarkdownDescription: restURLDescription,
+						},
 						"kube_rbac_proxy": schema.BoolAttribute{
 							Computed:            true,
 							MarkdownDescription: kubeRBACProxyDataDescription,
@@ -191,6 +202,10 @@ func registrySummaryFrom(o registry.Observed) registrySummaryModel {
 		Ready:           types.BoolValue(o.Ready()),
 		KubeRBACProxy:   types.BoolValue(o.KubeRBACProxy),
 	}
+	// The resource's status mapping, so the list shows hosts and URL alike.
+	var status modelRegistryModel
+	status.setStatus(o)
+	s.Endpoints, s.RESTURL = status.Endpoints, status.RESTURL
 	if !o.Database.Generated {
 		s.Database = &databaseSummaryModel{
 			Type:        types.StringValue(string(o.Database.Type)),

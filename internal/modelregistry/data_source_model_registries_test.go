@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -80,5 +82,47 @@ func TestRegistrySummariesDatabaseTypes(t *testing.T) {
 	if diags.HasError() || m.Database.SSLMode.ValueString() != "disable" || m.DatabaseType.ValueString() != "postgres" ||
 		m.Database.ExistingPasswordSecret.Name.ValueString() != "vision-db-x7k2p" {
 		t.Errorf("data source %+v %+v %v", m, m.Database, diags)
+	}
+}
+
+// Every registry view carries status.hosts as the operator wrote them and the
+// REST URL made from the first external one, a gateway host with its path.
+func TestEndpointsAndRESTURLInEveryView(t *testing.T) {
+	const ns = registry.DefaultNamespace
+	internal := []any{"fraud." + ns + ".svc.cluster.local", "fraud." + ns, "fraud"}
+	for _, tc := range []struct {
+		mode          string
+		hosts         []any
+		wantEndpoints string
+		wantURL       string
+	}{
+		{"gateway mode", append([]any{"gw.apps.example.com/model-registry/fraud", "fraud-rest.apps.example.com"}, internal...),
+			`["gw.apps.example.com/model-registry/fraud","fraud-rest.apps.example.com","fraud.rhoai-model-registries.svc.cluster.local","fraud.rhoai-model-registries","fraud"]`,
+			`"https://gw.apps.example.com/model-registry/fraud"`},
+		{"auth proxy Route", append([]any{"fraud-rest.apps.example.com"}, internal...),
+			`["fraud-rest.apps.example.com","fraud.rhoai-model-registries.svc.cluster.local","fraud.rhoai-model-registries","fraud"]`,
+			`"https://fraud-rest.apps.example.com"`},
+		{"no external host", internal,
+			`["fraud.rhoai-model-registries.svc.cluster.local","fraud.rhoai-model-registries","fraud"]`, "<null>"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			obj := dashboardRegistry("fraud", nil, nil)
+			if err := unstructured.SetNestedSlice(obj.Object, tc.hosts, "status", "hosts"); err != nil {
+				t.Fatal(err)
+			}
+			one, _ := registryDataFrom(observedWith(obj, nil))
+			var resource modelRegistryModel
+			resource.setStatus(registry.ParseModelRegistry(obj))
+			listed := registrySummaries([]registry.Observed{registry.ParseModelRegistry(obj)}, "")[0]
+			for view, got := range map[string][2]string{
+				"openshiftai_model_registry":           {resource.Endpoints.String(), resource.RESTURL.String()},
+				"data.openshiftai_model_registry":      {one.Endpoints.String(), one.RESTURL.String()},
+				"data.openshiftai_model_registries[0]": {listed.Endpoints.String(), listed.RESTURL.String()},
+			} {
+				if got[0] != tc.wantEndpoints || got[1] != tc.wantURL {
+					t.Errorf("%s: endpoints = %s, rest_url = %s; want %s, %s", view, got[0], got[1], tc.wantEndpoints, tc.wantURL)
+				}
+			}
+		})
 	}
 }

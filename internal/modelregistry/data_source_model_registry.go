@@ -48,6 +48,7 @@ type modelRegistryDataModel struct {
 	Ready           types.Bool         `tfsdk:"ready"`
 	Status          types.Object       `tfsdk:"status"`
 	Endpoints       types.List         `tfsdk:"endpoints"`
+	RESTURL         types.String       `tfsdk:"rest_url"`
 	KubeRBACProxy   types.Bool         `tfsdk:"kube_rbac_proxy"`
 }
 
@@ -195,6 +196,10 @@ func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				ElementType:         types.StringType,
 				MarkdownDescription: endpointsDescription,
 			},
+			"rest_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: restURLDescription,
+			},
 			"kube_rbac_proxy": schema.BoolAttribute{
 				Computed:            true,
 				MarkdownDescription: kubeRBACProxyDataDescription,
@@ -290,6 +295,6 @@ func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag
 	// The resource's status mapping, so both show a registry's state alike.
 	var status modelRegistryModel
 	status.setStatus(o)
-	m.UID, m.Ready, m.Status, m.Endpoints, m.KubeRBACProxy = status.UID, status.Ready, status.Status, status.Endpoints, status.KubeRBACProxy
+	m.UID, m.Ready, m.Status, m.Endpoints, m.RESTURL, m.KubeRBACProxy = status.UID, status.Ready, status.Status, status.Endpoints, status.RESTURL, status.KubeRBACProxy
 	return m, diags
 }

@@ -81,6 +81,7 @@ func TestRegistryDataFrom_dashboardRegistry(t *testing.T) {
 		"ready":                                  m.Ready,
 		"status":                                 m.Status,
 		"endpoints":                              m.Endpoints,
+		"rest_url":                               m.RESTURL,
 	} {
 		want := map[string]string{
 			"id": `"rhoai-model-registries/fraud"`, "resource_name": `"fraud"`, "namespace": `"rhoai-model-registries"`,
@@ -98,6 +99,7 @@ func TestRegistryDataFrom_dashboardRegistry(t *testing.T) {
 			"ready":                                  "true",
 			"status":                                 `{"message":"Deployment is available","reason":"DeploymentAvailable"}`,
 			"endpoints":                              `["fraud.rhoai-model-registries.svc.cluster.local","fraud"]`,
+			"rest_url":                               "<null>",
 		}[attribute]
 		if got.String() != want {
 			t.Errorf("%s = %s, want %s", attribute, got, want)

@@ -328,6 +328,12 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 			r.data.NoteMove(state.Namespace.ValueString(), plan.ResourceName.ValueString())
 		}
 		replaced := replacedAttributes(plan, state)
+		if r.data != nil && !plan.ResourceName.IsUnknown() && !plan.ResourceName.Equal(state.ResourceName) && !plan.Namespace.IsUnknown() {
+			// A new name is a new registry: the operator must be able to run it.
+			checkCtx, cancel := context.WithTimeout(ctx, planCheckTimeout)
+			defer cancel()
+			r.checkNameAgainstOperator(checkCtx, plan.Namespace.ValueString(), plan.ResourceName.ValueString(), false, &resp.Diagnostics)
+		}
 		if boolAt(req.State.Raw, "deletion_protection").ValueBool() && len(replaced) > 0 {
 			resp.Diagnostics.AddError("Deletion protection is on",
 				fmt.Sprintf("This change replaces model registry %s (it changes %s), which has deletion_protection = true. Set deletion_protection = false and apply first.",
@@ -341,7 +347,11 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	if plan.Namespace.IsNull() || plan.Namespace.IsUnknown() {
+		longName := !plan.ResourceName.IsUnknown() && nameNeedsOperatorCheck(plan.ResourceName.ValueString())
 		if r.data.Unknown() {
+			if longName {
+				strictestRuleWarning(&resp.Diagnostics, plan.ResourceName.ValueString(), "the provider configuration is not known until apply")
+			}
 			return
 		}
 		checkCtx, cancel := context.WithTimeout(ctx, planCheckTimeout)
@@ -350,6 +360,9 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if diags.HasError() {
 			resp.Diagnostics.AddWarning("Cluster not checked", fmt.Sprintf(
 				"The cluster could not be reached at plan time (%s), so the registries namespace and the uniqueness of resource_name are checked at apply.", tfutil.Summary(diags)))
+			if longName {
+				strictestRuleWarning(&resp.Diagnostics, plan.ResourceName.ValueString(), "the cluster could not be reached")
+			}
 			return
 		}
 		resp.Diagnostics.Append(diags...)
@@ -359,6 +372,9 @@ func (r *modelRegistryResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !plan.ResourceName.IsUnknown() && !plan.Namespace.IsUnknown() {
 		set["id"] = rawString(types.StringValue(plan.Namespace.ValueString() + "/" + plan.ResourceName.ValueString()))
 		r.checkNameIsFree(ctx, plan, resp)
+		checkCtx, cancel := context.WithTimeout(ctx, planCheckTimeout)
+		defer cancel()
+		r.checkNameAgainstOperator(checkCtx, plan.Namespace.ValueString(), plan.ResourceName.ValueString(), false, &resp.Diagnostics)
 	}
 }
 
@@ -430,6 +446,7 @@ func planAuthProxy(state tftypes.Value, set map[string]tftypes.Value) {
 		"reason": tftypes.String, "message": tftypes.String,
 	}}, tftypes.UnknownValue)
 	set["endpoints"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue)
+	set["rest_url"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 }
 
 // checkNameIsFree fails the plan when a registry of that name exists anywhere:

@@ -100,6 +100,10 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	desired := plan.desired()
+	r.checkNameAgainstOperator(ctx, desired.Namespace, desired.Name, true, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	protocol := r.protocol(client)
 
 	if err := protocol.CheckNameElsewhere(ctx, desired); err != nil {

@@ -26,6 +26,7 @@ type modelRegistryModel struct {
 	Ready              types.Bool     `tfsdk:"ready"`
 	Status             types.Object   `tfsdk:"status"`
 	Endpoints          types.List     `tfsdk:"endpoints"`
+	RESTURL            types.String   `tfsdk:"rest_url"`
 	KubeRBACProxy      types.Bool     `tfsdk:"kube_rbac_proxy"`
 	PasswordSecretName types.String   `tfsdk:"password_secret_name"`
 	CAConfigMapName    types.String   `tfsdk:"ca_config_map_name"`
@@ -168,5 +169,6 @@ func (m *modelRegistryModel) setStatus(o registry.Observed) {
 		hosts = append(hosts, types.StringValue(h))
 	}
 	m.Endpoints = types.ListValueMust(types.StringType, hosts)
+	m.RESTURL = optionalString(registry.RESTURL(o.Name, o.Namespace, o.Hosts))
 	m.KubeRBACProxy = types.BoolValue(o.KubeRBACProxy)
 }

@@ -24,8 +24,14 @@ import (
 
 // Descriptions the resource and the data sources share.
 const (
-	endpointsDescription = "Host names of the registry as the operator lists them (`status.hosts`): the external Route host " +
-		"first when the auth proxy's route is enabled, then the Service's in-cluster names."
+	endpointsDescription = "Hosts of the registry exactly as the operator lists them (`status.hosts`): first the external host " +
+		"(in gateway mode the gateway host with its path, `<gateway domain>/model-registry/<resource_name>`, then the Route " +
+		"host; otherwise the auth proxy's Route host `<resource_name>-rest.<apps domain>` when its route is enabled), then " +
+		"the Service's in-cluster names. Use `rest_url` rather than parsing them."
+	restURLDescription = "The registry's external REST URL, `https://<host>[/<path>]`, from the first external host of " +
+		"`endpoints`: the gateway host with its path in gateway mode (`https://<gateway domain>/model-registry/<resource_name>`), " +
+		"else the auth proxy's Route (`https://<resource_name>-rest.<apps domain>`). Null while the operator reports no " +
+		"external host: before it has reconciled the registry, or when the registry has no proxy Route."
 	kubeRBACProxyDataDescription = "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks " +
 		"every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service."
 )
@@ -87,6 +93,11 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"dashboard does it (lower case, spaces to dashes, other characters dropped, cut to 40 characters; " +
 					"`provider::openshiftai::resource_name(name)` returns it). It must start with a letter and have at most " +
 					fmt.Sprintf("%d characters, because the operator makes a Service `<resource_name>` and a Route host `<resource_name>-rest`. ", registry.MaxResourceNameLength) +
+					fmt.Sprintf("Operators before v0.3.14 cannot run names over %d characters (the label of their ConfigMap "+
+						"`<resource_name>-kube-rbac-proxy-config` would pass 63 characters), and in gateway mode the limit is %d "+
+						"(HTTPRoute `model-registry-<resource_name>`): for a longer name the plan asks the cluster which applies and fails "+
+						"with the reason, or warns under the strictest rule when the cluster cannot be reached, and the apply checks again "+
+						"before writing anything. ", registry.MaxProxyConfigNameLength, registry.MaxGatewayNameLength) +
 					"Registry names are unique across the cluster. Changing it replaces the registry.",
 				Validators:    []validator.String{validators.ResourceName()},
 				PlanModifiers: []planmodifier.String{resourceNameFromDisplayName(), stringplanmodifier.RequiresReplace()},
@@ -158,6 +169,10 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Computed:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: endpointsDescription,
+			},
+			"rest_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: restURLDescription,
 			},
 			"kube_rbac_proxy": schema.BoolAttribute{
 				Computed: true,

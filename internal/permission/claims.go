@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
@@ -27,7 +28,7 @@ func claimSingle(data *providerdata.Data, p registry.Permission) (summary, detai
 			"This configuration also has an openshiftai_model_registry_permissions resource for registry %q. That resource "+
 				"is authoritative: it removes every binding it does not declare, so it and openshiftai_model_registry_permission "+
 				"exclude each other on one registry. Add %s to its %s and remove this resource.",
-			p.Registry, subject, listAttribute(p.Kind))
+			p.Registry, subject, lifecycle.ListAttribute(p.Kind))
 	}
 	for _, other := range seen[singleScope(p.Registry)] {
 		if other == subject {
@@ -56,9 +57,4 @@ func claimList(data *providerdata.Data, registryName string) (summary, detail st
 				"openshiftai_model_registry_permission resources.", registryName, strings.Join(singles, ", "))
 	}
 	return "", ""
-}
-
-// listAttribute is the attribute of openshiftai_model_registry_permissions holding subjects of kind.
-func listAttribute(kind registry.SubjectKind) string {
-	return string(kind) + "s"
 }

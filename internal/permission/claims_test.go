@@ -63,16 +63,3 @@ func TestClaimsCatchTheLaterOfTwoCollidingResources(t *testing.T) {
 		}
 	})
 }
-
-func TestListManagesRegistry(t *testing.T) {
-	p := registry.Permission{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectProject, Subject: "team-a"}
-	listed := registry.ListedBinding{Name: "fraud-user-alice-0123456789", MadeBy: registry.MadeByPermissionList}
-	single := registry.ListedBinding{Name: "fraud-user-bob-0123456789", MadeBy: registry.MadeBySinglePermission}
-	if diags := listManagesRegistry(p, []registry.ListedBinding{single}); diags.HasError() {
-		t.Errorf("a registry with single permissions only: %v; want no error", diags)
-	}
-	diags := listManagesRegistry(p, []registry.ListedBinding{single, listed})
-	if !diags.HasError() || !strings.Contains(diags[0].Detail(), listed.Name) || !strings.Contains(diags[0].Detail(), "its projects") {
-		t.Errorf("a registry the list manages: %v; want an error naming its binding and the projects attribute", diags)
-	}
-}

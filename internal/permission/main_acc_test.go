@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -149,17 +151,10 @@ func versionOf(t *testing.T, name string) bindingVersion {
 	return bindingVersion{UID: b.UID, ResourceVersion: b.ResourceVersion}
 }
 
-// planCheck runs f on the plan.
-type planCheck func(req plancheck.CheckPlanRequest) error
-
-func (f planCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = f(req)
-}
-
 // expectPlannedRemoval checks that the plan of address drops value from attribute.
 func expectPlannedRemoval(address, attribute, value string) plancheck.PlanCheck {
-	return planCheck(func(req plancheck.CheckPlanRequest) error {
-		for _, rc := range req.Plan.ResourceChanges {
+	return acctest.PlanCheck(func(plan *tfjson.Plan) error {
+		for _, rc := range plan.ResourceChanges {
 			if rc.Address != address {
 				continue
 			}
@@ -179,8 +174,8 @@ func expectPlannedRemoval(address, attribute, value string) plancheck.PlanCheck 
 
 // expectPlannedAddition checks that the plan of address adds value to attribute.
 func expectPlannedAddition(address, attribute, value string) plancheck.PlanCheck {
-	return planCheck(func(req plancheck.CheckPlanRequest) error {
-		for _, rc := range req.Plan.ResourceChanges {
+	return acctest.PlanCheck(func(plan *tfjson.Plan) error {
+		for _, rc := range plan.ResourceChanges {
 			if rc.Address != address {
 				continue
 			}

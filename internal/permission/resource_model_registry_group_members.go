@@ -36,10 +36,10 @@ var groupMembersIdentity = tfutil.Identity{Key: "registry", KeyDescription: "The
 // Default operation timeouts. Create waits for the operator to make the Group
 // of a registry created in the same apply.
 const (
-	groupMembersCreateTimeout = 5 * time.Minute
-	groupMembersReadTimeout   = 2 * time.Minute
-	groupMembersUpdateTimeout = 5 * time.Minute
-	groupMembersDeleteTimeout = 5 * time.Minute
+	modelRegistryGroupMembersCreateTimeout = 5 * time.Minute
+	modelRegistryGroupMembersReadTimeout   = 2 * time.Minute
+	modelRegistryGroupMembersUpdateTimeout = 5 * time.Minute
+	modelRegistryGroupMembersDeleteTimeout = 5 * time.Minute
 )
 
 // NewModelRegistryGroupMembersResource is the openshiftai_model_registry_group_members resource.
@@ -130,14 +130,14 @@ func (r *modelRegistryGroupMembersResource) ModifyPlan(ctx context.Context, req 
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
-	var plan groupMembersModel
+	var plan modelRegistryGroupMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.Registry.IsUnknown() {
 		return
 	}
 	plan.GroupName = types.StringValue(registry.UsersGroupName(plan.Registry.ValueString()))
 	if plan.Namespace.IsUnknown() && r.data != nil && !r.data.Unknown() && r.data.ConfiguredNamespace() != "" {
-		var config groupMembersModel
+		var config modelRegistryGroupMembersModel
 		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 		if config.Namespace.IsNull() {
 			plan.Namespace = types.StringValue(r.data.ConfiguredNamespace())
@@ -168,7 +168,7 @@ func (r *modelRegistryGroupMembersResource) ImportState(ctx context.Context, req
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a registry name: it %s", importID, registryName, strings.Join(msgs, "; ")))
 		return
 	}
-	state := groupMembersModel{Users: stringSet(nil), Timeouts: tfutil.NullTimeouts("create", "read", "update", "delete")}
+	state := modelRegistryGroupMembersModel{Users: stringSet(nil), Timeouts: tfutil.NullTimeouts("create", "read", "update", "delete")}
 	state.setIdentity(namespace, registryName)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	groupMembersIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)

@@ -19,12 +19,12 @@ import (
 )
 
 func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan groupMembersModel
+	var plan modelRegistryGroupMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, groupMembersCreateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, modelRegistryGroupMembersCreateTimeout, &resp.Diagnostics))
 	defer cancel()
 	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
@@ -95,7 +95,7 @@ func groupAPIMissing(ctx context.Context, client *kube.Client, registryName stri
 }
 
 // writeUsers makes the users of the Group exactly the model's.
-func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, client *kube.Client, m *groupMembersModel, diags *diag.Diagnostics) bool {
+func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, client *kube.Client, m *modelRegistryGroupMembersModel, diags *diag.Diagnostics) bool {
 	users, d := m.users(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -124,13 +124,13 @@ func explainGroupError(ctx context.Context, client *kube.Client, diags *diag.Dia
 }
 
 func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state groupMembersModel
+	var state modelRegistryGroupMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	groupMembersIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, groupMembersReadTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryGroupMembersReadTimeout, &resp.Diagnostics))
 	defer cancel()
 	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
@@ -153,7 +153,7 @@ func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resour
 		return
 	}
 	read := state
-	flattenGroupMembers(&read, group)
+	flattenModelRegistryGroupMembers(&read, group)
 	read.setIdentity(state.Namespace.ValueString(), registryName)
 	if !reflect.DeepEqual(read, state) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
@@ -161,12 +161,12 @@ func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resour
 }
 
 func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan groupMembersModel
+	var plan modelRegistryGroupMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, groupMembersUpdateTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, modelRegistryGroupMembersUpdateTimeout, &resp.Diagnostics))
 	defer cancel()
 	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)
@@ -180,12 +180,12 @@ func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req reso
 }
 
 func (r *modelRegistryGroupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state groupMembersModel
+	var state modelRegistryGroupMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, groupMembersDeleteTimeout, &resp.Diagnostics))
+	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryGroupMembersDeleteTimeout, &resp.Diagnostics))
 	defer cancel()
 	client, diags := r.data.ClientDiags()
 	resp.Diagnostics.Append(diags...)

@@ -6,7 +6,7 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-// flattenGroupMembers writes the users of the operator's Group into m; it makes no request.
-func flattenGroupMembers(m *groupMembersModel, group *unstructured.Unstructured) {
+// flattenModelRegistryGroupMembers writes the users of the operator's Group into m; it makes no request.
+func flattenModelRegistryGroupMembers(m *modelRegistryGroupMembersModel, group *unstructured.Unstructured) {
 	m.Users = stringSet(registry.GroupUsers(group))
 }

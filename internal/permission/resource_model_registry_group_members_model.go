@@ -10,8 +10,8 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-// groupMembersModel is the state of openshiftai_model_registry_group_members.
-type groupMembersModel struct {
+// modelRegistryGroupMembersModel is the state of openshiftai_model_registry_group_members.
+type modelRegistryGroupMembersModel struct {
 	ID        types.String   `tfsdk:"id"`
 	Registry  types.String   `tfsdk:"registry"`
 	Namespace types.String   `tfsdk:"namespace"`
@@ -20,7 +20,7 @@ type groupMembersModel struct {
 	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (m *groupMembersModel) setIdentity(namespace, registryName string) {
+func (m *modelRegistryGroupMembersModel) setIdentity(namespace, registryName string) {
 	m.Namespace = types.StringValue(namespace)
 	m.Registry = types.StringValue(registryName)
 	m.ID = types.StringValue(namespace + "/" + registryName)
@@ -28,7 +28,7 @@ func (m *groupMembersModel) setIdentity(namespace, registryName string) {
 }
 
 // users are the declared users, sorted.
-func (m *groupMembersModel) users(ctx context.Context) ([]string, diag.Diagnostics) {
+func (m *modelRegistryGroupMembersModel) users(ctx context.Context) ([]string, diag.Diagnostics) {
 	var users []string
 	diags := m.Users.ElementsAs(ctx, &users, false)
 	return registry.SortedUnique(users), diags

@@ -83,7 +83,7 @@ func (r *modelRegistryPermissionResource) moveFromRoleBinding(ctx context.Contex
 			tfutil.SourceDescription(req), binding.Namespace, binding.Name, observed.Subject))
 		return
 	}
-	var state permissionModel
+	var state modelRegistryPermissionModel
 	state.setPermission(observed.Permission)
 	state.setBindingName(binding.Namespace, binding.Name)
 	for attribute, value := range map[string]types.String{

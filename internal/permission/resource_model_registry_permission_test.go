@@ -1,17 +1,13 @@
 package permission
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -61,37 +57,6 @@ func TestParsePermissionImportID(t *testing.T) {
 		if err != nil && !strings.Contains(err.Error(), "<namespace>/") && !strings.Contains(err.Error(), "is not a") && !strings.Contains(err.Error(), "third field") {
 			t.Errorf("parseImportID(%q) error = %q; want it to show the accepted forms", id, err)
 		}
-	}
-}
-
-func TestExplainBindingErrorGivesTheMissingRule(t *testing.T) {
-	p := registry.Permission{Registry: "fraud", Namespace: "rhoai-model-registries", Kind: registry.SubjectUser, Subject: "alice"}
-	gr := schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "rolebindings"}
-	escalation := apierrors.NewForbidden(gr, p.BindingName(), errors.New(`user "ci" (groups=["system:authenticated"]) is `+
-		`attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["services"], Verbs:["get"]}`))
-	explained := kube.Explain(escalation, kube.RoleBindings, p.Namespace, p.BindingName())
-
-	summary, detail := explainBindingError(explained, p, p.BindingName())
-	if summary != "Not allowed to grant access to the model registry" {
-		t.Errorf("summary = %q", summary)
-	}
-	for _, want := range []string{
-		`the Role "registry-user-fraud"`,
-		`in namespace "rhoai-model-registries"`,
-		"- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"roles\"]\n  verbs: [\"bind\"]\n  resourceNames: [\"registry-user-fraud\"]",
-		"attempting to grant RBAC permissions not currently held",
-	} {
-		if !strings.Contains(detail, want) {
-			t.Errorf("detail does not contain %q:\n%s", want, detail)
-		}
-	}
-
-	plain := kube.Explain(apierrors.NewForbidden(gr, p.BindingName(), errors.New(`User "ci" cannot patch resource "rolebindings"`)),
-		kube.RoleBindings, p.Namespace, p.BindingName())
-	summary, detail = explainBindingError(plain, p, p.BindingName())
-	if summary != "Not allowed to write the permission's RoleBinding" || !strings.Contains(detail, `resources: ["rolebindings"]`) ||
-		!strings.Contains(detail, `resourceNames: ["registry-user-fraud"]`) {
-		t.Errorf("plain forbidden explained as %q:\n%s", summary, detail)
 	}
 }
 
@@ -161,7 +126,7 @@ func TestPermissionModelRoundTrip(t *testing.T) {
 		{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectGroup, Subject: "system:authenticated"},
 		{Registry: "fraud", Namespace: "ns", Kind: registry.SubjectProject, Subject: "team-a"},
 	} {
-		var m permissionModel
+		var m modelRegistryPermissionModel
 		m.setPermission(p)
 		m.setBindingName(p.Namespace, p.BindingName())
 		if got := m.permission(); got != p {

@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
@@ -40,10 +41,10 @@ var permissionsIdentity = tfutil.Identity{Key: "registry", KeyDescription: "The 
 // Default operation timeouts: an apply is one list and one request per
 // changed subject, so these only bound retries against a failing API server.
 const (
-	permissionsCreateTimeout = 5 * time.Minute
-	permissionsReadTimeout   = 2 * time.Minute
-	permissionsUpdateTimeout = 5 * time.Minute
-	permissionsDeleteTimeout = 5 * time.Minute
+	modelRegistryPermissionsCreateTimeout = 5 * time.Minute
+	modelRegistryPermissionsReadTimeout   = 2 * time.Minute
+	modelRegistryPermissionsUpdateTimeout = 5 * time.Minute
+	modelRegistryPermissionsDeleteTimeout = 5 * time.Minute
 )
 
 // NewModelRegistryPermissionsResource is the openshiftai_model_registry_permissions resource.
@@ -180,18 +181,18 @@ func (r *modelRegistryPermissionsResource) ModifyPlan(ctx context.Context, req r
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy
 	}
-	var plan permissionsModel
+	var plan modelRegistryPermissionsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var state *permissionsModel
+	var state *modelRegistryPermissionsModel
 	if !req.State.Raw.IsNull() {
-		state = &permissionsModel{}
+		state = &modelRegistryPermissionsModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 	if plan.Namespace.IsUnknown() && !r.data.Unknown() && r.data.ConfiguredNamespace() != "" {
-		var config permissionsModel
+		var config modelRegistryPermissionsModel
 		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 		if config.Namespace.IsNull() {
 			plan.Namespace = types.StringValue(r.data.ConfiguredNamespace())
@@ -239,7 +240,7 @@ const privateApplied = "applied"
 // plan); after it,
 // one that appears was made since by another configuration (an error). It is
 // best-effort: a cluster that cannot be read is left to apply.
-func (r *modelRegistryPermissionsResource) checkSingleBindings(ctx context.Context, plan permissionsModel, takingOver bool) diag.Diagnostics {
+func (r *modelRegistryPermissionsResource) checkSingleBindings(ctx context.Context, plan modelRegistryPermissionsModel, takingOver bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if r.data.Unknown() {
 		return diags
@@ -299,7 +300,7 @@ func (r *modelRegistryPermissionsResource) ImportState(ctx context.Context, req 
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a registry name: it %s", importID, parts[1], strings.Join(msgs, "; ")))
 		return
 	}
-	state := permissionsModel{
+	state := modelRegistryPermissionsModel{
 		Users: stringSet(nil), Groups: stringSet(nil), Projects: stringSet(nil),
 		Timeouts: tfutil.NullTimeouts("create", "read", "update", "delete"),
 	}
@@ -319,5 +320,5 @@ func registryBindings(ctx context.Context, data *providerdata.Data, client *kube
 	if err != nil {
 		return nil, err
 	}
-	return toListedBindings(registryName, items)
+	return lifecycle.ListedBindings(registryName, items)
 }

@@ -4,9 +4,9 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-// flattenPermissions writes what the registry's bindings grant into the
+// flattenModelRegistryPermissions writes what the registry's bindings grant into the
 // subject sets of m; it makes no request.
-func flattenPermissions(m *permissionsModel, bindings []registry.ListedBinding) {
+func flattenModelRegistryPermissions(m *modelRegistryPermissionsModel, bindings []registry.ListedBinding) {
 	byKind := map[registry.SubjectKind][]string{}
 	for _, s := range registry.GrantedSubjects(bindings) {
 		byKind[s.Kind] = append(byKind[s.Kind], s.Name)

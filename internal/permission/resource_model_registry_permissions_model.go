@@ -11,8 +11,8 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
-// permissionsModel is the state of openshiftai_model_registry_permissions.
-type permissionsModel struct {
+// modelRegistryPermissionsModel is the state of openshiftai_model_registry_permissions.
+type modelRegistryPermissionsModel struct {
 	ID        types.String   `tfsdk:"id"`
 	Registry  types.String   `tfsdk:"registry"`
 	Namespace types.String   `tfsdk:"namespace"`
@@ -23,14 +23,14 @@ type permissionsModel struct {
 }
 
 // subjectSets are the set attributes by the kind of subject they hold.
-func (m *permissionsModel) subjectSets() map[registry.SubjectKind]*types.Set {
+func (m *modelRegistryPermissionsModel) subjectSets() map[registry.SubjectKind]*types.Set {
 	return map[registry.SubjectKind]*types.Set{
 		registry.SubjectUser: &m.Users, registry.SubjectGroup: &m.Groups, registry.SubjectProject: &m.Projects,
 	}
 }
 
 // list is the domain permission list the model declares.
-func (m *permissionsModel) list(ctx context.Context) (registry.PermissionList, diag.Diagnostics) {
+func (m *modelRegistryPermissionsModel) list(ctx context.Context) (registry.PermissionList, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	l := registry.PermissionList{Registry: m.Registry.ValueString(), Namespace: m.Namespace.ValueString()}
 	for kind, set := range m.subjectSets() {
@@ -44,7 +44,7 @@ func (m *permissionsModel) list(ctx context.Context) (registry.PermissionList, d
 	return l, diags
 }
 
-func (m *permissionsModel) setIdentity(namespace, registryName string) {
+func (m *modelRegistryPermissionsModel) setIdentity(namespace, registryName string) {
 	m.Namespace = types.StringValue(namespace)
 	m.Registry = types.StringValue(registryName)
 	m.ID = types.StringValue(namespace + "/" + registryName)

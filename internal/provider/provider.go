@@ -49,6 +49,14 @@ func New(version string) func() provider.Provider {
 	}
 }
 
+// NewWithConnect is New with connect building the cluster clients, for tests
+// that watch or fault the provider's requests.
+func NewWithConnect(version string, connect providerdata.Connect) func() provider.Provider {
+	return func() provider.Provider {
+		return &openshiftAIProvider{version: version, connect: connect}
+	}
+}
+
 func (p *openshiftAIProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "openshiftai"
 	resp.Version = p.version
@@ -123,7 +131,8 @@ func (p *openshiftAIProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"registries_namespace": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Namespace of the model registries. When unset, the provider reads it from the cluster's " +
-					"DataScienceCluster (`status.components.modelregistry.registriesNamespace`) and falls back to " +
+					"DataScienceCluster (`status.components.modelregistry.registriesNamespace`), then from the AIHub `default-aihub` " +
+					"(`components.platform.opendatahub.io`, `spec.instancesNamespace`) of later platforms, and falls back to " +
 					"`rhoai-model-registries`. Open Data Hub uses `odh-model-registries`. Environment variable: `OPENSHIFTAI_REGISTRIES_NAMESPACE`.",
 				Validators: []validator.String{validators.NamespaceName()},
 			},
@@ -189,6 +198,8 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		permission.NewModelRegistryPermissionResource,
 		catalogsource.NewModelCatalogSourceResource,
 		catalogsource.NewModelCatalogDefaultSourceResource,
+		catalogsource.NewMCPCatalogSourceResource,
+		catalogsource.NewMCPCatalogDefaultSourceResource,
 		permission.NewModelRegistryPermissionsResource,
 		permission.NewModelRegistryGroupMembersResource,
 	}
@@ -220,5 +231,6 @@ func (p *openshiftAIProvider) DataSources(context.Context) []func() datasource.D
 		modelregistry.NewModelRegistriesDataSource,
 		permission.NewModelRegistryPermissionsDataSource,
 		catalogsource.NewModelCatalogSourcesDataSource,
+		catalogsource.NewMCPCatalogSourcesDataSource,
 	}
 }

@@ -67,7 +67,7 @@ provider "openshiftai" {}
 
 resource "openshiftai_model_registry" "r" {
   name = "Discovered"
-  resource_name = "` + testRegistryName("discovered") + `"
+  resource_name = "` + acctest.RegistryName("discovered") + `"
   database {
     host        = "mysql.example.com"
     username    = "mr"

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -337,7 +339,7 @@ resource "openshiftai_model_registry_permission" "p" {
 
 func testCertPEM(t *testing.T) string {
 	t.Helper()
-	return testCA(t)
+	return acctest.CA(t)
 }
 
 // A provider block that depends on a cluster made in the same apply plans

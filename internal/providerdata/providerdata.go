@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -63,6 +64,10 @@ type Data struct {
 	// namespace, so that planning the create in the new namespace does not count
 	// the registry it replaces as taking the name.
 	moves sync.Map // "<namespace>/<name>" -> true
+
+	// operators holds, per registries namespace, what the cluster showed of its
+	// operator, asked once per process.
+	operators sync.Map // namespace -> *operatorEvidence
 
 	// claims holds, per scope, what the resources planned in this process
 	// claim, so two resources that must not both exist see each other.
@@ -121,6 +126,33 @@ func (d *Data) CreatedRegistryUID(namespace, name string) (types.UID, bool) {
 		return "", false
 	}
 	return uid.(types.UID), true //nolint:forcetypeassert // only types.UID is stored
+}
+
+// operatorEvidence is what the cluster showed of its operator, asked once.
+type operatorEvidence struct {
+	once     sync.Once
+	evidence registry.Evidence
+}
+
+// OperatorEvidence is what the cluster's operator does that limits registry
+// names (lifecycle.DetectOperator), asked once per provider process and
+// registries namespace: a plan of many long names costs one dry run and one
+// read, a plan of short names none, as callers ask only for names that the
+// answer can refuse.
+func (d *Data) OperatorEvidence(ctx context.Context, namespace string) (registry.Evidence, error) {
+	client, err := d.Client()
+	if err != nil {
+		return registry.Evidence{}, err
+	}
+	entry, _ := d.operators.LoadOrStore(namespace, &operatorEvidence{})
+	found := entry.(*operatorEvidence) //nolint:forcetypeassert // only *operatorEvidence is stored
+	found.once.Do(func() {
+		// A failed list only loses the free evidence; the ReferenceGrant still tells.
+		byName, _ := d.RegistriesByName(ctx)
+		found.evidence = lifecycle.DetectOperator(ctx, client, namespace, byName)
+		tflog.Info(ctx, "model-registry operator", map[string]any{"namespace": namespace, "evidence": fmt.Sprintf("%+v", found.evidence.Rule())})
+	})
+	return found.evidence, nil
 }
 
 type readListKey struct {
@@ -287,6 +319,10 @@ func (d *Data) Client() (*kube.Client, error) {
 // ClientDiags returns the client or an error diagnostic saying why there is none.
 func (d *Data) ClientDiags() (*kube.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+		return nil, diags
+	}
 	client, err := d.Client()
 	if err != nil {
 		diags.AddError("Cannot connect to the cluster", err.Error())
@@ -295,7 +331,7 @@ func (d *Data) ClientDiags() (*kube.Client, diag.Diagnostics) {
 }
 
 // RegistriesNamespace is the namespace of the registries: the configured one,
-// else the DataScienceCluster's, else rhoai-model-registries. Known without a
+// else the DataScienceCluster's, else the AIHub's, else rhoai-model-registries. Known without a
 // cluster only when configured.
 func (d *Data) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostics) {
 	if d.configuredNamespace != "" {
@@ -312,7 +348,8 @@ func (d *Data) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostic
 		switch {
 		case err != nil:
 			d.namespaceDiag.AddWarning("Registries namespace not discovered",
-				fmt.Sprintf("Reading the DataScienceCluster failed (%v); using %q. Set registries_namespace in the provider block to choose it.", err, registry.DefaultNamespace))
+				fmt.Sprintf("Reading the DataScienceCluster and the AIHub %s failed (%v); using %q. Set registries_namespace in the provider block to choose it.",
+					registry.AIHubName, err, registry.DefaultNamespace))
 		case discovered != "":
 			d.namespace = discovered
 		}

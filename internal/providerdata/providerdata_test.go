@@ -59,3 +59,26 @@ func TestListObjectsWhere(t *testing.T) {
 		t.Errorf("%d objects from %d LISTs, want 3 from 1", len(all), lists.Load())
 	}
 }
+
+// The last step: a cluster that names no registries namespace anywhere gets
+// the default, asked once per process.
+func TestRegistriesNamespaceDefault(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}`))
+	}))
+	defer srv.Close()
+	d := New(kube.Config{}, "", func(kube.Config) (*kube.Client, error) { return kube.NewForConfig(&rest.Config{Host: srv.URL}) })
+	for range 2 {
+		namespace, diags := d.RegistriesNamespace(t.Context())
+		if namespace != "rhoai-model-registries" || diags.HasError() || len(diags) != 0 {
+			t.Errorf("namespace %q, diagnostics %v; want rhoai-model-registries and none", namespace, diags)
+		}
+	}
+	if requests.Load() != 2 {
+		t.Errorf("%d requests, want 2 (the DataScienceClusters, the AIHub) for the process", requests.Load())
+	}
+}

@@ -30,6 +30,13 @@ var DataScienceClusterResource = schema.GroupVersionResource{
 	Group: "datasciencecluster.opendatahub.io", Version: "v1", Resource: "datascienceclusters",
 }
 
+// AIHubResource is the cluster-scoped AIHub of later platforms, whose
+// spec.instancesNamespace says where registries live.
+var AIHubResource = schema.GroupVersionResource{Group: "components.platform.opendatahub.io", Version: "v1alpha1", Resource: "aihubs"}
+
+// AIHubName is the one AIHub the platform makes.
+const AIHubName = "default-aihub"
+
 // OpenShiftGroupResource is the cluster-scoped user.openshift.io Group.
 var OpenShiftGroupResource = schema.GroupVersionResource{Group: "user.openshift.io", Version: "v1", Resource: "groups"}
 

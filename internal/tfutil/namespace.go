@@ -15,7 +15,8 @@ func RegistryNamespaceAttribute(what string) schema.StringAttribute {
 		Optional: true,
 		Computed: true,
 		MarkdownDescription: fmt.Sprintf("Namespace of %s. Defaults to the provider's registries namespace "+
-			"(`registries_namespace`, else the one the DataScienceCluster names, else `rhoai-model-registries`).", what),
+			"(`registries_namespace`, else the one the DataScienceCluster names, else the AIHub `default-aihub`'s "+
+			"`spec.instancesNamespace`, else `rhoai-model-registries`).", what),
 		Validators: []validator.String{validators.NamespaceName()},
 	}
 }

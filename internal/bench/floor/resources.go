@@ -75,6 +75,7 @@ type registryModel struct {
 	Ready              types.Bool     `tfsdk:"ready"`
 	Status             types.Object   `tfsdk:"status"`
 	Endpoints          types.List     `tfsdk:"endpoints"`
+	RESTURL            types.String   `tfsdk:"rest_url"`
 	KubeRBACProxy      types.Bool     `tfsdk:"kube_rbac_proxy"`
 	PasswordSecretName types.String   `tfsdk:"password_secret_name"`
 	CAConfigMapName    types.String   `tfsdk:"ca_config_map_name"`
@@ -132,6 +133,7 @@ func (r *registryResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"endpoints":            schema.ListAttribute{Computed: true, ElementType: types.StringType},
+			"rest_url":             schema.StringAttribute{Computed: true},
 			"kube_rbac_proxy":      schema.BoolAttribute{Computed: true},
 			"password_secret_name": schema.StringAttribute{Computed: true},
 			"ca_config_map_name":   schema.StringAttribute{Computed: true},
@@ -231,6 +233,7 @@ func (m *registryModel) fillComputed() diag.Diagnostics {
 	m.Endpoints, ds = types.ListValueFrom(context.Background(), types.StringType,
 		[]string{name + "-rest.apps.openshiftai.local", name + "." + namespace + ".svc.cluster.local", name + "." + namespace, name})
 	diags.Append(ds...)
+	m.RESTURL = types.StringValue("https://" + name + "-rest.apps.openshiftai.local")
 	m.KubeRBACProxy = types.BoolValue(true)
 	m.PasswordSecretName = types.StringNull()
 	if m.Database != nil && m.Database.ExistingPasswordSecret == nil {

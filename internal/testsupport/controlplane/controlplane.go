@@ -56,6 +56,9 @@ type Options struct {
 	// NoControllers starts neither kube-controller-manager nor the node and router stand-ins:
 	// an API server alone, where owner references do not cascade and no Pod runs.
 	NoControllers bool
+	// NoGatewayAPI leaves out the Gateway API CRDs (HTTPRoute, ReferenceGrant): a cluster before
+	// OpenShift 4.19, where operator v0.3.14 cannot finalize a registry.
+	NoGatewayAPI bool
 }
 
 // ControlPlane is a running local control plane, or an existing cluster with the fixtures installed.

@@ -60,6 +60,10 @@ const (
 	DataScienceClusterCRD = "datascienceclusters.datasciencecluster.opendatahub.io"
 	// RouteCRD is installed on the local control plane only: OpenShift serves Routes itself.
 	RouteCRD = "routes.route.openshift.io"
+	// HTTPRouteCRD and ReferenceGrantCRD are the Gateway API kinds the operator's gateway mode
+	// writes; installed unless Options.NoGatewayAPI, and never over a cluster's own.
+	HTTPRouteCRD      = "httproutes.gateway.networking.k8s.io"
+	ReferenceGrantCRD = "referencegrants.gateway.networking.k8s.io"
 )
 
 // installFixtures applies the fixtures with server-side apply; it is idempotent. The Route CRD
@@ -102,6 +106,11 @@ func (cp *ControlPlane) installFixtures(ctx context.Context) error {
 			return err
 		}
 	}
+	if !cp.opts.NoGatewayAPI {
+		if err := cp.InstallGatewayAPI(ctx); err != nil {
+			return err
+		}
+	}
 
 	namespace, err := embeddedObject("namespace.yaml")
 	if err != nil {
@@ -129,6 +138,32 @@ func (cp *ControlPlane) installFixtures(ctx context.Context) error {
 		return fmt.Errorf("apply status of DataScienceCluster %s: %w", dsc.GetName(), err)
 	}
 	cp.opts.Logf("fixtures installed in %s", time.Since(start).Round(10*time.Millisecond))
+	return nil
+}
+
+// InstallGatewayAPI creates the minimal HTTPRoute and ReferenceGrant CRDs where the cluster has
+// none: operator v0.3.14's finalizer needs the kinds served (DOMAIN.md, "What later operators
+// change"), as OpenShift 4.19 and later serve them. A cluster's own Gateway API is left alone.
+func (cp *ControlPlane) InstallGatewayAPI(ctx context.Context) error {
+	client, err := dynamic.NewForConfig(cp.RESTConfig)
+	if err != nil {
+		return err
+	}
+	for _, fixture := range []struct{ name, file string }{
+		{HTTPRouteCRD, "gateway-httproute-crd.yaml"}, {ReferenceGrantCRD, "gateway-referencegrant-crd.yaml"},
+	} {
+		crd, err := embeddedObject(fixture.file)
+		if err != nil {
+			return err
+		}
+		_, err = client.Resource(crdResource).Create(ctx, crd, metav1.CreateOptions{FieldManager: FixtureFieldManager})
+		if err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("create CustomResourceDefinition %s: %w", fixture.name, err)
+		}
+		if err := waitEstablished(ctx, client, fixture.name); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

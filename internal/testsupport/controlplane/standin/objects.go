@@ -52,7 +52,25 @@ var (
 	RoleBindingResource        = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}
 	ClusterRoleBindingResource = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"}
 	RouteResource              = schema.GroupVersionResource{Group: "route.openshift.io", Version: "v1", Resource: "routes"}
+	HTTPRouteResource          = schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"}
+	ReferenceGrantResource     = schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1beta1", Resource: "referencegrants"}
 )
+
+// ReferenceGrantName is the gateway mode's ReferenceGrant, one for every registry of a
+// namespace (DOMAIN.md, "Gateway mode (v0.3.10 and later)").
+const ReferenceGrantName = "allow-gateway-httproutes"
+
+// HTTPRouteName is the gateway mode's HTTPRoute of registry name.
+func HTTPRouteName(name string) string { return "model-registry-" + name }
+
+// GatewayPath is the path of a registry under the gateway domain.
+func GatewayPath(name string) string { return "/model-registry/" + name + "/" }
+
+// GatewayHost is status.hosts[0] in gateway mode: the gateway domain and the path, no slash at the end.
+func GatewayHost(domain, name string) string { return domain + "/model-registry/" + name }
+
+// GeneratedNamespaceLabel marks namespaces the v0.3.9 NetworkPolicy <name>-https-route admits.
+const GeneratedNamespaceLabel = "opendatahub.io/generated-namespace"
 
 // Name patterns of the operator's objects (DOMAIN.md, "What the operator creates").
 func routeName(name string) string              { return name + "-https" }
@@ -175,11 +193,14 @@ func postgresPodLabels(name string) map[string]string {
 		registry.LabelAppName: name}
 }
 
-// features says which optional APIs the cluster serves.
+// features says which optional APIs the cluster serves and which generation is played.
 type features struct {
 	routes     bool
 	groups     bool
 	appsDomain string
+	generation Generation
+	// gatewayDomain turns gateway mode on (v0.3.10 and later).
+	gatewayDomain string
 }
 
 // desiredObjects are the objects the operator makes for a registry with this spec, and the
@@ -239,14 +260,28 @@ func desiredObjects(s spec, f features) ([]object, []unwanted) {
 		proxyObjects = append(proxyObjects, unwanted{RouteResource, s.namespace, routeName(s.name)})
 	}
 	if s.kubeRBACProxy {
-		add(ConfigMapResource, &corev1.ConfigMap{TypeMeta: typeMeta("v1", "ConfigMap"), ObjectMeta: meta(proxyConfigMapName(s.name)),
+		proxyConfigMeta := meta(proxyConfigMapName(s.name))
+		proxyConfigMeta.Labels[LabelInstance] = s.name
+		if f.generation.ProxyConfigMapLabelTooLong() {
+			// v0.3.8 (DOMAIN.md "Names over 40 characters break v0.3.2 to v0.3.10"): the label is the
+			// ConfigMap's own name, so a registry name over 40 characters makes the API server refuse it.
+			proxyConfigMeta.Labels[LabelInstance] = proxyConfigMapName(s.name)
+		}
+		add(ConfigMapResource, &corev1.ConfigMap{TypeMeta: typeMeta("v1", "ConfigMap"), ObjectMeta: proxyConfigMeta,
 			Data: map[string]string{kubeRBACProxyConfigKey: proxyConfig(s)}}, false)
+		proxyPort := []networkingv1.NetworkPolicyPort{{Protocol: ptr(corev1.ProtocolTCP), Port: ptr(intstr.FromInt32(int32(s.proxyPort)))}}
+		ingress := []networkingv1.NetworkPolicyIngressRule{{Ports: proxyPort}}
+		if f.generation.NetworkPolicyAdmitsGeneratedNamespaces() {
+			// v0.3.9 and later (DOMAIN.md "What later operators change"): also admits namespaces
+			// labelled opendatahub.io/generated-namespace: "true".
+			ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{Ports: proxyPort, From: []networkingv1.NetworkPolicyPeer{{
+				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{GeneratedNamespaceLabel: "true"}}}}})
+		}
 		add(NetworkPolicyResource, &networkingv1.NetworkPolicy{TypeMeta: typeMeta("networking.k8s.io/v1", "NetworkPolicy"), ObjectMeta: meta(routeNetworkPolicyName(s.name)),
 			Spec: networkingv1.NetworkPolicySpec{
 				PodSelector: metav1.LabelSelector{MatchLabels: podLabels(s.name)},
 				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
-				Ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: []networkingv1.NetworkPolicyPort{{
-					Protocol: ptr(corev1.ProtocolTCP), Port: ptr(intstr.FromInt32(int32(s.proxyPort)))}}}},
+				Ingress:     ingress,
 			}}, false)
 		if f.routes && s.proxyRoute {
 			objs = append(objs, object{resource: RouteResource, obj: route(s, f.appsDomain, owner)})
@@ -265,7 +300,7 @@ func desiredObjects(s spec, f features) ([]object, []unwanted) {
 				AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
 				Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse(PostgresStorage)}},
 			}}, true)
-		add(DeploymentResource, postgresDeployment(s, meta(postgresName(s.name))), false)
+		add(DeploymentResource, postgresDeployment(s, meta(postgresName(s.name)), f.generation.DefaultDatabaseRecreate()), false)
 		add(ServiceResource, &corev1.Service{TypeMeta: typeMeta("v1", "Service"), ObjectMeta: meta(postgresName(s.name)),
 			Spec: corev1.ServiceSpec{Selector: postgresPodLabels(s.name), Ports: []corev1.ServicePort{{
 				Name: "postgres", Port: PostgresPort, TargetPort: intstr.FromInt32(PostgresPort), Protocol: corev1.ProtocolTCP}}}}, false)
@@ -279,7 +314,53 @@ func desiredObjects(s spec, f features) ([]object, []unwanted) {
 				}},
 			}}, false)
 	}
+
+	if f.gatewayDomain != "" {
+		// Gateway mode (v0.3.10 and later, DOMAIN.md): HTTPRoute model-registry-<name> with the path
+		// /model-registry/<name>/ and the namespace's ReferenceGrant allow-gateway-httproutes; the Route stays.
+		objs = append(objs, object{resource: HTTPRouteResource, obj: httpRoute(s, f.gatewayDomain, owner)},
+			object{resource: ReferenceGrantResource, obj: referenceGrant(s.namespace)})
+	}
 	return objs, gone
+}
+
+// LabelInstance is the label app.kubernetes.io/instance.
+const LabelInstance = "app.kubernetes.io/instance"
+
+func httpRoute(s spec, domain string, owner metav1.OwnerReference) *unstructured.Unstructured {
+	port := s.restPort
+	if s.kubeRBACProxy {
+		port = s.proxyPort
+	}
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+		"metadata": map[string]any{
+			"name": HTTPRouteName(s.name), "namespace": s.namespace, "labels": toAny(registry.CommonLabels(s.name)),
+			"ownerReferences": []any{map[string]any{
+				"apiVersion": owner.APIVersion, "kind": owner.Kind, "name": owner.Name, "uid": string(owner.UID),
+				"controller": true, "blockOwnerDeletion": true,
+			}},
+		},
+		"spec": map[string]any{
+			"hostnames": []any{domain},
+			"rules": []any{map[string]any{
+				"matches":     []any{map[string]any{"path": map[string]any{"type": "PathPrefix", "value": GatewayPath(s.name)}}},
+				"backendRefs": []any{map[string]any{"name": s.name, "port": port}},
+			}},
+		},
+	}}
+}
+
+// referenceGrant is shared by the registries of a namespace, so it has no owner.
+func referenceGrant(namespace string) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant",
+		"metadata": map[string]any{"name": ReferenceGrantName, "namespace": namespace},
+		"spec": map[string]any{
+			"from": []any{map[string]any{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": namespace}},
+			"to":   []any{map[string]any{"group": "", "kind": "Service"}},
+		},
+	}}
 }
 
 func registryDeployment(s spec, meta metav1.ObjectMeta) *appsv1.Deployment {
@@ -312,16 +393,22 @@ func registryDeployment(s spec, meta metav1.ObjectMeta) *appsv1.Deployment {
 		}}
 }
 
-func postgresDeployment(s spec, meta metav1.ObjectMeta) *appsv1.Deployment {
+func postgresDeployment(s spec, meta metav1.ObjectMeta, recreate bool) *appsv1.Deployment {
 	secretEnv := func(env, key string) corev1.EnvVar {
 		return corev1.EnvVar{Name: env, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 			LocalObjectReference: corev1.LocalObjectReference{Name: postgresSecretName(s.name)}, Key: key}}}
+	}
+	// v0.3.14 (DOMAIN.md "The default database's Deployment uses the Recreate strategy"); v0.3.8
+	// leaves the strategy to the API server's default, RollingUpdate.
+	var strategy appsv1.DeploymentStrategy
+	if recreate {
+		strategy.Type = appsv1.RecreateDeploymentStrategyType
 	}
 	return &appsv1.Deployment{TypeMeta: typeMeta("apps/v1", "Deployment"), ObjectMeta: meta,
 		Spec: appsv1.DeploymentSpec{
 			Replicas: ptr(int32(1)),
 			Selector: &metav1.LabelSelector{MatchLabels: postgresPodLabels(s.name)},
-			Strategy: appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType},
+			Strategy: strategy,
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: postgresPodLabels(s.name)},
 				Spec: corev1.PodSpec{

@@ -1,7 +1,23 @@
 // Package standin is an operator stand-in for tests: a controller and two admission webhooks
-// that play the model-registry operator (v0.3.8) on a local control plane, through the same
-// API paths. It is NOT the operator: no registry server runs, no database is reached. Each
-// behaviour below names the fact of /work/shared/DOMAIN.md it models (section in brackets).
+// that play the model-registry operator on a local control plane, through the same API paths.
+// It is NOT the operator: no registry server runs, no database is reached. Each behaviour below
+// names the fact of /work/shared/DOMAIN.md it models (section in brackets).
+//
+// Generations [Options.Generation, generation.go]: v0.3.8 is "What the operator does,
+// observed"; v0.3.14 (the default) adds what "What later operators change" says of v0.3.9 to
+// v0.3.14: the webhook adds kubeRBACProxy {} on OpenShift (route.openshift.io served) when
+// neither proxy is set and the reconciler patches a registry that lacks it; the proxy
+// ConfigMap is labelled app.kubernetes.io/instance: <name> (v0.3.8: its own name, so the API
+// server refuses it for a registry name over 40 characters, and the registry stays
+// Available=False with that error); the NetworkPolicy <name>-https-route also admits
+// namespaces labelled opendatahub.io/generated-namespace: "true"; the default database's
+// Deployment uses Recreate; the finalizer deletes the gateway objects first and, where
+// gateway.networking.k8s.io is not served, fails forever with "failed to delete gateway
+// resources: no matches for kind ..." (Degraded Finalizing). Gateway mode
+// (Options.GatewayDomain, v0.3.10 and later): HTTPRoute model-registry-<name>, ReferenceGrant
+// allow-gateway-httproutes, status.hosts[0] = <domain>/model-registry/<name>, the Route kept.
+// RestartWebhook closes the webhook port for a while, as the v0.3.10 operator's restart on a
+// new TLS profile does.
 //
 // Admission ["The custom resource", "What the operator does, observed", "PostgreSQL and the
 // default database"]. A mutating and a validating webhook, served over HTTPS on a loopback
@@ -63,8 +79,8 @@
 // AllowElsewhere admits one registry outside the registries namespace, as one made before the
 // webhook existed.
 //
-// The model catalog's ConfigMaps are modelled apart, by StartCatalog (catalog.go); the
-// catalog server and its Deployment are not.
+// The model catalog's ConfigMaps and Deployment are modelled apart, by StartCatalogWith
+// (catalog.go); the catalog server is not.
 //
 // Not modelled: oauthProxy migration, image and resource settings,
 // database connections, the registry's own REST and gRPC servers, and what the operator does
@@ -147,6 +163,10 @@ type Options struct {
 	// Logf reports errors the stand-in retries; silent when nil. It is called until Stop, so
 	// pass t.Logf only when Stop runs before that test ends (t.Cleanup), else log.Printf.
 	Logf func(format string, args ...any)
+	// Generation is the operator release played; DefaultGeneration (the newest) when empty.
+	Generation Generation
+	// GatewayDomain turns gateway mode on (v0.3.10 and later; an error with V0_3_8).
+	GatewayDomain string
 }
 
 // StandIn is a running operator stand-in.
@@ -177,10 +197,29 @@ type registryState struct {
 	uid               types.UID
 	appliedGeneration int64
 	everAvailable     bool
+	// applyErr is the last write of the registry's objects that failed, until one succeeds.
+	applyErr error
 }
 
 // RegistriesNamespace is the namespace the stand-in admits registries in.
 func (s *StandIn) RegistriesNamespace() string { return s.opts.RegistriesNamespace }
+
+// Generation is the operator release the stand-in plays.
+func (s *StandIn) Generation() Generation { return s.opts.Generation }
+
+// GatewayDomain is the gateway domain of gateway mode, empty when it is off.
+func (s *StandIn) GatewayDomain() string { return s.opts.GatewayDomain }
+
+// RestartWebhook makes the admission webhooks refuse connections for down, then serve again on
+// the same port, as the operator does when it restarts with a new TLS profile (DOMAIN.md, v0.3.10:
+// "writes of registries fail for a few seconds ... connection refused"). It returns once the
+// port is closed; the webhooks come back in the background.
+func (s *StandIn) RestartWebhook(down time.Duration) error {
+	if s.webhook == nil {
+		return errors.New("operator stand-in: no webhooks are registered (Options.NoWebhooks, or the API server is not on loopback)")
+	}
+	return s.webhook.restart(down)
+}
 
 // Webhooks reports whether the stand-in's admission webhooks are registered.
 func (s *StandIn) Webhooks() bool { return s.webhook != nil }
@@ -242,6 +281,13 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
 	}
+	var err error
+	if opts.Generation, err = ParseGeneration(string(opts.Generation)); err != nil {
+		return nil, fmt.Errorf("operator stand-in: %w", err)
+	}
+	if err := opts.Generation.CheckGatewayDomain(opts.GatewayDomain); err != nil {
+		return nil, fmt.Errorf("operator stand-in: %w", err)
+	}
 	config = rest.CopyConfig(config)
 	config.QPS, config.Burst = 1000, 2000
 	config.UserAgent = FieldManager
@@ -275,8 +321,9 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 		seen:    map[string]*registryState{},
 	}
 	s.features = features{appsDomain: opts.AppsDomain,
-		routes: served(kubeClient, "route.openshift.io/v1", "routes"),
-		groups: served(kubeClient, "user.openshift.io/v1", "groups")}
+		routes:     served(kubeClient, "route.openshift.io/v1", "routes"),
+		groups:     served(kubeClient, "user.openshift.io/v1", "groups"),
+		generation: opts.Generation, gatewayDomain: opts.GatewayDomain}
 
 	ctx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
@@ -378,7 +425,9 @@ func Start(ctx context.Context, config *rest.Config, opts Options) (*StandIn, er
 }
 
 func (s *StandIn) startWebhooks(ctx context.Context) error {
-	w, err := newWebhook(s.opts.RegistriesNamespace, s.informer.GetIndexer(), s.opts.Logf)
+	// v0.3.14 forces the proxy on OpenShift only: where route.openshift.io is served.
+	forceProxy := s.opts.Generation.ForcesProxy() && s.features.routes
+	w, err := newWebhook(s.opts.RegistriesNamespace, s.informer.GetIndexer(), forceProxy, s.opts.Logf)
 	if err != nil {
 		return fmt.Errorf("operator stand-in: webhook: %w", err)
 	}
@@ -558,6 +607,16 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 			return fmt.Errorf("add finalizer: %w", err)
 		}
 	}
+	if s.lacksForcedProxy(mr) {
+		// v0.3.14 (DOMAIN.md "the reconciler patches existing registries that lack it"): a write of
+		// its own, which the webhook then defaults; the update brings the registry back here.
+		_, err := s.dynamic.Resource(registry.GroupVersionResource).Namespace(mr.GetNamespace()).Patch(ctx, mr.GetName(),
+			types.MergePatchType, []byte(`{"spec":{"kubeRBACProxy":{}}}`), metav1.PatchOptions{FieldManager: FieldManager})
+		if err != nil {
+			return fmt.Errorf("add kubeRBACProxy: %w", err)
+		}
+		return nil
+	}
 	sp := readSpec(mr)
 
 	s.mu.Lock()
@@ -577,10 +636,26 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 			}
 		}
 		if err := s.applyObjects(ctx, sp); err != nil {
+			if apierrors.IsConflict(err) {
+				return err
+			}
+			// The operator reports a failed write in status and tries again (handleReconcileErrors):
+			// with v0.3.8 a name over 40 characters never gets past its proxy ConfigMap.
+			s.mu.Lock()
+			state.applyErr = err
+			s.mu.Unlock()
+			v := computeStatus(mr, sp, observed{}, s.features, controls{applyErr: err}, s.opts.Cooldown, time.Now())
+			desired := status{Conditions: v.conditions, Hosts: v.hosts, HostsStr: strings.Join(v.hosts, ","), SpecDefaults: specDefaults(sp)}
+			if !statusMatches(mr, desired) {
+				if statusErr := s.patchStatus(ctx, mr, desired); statusErr != nil {
+					s.opts.Logf("operator stand-in: registry %s: %v", key, statusErr)
+				}
+			}
 			return err
 		}
 		s.mu.Lock()
 		state.appliedGeneration = mr.GetGeneration()
+		state.applyErr = nil
 		s.mu.Unlock()
 	}
 
@@ -591,9 +666,10 @@ func (s *StandIn) reconcile(ctx context.Context, key string) error {
 	now := time.Now()
 	s.mu.Lock()
 	o.everAvailable = state.everAvailable
+	applyErr := state.applyErr
 	s.mu.Unlock()
 
-	v := computeStatus(mr, sp, o, s.features, controls{neverReadySuffix: s.opts.NeverReadyHostSuffix}, s.opts.Cooldown, now)
+	v := computeStatus(mr, sp, o, s.features, controls{neverReadySuffix: s.opts.NeverReadyHostSuffix, applyErr: applyErr}, s.opts.Cooldown, now)
 	if v.recheckAfter > 0 {
 		s.queue.AddAfter(key, v.recheckAfter)
 	}
@@ -656,6 +732,16 @@ func (s *StandIn) applyObjects(ctx context.Context, sp spec) error {
 	return nil
 }
 
+// lacksForcedProxy: v0.3.14 on OpenShift adds kubeRBACProxy when neither proxy is set.
+func (s *StandIn) lacksForcedProxy(mr *unstructured.Unstructured) bool {
+	if !s.opts.Generation.ForcesProxy() || !s.features.routes {
+		return false
+	}
+	_, hasKubeRBAC, _ := unstructured.NestedFieldNoCopy(mr.Object, "spec", "kubeRBACProxy")
+	_, hasOAuth, _ := unstructured.NestedFieldNoCopy(mr.Object, "spec", "oauthProxy")
+	return !hasKubeRBAC && !hasOAuth
+}
+
 func (s *StandIn) forget(key string) {
 	s.mu.Lock()
 	delete(s.seen, key)
@@ -679,6 +765,23 @@ func (s *StandIn) finalize(ctx context.Context, key string, mr *unstructured.Uns
 	if err := s.patchStatus(ctx, mr, status{Conditions: conditions, Hosts: hosts, HostsStr: strings.Join(hosts, ",")}); err != nil && !apierrors.IsNotFound(err) {
 		return err
 	}
+	if s.opts.Generation.FinalizerDeletesGateway() || s.opts.GatewayDomain != "" {
+		if err := s.deleteGatewayObjects(ctx, name, namespace); err != nil {
+			// v0.3.14 (DOMAIN.md): "failed to delete gateway resources: no matches for kind ...", forever,
+			// with Degraded Finalizing; the operator's handleReconcileErrors puts the error in Available.
+			conditions = slices.DeleteFunc(conditions, func(c condition) bool { return c.Type == registry.ConditionAvailable })
+			conditions = append(conditions, condition{Type: registry.ConditionAvailable, Status: "False",
+				Reason: registry.ReasonDeploymentUnavailable, Message: "unexpected reconcile error: " + err.Error(),
+				LastTransitionTime: time.Now().UTC().Format(time.RFC3339)})
+			if !statusMatches(mr, status{Conditions: conditions, Hosts: hosts, HostsStr: strings.Join(hosts, ",")}) {
+				if err := s.patchStatus(ctx, mr, status{Conditions: conditions, Hosts: hosts, HostsStr: strings.Join(hosts, ",")}); err != nil && !apierrors.IsNotFound(err) {
+					return err
+				}
+			}
+			s.queue.AddAfter(key, time.Second)
+			return nil
+		}
+	}
 	// Cluster-scoped, so no owner reference can collect it; DOMAIN.md does not record its fate,
 	// and the stand-in deletes it so a later registry of the same name starts with no members.
 	if s.features.groups {
@@ -700,6 +803,30 @@ func (s *StandIn) finalize(ctx context.Context, key string, mr *unstructured.Uns
 		return fmt.Errorf("remove finalizer: %w", err)
 	}
 	s.forget(key)
+	return nil
+}
+
+// gatewayKindsServed is the discovery check behind the operator's "no matches for kind".
+func (s *StandIn) gatewayKindsServed() error {
+	if !served(s.kube, HTTPRouteResource.GroupVersion().String(), HTTPRouteResource.Resource) {
+		return fmt.Errorf("no matches for kind \"HTTPRoute\" in version %q", HTTPRouteResource.GroupVersion().String())
+	}
+	if !served(s.kube, ReferenceGrantResource.GroupVersion().String(), ReferenceGrantResource.Resource) {
+		return fmt.Errorf("no matches for kind \"ReferenceGrant\" in version %q", ReferenceGrantResource.GroupVersion().String())
+	}
+	return nil
+}
+
+// deleteGatewayObjects deletes the registry's HTTPRoute; the ReferenceGrant is the namespace's,
+// shared by its registries, and stays.
+func (s *StandIn) deleteGatewayObjects(ctx context.Context, name, namespace string) error {
+	if err := s.gatewayKindsServed(); err != nil {
+		return fmt.Errorf("failed to delete gateway resources: %w", err)
+	}
+	err := s.dynamic.Resource(HTTPRouteResource).Namespace(namespace).Delete(ctx, HTTPRouteName(name), metav1.DeleteOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("failed to delete gateway resources: %w", err)
+	}
 	return nil
 }
 

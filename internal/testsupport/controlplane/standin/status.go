@@ -38,9 +38,13 @@ type observed struct {
 	everAvailable bool
 }
 
-// controls are the test controls matched against the database host.
+// controls are the test controls matched against the database host, and the error of the
+// stand-in's last write of the registry's objects.
 type controls struct {
 	neverReadySuffix string
+	// applyErr keeps the registry unavailable with the API server's answer, as the operator's
+	// handleReconcileErrors does: Available=False, "unexpected reconcile error: ...".
+	applyErr error
 }
 
 // verdict is the status the stand-in computes, and when to look again.
@@ -116,6 +120,9 @@ func computeStatus(mr *unstructured.Unstructured, s spec, o observed, f features
 	case strings.HasSuffix(s.dbHost, InvalidHostSuffix):
 		available = condition{Type: registry.ConditionAvailable, Status: "False", Reason: registry.ReasonConfigurationError,
 			Message: fmt.Sprintf("database configuration error: dial tcp: lookup %s: no such host", s.dbHost)}
+	case c.applyErr != nil:
+		available = condition{Type: registry.ConditionAvailable, Status: "False", Reason: registry.ReasonDeploymentUnavailable,
+			Message: "unexpected reconcile error: " + c.applyErr.Error()}
 	case o.deployment == nil || len(o.pods) == 0:
 		available = condition{Type: registry.ConditionAvailable, Status: "False", Reason: ReasonResourcesUnavailable,
 			Message: "No Pods found for Deployment " + name}
@@ -142,6 +149,7 @@ func computeStatus(mr *unstructured.Unstructured, s spec, o observed, f features
 	}
 	conditions = append(conditions, available)
 	if s.kubeRBACProxy {
+		ready := ready && c.applyErr == nil
 		proxy := condition{Type: ConditionKubeRBACProxyAvailable, Status: "False", Reason: ReasonResourcesUnavailable,
 			Message: fmt.Sprintf("kube-rbac-proxy of model registry %s is not available", name)}
 		if ready {
@@ -154,10 +162,14 @@ func computeStatus(mr *unstructured.Unstructured, s spec, o observed, f features
 	return v
 }
 
-// hostsOf lists the registry's endpoints in the operator's order: the proxy's Route host
-// when that route is enabled and Routes are served, then the in-cluster names.
+// hostsOf lists the registry's endpoints in the operator's order: in gateway mode the gateway
+// domain with the registry's path (v0.3.10 and later), the proxy's Route host when that route is
+// enabled and Routes are served, then the in-cluster names.
 func hostsOf(s spec, f features) []string {
 	var hosts []string
+	if f.gatewayDomain != "" {
+		hosts = append(hosts, GatewayHost(f.gatewayDomain, s.name))
+	}
 	if s.kubeRBACProxy && s.proxyRoute && f.routes {
 		hosts = append(hosts, RouteHost(s.name, f.appsDomain))
 	}

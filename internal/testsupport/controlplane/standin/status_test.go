@@ -17,7 +17,7 @@ func testRegistry(spec map[string]any) *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "modelregistry.opendatahub.io/v1beta1", "kind": "ModelRegistry",
 		"metadata": map[string]any{"name": "fraud", "namespace": "rhoai-model-registries", "uid": "u-1"},
-		"spec":     defaultSpec(spec),
+		"spec":     defaultSpec(spec, false),
 	}}
 }
 
@@ -196,7 +196,7 @@ func TestDefaultSpec(t *testing.T) {
 		"grpc": map[string]any{}, "rest": map[string]any{}, "kubeRBACProxy": map[string]any{},
 		"mysql":    map[string]any{"host": "h", "port": int64(3307)},
 		"postgres": map[string]any{"port": int64(5432), "generateDeployment": false},
-	})
+	}, false)
 	want := map[string]any{
 		"grpc":          map[string]any{"port": int64(9090)},
 		"rest":          map[string]any{"port": int64(8080), "serviceRoute": "disabled"},
@@ -207,14 +207,14 @@ func TestDefaultSpec(t *testing.T) {
 		t.Errorf("defaulted spec %v, want %v", got, want)
 	}
 	got = defaultSpec(map[string]any{"rest": map[string]any{}, "mysql": map[string]any{"database": "d"},
-		"postgres": map[string]any{"generateDeployment": true}})
+		"postgres": map[string]any{"generateDeployment": true}}, false)
 	if _, ok := got["mysql"]; ok {
 		t.Errorf("a mysql block without host was kept: %v", got)
 	}
 	if _, ok := got["postgres"]; !ok {
 		t.Errorf("a postgres block with generateDeployment was dropped: %v", got)
 	}
-	if got := defaultSpec(map[string]any{"postgres": map[string]any{"hostAddress": "10.0.0.1"}}); got["postgres"] == nil {
+	if got := defaultSpec(map[string]any{"postgres": map[string]any{"hostAddress": "10.0.0.1"}}, false); got["postgres"] == nil {
 		t.Errorf("a postgres block with hostAddress was dropped: %v", got)
 	}
 }

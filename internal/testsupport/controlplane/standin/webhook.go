@@ -43,17 +43,22 @@ const (
 type webhook struct {
 	namespace  string
 	registries cache.Indexer
-	server     *http.Server
-	listener   net.Listener
+	// forceProxy: v0.3.14 on OpenShift adds kubeRBACProxy when neither proxy is set.
+	forceProxy bool
+	addr       string
+	handler    http.Handler
+	tlsConfig  *tls.Config
 	caPEM      []byte
 	logf       func(string, ...any)
 
 	mu        sync.Mutex
+	server    *http.Server
+	closed    bool
 	elsewhere map[string]bool
 }
 
 // newWebhook listens on a loopback port with a serving certificate from a fresh CA.
-func newWebhook(namespace string, registries cache.Indexer, logf func(string, ...any)) (*webhook, error) {
+func newWebhook(namespace string, registries cache.Indexer, forceProxy bool, logf func(string, ...any)) (*webhook, error) {
 	ca, err := controlplane.NewCA("model-registry-operator-standin-webhook-ca")
 	if err != nil {
 		return nil, err
@@ -70,33 +75,83 @@ func newWebhook(namespace string, registries cache.Indexer, logf func(string, ..
 	if err != nil {
 		return nil, err
 	}
-	w := &webhook{namespace: namespace, registries: registries, listener: listener, caPEM: ca.CertPEM, logf: logf,
-		elsewhere: map[string]bool{}}
+	w := &webhook{namespace: namespace, registries: registries, forceProxy: forceProxy, addr: listener.Addr().String(),
+		caPEM: ca.CertPEM, logf: logf, elsewhere: map[string]bool{},
+		tlsConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
 	mux := http.NewServeMux()
 	mux.HandleFunc(mutatePath, w.serve(w.mutate))
 	mux.HandleFunc(validatePath, w.serve(w.validate))
-	w.server = &http.Server{
-		Handler:           mux,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          nil,
-	}
-	go func() {
-		if err := w.server.ServeTLS(listener, "", ""); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logf("operator stand-in: webhook server: %v", err)
-		}
-	}()
+	w.handler = mux
+	w.serveOn(listener)
 	return w, nil
 }
 
+// serveOn starts a server on listener; the caller holds no lock.
+func (w *webhook) serveOn(listener net.Listener) {
+	server := &http.Server{
+		Handler:           w.handler,
+		TLSConfig:         w.tlsConfig,
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	w.mu.Lock()
+	w.server = server
+	w.mu.Unlock()
+	go func() {
+		if err := server.ServeTLS(listener, "", ""); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			w.logf("operator stand-in: webhook server: %v", err)
+		}
+	}()
+}
+
 func (w *webhook) url(path string) string {
-	return (&url.URL{Scheme: "https", Host: w.listener.Addr().String(), Path: path}).String()
+	return (&url.URL{Scheme: "https", Host: w.addr, Path: path}).String()
 }
 
 func (w *webhook) close() {
+	w.mu.Lock()
+	w.closed = true
+	server := w.server
+	w.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = w.server.Shutdown(ctx)
+	_ = server.Shutdown(ctx)
+}
+
+// restart closes the port at once, connections in flight included, and listens on it again
+// after down, unless the stand-in stops meanwhile.
+func (w *webhook) restart(down time.Duration) error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return errors.New("operator stand-in: the webhooks are stopped")
+	}
+	server := w.server
+	w.mu.Unlock()
+	if err := server.Close(); err != nil {
+		return fmt.Errorf("operator stand-in: closing the webhook port: %w", err)
+	}
+	go func() {
+		time.Sleep(down)
+		for attempt := 0; ; attempt++ {
+			w.mu.Lock()
+			closed := w.closed
+			w.mu.Unlock()
+			if closed {
+				return
+			}
+			listener, err := net.Listen("tcp", w.addr)
+			if err == nil {
+				w.serveOn(listener)
+				return
+			}
+			if attempt == 50 {
+				w.logf("operator stand-in: reopening the webhook port %s: %v", w.addr, err)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	return nil
 }
 
 func (w *webhook) allowElsewhere(namespace, name string) {
@@ -261,7 +316,7 @@ func (w *webhook) mutate(req *admissionv1.AdmissionRequest) *admissionv1.Admissi
 		return errorResponse(err)
 	}
 	before, _, _ := unstructured.NestedMap(mr.Object, "spec")
-	after := defaultSpec(before)
+	after := defaultSpec(before, w.forceProxy)
 	if reflect.DeepEqual(before, after) {
 		return &admissionv1.AdmissionResponse{Allowed: true}
 	}
@@ -278,11 +333,16 @@ func (w *webhook) mutate(req *admissionv1.AdmissionRequest) *admissionv1.Admissi
 }
 
 // defaultSpec returns spec with the operator's webhook defaults (DOMAIN.md, "What the
-// operator does, observed"); it drops database blocks that name no database first.
-func defaultSpec(in map[string]any) map[string]any {
+// operator does, observed"); it drops database blocks that name no database first. With
+// forceProxy (v0.3.14 on OpenShift, "the proxy is forced") it adds kubeRBACProxy: {} when
+// neither kubeRBACProxy nor oauthProxy is set.
+func defaultSpec(in map[string]any, forceProxy bool) map[string]any {
 	spec := deepCopy(in)
 	if spec == nil {
 		spec = map[string]any{}
+	}
+	if forceProxy && spec["kubeRBACProxy"] == nil && spec["oauthProxy"] == nil {
+		spec["kubeRBACProxy"] = map[string]any{}
 	}
 	if pg, ok := spec["postgres"].(map[string]any); ok || spec["postgres"] == nil {
 		generate, _ := pg["generateDeployment"].(bool)

@@ -1,7 +1,7 @@
 // Command localcluster runs the local control plane and the operator stand-in for people:
 // a kube-apiserver with the OpenShift AI fixtures where the provider can be tried by hand.
 //
-//	localcluster up   [--dir .controlplane] [--detach] [--timeout 20m]
+//	localcluster up   [--dir .controlplane] [--detach] [--timeout 20m] [--generation v0.3.14] [--gateway-domain DOMAIN]
 //	localcluster down [--dir .controlplane] [--timeout 30s]
 //
 // up writes <dir>/kubeconfig and <dir>/pid and runs until SIGINT or SIGTERM. With --detach it
@@ -13,7 +13,9 @@
 //	cp-stop:
 //		go run ./internal/testsupport/controlplane/cmd/localcluster down --dir .controlplane
 //
-// The registries of this cluster are served by the operator stand-in, not the real operator.
+// The registries of this cluster are served by the operator stand-in, not the real operator; it
+// plays the operator generation --generation names (OPENSHIFTAI_OPERATOR_GENERATION when not
+// given, else the newest) and, with --gateway-domain, gateway mode.
 package main
 
 import (
@@ -36,7 +38,7 @@ import (
 )
 
 const usage = `usage:
-  localcluster up   [--dir DIR] [--detach] [--timeout DURATION]
+  localcluster up   [--dir DIR] [--detach] [--timeout DURATION] [--generation v0.3.8|v0.3.14] [--gateway-domain DOMAIN]
   localcluster down [--dir DIR] [--timeout DURATION]`
 
 func main() {
@@ -82,9 +84,21 @@ func up(args []string) error {
 	dir := flags.String("dir", ".controlplane", "directory for the kubeconfig, pid file, logs and data")
 	detach := flags.Bool("detach", false, "run in the background and return once the cluster is ready")
 	timeout := flags.Duration("timeout", 20*time.Minute, "how long to wait for the cluster (the first run builds kube-apiserver)")
+	generationFlag := flags.String("generation", os.Getenv(standin.GenerationEnv),
+		fmt.Sprintf("operator generation the stand-in plays: %s or %s (default %s, or %s)", standin.V0_3_8, standin.V0_3_14, standin.DefaultGeneration, standin.GenerationEnv))
+	gatewayDomain := flags.String("gateway-domain", os.Getenv(standin.GatewayDomainEnv),
+		"gateway domain: turns the stand-in's gateway mode on (v0.3.10 and later; default "+standin.GatewayDomainEnv+")")
 	if err := flags.Parse(args); err != nil { // ExitOnError: Parse exits rather than return one
 		return err
 	}
+	generation, err := standin.ParseGeneration(*generationFlag)
+	if err != nil {
+		return fmt.Errorf("--generation: %w", err)
+	}
+	if err := generation.CheckGatewayDomain(*gatewayDomain); err != nil {
+		return fmt.Errorf("--gateway-domain: %w", err)
+	}
+	op := operatorFlags{generation: generation, gatewayDomain: *gatewayDomain}
 	p, err := pathsIn(*dir)
 	if err != nil {
 		return err
@@ -98,12 +112,18 @@ func up(args []string) error {
 	os.Remove(p.pid)
 	os.Remove(p.kubeconfig)
 	if *detach {
-		return upDetached(p, *timeout)
+		return upDetached(p, *timeout, op)
 	}
-	return upForeground(p, *timeout)
+	return upForeground(p, *timeout, op)
 }
 
-func upForeground(p paths, timeout time.Duration) error {
+// operatorFlags are what the operator stand-in plays.
+type operatorFlags struct {
+	generation    standin.Generation
+	gatewayDomain string
+}
+
+func upForeground(p paths, timeout time.Duration, op operatorFlags) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	startCtx, cancel := context.WithTimeout(ctx, timeout)
@@ -113,6 +133,8 @@ func upForeground(p paths, timeout time.Duration) error {
 		Dir:             p.run,
 		NoSignalHandler: true, // this command stops the cluster itself, below
 		Logf:            log.Printf,
+		// v0.3.14's finalizer needs the Gateway API kinds; a v0.3.8 cluster is one of its time.
+		NoGatewayAPI: !op.generation.FinalizerDeletesGateway() && op.gatewayDomain == "",
 	})
 	if err != nil {
 		return err
@@ -128,7 +150,8 @@ func upForeground(p paths, timeout time.Duration) error {
 			log.Printf("stopping the control plane: %v", err)
 		}
 	}()
-	operator, err := standin.Start(ctx, cp.RESTConfig, standin.Options{Logf: log.Printf})
+	operator, err := standin.Start(ctx, cp.RESTConfig, standin.Options{Logf: log.Printf,
+		Generation: op.generation, GatewayDomain: op.gatewayDomain})
 	if err != nil {
 		return err
 	}
@@ -147,7 +170,8 @@ func upForeground(p paths, timeout time.Duration) error {
 		return err
 	}
 	defer os.Remove(p.pid)
-	log.Printf("ready in %s with the operator stand-in; stop with Ctrl-C or `localcluster down`", time.Since(start).Round(10*time.Millisecond))
+	log.Printf("ready in %s with the operator stand-in (%s, gateway domain %q); stop with Ctrl-C or `localcluster down`",
+		time.Since(start).Round(10*time.Millisecond), op.generation, op.gatewayDomain)
 	fmt.Println(p.kubeconfig)
 
 	<-ctx.Done()
@@ -158,7 +182,7 @@ func upForeground(p paths, timeout time.Duration) error {
 }
 
 // upDetached starts `up` again in its own session and waits until it has written its pid file.
-func upDetached(p paths, timeout time.Duration) error {
+func upDetached(p paths, timeout time.Duration, op operatorFlags) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -168,7 +192,8 @@ func upDetached(p paths, timeout time.Duration) error {
 		return err
 	}
 	defer logFile.Close()
-	child := exec.Command(self, "up", "--dir", p.dir, "--timeout", timeout.String())
+	child := exec.Command(self, "up", "--dir", p.dir, "--timeout", timeout.String(),
+		"--generation", string(op.generation), "--gateway-domain", op.gatewayDomain)
 	child.Stdout, child.Stderr = logFile, logFile
 	child.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // outlives this process and its terminal
 	if err := child.Start(); err != nil {
