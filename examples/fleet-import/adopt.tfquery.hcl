@@ -37,3 +37,11 @@ list "openshiftai_model_catalog_default_source" "overridden" {
 
   config {}
 }
+
+list "openshiftai_mcp_catalog_source" "dashboard" {
+  provider = openshiftai
+
+  config {
+    made_by = "dashboard"
+  }
+}

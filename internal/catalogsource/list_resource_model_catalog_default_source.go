@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -58,33 +59,40 @@ func (l *defaultSourceListResource) List(ctx context.Context, req list.ListReque
 	diags := req.Config.Get(ctx, &config)
 	var found []tfutil.ListedObject
 	if !diags.HasError() {
-		namespace, _, file, readDiags := readCatalogForList(ctx, l.data, config.Namespace)
-		diags.Append(readDiags...)
-		var shippedIDs []string
-		if file != nil {
-			client, clientDiags := clientOf(l.data)
-			diags.Append(clientDiags...)
-			if !diags.HasError() {
-				shipped, err := readShipped(ctx, l.data, client, namespace, catalog.ModelSources)
-				if err != nil {
-					addError(&diags, "Cannot read the shipped model catalog sources", err)
-				} else if shipped != nil {
-					shippedIDs = shipped.IDs()
-				}
-			}
-		}
-		for _, e := range entriesOf(file) {
-			// The file records no writer per entry: every override counts as the dashboard's.
-			if e.Type != "" || !contains(shippedIDs, e.ID) || !tfutil.MadeByWanted(config.MadeBy.ValueString(), false) {
-				continue
-			}
-			found = append(found, tfutil.ListedObject{
-				ImportID:    namespace + "/" + e.ID,
-				DisplayName: fmt.Sprintf("Shipped source %s, overridden (%s/%s)", e.ID, namespace, e.ID),
-			})
-		}
+		found, diags = listOverrides(ctx, l.data, config, catalog.ModelSources)
 	}
 	stream.Results = tfutil.ListResults(ctx, req, &defaultSourceResource{data: l.data}, defaultSourceIdentity, found, diags)
+}
+
+// listOverrides finds the sparse entries of the kind's shared ConfigMap that
+// override a shipped source.
+func listOverrides(ctx context.Context, data *providerdata.Data, config defaultSourceListConfig, kind catalog.Kind) ([]tfutil.ListedObject, diag.Diagnostics) {
+	namespace, _, file, diags := readCatalogForList(ctx, data, config.Namespace, kind)
+	var shippedIDs []string
+	if file != nil {
+		client, clientDiags := clientOf(data)
+		diags.Append(clientDiags...)
+		if !diags.HasError() {
+			shipped, err := readShipped(ctx, data, client, namespace, kind)
+			if err != nil {
+				addError(&diags, "Cannot read the shipped catalog sources", err)
+			} else if shipped != nil {
+				shippedIDs = shipped.IDs()
+			}
+		}
+	}
+	var found []tfutil.ListedObject
+	for _, e := range entriesOf(file) {
+		// The file records no writer per entry: every override counts as the dashboard's.
+		if e.Type != "" || !contains(shippedIDs, e.ID) || !tfutil.MadeByWanted(config.MadeBy.ValueString(), false) {
+			continue
+		}
+		found = append(found, tfutil.ListedObject{
+			ImportID:    namespace + "/" + e.ID,
+			DisplayName: fmt.Sprintf("Shipped source %s, overridden (%s/%s)", e.ID, namespace, e.ID),
+		})
+	}
+	return found, diags
 }
 
 // entriesOf is the file's entries, none for no file.

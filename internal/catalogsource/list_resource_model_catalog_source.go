@@ -75,7 +75,7 @@ func (l *sourceListResource) List(ctx context.Context, req list.ListRequest, str
 	diags := req.Config.Get(ctx, &config)
 	var found []tfutil.ListedObject
 	if !diags.HasError() {
-		namespace, cm, file, readDiags := readCatalogForList(ctx, l.data, config.Namespace)
+		namespace, cm, file, readDiags := readCatalogForList(ctx, l.data, config.Namespace, catalog.ModelSources)
 		diags.Append(readDiags...)
 		if file != nil {
 			for _, e := range file.Entries() {
@@ -94,23 +94,23 @@ func (l *sourceListResource) List(ctx context.Context, req list.ListRequest, str
 	stream.Results = tfutil.ListResults(ctx, req, &sourceResource{data: l.data}, sourceIdentity, found, diags)
 }
 
-// readCatalogForList reads the user sources of the configured namespace (else
-// the registries namespace) for a list resource.
-func readCatalogForList(ctx context.Context, data *providerdata.Data, configured types.String) (string, *corev1.ConfigMap, *catalog.SourcesFile, diag.Diagnostics) {
+// readCatalogForList reads the kind's shared ConfigMap of sources in the
+// configured namespace (else the registries namespace) for a list resource.
+func readCatalogForList(ctx context.Context, data *providerdata.Data, configured types.String, kind catalog.Kind) (string, *corev1.ConfigMap, *catalog.SourcesFile, diag.Diagnostics) {
 	client, namespace, diags := data.ClientAndNamespace(ctx, configured)
 	if diags.HasError() {
 		return "", nil, nil, diags
 	}
 	// Read past the process's cache, which drops managedFields: made_by looks at them.
-	u, err := client.Get(ctx, kube.ConfigMaps, namespace, catalog.UserSourcesConfigMap)
+	u, err := client.Get(ctx, kube.ConfigMaps, namespace, kind.ConfigMap)
 	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
-		err = &catalog.NotDeployedError{Namespace: namespace}
+		err = &catalog.NotDeployedError{Namespace: namespace, ConfigMap: kind.ConfigMap}
 	}
 	var cm *corev1.ConfigMap
 	var file *catalog.SourcesFile
 	if err == nil {
 		if cm, err = catalog.FromObject(u); err == nil {
-			file, err = catalog.Sources(cm)
+			file, err = catalog.SourcesOf(kind, cm)
 		}
 	}
 	if err != nil {

@@ -214,6 +214,8 @@ func (p *openshiftAIProvider) ListResources(context.Context) []func() list.ListR
 		permission.NewModelRegistryGroupMembersListResource,
 		catalogsource.NewModelCatalogSourceListResource,
 		catalogsource.NewModelCatalogDefaultSourceListResource,
+		catalogsource.NewMCPCatalogSourceListResource,
+		catalogsource.NewMCPCatalogDefaultSourceListResource,
 	}
 }
 
