@@ -32,7 +32,11 @@ var (
 	_ resource.ResourceWithValidateConfig   = &sourceResource{}
 	_ resource.ResourceWithModifyPlan       = &sourceResource{}
 	_ resource.ResourceWithImportState      = &sourceResource{}
+	_ resource.ResourceWithIdentity         = &sourceResource{}
 )
+
+// sourceIdentity is a model catalog source's resource identity: the namespace and the source's id.
+var sourceIdentity = tfutil.Identity{Key: "source_id", KeyDescription: "The source's id (`source_id`)."}
 
 // Default timeouts: a write is a read and an update of one ConfigMap, redone
 // while parallel writers conflict; these bound the retries.
@@ -97,6 +101,10 @@ func timeoutsBlock() schema.Block {
 		"update": "How long writing a change may take, conflicts redone included. Default `5m`.",
 		"delete": "How long removing the source may take, conflicts redone included. Default `5m`.",
 	})
+}
+
+func (r *sourceResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	sourceIdentity.Schema(ctx, req, resp)
 }
 
 func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -309,7 +317,11 @@ func contains(list []string, s string) bool {
 }
 
 func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	namespace, id, err := parseImportID(req.ID)
+	importID := sourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, id, err := parseImportID(importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -346,4 +358,5 @@ func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportSta
 	m := flattenSource(nil, namespace, own, e, cmData, secret)
 	tflog.Info(ctx, "model catalog source imported", map[string]any{"namespace": namespace, "source_id": id, "type": e.Type, "own_config_map": own})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }

@@ -73,6 +73,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Info(ctx, "model catalog source created", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // configGetter is the part of tfsdk.Config that reads one attribute.
@@ -118,6 +119,7 @@ func (r *sourceResource) apiKeySecret(ctx context.Context, client *kube.Client, 
 func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state sourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	sourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -190,6 +192,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 	tflog.Info(ctx, "model catalog source updated", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,6 +189,42 @@ func (c *Client) List(ctx context.Context, gvr schema.GroupVersionResource, name
 		return nil, c.explain(err, gvr, namespace, "")
 	}
 	return out.Items, nil
+}
+
+// ListPaged reads the objects of a namespace matching a label selector in
+// pages of pageSize (LIST with limit and continue), so that a namespace with
+// thousands of objects never comes back in one response; each page goes to
+// each as it arrives.
+func (c *Client) ListPaged(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string, pageSize int64,
+	each func(items []unstructured.Unstructured)) error {
+	opts := metav1.ListOptions{LabelSelector: labelSelector, Limit: pageSize}
+	for {
+		var page *unstructured.UnstructuredList
+		err := Retry(ctx, func() error {
+			var err error
+			page, err = c.dynamic.Resource(gvr).Namespace(namespace).List(ctx, opts)
+			return err
+		})
+		if err != nil {
+			return c.explain(err, gvr, namespace, "")
+		}
+		each(page.Items)
+		if page.GetContinue() == "" {
+			return nil
+		}
+		opts.Continue = page.GetContinue()
+	}
+}
+
+// WrittenByProvider tells whether the provider's field manager owns a field
+// of an object, by the field's key in managedFields ("f:users", "f:my.yaml").
+func WrittenByProvider(managedFields []metav1.ManagedFieldsEntry, fieldKey string) bool {
+	for _, entry := range managedFields {
+		if entry.Manager == FieldManager && entry.FieldsV1 != nil && strings.Contains(entry.FieldsV1.GetRawString(), strconv.Quote(fieldKey)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Delete removes one object; it succeeds when the object is already gone. A

@@ -125,6 +125,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	// (Terraform then marks it tainted and replaces it): nothing is orphaned.
 	appendProblems(&resp.Diagnostics, created.WaitErr, lifecycle.SummaryRead)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	registryIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // setOwnedNames records the objects the provider makes for the registry.
@@ -226,6 +227,7 @@ func keysOf(obj *unstructured.Unstructured, field string) string {
 func (r *modelRegistryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	registryIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -291,6 +293,7 @@ func (r *modelRegistryResource) Update(ctx context.Context, req resource.UpdateR
 	setOwnedNames(&plan)
 	appendProblems(&resp.Diagnostics, updated.WaitErr, lifecycle.SummaryRead)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	registryIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *modelRegistryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -46,6 +46,7 @@ func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req reso
 	}
 	if r.writeUsers(ctx, client, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		groupMembersIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -120,6 +121,7 @@ func explainGroupError(ctx context.Context, client *kube.Client, diags *diag.Dia
 func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryGroupMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	groupMembersIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -168,6 +170,7 @@ func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req reso
 	}
 	if r.writeUsers(ctx, client, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		groupMembersIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 

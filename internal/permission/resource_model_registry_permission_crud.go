@@ -59,6 +59,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	}
 	plan.setBindingName(p.Namespace, binding.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // checkSubjectExists warns about a group or project the cluster does not have.
@@ -86,6 +87,7 @@ func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *ku
 func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryPermissionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	permissionIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -143,6 +145,7 @@ func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resour
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -30,6 +30,7 @@ func (r *modelRegistryPermissionsResource) Create(ctx context.Context, req resou
 	// No state on failure: the next apply's create adopts whatever this one wrote.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		permissionsIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateApplied, []byte("true"))...)
 	}
 }
@@ -45,6 +46,7 @@ func (r *modelRegistryPermissionsResource) Update(ctx context.Context, req resou
 	// On failure the prior state stays; the next refresh reads what this apply did.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		permissionsIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateApplied, []byte("true"))...)
 	}
 }
@@ -108,6 +110,7 @@ func ownerUID(ctx context.Context, data *providerdata.Data, client *kube.Client,
 func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryPermissionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	permissionsIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
