@@ -153,6 +153,13 @@ func TestSmokeCheck(t *testing.T) {
 	if err := smokeCheck(good(), benchSteps(fleets["registries"])); err != nil {
 		t.Errorf("complete results: %v", err)
 	}
+	// The stand-in's applies counted after the server's count hide as many of the floor's.
+	late := good()
+	late.Phases[0].Requests.Provider["APPLY rolebindings"] = 27
+	late.Phases[0].Requests.StandIn = counts{"APPLY rolebindings": 3}
+	if err := smokeCheck(late, benchSteps(fleets["registries"])); err != nil {
+		t.Errorf("the stand-in's late applies: %v", err)
+	}
 	for _, tc := range []struct {
 		name  string
 		spoil func(*results)
@@ -166,6 +173,7 @@ func TestSmokeCheck(t *testing.T) {
 		{"a ratio without the write floor", func(r *results) { r.Phases[6].WriteFloorRatio = 0 }, "openshiftai apply: ratio to the write floor 0"},
 		{"a write floor that reads back", func(r *results) { r.Phases[0].Requests.Provider["PATCH secrets"] = 10 }, "write_floor apply: the write floor makes one APPLY per Kubernetes object (50)"},
 		{"a write floor that deletes too little", func(r *results) { r.Phases[3].Requests.Provider["DELETE secrets"] = 0 }, "write_floor destroy: the write floor makes one DELETE per Kubernetes object (50)"},
+		{"a write floor that applies too little", func(r *results) { r.Phases[0].Requests.Provider["APPLY secrets"] = 0 }, "write_floor apply: the write floor makes one APPLY per Kubernetes object (50)"},
 		{"a write floor that writes at plan", func(r *results) { r.Phases[1].Requests.Provider = counts{"APPLY secrets": 1} }, "write_floor plan-noop: a plan of the write floor writes nothing"},
 	} {
 		res := good()
