@@ -11,7 +11,6 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
 )
 
 func TestAccModelRegistryDataSource_dashboardRegistry(t *testing.T) {
@@ -79,11 +78,8 @@ data "openshiftai_model_registry" "bundle" {
 				statecheck.ExpectKnownValue(address, attr("ready"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, attr("kube_rbac_proxy"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, attr("status", "reason"), knownvalue.StringExact(registry.ReasonDeploymentAvailable)),
-				// The operator lists the proxy's Route host first.
-				statecheck.ExpectKnownValue(address, attr("endpoints"), knownvalue.ListPartial(map[int]knownvalue.Check{
-					0: knownvalue.StringExact(uploaded.Name + "-rest." + controlplane.AppsDomain),
-					1: knownvalue.StringExact(uploaded.Name + "." + acctest.Namespace + ".svc.cluster.local"),
-				})),
+				// The operator lists the gateway host (gateway mode), then the proxy's Route host first.
+				statecheck.ExpectKnownValue(address, attr("endpoints"), hostsCheck(acctest.Hosts(uploaded.Name, acctest.Namespace, true))),
 
 				statecheck.ExpectKnownValue("data.openshiftai_model_registry.secret", attr("description"), knownvalue.Null()),
 				statecheck.ExpectKnownValue("data.openshiftai_model_registry.secret", attr("ca_certificate"), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -217,4 +213,13 @@ resource "openshiftai_model_registry" "copy" {
 			),
 		}},
 	})
+}
+
+// hostsCheck expects exactly these hosts, in this order.
+func hostsCheck(hosts []string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(hosts))
+	for i, host := range hosts {
+		checks[i] = knownvalue.StringExact(host)
+	}
+	return knownvalue.ListExact(checks)
 }
