@@ -14,7 +14,18 @@ func FuzzParseCatalogFile(f *testing.F) {
 	f.Add("models:\n- name: a\n- name: a\n")
 	f.Add("catalogs:\n- id: a\n  properties: {yamlCatalogPath: a.yaml}\n")
 	f.Add("&x models: *x\n")
+	f.Add(goodMCPCatalog)
+	f.Add("mcp_servers:\n- name: a\n  endpoints: {http: x}\n")
 	f.Fuzz(func(t *testing.T, content string) {
+		if mf, err := ParseMCPCatalogFile(content); err == nil {
+			seen := map[string]bool{}
+			for _, name := range mf.Servers {
+				if name == "" || seen[name] {
+					t.Fatalf("accepted an MCP server without a name or twice: %q", mf.Servers)
+				}
+				seen[name] = true
+			}
+		}
 		if cf, err := ParseCatalogFile(content); err == nil {
 			seen := map[string]bool{}
 			for _, name := range cf.Models {

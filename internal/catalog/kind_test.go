@@ -113,3 +113,38 @@ func TestMCPSourceIntoAnEmptyFile(t *testing.T) {
 		t.Errorf("after remove: %q", got)
 	}
 }
+
+// The MCP view of the catalog: shipped mcp_catalogs, then the user files in
+// the server's order, then the labelled ConfigMaps by name; a sparse entry
+// overrides the shipped source, and model lists are not MCP sources.
+func TestMergeMCPSources(t *testing.T) {
+	parse := func(content string) *SourcesFile {
+		f, err := ParseSourcesOf(MCPSources, content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	shipped := parse("catalogs:\n- id: redhat_ai_models\n  name: Models\nmcp_catalogs:\n- id: rh_mcp_servers\n  name: Red Hat MCP servers\n  type: yaml\n")
+	models := parse("catalogs:\n- id: team_models\n  name: Team\nmcp_catalogs:\n- id: in_model_file\n  name: In the model file\n  type: yaml\n")
+	mcp := parse(mcpDashboardFile)
+	labelled := []ConfigMapSource{
+		{Name: "z-last", File: parse("mcp_catalogs:\n- id: z_source\n  name: Z\n  type: yaml\n")},
+		{Name: "a-first", File: parse("mcp_catalogs:\n- id: a_source\n  name: A\n  type: yaml\n")},
+	}
+	got := Merge(&ConfigMapSource{Name: LaterDefaultSourcesConfigMap, File: shipped},
+		[]ConfigMapSource{{Name: UserSourcesConfigMap, File: models}, {Name: MCPSourcesConfigMap, File: mcp}}, labelled)
+	var ids []string
+	for _, m := range got {
+		ids = append(ids, m.ID)
+	}
+	if want := []string{"rh_mcp_servers", "in_model_file", "team_mcp", "a_source", "z_source"}; !cmp.Equal(ids, want) {
+		t.Fatalf("ids = %v, want %v", ids, want)
+	}
+	if m := got[0]; !m.Shipped || !m.Overridden || m.IsEnabled() || m.Name != "Red Hat MCP servers" {
+		t.Errorf("shipped = %+v", m)
+	}
+	if m := got[3]; !m.Labelled || m.ConfigMap != "a-first" {
+		t.Errorf("labelled = %+v", m)
+	}
+}

@@ -220,3 +220,18 @@ func (ownNameValidator) ValidateString(_ context.Context, req validator.StringRe
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ConfigMap name", fmt.Sprintf("own_config_map.name %s.", problem))
 	}
 }
+
+// findPlaced finds the source of id for an import: in the kind's shared
+// ConfigMap, else in the labelled ConfigMap the provider made for it; own is
+// that ConfigMap's name, "" for the shared one.
+func findPlaced(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind, id string) (e catalog.Entry, cmData map[string]string, own string, found bool, err error) {
+	e, cmData, found, err = readPlaced(ctx, data, client, namespace, "", kind, id)
+	if err != nil || found {
+		return e, cmData, "", found, err
+	}
+	if own, err = findOwnConfigMap(ctx, data, client, namespace, id); err != nil || own == "" {
+		return catalog.Entry{}, nil, "", false, err
+	}
+	e, cmData, found, err = readPlaced(ctx, data, client, namespace, own, kind, id)
+	return e, cmData, own, found, err
+}

@@ -3,7 +3,9 @@ package catalogsource_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 const ownCMName = "tf-team-mcp-servers"
@@ -103,6 +106,9 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 			if _, err := ownConfigMap(t); !apierrors.IsNotFound(err) {
 				return fmt.Errorf("the own ConfigMap after destroy: %v", err)
 			}
+			if err := catalogMounts(t, ownCMName, false); err != nil {
+				return err
+			}
 			return checkMCPForeignKept(t)(nil)
 		},
 		Steps: []resource.TestStep{
@@ -111,7 +117,8 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("openshiftai_mcp_catalog_source.test", tfjsonpath.New("own_config_map").AtMapKey("name"), knownvalue.StringExact(ownCMName)),
 				},
-				Check: resource.ComposeTestCheckFunc(placed(mcpFileV1), lastSource, checkMCPForeignKept(t)),
+				Check: resource.ComposeTestCheckFunc(placed(mcpFileV1), lastSource, checkMCPForeignKept(t),
+					func(*terraform.State) error { return catalogMounts(t, ownCMName, true) }),
 			},
 			{
 				// The dashboard rewrites mcp-catalog-sources with mcp_catalogs alone: the own ConfigMap is not touched.
@@ -141,8 +148,97 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 	})
 }
 
+// catalogMounts waits up to 20 s for the catalog's Deployment to mount the
+// ConfigMap name (mounted true) or not (false), as the operator does when a
+// labelled ConfigMap comes or goes, restarting the catalog's pod.
+func catalogMounts(t *testing.T, name string, mounted bool) error {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		d, err := acctest.Cluster.Typed.AppsV1().Deployments(ns).Get(context.Background(), standin.CatalogDeployment, metav1.GetOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return err
+		}
+		has := false
+		if d != nil {
+			for _, v := range d.Spec.Template.Spec.Volumes {
+				if v.ConfigMap != nil && v.ConfigMap.Name == name {
+					has = true
+				}
+			}
+		}
+		if has == mounted {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the catalog's Deployment mounts ConfigMap %s: %v, want %v", name, has, mounted)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 func mustAtoi(s string) int {
 	n := 0
 	_, _ = fmt.Sscan(s, &n)
 	return n
+}
+
+// TestAccCatalogSource_ownConfigMap: a model source placed in a labelled
+// ConfigMap of its own shows in the model data source as the last source,
+// is not in model-catalog-sources, and is deleted with its ConfigMap; a
+// catalog file over 1 MiB fails at plan with its size and this alternative.
+func TestAccCatalogSource_ownConfigMap(t *testing.T) {
+	catalogReady(t)
+	tooLarge := yamlSourceConfig("tf_too_large", "Too large", "", "models: []\n#"+strings.Repeat("x", catalog.MaxConfigMapBytes))
+	tooLargeError := wrapped(`yaml.catalog is 1048588 bytes; a ConfigMap holds at most 1048576 bytes (1 MiB) in all. A ConfigMap of its own (block own_config_map) gives the file a ConfigMap of 1 MiB alone, instead of sharing model-catalog-sources with every other source.`)
+	const name = "tf-own-models"
+	config := yamlSourceConfig("tf_own_models", "Own models", `  own_config_map { name = "`+name+`" }`, catalogV1) + `
+data "openshiftai_model_catalog_sources" "all" {
+  depends_on = [openshiftai_model_catalog_source.test]
+}
+`
+	if !acctest.Generation().LabelledCatalogSources() {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories,
+			Steps: []resource.TestStep{
+				{Config: tooLarge, PlanOnly: true, ExpectError: tooLargeError},
+				{Config: config, PlanOnly: true, ExpectError: wrapped(`does not load labelled ConfigMaps`)},
+			},
+		})
+		return
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy: func(*terraform.State) error {
+			_, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), name, metav1.GetOptions{})
+			if !apierrors.IsNotFound(err) {
+				return fmt.Errorf("the own ConfigMap after destroy: %v", err)
+			}
+			return checkForeignKept(t)(nil)
+		},
+		Steps: []resource.TestStep{
+			{Config: tooLarge, PlanOnly: true, ExpectError: tooLargeError},
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(checkNoEntry(t, "tf_own_models"), checkForeignKept(t), func(s *terraform.State) error {
+					cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), name, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if cm.Labels[catalog.LabelCatalogSource] != "true" || cm.Data["tf_own_models.yaml"] != catalogV1 ||
+						!strings.HasPrefix(cm.Data[catalog.SourcesKey], "catalogs:\n  - id: tf_own_models\n") {
+						return fmt.Errorf("own ConfigMap %+v", cm)
+					}
+					ds := s.RootModule().Resources["data.openshiftai_model_catalog_sources.all"].Primary.Attributes
+					last := fmt.Sprintf("sources.%d", mustAtoi(ds["sources.#"])-1)
+					if ds[last+".id"] != "tf_own_models" || ds[last+".config_map"] != name {
+						return fmt.Errorf("the data source's last source is %s from %s", ds[last+".id"], ds[last+".config_map"])
+					}
+					return nil
+				}),
+			},
+			{Config: config, ResourceName: "openshiftai_model_catalog_source.test", ImportState: true, ImportStateId: "tf_own_models",
+				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+	})
 }

@@ -25,10 +25,16 @@ var (
 	_ resource.ResourceWithValidateConfig = &mcpDefaultSourceResource{}
 	_ resource.ResourceWithModifyPlan     = &mcpDefaultSourceResource{}
 	_ resource.ResourceWithImportState    = &mcpDefaultSourceResource{}
+	_ resource.ResourceWithIdentity       = &mcpDefaultSourceResource{}
 )
 
+// mcpDefaultSourceIdentity is a shipped MCP source override's resource identity: the namespace and the shipped source's id.
+var mcpDefaultSourceIdentity = tfutil.Identity{Key: "source_id", KeyDescription: "The source's id (`source_id`)."}
+
 // NewMCPCatalogDefaultSourceResource is the openshiftai_mcp_catalog_default_source resource.
-func NewMCPCatalogDefaultSourceResource() resource.Resource { return &mcpDefaultSourceResource{} }
+func NewMCPCatalogDefaultSourceResource() resource.Resource {
+	return &mcpDefaultSourceResource{}
+}
 
 type mcpDefaultSourceResource struct {
 	data *providerdata.Data
@@ -47,6 +53,10 @@ type mcpDefaultSourceModel struct {
 
 func (r *mcpDefaultSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_mcp_catalog_default_source"
+}
+
+func (r *mcpDefaultSourceResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	mcpDefaultSourceIdentity.Schema(ctx, req, resp)
 }
 
 func (r *mcpDefaultSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -123,7 +133,11 @@ func (r *mcpDefaultSourceResource) ModifyPlan(ctx context.Context, req resource.
 }
 
 func (r *mcpDefaultSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	namespace, id, err := parseImportID(req.ID)
+	importID := mcpDefaultSourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, id, err := parseImportID(importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -169,6 +183,7 @@ func (r *mcpDefaultSourceResource) ImportState(ctx context.Context, req resource
 	m := flattenMCPOverride(nil, namespace, e, shipped)
 	tflog.Info(ctx, "shipped MCP catalog source override imported", map[string]any{"namespace": namespace, "source_id": id})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	mcpDefaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // flattenMCPOverride maps the override entry (and the shipped source's name) to the model.

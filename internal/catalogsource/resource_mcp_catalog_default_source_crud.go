@@ -31,6 +31,7 @@ func (r *mcpDefaultSourceResource) Create(ctx context.Context, req resource.Crea
 	r.write(ctx, &plan, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		mcpDefaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -45,6 +46,7 @@ func (r *mcpDefaultSourceResource) Update(ctx context.Context, req resource.Upda
 	r.write(ctx, &plan, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		mcpDefaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -64,6 +66,7 @@ func (r *mcpDefaultSourceResource) write(ctx context.Context, plan *mcpDefaultSo
 func (r *mcpDefaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state mcpDefaultSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	mcpDefaultSourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

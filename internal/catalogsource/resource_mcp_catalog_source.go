@@ -17,6 +17,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
@@ -26,7 +27,11 @@ var (
 	_ resource.ResourceWithValidateConfig = &mcpSourceResource{}
 	_ resource.ResourceWithModifyPlan     = &mcpSourceResource{}
 	_ resource.ResourceWithImportState    = &mcpSourceResource{}
+	_ resource.ResourceWithIdentity       = &mcpSourceResource{}
 )
+
+// mcpSourceIdentity is an MCP catalog source's resource identity: the namespace and the source's id.
+var mcpSourceIdentity = tfutil.Identity{Key: "source_id", KeyDescription: "The source's id (`source_id`)."}
 
 // NewMCPCatalogSourceResource is the openshiftai_mcp_catalog_source resource.
 func NewMCPCatalogSourceResource() resource.Resource { return &mcpSourceResource{} }
@@ -55,6 +60,10 @@ const mcpCatalogDescription = "Required in the block. Content of the MCP catalog
 	"catalog server reads it, and stricter where the server silently drops a value: an unknown key (a misspelling), a value of the " +
 	"wrong shape (`version: 1.0` is a number: quote it), an endpoint with another scheme, a server without a name and two servers " +
 	"of one name each fail, naming the line and the server. Use `file(\"mcp-servers.yaml\")` or `yamlencode({...})`."
+
+func (r *mcpSourceResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	mcpSourceIdentity.Schema(ctx, req, resp)
+}
 
 func (r *mcpSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -182,7 +191,11 @@ func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 // ImportState finds the source in mcp-catalog-sources, else in the labelled
 // ConfigMap the provider made for it.
 func (r *mcpSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	namespace, id, err := parseImportID(req.ID)
+	importID := mcpSourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, id, err := parseImportID(importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -200,24 +213,10 @@ func (r *mcpSourceResource) ImportState(ctx context.Context, req resource.Import
 		}
 	}
 	kind := catalog.MCPSources
-	e, data, found, err := readPlaced(ctx, r.data, client, namespace, "", kind, id)
+	e, data, own, found, err := findPlaced(ctx, r.data, client, namespace, kind, id)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot import the MCP catalog source", err)
 		return
-	}
-	own := ""
-	if !found {
-		if own, err = findOwnConfigMap(ctx, r.data, client, namespace, id); err != nil {
-			addError(&resp.Diagnostics, "Cannot import the MCP catalog source", err)
-			return
-		}
-		if own != "" {
-			e, data, found, err = readPlaced(ctx, r.data, client, namespace, own, kind, id)
-			if err != nil {
-				addError(&resp.Diagnostics, "Cannot import the MCP catalog source", err)
-				return
-			}
-		}
 	}
 	if !found {
 		resp.Diagnostics.AddError("MCP catalog source not found", fmt.Sprintf(
@@ -233,4 +232,5 @@ func (r *mcpSourceResource) ImportState(ctx context.Context, req resource.Import
 	m := flattenMCPSource(nil, namespace, own, e, data)
 	tflog.Info(ctx, "MCP catalog source imported", map[string]any{"namespace": namespace, "source_id": id, "own_config_map": own})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	mcpSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }

@@ -57,11 +57,13 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	mcpSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state mcpSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	mcpSourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -122,6 +124,7 @@ func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateReque
 		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	mcpSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *mcpSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

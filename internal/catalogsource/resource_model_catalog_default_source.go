@@ -25,7 +25,11 @@ var (
 	_ resource.ResourceWithValidateConfig = &defaultSourceResource{}
 	_ resource.ResourceWithModifyPlan     = &defaultSourceResource{}
 	_ resource.ResourceWithImportState    = &defaultSourceResource{}
+	_ resource.ResourceWithIdentity       = &defaultSourceResource{}
 )
+
+// defaultSourceIdentity is a shipped source override's resource identity: the namespace and the shipped source's id.
+var defaultSourceIdentity = tfutil.Identity{Key: "source_id", KeyDescription: "The source's id (`source_id`)."}
 
 // NewModelCatalogDefaultSourceResource is the openshiftai_model_catalog_default_source resource.
 func NewModelCatalogDefaultSourceResource() resource.Resource { return &defaultSourceResource{} }
@@ -47,6 +51,10 @@ type defaultSourceModel struct {
 
 func (r *defaultSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_model_catalog_default_source"
+}
+
+func (r *defaultSourceResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	defaultSourceIdentity.Schema(ctx, req, resp)
 }
 
 func (r *defaultSourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -122,7 +130,11 @@ func (r *defaultSourceResource) ModifyPlan(ctx context.Context, req resource.Mod
 }
 
 func (r *defaultSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	namespace, id, err := parseImportID(req.ID)
+	importID := defaultSourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, id, err := parseImportID(importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -167,6 +179,7 @@ func (r *defaultSourceResource) ImportState(ctx context.Context, req resource.Im
 	m := flattenOverride(nil, namespace, e, shipped)
 	tflog.Info(ctx, "shipped model catalog source override imported", map[string]any{"namespace": namespace, "source_id": id})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	defaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // flattenOverride maps the override entry (and the shipped source's name) to the model.

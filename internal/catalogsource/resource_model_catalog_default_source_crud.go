@@ -33,6 +33,7 @@ func (r *defaultSourceResource) Create(ctx context.Context, req resource.CreateR
 	r.write(ctx, &plan, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		defaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -47,6 +48,7 @@ func (r *defaultSourceResource) Update(ctx context.Context, req resource.UpdateR
 	r.write(ctx, &plan, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		defaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -110,6 +112,7 @@ func putOverride(ctx context.Context, data *providerdata.Data, namespace string,
 func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state defaultSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defaultSourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -32,7 +32,11 @@ var (
 	_ resource.ResourceWithValidateConfig   = &sourceResource{}
 	_ resource.ResourceWithModifyPlan       = &sourceResource{}
 	_ resource.ResourceWithImportState      = &sourceResource{}
+	_ resource.ResourceWithIdentity         = &sourceResource{}
 )
+
+// sourceIdentity is a model catalog source's resource identity: the namespace and the source's id.
+var sourceIdentity = tfutil.Identity{Key: "source_id", KeyDescription: "The source's id (`source_id`)."}
 
 // Default timeouts: a write is a read and an update of one ConfigMap, redone
 // while parallel writers conflict; these bound the retries.
@@ -97,6 +101,10 @@ func timeoutsBlock() schema.Block {
 		"update": "How long writing a change may take, conflicts redone included. Default `5m`.",
 		"delete": "How long removing the source may take, conflicts redone included. Default `5m`.",
 	})
+}
+
+func (r *sourceResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	sourceIdentity.Schema(ctx, req, resp)
 }
 
 func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -195,7 +203,8 @@ func (r *sourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					},
 				},
 			},
-			"timeouts": timeoutsBlock(),
+			"own_config_map": ownConfigMapBlock(catalog.ModelSources),
+			"timeouts":       timeoutsBlock(),
 		},
 	}
 }
@@ -225,17 +234,10 @@ func (r *sourceResource) ValidateConfig(ctx context.Context, req resource.Valida
 			resp.Diagnostics.AddAttributeError(catalogPath, "Missing catalog file",
 				"yaml.catalog is required: the content of the catalog file, such as file(\"catalog.yaml\").")
 		case !config.YAML.Catalog.IsUnknown():
-			content := config.YAML.Catalog.ValueString()
-			if len(content) > catalog.MaxConfigMapBytes {
-				resp.Diagnostics.AddAttributeError(catalogPath, "Catalog file too large", fmt.Sprintf(
-					"yaml.catalog is %d bytes; the ConfigMap model-catalog-sources holds at most %d bytes (1 MiB) in all. Split the models over several sources or use a Hugging Face source.",
-					len(content), catalog.MaxConfigMapBytes))
-			} else if _, err := catalog.ParseCatalogFile(content); err != nil {
-				resp.Diagnostics.AddAttributeError(catalogPath, "Invalid catalog file",
-					fmt.Sprintf("yaml.catalog: %v. The catalog server would reject the whole file.", err))
-			}
+			checkCatalogFile(config.YAML.Catalog.ValueString(), catalog.ModelSources, config.OwnConfigMap != nil, &resp.Diagnostics)
 		}
 	}
+	validateOwnConfigMap(config.OwnConfigMap, &resp.Diagnostics)
 	if hf := config.HuggingFace; hf != nil {
 		if hf.Organization.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("hugging_face").AtName("organization"), "Missing organization",
@@ -270,8 +272,8 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if state.sourceType() != plan.sourceType() {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("yaml"), path.Root("hugging_face"))
+		if state.sourceType() != plan.sourceType() || (state.OwnConfigMap == nil) != (plan.OwnConfigMap == nil) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("yaml"), path.Root("hugging_face"), path.Root("own_config_map"))
 			// Terraform plans the create half of the replacement again with no prior
 			// state: that plan must not take the source's own entry for a taken id.
 			replacing.Store(replacingKey{r.data, state.SourceID.ValueString()}, true)
@@ -287,6 +289,9 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return // the create half of a type change: the entry is this source's own, the create checks again
 	}
 	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, catalog.ModelSources, &resp.Diagnostics)
+	if plan.OwnConfigMap != nil && !plan.OwnConfigMap.Name.IsUnknown() {
+		checkOwnPlacement(ctx, r.data, namespace, ownName(plan.OwnConfigMap), plan.SourceID.ValueString(), catalog.ModelSources, &resp.Diagnostics)
+	}
 	if namespace != "" && plan.Namespace.IsUnknown() {
 		plan.setID(namespace)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -312,7 +317,11 @@ func contains(list []string, s string) bool {
 }
 
 func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	namespace, id, err := parseImportID(req.ID)
+	importID := sourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, id, err := parseImportID(importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -329,15 +338,14 @@ func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportSta
 			return
 		}
 	}
-	cm, file, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
+	e, cmData, own, found, err := findPlaced(ctx, r.data, client, namespace, catalog.ModelSources, id)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot import the model catalog source", err)
 		return
 	}
-	e, found := file.Find(id)
 	if !found {
 		resp.Diagnostics.AddError("Model catalog source not found", fmt.Sprintf(
-			"ConfigMap %s/%s has no source with the id %q.", namespace, catalog.UserSourcesConfigMap, id))
+			"ConfigMap %s/%s has no source with the id %q, and no ConfigMap of its own made by the provider holds one.", namespace, catalog.UserSourcesConfigMap, id))
 		return
 	}
 	if e.Type == "" {
@@ -347,7 +355,8 @@ func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	secret := r.apiKeySecret(ctx, client, namespace, e)
-	m := flattenSource(nil, namespace, e, cm.Data, secret)
-	tflog.Info(ctx, "model catalog source imported", map[string]any{"namespace": namespace, "source_id": id, "type": e.Type})
+	m := flattenSource(nil, namespace, own, e, cmData, secret)
+	tflog.Info(ctx, "model catalog source imported", map[string]any{"namespace": namespace, "source_id": id, "type": e.Type, "own_config_map": own})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }

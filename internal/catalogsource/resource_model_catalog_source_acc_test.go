@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -483,4 +484,33 @@ resource "openshiftai_model_catalog_source" "many" {
 		updates += 1 / float64(batched)
 	}
 	t.Logf("100 sources created in %.0f updates of the ConfigMap; %d updates found it changed by another writer and were redone", updates, conflicts)
+}
+
+// A catalog source's identity and a shipped source override's are the
+// namespace and the source's id from the create on; an import block with that
+// identity adopts each with a plan that changes nothing.
+func TestAccCatalogSources_identity(t *testing.T) {
+	catalogReady(t)
+	id, shipped := "tf_identity", "redhat_ai_validated_models"
+	config := yamlSourceConfig(id, "Identity", "", catalogV1) + defaultSourceConfig(shipped, "  enabled = false")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipBelow(acctest.Terraform1_12, "Resource identity")},
+		CheckDestroy:             resource.ComposeTestCheckFunc(checkNoEntry(t, id), checkNoEntry(t, shipped)),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(address, map[string]knownvalue.Check{
+						"namespace": knownvalue.StringExact(ns), "source_id": knownvalue.StringExact(id),
+					}),
+					statecheck.ExpectIdentity(defaultAddress, map[string]knownvalue.Check{
+						"namespace": knownvalue.StringExact(ns), "source_id": knownvalue.StringExact(shipped),
+					}),
+				},
+			},
+			{Config: config, ResourceName: address, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{Config: config, ResourceName: defaultAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+		},
+	})
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
@@ -56,9 +55,12 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		}
 		wroteSecret = true
 	}
-	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
-		return catalog.PutSource(cm, desired, true)
-	})
+	own := ownName(plan.OwnConfigMap)
+	if own != "" && shippedName == catalog.DefaultSourcesConfigMap {
+		addError(&resp.Diagnostics, "Labelled ConfigMaps not loaded", fmt.Errorf("%s", notLoadedMessage(namespace)))
+		return
+	}
+	result, err := writePlaced(ctx, client, namespace, own, desired, true)
 	if err != nil {
 		if wroteSecret { // nothing is left behind by a create that failed
 			if derr := client.Delete(context.WithoutCancel(ctx), kube.Secrets, namespace, catalog.APIKeySecretName(desired.ID), ""); derr != nil {
@@ -71,6 +73,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Info(ctx, "model catalog source created", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // configGetter is the part of tfsdk.Config that reads one attribute.
@@ -116,6 +119,7 @@ func (r *sourceResource) apiKeySecret(ctx context.Context, client *kube.Client, 
 func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state sourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	sourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -127,22 +131,22 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	cm, file, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
+	own := ownName(state.OwnConfigMap)
+	e, cmData, found, err := readPlaced(ctx, r.data, client, namespace, own, catalog.ModelSources, id)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
 		return
 	}
-	e, found := file.Find(id)
 	if !found || e.Type == "" {
 		tflog.Info(ctx, "model catalog source is gone; removing it from state", map[string]any{"namespace": namespace, "source_id": id})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	read := flattenSource(&state, namespace, e, cm.Data, r.apiKeySecret(ctx, client, namespace, e))
+	read := flattenSource(&state, namespace, own, e, cmData, r.apiKeySecret(ctx, client, namespace, e))
 	if read.YAML != nil && read.YAML.Catalog.IsNull() {
 		resp.Diagnostics.AddWarning("Catalog file missing", fmt.Sprintf(
-			"The source %q reads the catalog file %q, which ConfigMap %s/%s does not have. Terraform plans to write it.",
-			id, e.Properties[catalog.PropertyYAMLCatalogPath], namespace, catalog.UserSourcesConfigMap))
+			"The source %q reads the catalog file %q, which its ConfigMap does not have. Terraform plans to write it.",
+			id, e.Properties[catalog.PropertyYAMLCatalogPath]))
 	}
 	if !reflect.DeepEqual(read, state) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
@@ -174,9 +178,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
-	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
-		return catalog.PutSource(cm, desired, false)
-	})
+	result, err := writePlaced(ctx, client, namespace, ownName(plan.OwnConfigMap), desired, false)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot update the model catalog source", err)
 		return
@@ -190,6 +192,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 	tflog.Info(ctx, "model catalog source updated", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -206,10 +209,7 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	result, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
-		_, err := catalog.RemoveSource(cm, catalog.ModelSources, id)
-		return err
-	})
+	result, err := removePlaced(ctx, client, namespace, ownName(state.OwnConfigMap), catalog.ModelSources, id)
 	if catalog.IsNotDeployed(err) {
 		resp.Diagnostics.AddWarning("Model catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
 	} else if err != nil {

@@ -16,11 +16,12 @@ type apiKeySecretState struct {
 	Version string
 }
 
-// flattenSource maps an observed entry of model-catalog-sources (with the
-// ConfigMap's data and the token Secret) to the model. prior is the state
+// flattenSource maps an observed entry of model-catalog-sources or of the
+// source's own ConfigMap own (with the ConfigMap's data and the token Secret)
+// to the model. prior is the state
 // (nil on import): it decides how a token Secret of the dashboard's name is
 // shown, since the entry alone cannot say who wrote it.
-func flattenSource(prior *sourceModel, namespace string, e catalog.Entry, data map[string]string, secret apiKeySecretState) sourceModel {
+func flattenSource(prior *sourceModel, namespace, own string, e catalog.Entry, data map[string]string, secret apiKeySecretState) sourceModel {
 	m := sourceModel{
 		SourceID:       types.StringValue(e.ID),
 		Name:           types.StringValue(e.Name),
@@ -65,6 +66,9 @@ func flattenSource(prior *sourceModel, namespace string, e catalog.Entry, data m
 		// A missing or foreign-written token Secret leaves api_key_wo_version null:
 		// the configuration's version then plans an update that writes the token again.
 		m.HuggingFace = hf
+	}
+	if own != "" {
+		m.OwnConfigMap = &ownConfigMapModel{Name: types.StringValue(own)}
 	}
 	m.setID(namespace)
 	return m

@@ -38,7 +38,7 @@ func TestFlattenSourceToken(t *testing.T) {
 		{"a Secret of another name", nil, "my-token", apiKeySecretState{}, types.Int64Null(), "my-token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := flattenSource(tc.prior, "ns", hfEntry(tc.apiKey), nil, tc.secret)
+			m := flattenSource(tc.prior, "ns", "", hfEntry(tc.apiKey), nil, tc.secret)
 			hf := m.HuggingFace
 			if hf == nil || m.YAML != nil || hf.Organization.ValueString() != "ibm-granite" || !hf.APIKeyWO.IsNull() {
 				t.Fatalf("model %+v", m)
@@ -63,11 +63,11 @@ func TestFlattenSourceToken(t *testing.T) {
 func TestFlattenSourceYAML(t *testing.T) {
 	e := catalog.Entry{ID: "mine", Name: "Mine", Type: catalog.TypeYAML, Labels: []string{"A"},
 		Properties: map[string]string{catalog.PropertyYAMLCatalogPath: "elsewhere.yaml"}}
-	m := flattenSource(nil, "ns", e, map[string]string{"elsewhere.yaml": "models: []\n"}, apiKeySecretState{})
+	m := flattenSource(nil, "ns", "", e, map[string]string{"elsewhere.yaml": "models: []\n"}, apiKeySecretState{})
 	if m.YAML == nil || m.YAML.Catalog.ValueString() != "models: []\n" || m.HuggingFace != nil || len(m.Labels.Elements()) != 1 || !m.IncludedModels.IsNull() {
 		t.Errorf("model %+v", m)
 	}
-	m = flattenSource(nil, "ns", e, map[string]string{}, apiKeySecretState{})
+	m = flattenSource(nil, "ns", "", e, map[string]string{}, apiKeySecretState{})
 	if !m.YAML.Catalog.IsNull() {
 		t.Errorf("a missing catalog file reads as %v, want null (drift)", m.YAML.Catalog)
 	}

@@ -11,17 +11,18 @@ import (
 )
 
 type sourceModel struct {
-	ID             types.String      `tfsdk:"id"`
-	SourceID       types.String      `tfsdk:"source_id"`
-	Name           types.String      `tfsdk:"name"`
-	Enabled        types.Bool        `tfsdk:"enabled"`
-	Labels         types.List        `tfsdk:"labels"`
-	IncludedModels types.List        `tfsdk:"included_models"`
-	ExcludedModels types.List        `tfsdk:"excluded_models"`
-	Namespace      types.String      `tfsdk:"namespace"`
-	YAML           *yamlModel        `tfsdk:"yaml"`
-	HuggingFace    *huggingFaceModel `tfsdk:"hugging_face"`
-	Timeouts       timeouts.Value    `tfsdk:"timeouts"`
+	ID             types.String       `tfsdk:"id"`
+	SourceID       types.String       `tfsdk:"source_id"`
+	Name           types.String       `tfsdk:"name"`
+	Enabled        types.Bool         `tfsdk:"enabled"`
+	Labels         types.List         `tfsdk:"labels"`
+	IncludedModels types.List         `tfsdk:"included_models"`
+	ExcludedModels types.List         `tfsdk:"excluded_models"`
+	Namespace      types.String       `tfsdk:"namespace"`
+	YAML           *yamlModel         `tfsdk:"yaml"`
+	HuggingFace    *huggingFaceModel  `tfsdk:"hugging_face"`
+	OwnConfigMap   *ownConfigMapModel `tfsdk:"own_config_map"`
+	Timeouts       timeouts.Value     `tfsdk:"timeouts"`
 }
 
 type yamlModel struct {
@@ -58,6 +59,7 @@ func (m sourceModel) managesAPIKeySecret() bool {
 // desired is the domain source the plan declares; token says whether a token Secret is referenced.
 func (m sourceModel) desired(ctx context.Context, diags *diag.Diagnostics) catalog.UserSource {
 	s := catalog.UserSource{
+		Kind:     catalog.ModelSources,
 		ID:       m.SourceID.ValueString(),
 		Name:     m.Name.ValueString(),
 		Type:     m.sourceType(),

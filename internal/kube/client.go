@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,6 +72,8 @@ type Client struct {
 	// noWatch holds the resources this client may not watch (a
 	// schema.GroupVersionResource each): waits on them poll.
 	noWatch sync.Map
+	// served is what the API server serves, for reads of optional kinds.
+	served served
 }
 
 // New connects to the cluster Config describes. It makes no request.
@@ -185,6 +189,42 @@ func (c *Client) List(ctx context.Context, gvr schema.GroupVersionResource, name
 		return nil, c.explain(err, gvr, namespace, "")
 	}
 	return out.Items, nil
+}
+
+// ListPaged reads the objects of a namespace matching a label selector in
+// pages of pageSize (LIST with limit and continue), so that a namespace with
+// thousands of objects never comes back in one response; each page goes to
+// each as it arrives.
+func (c *Client) ListPaged(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string, pageSize int64,
+	each func(items []unstructured.Unstructured)) error {
+	opts := metav1.ListOptions{LabelSelector: labelSelector, Limit: pageSize}
+	for {
+		var page *unstructured.UnstructuredList
+		err := Retry(ctx, func() error {
+			var err error
+			page, err = c.dynamic.Resource(gvr).Namespace(namespace).List(ctx, opts)
+			return err
+		})
+		if err != nil {
+			return c.explain(err, gvr, namespace, "")
+		}
+		each(page.Items)
+		if page.GetContinue() == "" {
+			return nil
+		}
+		opts.Continue = page.GetContinue()
+	}
+}
+
+// WrittenByProvider tells whether the provider's field manager owns a field
+// of an object, by the field's key in managedFields ("f:users", "f:my.yaml").
+func WrittenByProvider(managedFields []metav1.ManagedFieldsEntry, fieldKey string) bool {
+	for _, entry := range managedFields {
+		if entry.Manager == FieldManager && entry.FieldsV1 != nil && strings.Contains(entry.FieldsV1.GetRawString(), strconv.Quote(fieldKey)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Delete removes one object; it succeeds when the object is already gone. A
@@ -480,7 +520,8 @@ func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) e
 		previous = err
 		// The operator restarts its webhook (v0.3.10 and later, when the cluster's
 		// TLS profile changes): wait for it until the operation's timeout.
-		if attempt >= MaxAttempts && !(hasDeadline && IsWebhookUnreachable(err)) {
+		waitsForWebhook := hasDeadline && IsWebhookUnreachable(err)
+		if attempt >= MaxAttempts && !waitsForWebhook {
 			return err
 		}
 		wait := delay
@@ -504,6 +545,11 @@ func isAPIStatus(err error) bool {
 
 // IsTransient reports whether repeating the request may succeed.
 func IsTransient(err error) bool {
+	if apierrors.IsNotFound(err) {
+		// Also the plain "404 page not found" of a kind the server does not serve,
+		// which client-go reports as an unexpected server response.
+		return false
+	}
 	if apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err) ||
 		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || apierrors.IsUnexpectedServerError(err) {
 		return true

@@ -53,3 +53,17 @@ func TestDiscoverRegistriesNamespaceInOrder(t *testing.T) {
 		})
 	}
 }
+
+// A kind the API server does not serve answers a plain-text 404: it is
+// missing at once, not a transient failure retried until the deadline.
+func TestUnservedKindIsNotRetried(t *testing.T) {
+	client, count := fakeAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ int64) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("404 page not found"))
+	})
+	ns, err := client.DiscoverRegistriesNamespace(context.Background())
+	if ns != "" || err != nil || count.Load() != 2 {
+		t.Errorf("namespace %q, error %v after %d requests; want none after 2 (the DataScienceClusters, the AIHub)", ns, err, count.Load())
+	}
+}

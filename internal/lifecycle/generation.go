@@ -9,6 +9,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -42,6 +43,10 @@ func DetectOperator(ctx context.Context, client kube.Interface, namespace string
 	} else {
 		evidence.ForcesProxy = &forces
 	}
+	if evidence.ForcesProxy != nil && !*evidence.ForcesProxy {
+		// The proxy ConfigMap's 40 characters are the limit whatever the gateway does.
+		return evidence
+	}
 	if gateway, err := gatewayMode(ctx, client, namespace, registries); err != nil {
 		unknown = append(unknown, "reading ReferenceGrant "+registry.GatewayReferenceGrantName+" failed: "+err.Error())
 	} else {
@@ -65,6 +70,11 @@ func forcesProxy(ctx context.Context, client kube.Interface, namespace string) (
 	return registry.HasKubeRBACProxy(out), nil
 }
 
+// resourceServer is the discovery of *kube.Client, which tells whether a kind is served.
+type resourceServer interface {
+	Serves(gvr schema.GroupVersionResource) (bool, error)
+}
+
 func gatewayMode(ctx context.Context, client kube.Interface, namespace string, registries map[string][]unstructured.Unstructured) (bool, error) {
 	for _, sameName := range registries {
 		for i := range sameName {
@@ -72,6 +82,12 @@ func gatewayMode(ctx context.Context, client kube.Interface, namespace string, r
 			if registry.GatewayHost(hosts) {
 				return true, nil
 			}
+		}
+	}
+	if discovery, ok := client.(resourceServer); ok {
+		if served, err := discovery.Serves(registry.ReferenceGrantResource); err == nil && !served {
+			// No Gateway API, no gateway mode; asking for the kind would wait for the deadline.
+			return false, nil
 		}
 	}
 	_, err := client.Get(ctx, registry.ReferenceGrantResource, namespace, registry.GatewayReferenceGrantName)

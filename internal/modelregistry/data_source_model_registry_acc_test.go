@@ -109,7 +109,7 @@ data "openshiftai_model_registry" "test" {
 	var pairs []resource.TestCheckFunc
 	for _, attribute := range []string{
 		"id", "namespace", "resource_name", "name", "description", "uid", "ready", "status.reason", "status.message",
-		"endpoints.#", "endpoints.0", "database.host", "database.port", "database.username", "database.database",
+		"endpoints.#", "endpoints.0", "rest_url", "database.host", "database.port", "database.username", "database.database",
 		"database.skip_database_creation", "ca_certificate.pem",
 	} {
 		pairs = append(pairs, resource.TestCheckResourceAttrPair(data, attribute, managed, attribute))

@@ -28,7 +28,11 @@ var (
 	_ resource.ResourceWithModifyPlan     = &modelRegistryResource{}
 	_ resource.ResourceWithValidateConfig = &modelRegistryResource{}
 	_ resource.ResourceWithMoveState      = &modelRegistryResource{}
+	_ resource.ResourceWithIdentity       = &modelRegistryResource{}
 )
+
+// registryIdentity is the registry's resource identity: its namespace and resource name.
+var registryIdentity = tfutil.Identity{Key: "name", KeyDescription: "The registry's resource name (`resource_name`)."}
 
 // Default timeouts of the registry's operations.
 const (
@@ -49,6 +53,10 @@ func NewModelRegistryResource() resource.Resource { return &modelRegistryResourc
 
 func (r *modelRegistryResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_model_registry"
+}
+
+func (r *modelRegistryResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	registryIdentity.Schema(ctx, req, resp)
 }
 
 func (r *modelRegistryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -482,7 +490,11 @@ func (r *modelRegistryResource) checkNameIsFree(ctx context.Context, plan planne
 }
 
 func (r *modelRegistryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	namespace, name, found := strings.Cut(req.ID, "/")
+	importID := registryIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, name, found := strings.Cut(importID, "/")
 	if !found {
 		name, namespace = namespace, ""
 		if r.data != nil {
@@ -493,7 +505,7 @@ func (r *modelRegistryResource) ImportState(ctx context.Context, req resource.Im
 	}
 	if name == "" || namespace == "" || strings.Contains(name, "/") {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not a registry ID; use <namespace>/<resource_name> (for example rhoai-model-registries/fraud-models) or <resource_name>.", req.ID))
+			fmt.Sprintf("%q is not a registry ID; use <namespace>/<resource_name> (for example rhoai-model-registries/fraud-models) or <resource_name>.", importID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), namespace+"/"+name)...)
@@ -501,6 +513,7 @@ func (r *modelRegistryResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("resource_name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_ready"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	registryIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // MoveState takes over a registry from a kubernetes_manifest of hashicorp/kubernetes (resource_model_registry_move.go).

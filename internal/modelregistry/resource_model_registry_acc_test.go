@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -486,5 +487,44 @@ resource "openshiftai_model_registry" "test" {
 				checkGone("CA ConfigMap made by the provider", configMapGetter(registry.CAConfigMapName(name))),
 			),
 		}},
+	})
+}
+
+// A registry's identity is its namespace and resource name from the create on,
+// unchanged by an update; an import block with that identity adopts it with a
+// plan that changes nothing, and import by ID still works beside it.
+func TestAccModelRegistry_identity(t *testing.T) {
+	name := acctest.RegistryName("identity")
+	address := "openshiftai_model_registry.test"
+	identity := statecheck.ExpectIdentity(address, map[string]knownvalue.Check{
+		"namespace": knownvalue.StringExact(acctest.Namespace), "name": knownvalue.StringExact(name),
+	})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipBelow(acctest.Terraform1_12, "Resource identity")},
+		Steps: []resource.TestStep{
+			{Config: acctest.RegistryConfig(name, "Identity", ""), ConfigStateChecks: []statecheck.StateCheck{identity}},
+			{
+				Config: acctest.RegistryConfig(name, "Identity renamed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{identity},
+			},
+			{
+				Config:          acctest.RegistryConfig(name, "Identity renamed", ""),
+				ResourceName:    address,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				Config:          acctest.RegistryConfig(name, "Identity renamed", ""),
+				ResourceName:    address,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   acctest.Namespace + "/" + name,
+			},
+		},
 	})
 }

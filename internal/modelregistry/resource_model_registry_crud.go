@@ -84,11 +84,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Namespace.IsUnknown() || plan.Namespace.IsNull() {
-		namespace, diags := r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		plan.Namespace = types.StringValue(namespace)
-	}
+	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
 	if plan.ResourceName.IsUnknown() || plan.ResourceName.IsNull() {
 		plan.ResourceName = types.StringValue(registry.DeriveResourceName(plan.Name.ValueString()))
 		if problems := registry.ValidateResourceName(plan.ResourceName.ValueString()); len(problems) > 0 {
@@ -129,6 +125,7 @@ func (r *modelRegistryResource) Create(ctx context.Context, req resource.CreateR
 	// (Terraform then marks it tainted and replaces it): nothing is orphaned.
 	appendProblems(&resp.Diagnostics, created.WaitErr, lifecycle.SummaryRead)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	registryIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // setOwnedNames records the objects the provider makes for the registry.
@@ -230,6 +227,7 @@ func keysOf(obj *unstructured.Unstructured, field string) string {
 func (r *modelRegistryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	registryIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -295,6 +293,7 @@ func (r *modelRegistryResource) Update(ctx context.Context, req resource.UpdateR
 	setOwnedNames(&plan)
 	appendProblems(&resp.Diagnostics, updated.WaitErr, lifecycle.SummaryRead)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	registryIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *modelRegistryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -70,8 +70,8 @@ func (r *modelRegistryResource) moveFromManifest(ctx context.Context, req resour
 		resp.Diagnostics.AddError("Cannot move into openshiftai_model_registry", tfutil.Sentence(err))
 		return
 	}
-	imported := resource.ImportStateResponse{State: resp.TargetState}
+	imported := resource.ImportStateResponse{State: resp.TargetState, Identity: resp.TargetIdentity}
 	r.ImportState(ctx, resource.ImportStateRequest{ID: namespace + "/" + name}, &imported)
 	resp.Diagnostics.Append(imported.Diagnostics...)
-	resp.TargetState = imported.State
+	resp.TargetState, resp.TargetIdentity = imported.State, imported.Identity
 }

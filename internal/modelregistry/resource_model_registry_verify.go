@@ -27,10 +27,46 @@ func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube
 		return nil
 	}
 	if !plan.Database.managesPassword() {
+		password = ""
+	}
+	result, err := checkDatabase(ctx, client, desired, password)
+	if err != nil {
+		var checkErr *dbcheck.Error
+		var input *checkInputError
+		switch {
+		case errors.As(err, &checkErr):
+			diags.AddAttributeError(verifyPath, "Database check failed at step "+string(checkErr.Step)+": "+checkErr.Summary,
+				checkErr.Detail+"\n\nNothing was written to the cluster. Set database.verify_connection = false if the database is reachable only from inside the cluster.")
+		case errors.As(err, &input):
+			diags.AddAttributeError(verifyPath, input.summary, input.err.Error())
+		default:
+			diags.AddAttributeError(verifyPath, "Database check failed", err.Error())
+		}
+		return diags
+	}
+	tflog.Info(ctx, "database verified", map[string]any{"flavor": result.Flavor, "version": result.ServerVersion, "database_exists": result.DatabaseExists})
+	return diags
+}
+
+// checkInputError is a failure to read what the database check needs from the cluster.
+type checkInputError struct {
+	summary string
+	err     error
+}
+
+func (e *checkInputError) Error() string { return e.summary + ": " + e.err.Error() }
+func (e *checkInputError) Unwrap() error { return e.err }
+
+// checkDatabase runs internal/dbcheck's pre-flight check of the registry's
+// external database from where Terraform runs; it never changes the database.
+// An empty password is read from the registry's password Secret. The error is
+// a *dbcheck.Error when the check ran and failed, a *checkInputError when the
+// password or CA certificate could not be read.
+func checkDatabase(ctx context.Context, client *kube.Client, desired registry.Registry, password string) (*dbcheck.Result, error) {
+	if password == "" {
 		secret, err := readKey(ctx, client, desired.Namespace, desired.Database.PasswordSecret, true)
 		if err != nil {
-			diags.AddAttributeError(verifyPath, "Cannot read the database password", err.Error())
-			return diags
+			return nil, &checkInputError{summary: "Cannot read the database password", err: err}
 		}
 		password = string(secret)
 	}
@@ -50,33 +86,17 @@ func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube
 		ref, isSecret, _ := desired.CAObject()
 		pem, err := readKey(ctx, client, desired.Namespace, ref, isSecret)
 		if err != nil {
-			diags.AddAttributeError(verifyPath, "Cannot read the CA certificate", err.Error())
-			return diags
+			return nil, &checkInputError{summary: "Cannot read the CA certificate", err: err}
 		}
 		cfg.CAPEM = pem
 	}
-	var result *dbcheck.Result
-	var err error
 	if desired.Database.Type == registry.DatabasePostgres {
 		if cfg.Host == "" {
 			cfg.Host = desired.Database.HostAddress
 		}
-		result, err = dbcheck.VerifyPostgres(ctx, dbcheck.PostgresConfig{Config: cfg, SSLMode: desired.Database.SSLMode})
-	} else {
-		result, err = dbcheck.Verify(ctx, cfg)
+		return dbcheck.VerifyPostgres(ctx, dbcheck.PostgresConfig{Config: cfg, SSLMode: desired.Database.SSLMode})
 	}
-	if err != nil {
-		var checkErr *dbcheck.Error
-		if errors.As(err, &checkErr) {
-			diags.AddAttributeError(verifyPath, "Database check failed at step "+string(checkErr.Step)+": "+checkErr.Summary,
-				checkErr.Detail+"\n\nNothing was written to the cluster. Set database.verify_connection = false if the database is reachable only from inside the cluster.")
-		} else {
-			diags.AddAttributeError(verifyPath, "Database check failed", err.Error())
-		}
-		return diags
-	}
-	tflog.Info(ctx, "database verified", map[string]any{"flavor": result.Flavor, "version": result.ServerVersion, "database_exists": result.DatabaseExists})
-	return diags
+	return dbcheck.Verify(ctx, cfg)
 }
 
 // readKey reads one key of a ConfigMap or Secret through the API.

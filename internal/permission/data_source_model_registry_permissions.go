@@ -159,13 +159,18 @@ func (d *modelRegistryPermissionsDataSource) Read(ctx context.Context, req datas
 		}
 		bindings = append(bindings, binding)
 	}
-	state := modelRegistryPermissionsDataModel{
-		ID:          types.StringValue(namespace + "/" + registryName),
-		Registry:    types.StringValue(registryName),
-		Namespace:   types.StringValue(namespace),
-		Permissions: permissionEntries(registryName, bindings),
-	}
+	var state modelRegistryPermissionsDataModel
+	flattenModelRegistryPermissionsData(&state, namespace, registryName, bindings)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// flattenModelRegistryPermissionsData writes into m the subjects of the
+// bindings to the user role of registry registryName, one entry per subject.
+func flattenModelRegistryPermissionsData(m *modelRegistryPermissionsDataModel, namespace, registryName string, bindings []rbacv1.RoleBinding) {
+	m.ID = types.StringValue(namespace + "/" + registryName)
+	m.Registry = types.StringValue(registryName)
+	m.Namespace = types.StringValue(namespace)
+	m.Permissions = permissionEntries(registryName, bindings)
 }
 
 // permissionEntries are the subjects of the bindings to the user role of

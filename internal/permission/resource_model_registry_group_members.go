@@ -27,7 +27,11 @@ var (
 	_ resource.ResourceWithConfigure   = &modelRegistryGroupMembersResource{}
 	_ resource.ResourceWithModifyPlan  = &modelRegistryGroupMembersResource{}
 	_ resource.ResourceWithImportState = &modelRegistryGroupMembersResource{}
+	_ resource.ResourceWithIdentity    = &modelRegistryGroupMembersResource{}
 )
+
+// groupMembersIdentity is a registry's group members' resource identity: the registry's namespace and name.
+var groupMembersIdentity = tfutil.Identity{Key: "registry", KeyDescription: "The registry's resource name."}
 
 // Default operation timeouts. Create waits for the operator to make the Group
 // of a registry created in the same apply.
@@ -55,6 +59,10 @@ func (r *modelRegistryGroupMembersResource) Metadata(_ context.Context, req reso
 
 func (r *modelRegistryGroupMembersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *modelRegistryGroupMembersResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	groupMembersIdentity.Schema(ctx, req, resp)
 }
 
 func (r *modelRegistryGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -142,23 +150,28 @@ func (r *modelRegistryGroupMembersResource) ModifyPlan(ctx context.Context, req 
 }
 
 func (r *modelRegistryGroupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	namespace, registryName, ok := strings.Cut(req.ID, "/")
+	importID := groupMembersIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	namespace, registryName, ok := strings.Cut(importID, "/")
 	if !ok || namespace == "" || registryName == "" || strings.Contains(registryName, "/") {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf(
-			"import ID %q must be `<namespace>/<registry>`, for example `rhoai-model-registries/fraud`", req.ID))
+			"import ID %q must be `<namespace>/<registry>`, for example `rhoai-model-registries/fraud`", importID))
 		return
 	}
 	if msgs := registry.ValidateNamespace(namespace); len(msgs) > 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a namespace name: %s", req.ID, namespace, strings.Join(msgs, "; ")))
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a namespace name: %s", importID, namespace, strings.Join(msgs, "; ")))
 		return
 	}
 	if msgs := registry.ValidateResourceName(registryName); len(msgs) > 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a registry name: it %s", req.ID, registryName, strings.Join(msgs, "; ")))
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a registry name: it %s", importID, registryName, strings.Join(msgs, "; ")))
 		return
 	}
 	state := modelRegistryGroupMembersModel{Users: stringSet(nil), Timeouts: tfutil.NullTimeouts("create", "read", "update", "delete")}
 	state.setIdentity(namespace, registryName)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	groupMembersIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // noGroupAPIDetail explains a cluster without OpenShift Groups.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -31,13 +30,9 @@ func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Namespace.IsUnknown() || plan.Namespace.IsNull() {
-		namespace, diags := r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		plan.Namespace = types.StringValue(namespace)
+	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	plan.setIdentity(plan.Namespace.ValueString(), plan.Registry.ValueString())
 	registryName := plan.Registry.ValueString()
@@ -51,6 +46,7 @@ func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req reso
 	}
 	if r.writeUsers(ctx, client, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		groupMembersIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 
@@ -125,6 +121,7 @@ func explainGroupError(ctx context.Context, client *kube.Client, diags *diag.Dia
 func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryGroupMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	groupMembersIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -173,6 +170,7 @@ func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req reso
 	}
 	if r.writeUsers(ctx, client, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		groupMembersIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 	}
 }
 

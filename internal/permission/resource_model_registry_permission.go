@@ -30,7 +30,11 @@ var (
 	_ resource.ResourceWithModifyPlan       = &modelRegistryPermissionResource{}
 	_ resource.ResourceWithImportState      = &modelRegistryPermissionResource{}
 	_ resource.ResourceWithMoveState        = &modelRegistryPermissionResource{}
+	_ resource.ResourceWithIdentity         = &modelRegistryPermissionResource{}
 )
+
+// permissionIdentity is a permission's resource identity: its RoleBinding's namespace and name.
+var permissionIdentity = tfutil.Identity{Key: "name", KeyDescription: "The name of the permission's RoleBinding (`binding_name`)."}
 
 // Default operation timeouts: every operation is a handful of requests, so
 // these only bound retries against an API server that keeps failing.
@@ -53,6 +57,10 @@ type modelRegistryPermissionResource struct {
 
 func (r *modelRegistryPermissionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_model_registry_permission"
+}
+
+func (r *modelRegistryPermissionResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	permissionIdentity.Schema(ctx, req, resp)
 }
 
 func (r *modelRegistryPermissionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -241,7 +249,11 @@ func parseImportID(id string) (importID, error) {
 }
 
 func (r *modelRegistryPermissionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parseImportID(req.ID)
+	importID := permissionIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := parseImportID(importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -279,7 +291,7 @@ func (r *modelRegistryPermissionResource) ImportState(ctx context.Context, req r
 	if id.Permission != nil && observed.Permission != *id.Permission {
 		resp.Diagnostics.AddError("Not the requested permission", fmt.Sprintf(
 			"RoleBinding %s/%s grants %s %q the use of registry %q, not what import ID %q names.",
-			binding.Namespace, binding.Name, observed.Kind, observed.Subject, observed.Registry, req.ID))
+			binding.Namespace, binding.Name, observed.Kind, observed.Subject, observed.Registry, importID))
 		return
 	}
 	var state modelRegistryPermissionModel
@@ -291,4 +303,5 @@ func (r *modelRegistryPermissionResource) ImportState(ctx context.Context, req r
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attribute), value)...)
 	}
+	permissionIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -582,6 +583,53 @@ resource "openshiftai_model_registry_permission" "users" {
 				Config:   config,
 				PlanOnly: true,
 			},
+		},
+	})
+}
+
+// Every resource of the family has an identity from the create on: a single
+// permission its RoleBinding's namespace and name, a permission list and group
+// members the registry's namespace and name. An import block with that
+// identity adopts each with a plan that changes nothing.
+func TestAccPermissionFamily_identity(t *testing.T) {
+	name, listed := registryName("ident"), registryName("identlist")
+	config := registryConfig(name) +
+		acctest.Registry{Label: "listed", Name: "Access test " + listed, ResourceName: listed, Database: acctest.Database{
+			Host: "mysql.example.com", Username: "mr", Database: "mr", Password: `"s3cret"`, PasswordVersion: 1,
+		}}.HCL() +
+		acctest.Permission{Label: "alice", Registry: "openshiftai_model_registry.r.resource_name", Subject: `user = "alice"`}.HCL() +
+		membersConfig("bob") + `
+resource "openshiftai_model_registry_permissions" "all" {
+  registry = openshiftai_model_registry.listed.resource_name
+  users    = ["carol"]
+}
+`
+	alice := registry.Permission{Registry: name, Namespace: namespace, Kind: registry.SubjectUser, Subject: "alice"}.BindingName()
+	importByIdentity := func(address string) resource.TestStep {
+		return resource.TestStep{Config: config, ResourceName: address, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipBelow(acctest.Terraform1_12, "Resource identity")},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity("openshiftai_model_registry_permission.alice", map[string]knownvalue.Check{
+						"namespace": knownvalue.StringExact(namespace), "name": knownvalue.StringExact(alice),
+					}),
+					statecheck.ExpectIdentity(membersAddress, map[string]knownvalue.Check{
+						"namespace": knownvalue.StringExact(namespace), "registry": knownvalue.StringExact(name),
+					}),
+					statecheck.ExpectIdentity(listAddress, map[string]knownvalue.Check{
+						"namespace": knownvalue.StringExact(namespace), "registry": knownvalue.StringExact(listed),
+					}),
+				},
+			},
+			importByIdentity("openshiftai_model_registry_permission.alice"),
+			importByIdentity(membersAddress),
+			importByIdentity(listAddress),
 		},
 	})
 }

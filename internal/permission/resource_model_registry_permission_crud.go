@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -35,13 +34,9 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Namespace.IsUnknown() || plan.Namespace.IsNull() {
-		namespace, diags := r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		plan.Namespace = types.StringValue(namespace)
+	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	p := plan.permission()
 
@@ -64,6 +59,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 	}
 	plan.setBindingName(p.Namespace, binding.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // checkSubjectExists warns about a group or project the cluster does not have.
@@ -91,6 +87,7 @@ func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *ku
 func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryPermissionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	permissionIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -148,6 +145,7 @@ func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resour
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

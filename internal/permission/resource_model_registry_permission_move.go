@@ -92,4 +92,5 @@ func (r *modelRegistryPermissionResource) moveFromRoleBinding(ctx context.Contex
 	} {
 		resp.Diagnostics.Append(resp.TargetState.SetAttribute(ctx, path.Root(attribute), value)...)
 	}
+	permissionIdentity.SetFromState(ctx, resp.TargetState, resp.TargetIdentity, &resp.Diagnostics)
 }

@@ -32,7 +32,11 @@ var (
 	_ resource.ResourceWithConfigure   = &modelRegistryPermissionsResource{}
 	_ resource.ResourceWithModifyPlan  = &modelRegistryPermissionsResource{}
 	_ resource.ResourceWithImportState = &modelRegistryPermissionsResource{}
+	_ resource.ResourceWithIdentity    = &modelRegistryPermissionsResource{}
 )
+
+// permissionsIdentity is a registry's permission list's resource identity: the registry's namespace and name.
+var permissionsIdentity = tfutil.Identity{Key: "registry", KeyDescription: "The registry's resource name."}
 
 // Default operation timeouts: an apply is one list and one request per
 // changed subject, so these only bound retries against a failing API server.
@@ -61,6 +65,10 @@ func (r *modelRegistryPermissionsResource) Metadata(_ context.Context, req resou
 
 func (r *modelRegistryPermissionsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *modelRegistryPermissionsResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	permissionsIdentity.Schema(ctx, req, resp)
 }
 
 func (r *modelRegistryPermissionsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -274,18 +282,22 @@ func (r *modelRegistryPermissionsResource) checkSingleBindings(ctx context.Conte
 }
 
 func (r *modelRegistryPermissionsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, "/")
+	importID := permissionsIdentity.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	parts := strings.Split(importID, "/")
 	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf(
-			"import ID %q must be `<namespace>/<registry>`, for example `rhoai-model-registries/fraud`", req.ID))
+			"import ID %q must be `<namespace>/<registry>`, for example `rhoai-model-registries/fraud`", importID))
 		return
 	}
 	if msgs := registry.ValidateNamespace(parts[0]); len(msgs) > 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a namespace name: %s", req.ID, parts[0], strings.Join(msgs, "; ")))
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a namespace name: %s", importID, parts[0], strings.Join(msgs, "; ")))
 		return
 	}
 	if msgs := registry.ValidateResourceName(parts[1]); len(msgs) > 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a registry name: it %s", req.ID, parts[1], strings.Join(msgs, "; ")))
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %q is not a registry name: it %s", importID, parts[1], strings.Join(msgs, "; ")))
 		return
 	}
 	state := modelRegistryPermissionsModel{
@@ -294,6 +306,7 @@ func (r *modelRegistryPermissionsResource) ImportState(ctx context.Context, req 
 	}
 	state.setIdentity(parts[0], parts[1])
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	permissionsIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // registryBindings are the RoleBindings of the registry's user role other

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	k8stypes "k8s.io/apimachinery/pkg/types"
@@ -31,6 +30,7 @@ func (r *modelRegistryPermissionsResource) Create(ctx context.Context, req resou
 	// No state on failure: the next apply's create adopts whatever this one wrote.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		permissionsIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateApplied, []byte("true"))...)
 	}
 }
@@ -46,6 +46,7 @@ func (r *modelRegistryPermissionsResource) Update(ctx context.Context, req resou
 	// On failure the prior state stays; the next refresh reads what this apply did.
 	if r.apply(ctx, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		permissionsIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateApplied, []byte("true"))...)
 	}
 }
@@ -58,13 +59,9 @@ func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *mode
 	if diags.HasError() {
 		return false
 	}
-	if plan.Namespace.IsUnknown() || plan.Namespace.IsNull() {
-		namespace, d := r.data.RegistriesNamespace(ctx)
-		diags.Append(d...)
-		if diags.HasError() {
-			return false
-		}
-		plan.Namespace = types.StringValue(namespace)
+	diags.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
+	if diags.HasError() {
+		return false
 	}
 	plan.setIdentity(plan.Namespace.ValueString(), plan.Registry.ValueString())
 	list, d := plan.list(ctx)
@@ -113,6 +110,7 @@ func ownerUID(ctx context.Context, data *providerdata.Data, client *kube.Client,
 func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelRegistryPermissionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	permissionsIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

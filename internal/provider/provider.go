@@ -8,8 +8,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,6 +31,8 @@ var (
 	_ provider.ProviderWithConfigValidators = &openshiftAIProvider{}
 	_ provider.ProviderWithValidateConfig   = &openshiftAIProvider{}
 	_ provider.ProviderWithFunctions        = &openshiftAIProvider{}
+	_ provider.ProviderWithListResources    = &openshiftAIProvider{}
+	_ provider.ProviderWithActions          = &openshiftAIProvider{}
 )
 
 // openshiftAIProvider is the provider; connect builds cluster clients and is
@@ -198,6 +202,28 @@ func (p *openshiftAIProvider) Resources(context.Context) []func() resource.Resou
 		catalogsource.NewMCPCatalogDefaultSourceResource,
 		permission.NewModelRegistryPermissionsResource,
 		permission.NewModelRegistryGroupMembersResource,
+	}
+}
+
+// ListResources are what `terraform query` lists (Terraform 1.14+): one per resource type.
+func (p *openshiftAIProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		modelregistry.NewModelRegistryListResource,
+		permission.NewModelRegistryPermissionListResource,
+		permission.NewModelRegistryPermissionsListResource,
+		permission.NewModelRegistryGroupMembersListResource,
+		catalogsource.NewModelCatalogSourceListResource,
+		catalogsource.NewModelCatalogDefaultSourceListResource,
+		catalogsource.NewMCPCatalogSourceListResource,
+		catalogsource.NewMCPCatalogDefaultSourceListResource,
+	}
+}
+
+// Actions are what an administrator runs on demand (Terraform 1.14+).
+func (p *openshiftAIProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		modelregistry.NewVerifyDatabaseAction,
+		modelregistry.NewWaitReadyAction,
 	}
 }
 

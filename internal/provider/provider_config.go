@@ -161,7 +161,7 @@ func (p *openshiftAIProvider) Configure(ctx context.Context, req provider.Config
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		data := providerdata.NewUnknown()
-		resp.ResourceData, resp.DataSourceData = data, data
+		resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = data, data, data, data
 		return
 	}
 	cfg, diags := config.clusterConfig(ctx, p.version)
@@ -171,5 +171,5 @@ func (p *openshiftAIProvider) Configure(ctx context.Context, req provider.Config
 	}
 	namespace := stringSetting(config.RegistriesNamespace, envRegistriesNamespace)
 	data := providerdata.New(cfg, namespace, p.connect)
-	resp.ResourceData, resp.DataSourceData = data, data
+	resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = data, data, data, data
 }

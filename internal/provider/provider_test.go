@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,7 +15,9 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
@@ -369,4 +372,52 @@ resource "openshiftai_model_registry" "r" {
 			ExpectNonEmptyPlan: true,
 		}},
 	})
+}
+
+// Every resource type has an identity and a list resource for `terraform
+// query`, and the framework accepts all their schemas.
+func TestProviderIdentityAndListSchemas(t *testing.T) {
+	server := providerserver.NewProtocol6(New("test")())()
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range schemas.Diagnostics {
+		t.Errorf("%s: %s", d.Summary, d.Detail)
+	}
+	identities, err := server.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range identities.Diagnostics {
+		t.Errorf("%s: %s", d.Summary, d.Detail)
+	}
+	for resourceType := range schemas.ResourceSchemas {
+		if _, ok := schemas.ListResourceSchemas[resourceType]; !ok {
+			t.Errorf("%s has no list resource", resourceType)
+		}
+		identity := identities.IdentitySchemas[resourceType]
+		if identity == nil {
+			t.Errorf("%s has no identity", resourceType)
+			continue
+		}
+		var names []string
+		for _, a := range identity.IdentityAttributes {
+			names = append(names, a.Name)
+			if !a.RequiredForImport {
+				t.Errorf("%s: identity attribute %s is not required for import", resourceType, a.Name)
+			}
+		}
+		if len(names) != 2 || !slices.Contains(names, "namespace") {
+			t.Errorf("%s: identity attributes %v, want namespace and one key", resourceType, names)
+		}
+	}
+	for _, name := range []string{"openshiftai_model_registry_verify_database", "openshiftai_model_registry_wait_ready"} {
+		if _, ok := schemas.ActionSchemas[name]; !ok {
+			t.Errorf("action %s is missing", name)
+		}
+	}
+	if len(schemas.ListResourceSchemas) != len(schemas.ResourceSchemas) {
+		t.Errorf("%d list resources for %d resource types", len(schemas.ListResourceSchemas), len(schemas.ResourceSchemas))
+	}
 }

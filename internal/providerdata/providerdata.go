@@ -330,6 +330,19 @@ func (d *Data) ClientDiags() (*kube.Client, diag.Diagnostics) {
 	return client, diags
 }
 
+// ResolveNamespace fills a namespace that a plan leaves unknown or null with
+// the registries namespace, as Create records it in state.
+func (d *Data) ResolveNamespace(ctx context.Context, namespace *tftypes.String) diag.Diagnostics {
+	if !namespace.IsUnknown() && !namespace.IsNull() {
+		return nil
+	}
+	value, diags := d.RegistriesNamespace(ctx)
+	if !diags.HasError() {
+		*namespace = tftypes.StringValue(value)
+	}
+	return diags
+}
+
 // RegistriesNamespace is the namespace of the registries: the configured one,
 // else the DataScienceCluster's, else the AIHub's, else rhoai-model-registries. Known without a
 // cluster only when configured.

@@ -1,11 +1,13 @@
 package providerdata
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 
+	tftypes "github.com/hashicorp/terraform-plugin-framework/types"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
 
@@ -80,5 +82,25 @@ func TestRegistriesNamespaceDefault(t *testing.T) {
 	}
 	if requests.Load() != 2 {
 		t.Errorf("%d requests, want 2 (the DataScienceClusters, the AIHub) for the process", requests.Load())
+	}
+}
+
+func TestResolveNamespace(t *testing.T) {
+	data := New(kube.Config{}, "team-registries", nil)
+	for name, tc := range map[string]struct {
+		planned tftypes.String
+		want    string
+	}{
+		"unknown": {tftypes.StringUnknown(), "team-registries"},
+		"null":    {tftypes.StringNull(), "team-registries"},
+		"set":     {tftypes.StringValue("other"), "other"},
+	} {
+		namespace := tc.planned
+		if diags := data.ResolveNamespace(context.Background(), &namespace); diags.HasError() {
+			t.Fatalf("%s: %v", name, diags)
+		}
+		if namespace.ValueString() != tc.want {
+			t.Errorf("%s: namespace = %s; want %s", name, namespace, tc.want)
+		}
 	}
 }

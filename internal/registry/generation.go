@@ -65,7 +65,9 @@ type NameRule struct {
 // Rule is the name rule for what the cluster showed; where it could not tell,
 // the strictest rule that might apply.
 func (e Evidence) Rule() NameRule {
-	rule := NameRule{MaxLength: MaxResourceNameLength, Certain: e.ForcesProxy != nil && e.Gateway != nil,
+	// Before v0.3.14 the proxy ConfigMap's limit is the lowest, whatever the gateway does.
+	certain := e.ForcesProxy != nil && (!*e.ForcesProxy || e.Gateway != nil)
+	rule := NameRule{MaxLength: MaxResourceNameLength, Certain: certain,
 		Reason: fmt.Sprintf("the operator's REST Route host starts with \"<name>%s\", a 63-character DNS label", restRouteSuffix)}
 	if e.Gateway == nil || *e.Gateway {
 		rule.MaxLength = MaxGatewayNameLength

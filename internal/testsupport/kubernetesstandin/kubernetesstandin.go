@@ -10,6 +10,12 @@
 //     as dynamic values (schema version 1); kubernetes_role_binding_v1 has
 //     metadata, role_ref and subject as list blocks and the id
 //     "<namespace>/<name>" (schema version 0);
+//   - the resource identity (Terraform 1.12+) both carry: schema version 1 with
+//     api_version, kind and name (required for import) and namespace (optional
+//     for import), set from the object on create and read, as hashicorp/kubernetes
+//     does for kubernetes_manifest (its protocol server) and for
+//     kubernetes_role_binding_v1 (api_version "rbac.authorization.k8s.io/v1",
+//     kind "RoleBinding");
 //   - the objects on the cluster: kubernetes_manifest server-side applies the
 //     manifest with the field manager "Terraform" (hashicorp/kubernetes'
 //     default) and records it as object; kubernetes_role_binding_v1 creates the
@@ -26,10 +32,13 @@ import (
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -71,8 +80,44 @@ func (p *standIn) Resources(context.Context) []func() resource.Resource {
 	}
 }
 
+var (
+	_ resource.ResourceWithIdentity = &manifest{}
+	_ resource.ResourceWithIdentity = &roleBinding{}
+)
+
+// identitySchema is the identity hashicorp/kubernetes gives kubernetes_manifest
+// and its namespaced typed resources such as kubernetes_role_binding_v1.
+func identitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Version: 1,
+		Attributes: map[string]identityschema.Attribute{
+			"api_version": identityschema.StringAttribute{RequiredForImport: true},
+			"kind":        identityschema.StringAttribute{RequiredForImport: true},
+			"name":        identityschema.StringAttribute{RequiredForImport: true},
+			"namespace":   identityschema.StringAttribute{OptionalForImport: true},
+		},
+	}
+}
+
+// setIdentity records the object's identity as hashicorp/kubernetes does.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, apiVersion, kind, namespace, name string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, &struct {
+		APIVersion string `tfsdk:"api_version"`
+		Kind       string `tfsdk:"kind"`
+		Name       string `tfsdk:"name"`
+		Namespace  string `tfsdk:"namespace"`
+	}{apiVersion, kind, name, namespace})
+}
+
 // manifest is kubernetes_manifest.
 type manifest struct{ p *standIn }
+
+func (r *manifest) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(ctx, req, resp)
+}
 
 func (r *manifest) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = "kubernetes_manifest"
@@ -129,9 +174,23 @@ func (r *manifest) Create(ctx context.Context, req resource.CreateRequest, resp 
 		Object         types.Dynamic `tfsdk:"object"`
 		ComputedFields types.List    `tfsdk:"computed_fields"`
 	}{m, m, types.ListNull(types.StringType)})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, u.GetAPIVersion(), u.GetKind(), u.GetNamespace(), u.GetName())...)
 }
 
-func (r *manifest) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+// Read keeps the state; it only records the identity, which every read returns.
+func (r *manifest) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m types.Dynamic
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("manifest"), &m)...)
+	raw, _ := m.ToTerraformValue(ctx)
+	object, err := goValue(raw)
+	fields, ok := object.(map[string]any)
+	if err != nil || !ok {
+		resp.Diagnostics.AddError("manifest", "the state holds no manifest object")
+		return
+	}
+	u := &unstructured.Unstructured{Object: fields}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, u.GetAPIVersion(), u.GetKind(), u.GetNamespace(), u.GetName())...)
+}
 
 func (r *manifest) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
 
@@ -155,6 +214,13 @@ type roleBinding struct{ p *standIn }
 func (r *roleBinding) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = "kubernetes_role_binding_v1"
 }
+
+func (r *roleBinding) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(ctx, req, resp)
+}
+
+// roleBindingAPIVersion and roleBindingKind are what kubernetes_role_binding_v1's identity records.
+const roleBindingAPIVersion, roleBindingKind = "rbac.authorization.k8s.io/v1", "RoleBinding"
 
 func (r *roleBinding) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	str := func() schema.StringAttribute { return schema.StringAttribute{Optional: true} }
@@ -230,9 +296,20 @@ func (r *roleBinding) Create(ctx context.Context, req resource.CreateRequest, re
 	meta.UID = types.StringValue(string(created.UID))
 	m.ID = types.StringValue(created.Namespace + "/" + created.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, roleBindingAPIVersion, roleBindingKind, created.Namespace, created.Name)...)
 }
 
-func (r *roleBinding) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+// Read keeps the state; it only records the identity, which every read returns.
+func (r *roleBinding) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m roleBindingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || len(m.Metadata) != 1 {
+		resp.Diagnostics.AddError("kubernetes_role_binding_v1", "the state holds no metadata block")
+		return
+	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, roleBindingAPIVersion, roleBindingKind,
+		m.Metadata[0].Namespace.ValueString(), m.Metadata[0].Name.ValueString())...)
+}
 
 func (r *roleBinding) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -71,7 +72,7 @@ func newWebhook(namespace string, registries cache.Indexer, forceProxy bool, log
 	if err != nil {
 		return nil, err
 	}
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	listener, err := listenBelowEphemeralPorts()
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +85,23 @@ func newWebhook(namespace string, registries cache.Indexer, forceProxy bool, log
 	w.handler = mux
 	w.serveOn(listener)
 	return w, nil
+}
+
+// listenBelowEphemeralPorts listens on a free loopback port below the kernel's
+// ephemeral range (32768 and up), so that while RestartWebhook keeps the port
+// closed no outgoing connection on the machine can take it as its source port
+// and keep the webhook from coming back.
+func listenBelowEphemeralPorts() (net.Listener, error) {
+	const low, high = 20000, 32768
+	var err error
+	for range 200 {
+		var listener net.Listener
+		// #nosec G404 -- a port number, not a secret.
+		if listener, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", low+rand.IntN(high-low))); err == nil {
+			return listener, nil
+		}
+	}
+	return nil, fmt.Errorf("operator stand-in: no free port for the webhooks between %d and %d: %w", low, high, err)
 }
 
 // serveOn starts a server on listener; the caller holds no lock.

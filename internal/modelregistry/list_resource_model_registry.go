@@ -1,0 +1,90 @@
+package modelregistry
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
+)
+
+var (
+	_ list.ListResource              = &modelRegistryListResource{}
+	_ list.ListResourceWithConfigure = &modelRegistryListResource{}
+)
+
+type modelRegistryListResource struct {
+	data *providerdata.Data
+}
+
+// NewModelRegistryListResource lists the registries of a namespace for `terraform query` (Terraform 1.14+).
+func NewModelRegistryListResource() list.ListResource { return &modelRegistryListResource{} }
+
+func (l *modelRegistryListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model_registry"
+}
+
+func (l *modelRegistryListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
+}
+
+func (l *modelRegistryListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "The model registries of a namespace, to adopt with `terraform query -generate-config-out` " +
+			"(Terraform 1.14 and later). A registry made in the dashboard comes out with its password Secret as " +
+			"`database.existing_password_secret`.",
+		Attributes: map[string]listschema.Attribute{
+			"namespace": tfutil.ListNamespaceAttribute(),
+			"made_by": tfutil.ListMadeByAttribute("registries without the provider's label `app.kubernetes.io/managed-by`, as the dashboard makes them",
+				"registries this provider created"),
+		},
+	}
+}
+
+type modelRegistryListConfig struct {
+	Namespace types.String `tfsdk:"namespace"`
+	MadeBy    types.String `tfsdk:"made_by"`
+}
+
+func (l *modelRegistryListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var config modelRegistryListConfig
+	diags := req.Config.Get(ctx, &config)
+	var found []tfutil.ListedObject
+	if !diags.HasError() {
+		client, namespace, clientDiags := l.data.ClientAndNamespace(ctx, config.Namespace)
+		diags.Append(clientDiags...)
+		if !diags.HasError() {
+			err := client.ListPaged(ctx, registry.GroupVersionResource, namespace, "", tfutil.ListPageSize, func(items []unstructured.Unstructured) {
+				for _, obj := range items {
+					madeByProvider := obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider
+					if tfutil.MadeByWanted(config.MadeBy.ValueString(), madeByProvider) {
+						found = append(found, tfutil.ListedObject{
+							ImportID:    obj.GetNamespace() + "/" + obj.GetName(),
+							DisplayName: registryDisplayName(&obj),
+						})
+					}
+				}
+			})
+			if err != nil {
+				diags.AddError("Cannot list the model registries", fmt.Sprintf("Listing the model registries of namespace %q failed: %s", namespace, tfutil.Sentence(err)))
+			}
+		}
+	}
+	stream.Results = tfutil.ListResults(ctx, req, &modelRegistryResource{data: l.data}, registryIdentity, found, diags)
+}
+
+// registryDisplayName is what `terraform query` shows for a registry: its
+// display name and where it is.
+func registryDisplayName(obj *unstructured.Unstructured) string {
+	if display := obj.GetAnnotations()[registry.AnnotationDisplayName]; display != "" {
+		return fmt.Sprintf("%s (%s/%s)", display, obj.GetNamespace(), obj.GetName())
+	}
+	return obj.GetNamespace() + "/" + obj.GetName()
+}
