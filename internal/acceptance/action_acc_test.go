@@ -2,10 +2,13 @@ package acceptance_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
+	goversion "github.com/hashicorp/go-version"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -14,12 +17,23 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/mariadbtest"
 )
 
-// skipBelowTerraform1_14 skips a test that runs the terraform binary for a
-// feature of Terraform 1.14 and later.
-func skipBelowTerraform1_14(t *testing.T, tf *terraformRun, feature string) {
+// skipBelowTerraform1_14 skips, before it makes anything, a test that runs the
+// terraform binary for a feature of Terraform 1.14 and later.
+func skipBelowTerraform1_14(t *testing.T, feature string) {
 	t.Helper()
-	if v := terraformVersion(t, tf); v.LessThan(acctest.Terraform1_14) || strings.Contains(tf.binary, "tofu") {
-		t.Skipf("%s needs Terraform 1.14 or later; this CLI is %s %s (run make testacc-tf116)", feature, tf.binary, v)
+	binary := terraformBinary()
+	out, err := exec.Command(binary, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", binary, err)
+	}
+	var version struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &version); err != nil {
+		t.Fatalf("%s version -json: %v", binary, err)
+	}
+	if v := goversion.Must(goversion.NewVersion(version.Version)); v.LessThan(acctest.Terraform1_14) || strings.Contains(binary, "tofu") {
+		t.Skipf("%s needs Terraform 1.14 or later; this CLI is %s %s (run make testacc-tf116)", feature, binary, v)
 	}
 }
 
@@ -30,8 +44,8 @@ func skipBelowTerraform1_14(t *testing.T, tf *terraformRun, feature string) {
 // wait_ready returns at once for a ready registry.
 func TestAccActions_verifyDatabaseAndWaitReady(t *testing.T) {
 	acctest.PreCheck(t)
+	skipBelowTerraform1_14(t, "Actions")
 	tf := newTerraformRun(t, buildProvider(t), "KUBE_CONFIG_PATH="+acctest.Cluster.ControlPlane.KubeconfigPath)
-	skipBelowTerraform1_14(t, tf, "Actions")
 	server := mariadbtest.Start(t, mariadbtest.Options{})
 	user, database := mariadbtest.UniqueName("mr"), mariadbtest.UniqueName("registry")
 	server.CreateUser(t, user, "good-password", "ALL ON *.*")

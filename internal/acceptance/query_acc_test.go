@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	goversion "github.com/hashicorp/go-version"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -101,6 +100,7 @@ func identityCheck(namespace, key, value string) map[string]knownvalue.Check {
 // the operator's own binding never shows.
 func TestAccQuery_dashboardMadeObjects(t *testing.T) {
 	acctest.PreCheck(t)
+	skipBelowTerraform1_14(t, "terraform query")
 	fleet := makeDashboardFleet(t, "query")
 	ns := fleet.namespace
 	mine := acctest.RegistryName("querymine")
@@ -151,18 +151,6 @@ func TestAccQuery_dashboardMadeObjects(t *testing.T) {
 	})
 }
 
-// terraformVersion is the version of the CLI the acceptance tests run.
-func terraformVersion(t *testing.T, tf *terraformRun) *goversion.Version {
-	t.Helper()
-	var out struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal([]byte(tf.run("version", "-json")), &out); err != nil {
-		t.Fatal(err)
-	}
-	return goversion.Must(goversion.NewVersion(out.Version))
-}
-
 // The first day with Terraform 1.14 and later: terraform query
 // -generate-config-out over a namespace of dashboard-made registries (each
 // CA choice), their permissions and group members writes configuration and
@@ -171,10 +159,8 @@ func terraformVersion(t *testing.T, tf *terraformRun) *goversion.Version {
 // Secret the dashboard made.
 func TestAccQuery_generateConfigAdoptsTheDashboard(t *testing.T) {
 	acctest.PreCheck(t)
+	skipBelowTerraform1_14(t, "terraform query")
 	tf := newTerraformRun(t, buildProvider(t), "KUBE_CONFIG_PATH="+acctest.Cluster.ControlPlane.KubeconfigPath)
-	if v := terraformVersion(t, tf); v.LessThan(acctest.Terraform1_14) || strings.Contains(tf.binary, "tofu") {
-		t.Skipf("terraform query needs Terraform 1.14 or later; this CLI is %s %s (run make testacc-tf116)", tf.binary, v)
-	}
 	fleet := makeDashboardFleet(t, "adopt")
 	tf.writeConfig(fmt.Sprintf("provider \"openshiftai\" {\n  registries_namespace = %q\n}\n", fleet.namespace))
 	query := ""
