@@ -2,59 +2,78 @@ package tfutil
 
 import (
 	"context"
+	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// A type that takes moves upgrades the identity OpenTofu keeps from
-// hashicorp/kubernetes (version 1: api_version, kind, name, namespace) to its
-// own; a type that takes none has nothing to upgrade.
-func TestIdentityUpgradesTheMovedIdentity(t *testing.T) {
+var testIdentity = Identity{Key: "source_id", KeyDescription: "The source's id."}
+
+func identityOf(t *testing.T, values map[string]tftypes.Value) *tfsdk.ResourceIdentity {
+	t.Helper()
+	var resp resource.IdentitySchemaResponse
+	testIdentity.Schema(context.Background(), resource.IdentitySchemaRequest{}, &resp)
+	typ := resp.IdentitySchema.Type().TerraformType(context.Background())
+	raw := tftypes.NewValue(typ, nil)
+	if values != nil {
+		raw = tftypes.NewValue(typ, values)
+	}
+	return &tfsdk.ResourceIdentity{Schema: resp.IdentitySchema, Raw: raw}
+}
+
+func stateWithID(id string) tfsdk.State {
+	s := schema.Schema{Attributes: map[string]schema.Attribute{"id": schema.StringAttribute{Computed: true}}}
+	return tfsdk.State{Schema: s, Raw: tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}},
+		map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})}
+}
+
+func TestIdentitySetFromState(t *testing.T) {
 	ctx := context.Background()
-	moved := Identity{Key: "name", TakesMoves: true}
-	var schemaResp resource.IdentitySchemaResponse
-	moved.Schema(ctx, resource.IdentitySchemaRequest{}, &schemaResp)
-	if schemaResp.IdentitySchema.Version != MovedIdentityVersion {
-		t.Fatalf("identity version = %d, want %d", schemaResp.IdentitySchema.Version, MovedIdentityVersion)
+	identity := identityOf(t, nil)
+	var diags diag.Diagnostics
+	testIdentity.SetFromState(ctx, stateWithID("rhoai-model-registries/team_models"), identity, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
 	}
-	upgraders := moved.Upgraders(ctx)
-	if len(upgraders) != MovedIdentityVersion {
-		t.Fatalf("upgraders for versions %v, want 0 to %d", upgraders, MovedIdentityVersion-1)
+	want := tftypes.NewValue(identity.Raw.Type(), map[string]tftypes.Value{
+		"namespace": tftypes.NewValue(tftypes.String, "rhoai-model-registries"), "source_id": tftypes.NewValue(tftypes.String, "team_models"),
+	})
+	if !identity.Raw.Equal(want) {
+		t.Errorf("identity = %s, want %s", identity.Raw, want)
 	}
-	for _, tc := range []struct {
-		name, json, wantErr string
-	}{
-		{"kubernetes_manifest", `{"api_version":"modelregistry.opendatahub.io/v1beta1","kind":"ModelRegistry","name":"fraud","namespace":"rhoai-model-registries"}`, ""},
-		{"own", `{"name":"fraud","namespace":"rhoai-model-registries"}`, ""},
-		{"no namespace", `{"api_version":"v1","kind":"ModelRegistry","name":"fraud"}`, "Cannot upgrade the resource identity"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := resource.UpgradeIdentityResponse{Identity: &tfsdk.ResourceIdentity{Schema: schemaResp.IdentitySchema}}
-			upgraders[1].IdentityUpgrader(ctx, resource.UpgradeIdentityRequest{RawIdentity: &tfprotov6.RawState{JSON: []byte(tc.json)}}, &resp)
-			if tc.wantErr != "" {
-				if !resp.Diagnostics.HasError() || resp.Diagnostics.Errors()[0].Summary() != tc.wantErr {
-					t.Fatalf("diagnostics = %v, want %q", resp.Diagnostics, tc.wantErr)
-				}
-				return
-			}
-			if resp.Diagnostics.HasError() {
-				t.Fatal(resp.Diagnostics)
-			}
-			for attribute, want := range map[string]string{"namespace": "rhoai-model-registries", "name": "fraud"} {
-				var got types.String
-				resp.Identity.GetAttribute(ctx, path.Root(attribute), &got)
-				if got.ValueString() != want {
-					t.Errorf("%s = %q, want %q", attribute, got.ValueString(), want)
-				}
-			}
-		})
+	// A CLI without identity support gets none, and nothing fails.
+	testIdentity.SetFromState(ctx, stateWithID("ns/x"), nil, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
 	}
-	if got := (Identity{Key: "source_id"}).Upgraders(ctx); len(got) != 0 {
-		t.Errorf("a type without moves has upgraders for %v", got)
+	testIdentity.SetFromState(ctx, stateWithID("no-slash"), identityOf(t, nil), &diags)
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), `"no-slash" is not <namespace>/<source_id>`) {
+		t.Errorf("a malformed id gives %v", diags)
+	}
+}
+
+func TestIdentityImportID(t *testing.T) {
+	ctx := context.Background()
+	var diags diag.Diagnostics
+	if got := testIdentity.ImportID(ctx, resource.ImportStateRequest{ID: "ns/by-id"}, &diags); got != "ns/by-id" || diags.HasError() {
+		t.Errorf("import by ID gives %q, %v", got, diags)
+	}
+	full := identityOf(t, map[string]tftypes.Value{
+		"namespace": tftypes.NewValue(tftypes.String, "odh-model-registries"), "source_id": tftypes.NewValue(tftypes.String, "team_models"),
+	})
+	if got := testIdentity.ImportID(ctx, resource.ImportStateRequest{Identity: full}, &diags); got != "odh-model-registries/team_models" || diags.HasError() {
+		t.Errorf("import by identity gives %q, %v", got, diags)
+	}
+	partial := identityOf(t, map[string]tftypes.Value{
+		"namespace": tftypes.NewValue(tftypes.String, nil), "source_id": tftypes.NewValue(tftypes.String, "team_models"),
+	})
+	testIdentity.ImportID(ctx, resource.ImportStateRequest{Identity: partial}, &diags)
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "needs both namespace and source_id") {
+		t.Errorf("an identity without namespace gives %v", diags)
 	}
 }
