@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
@@ -188,44 +187,4 @@ func registrySummaries(observed []registry.Observed, prefix string) []registrySu
 		return summaries[i].ResourceName.ValueString() < summaries[j].ResourceName.ValueString()
 	})
 	return summaries
-}
-
-// registrySummaryFrom is one entry of the list. An uploaded CA certificate is
-// told apart by its ConfigMap's name, without reading the ConfigMap.
-func registrySummaryFrom(o registry.Observed) registrySummaryModel {
-	s := registrySummaryModel{
-		ResourceName:    types.StringValue(o.Name),
-		Name:            types.StringValue(o.DisplayName),
-		Description:     types.StringNull(),
-		DatabaseType:    types.StringValue(string(o.Database.Type)),
-		DefaultDatabase: types.BoolValue(o.Database.Generated),
-		Ready:           types.BoolValue(o.Ready()),
-		KubeRBACProxy:   types.BoolValue(o.KubeRBACProxy),
-	}
-	// The resource's status mapping, so the list shows hosts and URL alike.
-	var status modelRegistryModel
-	status.setStatus(o)
-	s.Endpoints, s.RESTURL = status.Endpoints, status.RESTURL
-	if !o.Database.Generated {
-		s.Database = &databaseSummaryModel{
-			Type:        types.StringValue(string(o.Database.Type)),
-			Host:        optionalString(o.Database.Host),
-			HostAddress: optionalString(o.Database.HostAddress),
-			Port:        types.Int64Value(o.Database.Port),
-			Username:    types.StringValue(o.Database.Username),
-			Database:    types.StringValue(o.Database.Database),
-		}
-	}
-	if o.Description != "" {
-		s.Description = types.StringValue(o.Description)
-	}
-	effective := o.Registry
-	if _, uploaded := lifecycle.UploadedCA(o); uploaded {
-		effective.CA = registry.CASource{Kind: registry.CAPEM}
-	}
-	s.CASource = types.StringValue(string(effective.CA.Kind))
-	if ref, _, ok := effective.CAObject(); ok {
-		s.CAReference = keyRefFrom(ref)
-	}
-	return s
 }
