@@ -121,27 +121,15 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 								"its CA certificate; null when it has none.",
 							Attributes: computedKeyRefAttributes("ConfigMap or Secret"),
 						},
-						"ready": schema.BoolAttribute{
-							Computed:            true,
-							MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
-						},
-						"endpoints": schema.ListAttribute{
-							Computed:            true,
-							ElementType:         types.StringType,
-							MarkdownDescription: endpointsDescription,
-						},
-						"rest_url": schema.StringAttribute{
-							Computed:            true,
-							MarkdownDescription: restURLDescription,
-						},
-						"kube_rbac_proxy": schema.BoolAttribute{
-							Computed:            true,
-							MarkdownDescription: kubeRBACProxyDataDescription,
-						},
 					},
 				},
 			},
 		},
+	}
+	// A listed registry shows what the operator reports but its uid and status message.
+	status, entry := dataStatusSchema.attributes(), resp.Schema.Attributes["registries"].(schema.ListNestedAttribute)
+	for _, name := range []string{"ready", "endpoints", "rest_url", "kube_rbac_proxy"} {
+		entry.NestedObject.Attributes[name] = status[name]
 	}
 }
 

@@ -77,6 +77,18 @@ func computedKeyRefAttributes(what string) map[string]schema.Attribute {
 	}
 }
 
+// dataStatusSchema is statusSchema in the data sources' schema types.
+var dataStatusSchema = statusSchema[schema.Attribute]{
+	String: func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} },
+	Bool:   func(d string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: d} },
+	StringList: func(d string) schema.Attribute {
+		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
+	},
+	Object: func(d string, attributes map[string]schema.Attribute) schema.Attribute {
+		return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: d, Attributes: attributes}
+	},
+}
+
 func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one model registry of OpenShift AI: its display name, description, database settings, " +
@@ -170,36 +182,10 @@ func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					},
 				},
 			},
-			"uid": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "UID of the ModelRegistry object.",
-			},
-			"ready": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
-			},
-			"status": schema.SingleNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "Reason and message of the registry's `Available` condition; both null before the operator reports one.",
-				Attributes: map[string]schema.Attribute{
-					"reason":  schema.StringAttribute{Computed: true, MarkdownDescription: "Reason, such as `DeploymentAvailable` or `ConfigurationError`."},
-					"message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the operator."},
-				},
-			},
-			"endpoints": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: endpointsDescription,
-			},
-			"rest_url": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: restURLDescription,
-			},
-			"kube_rbac_proxy": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: kubeRBACProxyDataDescription,
-			},
 		},
+	}
+	for name, attribute := range dataStatusSchema.attributes() {
+		resp.Schema.Attributes[name] = attribute
 	}
 }
 
