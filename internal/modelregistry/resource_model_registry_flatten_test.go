@@ -2,6 +2,8 @@ package modelregistry
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -185,5 +187,212 @@ func TestRegistryModelFrom_defaultDatabase(t *testing.T) {
 	}
 	if d := m.desired().Database; !d.Generated || d.Type != registry.DatabasePostgres {
 		t.Errorf("desired database %+v", d)
+	}
+}
+
+// viewsOf is what the resource (on import), the data source and the list show
+// for the same observed objects, with the shared view they are filled from.
+func viewsOf(t *testing.T, o lifecycle.Observed) (registryView, modelRegistryModel, modelRegistryDataModel, registrySummaryModel) {
+	t.Helper()
+	v, _ := registryViewFrom(o)
+	resource, _ := registryModelFrom(modelRegistryModel{}, o)
+	data, _ := registryDataFrom(o)
+	return v, resource, data, registrySummaryFrom(o.Registry)
+}
+
+func TestRegistryViewFrom_databaseKinds(t *testing.T) {
+	defaultDB := registry.Registry{Name: "dev", Namespace: registry.DefaultNamespace, DisplayName: "Dev",
+		Database: registry.Database{Type: registry.DatabasePostgres, Generated: true}}
+	for _, tc := range []struct {
+		name        string
+		observed    lifecycle.Observed
+		wantType    string
+		wantDefault bool
+		// want is the database as all three show it: type host host_address port username database ssl_mode; "" for a null database.
+		want string
+		// wantResourceSSL is the resource's ssl_mode on import: the CRD's default reads as unset.
+		wantResourceSSL string
+		wantSecret      string
+	}{
+		{"MySQL of the dashboard", observedWith(dashboardRegistry("fraud", nil, nil), nil), "mysql", false,
+			`"mysql" "mysql.db.svc" <null> 3307 "mr" "models" <null>`, "<null>", "fraud-db-x7k2p"},
+		{"PostgreSQL by address, CRD default sslMode", dashboardPostgres(""), "postgres", false,
+			`"postgres" <null> "10.0.0.9" 5432 "u" "d" "disable"`, "<null>", "vision-db-x7k2p"},
+		{"PostgreSQL with verify-full", dashboardPostgres("verify-full"), "postgres", false,
+			`"postgres" <null> "10.0.0.9" 5432 "u" "d" "verify-full"`, `"verify-full"`, "vision-db-x7k2p"},
+		{"default database", lifecycle.Observed{Registry: registry.ParseModelRegistry(defaultDB.ModelRegistry()),
+			PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead}, "postgres", true, "", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, resource, data, listed := viewsOf(t, tc.observed)
+			for view, got := range map[string][2]string{
+				"view":       {v.DatabaseType.String(), v.DefaultDatabase.String()},
+				"resource":   {resource.DatabaseType.String(), resource.DefaultDatabase.String()},
+				"data":       {data.DatabaseType.String(), data.DefaultDatabase.String()},
+				"registries": {listed.DatabaseType.String(), listed.DefaultDatabase.String()},
+			} {
+				if want := [2]string{`"` + tc.wantType + `"`, fmt.Sprint(tc.wantDefault)}; got != want {
+					t.Errorf("%s: database_type, default_database = %v, want %v", view, got, want)
+				}
+			}
+			if tc.want == "" {
+				if v.Database != nil || resource.Database != nil || data.Database != nil || listed.Database != nil {
+					t.Errorf("database: view %+v resource %+v data %+v list %+v, want null everywhere", v.Database, resource.Database, data.Database, listed.Database)
+				}
+				secret := registry.DefaultDatabaseSecretName(tc.observed.Registry.Name)
+				if v.DefaultDBSecret.ValueString() != secret || resource.DefaultDBSecret.ValueString() != secret || data.DefaultDBSecret.ValueString() != secret {
+					t.Errorf("default_database_secret_name: view %s resource %s data %s, want %s", v.DefaultDBSecret, resource.DefaultDBSecret, data.DefaultDBSecret, secret)
+				}
+				return
+			}
+			d, r, l := data.Database, resource.Database, listed.Database
+			if got := fmt.Sprint(d.Type, " ", d.Host, " ", d.HostAddress, " ", d.Port, " ", d.Username, " ", d.Database, " ", d.SSLMode); got != tc.want {
+				t.Errorf("data source database = %s, want %s", got, tc.want)
+			}
+			if got := fmt.Sprint(l.Type, " ", l.Host, " ", l.HostAddress, " ", l.Port, " ", l.Username, " ", l.Database, " ", d.SSLMode); got != tc.want {
+				t.Errorf("listed database = %s, want %s", got, tc.want)
+			}
+			if got := fmt.Sprint(r.Type, " ", r.Host, " ", r.HostAddress, " ", r.Port, " ", r.Username, " ", r.Database, " ", r.SSLMode); got != strings.TrimSuffix(tc.want, d.SSLMode.String())+tc.wantResourceSSL {
+				t.Errorf("resource database = %s, want %s with ssl_mode %s", got, tc.want, tc.wantResourceSSL)
+			}
+			if d.ExistingPasswordSecret.Name.ValueString() != tc.wantSecret || r.ExistingPasswordSecret.Name.ValueString() != tc.wantSecret {
+				t.Errorf("existing_password_secret: data %+v resource %+v, want %s", d.ExistingPasswordSecret, r.ExistingPasswordSecret, tc.wantSecret)
+			}
+			if !v.DefaultDBSecret.IsNull() || !resource.DefaultDBSecret.IsNull() || !data.DefaultDBSecret.IsNull() {
+				t.Errorf("default_database_secret_name must be null with an external database")
+			}
+		})
+	}
+}
+
+// Every CA kind as the view, the resource on import, the data source and the list show it.
+func TestRegistryViewFrom_caKinds(t *testing.T) {
+	pem := "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+	uploaded := map[string]any{"sslRootCertificateConfigMap": map[string]any{"name": "fraud-db-credential", "key": "ca.crt"}}
+	caString := func(c *caModel) string {
+		if c == nil {
+			return "null"
+		}
+		s := fmt.Sprint("cluster_bundle=", c.ClusterBundle, " openshift_ai_bundle=", c.OpenShiftAIBundle, " pem=", len(c.PEM.ValueString()))
+		for name, ref := range map[string]*keyRefModel{"config_map": c.ConfigMap, "secret": c.Secret} {
+			if ref != nil {
+				s += fmt.Sprint(" ", name, "=", ref.Name.ValueString(), "/", ref.Key.ValueString())
+			}
+		}
+		return s
+	}
+	const (
+		bundle   = "cluster_bundle=true openshift_ai_bundle=<null> pem=0"
+		odh      = "cluster_bundle=<null> openshift_ai_bundle=true pem=0"
+		none     = "cluster_bundle=<null> openshift_ai_bundle=<null> pem=0"
+		uploadCM = none + " config_map=fraud-db-credential/ca.crt"
+	)
+	asPEM := fmt.Sprint("cluster_bundle=<null> openshift_ai_bundle=<null> pem=", len(pem))
+	for _, tc := range []struct {
+		name                             string
+		observed                         lifecycle.Observed
+		wantResource, wantData, wantList string
+		wantConfigMapName                string
+	}{
+		{"none", observedWith(dashboardRegistry("fraud", nil, nil), nil), "null", "null", `"" <nil>`, "<null>"},
+		{"cluster bundle", observedWith(dashboardRegistry("fraud", nil, map[string]any{"sslRootCertificateConfigMap": map[string]any{"name": "odh-trusted-ca-bundle", "key": "ca-bundle.crt"}}), nil),
+			bundle, bundle, `"cluster_bundle" odh-trusted-ca-bundle/ca-bundle.crt`, "<null>"},
+		{"OpenShift AI bundle", observedWith(dashboardRegistry("fraud", nil, map[string]any{"sslRootCertificateConfigMap": map[string]any{"name": "odh-trusted-ca-bundle", "key": "odh-ca-bundle.crt"}}), nil),
+			odh, odh, `"openshift_ai_bundle" odh-trusted-ca-bundle/odh-ca-bundle.crt`, "<null>"},
+		{"existing ConfigMap", observedWith(dashboardRegistry("fraud", nil, map[string]any{"sslRootCertificateConfigMap": map[string]any{"name": "corporate-ca", "key": "ca.crt"}}), nil),
+			none + " config_map=corporate-ca/ca.crt", none + " config_map=corporate-ca/ca.crt", `"config_map" corporate-ca/ca.crt`, "<null>"},
+		{"existing Secret", observedWith(dashboardRegistry("fraud", nil, map[string]any{"sslRootCertificateSecret": map[string]any{"name": "corporate-ca", "key": "ca.crt"}}), nil),
+			none + " secret=corporate-ca/ca.crt", none + " secret=corporate-ca/ca.crt", `"secret" corporate-ca/ca.crt`, "<null>"},
+		{"uploaded PEM, read", observedWith(dashboardRegistry("fraud", nil, uploaded), &pem),
+			asPEM, asPEM, `"pem" fraud-db-credential/ca.crt`, `"fraud-db-credential"`},
+		// The resource plans to write it again; the data source names the ConfigMap the registry mounts.
+		{"uploaded PEM whose ConfigMap is gone", observedWith(dashboardRegistry("fraud", nil, uploaded), nil),
+			none, uploadCM, `"pem" fraud-db-credential/ca.crt`, "<null>"},
+		// A configuration that names the uploaded ConfigMap itself keeps that form.
+		{"uploaded PEM, not read", func() lifecycle.Observed {
+			o := observedWith(dashboardRegistry("fraud", nil, uploaded), nil)
+			o.CAConfigMapErr = lifecycle.ErrNotRead
+			return o
+		}(), uploadCM, uploadCM, `"pem" fraud-db-credential/ca.crt`, "<null>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, resource, data, listed := viewsOf(t, tc.observed)
+			if got := caString(resource.CACertificate); got != tc.wantResource {
+				t.Errorf("resource ca_certificate = %s, want %s", got, tc.wantResource)
+			}
+			if got := caString(data.CACertificate); got != tc.wantData {
+				t.Errorf("data source ca_certificate = %s, want %s", got, tc.wantData)
+			}
+			ref := "<nil>"
+			if listed.CAReference != nil {
+				ref = listed.CAReference.Name.ValueString() + "/" + listed.CAReference.Key.ValueString()
+			}
+			if got := listed.CASource.String() + " " + ref; got != tc.wantList {
+				t.Errorf("listed ca_source, ca_reference = %s, want %s", got, tc.wantList)
+			}
+			if v.CAConfigMapName.String() != tc.wantConfigMapName || resource.CAConfigMapName.String() != tc.wantConfigMapName {
+				t.Errorf("ca_config_map_name: view %s resource %s, want %s", v.CAConfigMapName, resource.CAConfigMapName, tc.wantConfigMapName)
+			}
+		})
+	}
+}
+
+func TestRegistryViewFrom_caConfigMapUnreadable(t *testing.T) {
+	uploaded := map[string]any{"sslRootCertificateConfigMap": map[string]any{"name": "fraud-db-credential", "key": "ca.crt"}}
+	o := observedWith(dashboardRegistry("fraud", nil, uploaded), nil)
+	o.CAConfigMapErr = apierrors.NewForbidden(corev1.Resource("configmaps"), "fraud-db-credential", errors.New("no get"))
+	_, diags := registryViewFrom(o)
+	if diags.ErrorsCount() != 1 || !strings.Contains(diags[0].Detail(), "ConfigMap rhoai-model-registries/fraud-db-credential") {
+		t.Fatalf("want one error naming the ConfigMap, got %v", diags)
+	}
+	if _, diags := registryDataFrom(o); !diags.HasError() {
+		t.Error("the data source must fail on it")
+	}
+	if _, diags := registryModelFrom(modelRegistryModel{}, o); !diags.HasError() {
+		t.Error("the resource must fail on it")
+	}
+}
+
+// What the operator reports reads the same in the resource, the data source and the list.
+func TestRegistryStatusFrom_conditions(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		conditions []any
+		proxy      bool
+		wantReady  bool
+		wantStatus string
+	}{
+		{"before the operator reports", nil, true, false, `{"message":<null>,"reason":<null>}`},
+		{"available", []any{map[string]any{"type": "Available", "status": "True", "reason": "DeploymentAvailable", "message": "up"}}, true, true,
+			`{"message":"up","reason":"DeploymentAvailable"}`},
+		{"configuration error, without the auth proxy", []any{
+			map[string]any{"type": "Progressing", "status": "True", "reason": "CreatedDeployment", "message": "creating"},
+			map[string]any{"type": "Available", "status": "False", "reason": "ConfigurationError", "message": "bad host"},
+		}, false, false, `{"message":"bad host","reason":"ConfigurationError"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obj := dashboardRegistry("fraud", nil, nil)
+			setField(obj.Object, tc.conditions, "status", "conditions")
+			if !tc.proxy {
+				unstructured.RemoveNestedField(obj.Object, "spec", "kubeRBACProxy")
+			}
+			v, resource, data, listed := viewsOf(t, observedWith(obj, nil))
+			for view, got := range map[string][2]string{
+				"view":       {v.Ready.String(), v.KubeRBACProxy.String()},
+				"resource":   {resource.Ready.String(), resource.KubeRBACProxy.String()},
+				"data":       {data.Ready.String(), data.KubeRBACProxy.String()},
+				"registries": {listed.Ready.String(), listed.KubeRBACProxy.String()},
+			} {
+				if want := [2]string{fmt.Sprint(tc.wantReady), fmt.Sprint(tc.proxy)}; got != want {
+					t.Errorf("%s: ready, kube_rbac_proxy = %v, want %v", view, got, want)
+				}
+			}
+			if resource.Status.String() != tc.wantStatus || data.Status.String() != tc.wantStatus {
+				t.Errorf("status: resource %s data %s, want %s", resource.Status, data.Status, tc.wantStatus)
+			}
+			if resource.UID.ValueString() != "uid-fraud" || data.UID.ValueString() != "uid-fraud" {
+				t.Errorf("uid: resource %s data %s", resource.UID, data.UID)
+			}
+		})
 	}
 }
