@@ -169,7 +169,9 @@ func registrySummaries(observed []registry.Observed, prefix string) []registrySu
 		if !strings.HasPrefix(o.Name, prefix) {
 			continue
 		}
-		summaries = append(summaries, registrySummaryFrom(o))
+		var summary registrySummaryModel
+		flattenRegistrySummary(&summary, o)
+		summaries = append(summaries, summary)
 	}
 	sort.Slice(summaries, func(i, j int) bool {
 		return summaries[i].ResourceName.ValueString() < summaries[j].ResourceName.ValueString()

@@ -208,10 +208,9 @@ func (d *modelRegistryDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 
-	state, diags := registryDataFrom(*observed)
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(flattenModelRegistryData(&config, *observed)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }

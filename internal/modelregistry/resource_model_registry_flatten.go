@@ -150,12 +150,11 @@ func gatherFor(prior modelRegistryModel) lifecycle.GatherOptions {
 	}
 }
 
-// registryModelFrom fills the resource's model from the view over the prior
-// model (the state, or the bare identity of an import): only the fields the
+// flattenModelRegistry fills the resource's model from the view over what m
+// holds (the state, or the bare identity of an import): only the fields the
 // provider owns, so that the operator's defaults never show as drift.
-func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (modelRegistryModel, diag.Diagnostics) {
+func flattenModelRegistry(m *modelRegistryModel, observed lifecycle.Observed) diag.Diagnostics {
 	v, diags := registryViewFrom(observed)
-	m := prior
 	priorDB := m.Database
 	m.ID, m.Namespace, m.ResourceName, m.Name = v.ID, v.Namespace, v.ResourceName, v.Name
 	if !v.Description.IsNull() || m.Description.ValueString() != "" {
@@ -178,7 +177,7 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 	}
 	s := v.registryStatus
 	m.UID, m.Ready, m.Status, m.Endpoints, m.RESTURL, m.KubeRBACProxy = s.UID, s.Ready, s.Status, s.Endpoints, s.RESTURL, s.KubeRBACProxy
-	return m, diags
+	return diags
 }
 
 // databaseFrom is the database attribute and password_secret_name for what the
@@ -264,11 +263,11 @@ func caFrom(v registryView) (*caModel, types.String) {
 	return ca, v.CAConfigMapName
 }
 
-// registryDataFrom fills the openshiftai_model_registry data source's model
-// from the view; a missing uploaded CA ConfigMap is a warning.
-func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag.Diagnostics) {
+// flattenModelRegistryData fills the openshiftai_model_registry data source's
+// model from the view; a missing uploaded CA ConfigMap is a warning.
+func flattenModelRegistryData(m *modelRegistryDataModel, observed lifecycle.Observed) diag.Diagnostics {
 	v, diags := registryViewFrom(observed)
-	m := modelRegistryDataModel{
+	*m = modelRegistryDataModel{
 		ID: v.ID, ResourceName: v.ResourceName, Namespace: v.Namespace, Name: v.Name, Description: v.Description,
 		DatabaseType: v.DatabaseType, DefaultDatabase: v.DefaultDatabase, DefaultDBSecret: v.DefaultDBSecret,
 		Database: v.Database, CACertificate: caModelFrom(v.CA),
@@ -281,15 +280,15 @@ func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag
 				"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
 			v.Namespace.ValueString(), v.ResourceName.ValueString(), ref.Name, ref.Key))
 	}
-	return m, diags
+	return diags
 }
 
-// registrySummaryFrom fills one entry of the openshiftai_model_registries data
-// source from the view of a listed registry. An uploaded CA certificate is told
-// apart by its ConfigMap's name, without reading the ConfigMap.
-func registrySummaryFrom(o registry.Observed) registrySummaryModel {
+// flattenRegistrySummary fills one entry of the openshiftai_model_registries
+// data source from the view of a listed registry. An uploaded CA certificate is
+// told apart by its ConfigMap's name, without reading the ConfigMap.
+func flattenRegistrySummary(s *registrySummaryModel, o registry.Observed) {
 	v, _ := registryViewFrom(lifecycle.Observed{Registry: o, PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead})
-	s := registrySummaryModel{
+	*s = registrySummaryModel{
 		ResourceName: v.ResourceName, Name: v.Name, Description: v.Description,
 		DatabaseType: v.DatabaseType, DefaultDatabase: v.DefaultDatabase,
 		Ready: v.Ready, Endpoints: v.Endpoints, RESTURL: v.RESTURL, KubeRBACProxy: v.KubeRBACProxy,
@@ -307,5 +306,4 @@ func registrySummaryFrom(o registry.Observed) registrySummaryModel {
 	if ref, _, ok := effective.CAObject(); ok {
 		s.CAReference = keyRefFrom(ref)
 	}
-	return s
 }

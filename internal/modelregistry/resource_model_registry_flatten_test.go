@@ -32,9 +32,10 @@ func providerRegistry() lifecycle.Observed {
 	}
 }
 
-func TestRegistryModelFrom_import(t *testing.T) {
+func TestFlattenModelRegistry_import(t *testing.T) {
 	// An import starts from the identity alone.
-	m, diags := registryModelFrom(modelRegistryModel{}, providerRegistry())
+	m := modelRegistryModel{}
+	diags := flattenModelRegistry(&m, providerRegistry())
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -53,23 +54,26 @@ func TestRegistryModelFrom_import(t *testing.T) {
 	}
 }
 
-func TestRegistryModelFrom_secretOfTheDashboard(t *testing.T) {
+func TestFlattenModelRegistry_secretOfTheDashboard(t *testing.T) {
 	// A Secret of that name without the provider's label is the user's, on import.
 	o := providerRegistry()
 	o.PasswordSecret.Labels = nil
-	m, _ := registryModelFrom(modelRegistryModel{}, o)
+	m := modelRegistryModel{}
+	flattenModelRegistry(&m, o)
 	if !m.PasswordSecretName.IsNull() || m.Database.ExistingPasswordSecret == nil ||
 		m.Database.ExistingPasswordSecret.Name.ValueString() != "fraud-db-password" {
 		t.Errorf("secret %s existing %+v", m.PasswordSecretName, m.Database.ExistingPasswordSecret)
 	}
 }
 
-func TestRegistryModelFrom_keepsWhatTheClusterDoesNotHold(t *testing.T) {
-	prior, _ := registryModelFrom(modelRegistryModel{}, providerRegistry())
+func TestFlattenModelRegistry_keepsWhatTheClusterDoesNotHold(t *testing.T) {
+	prior := modelRegistryModel{}
+	flattenModelRegistry(&prior, providerRegistry())
 	prior.Database.PasswordWOVersion = types.Int64Value(7)
 	prior.Database.VerifyConnection = types.BoolValue(true)
 	prior.Description = types.StringValue("")
-	m, _ := registryModelFrom(prior, providerRegistry())
+	m := prior
+	flattenModelRegistry(&m, providerRegistry())
 	if m.Database.PasswordWOVersion.ValueInt64() != 7 || !m.Database.VerifyConnection.ValueBool() {
 		t.Errorf("the configured version %s and verify_connection %s must stay", m.Database.PasswordWOVersion, m.Database.VerifyConnection)
 	}
@@ -78,12 +82,14 @@ func TestRegistryModelFrom_keepsWhatTheClusterDoesNotHold(t *testing.T) {
 	}
 }
 
-func TestRegistryModelFrom_missingObjects(t *testing.T) {
-	prior, _ := registryModelFrom(modelRegistryModel{}, providerRegistry())
+func TestFlattenModelRegistry_missingObjects(t *testing.T) {
+	prior := modelRegistryModel{}
+	flattenModelRegistry(&prior, providerRegistry())
 	gone := providerRegistry()
 	gone.PasswordSecret, gone.PasswordSecretErr = nil, apierrors.NewNotFound(corev1.Resource("secrets"), "fraud-db-password")
 	gone.CAConfigMap, gone.CAConfigMapErr = nil, apierrors.NewNotFound(corev1.Resource("configmaps"), "fraud-db-credential")
-	m, diags := registryModelFrom(prior, gone)
+	m := prior
+	diags := flattenModelRegistry(&m, gone)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -98,17 +104,19 @@ func TestRegistryModelFrom_missingObjects(t *testing.T) {
 	broken := providerRegistry()
 	broken.PasswordSecret, broken.PasswordSecretErr = nil, errors.New("forbidden")
 	broken.CAConfigMap, broken.CAConfigMapErr = nil, errors.New("forbidden")
-	if _, diags := registryModelFrom(prior, broken); diags.ErrorsCount() != 2 {
+	read := prior
+	if diags := flattenModelRegistry(&read, broken); diags.ErrorsCount() != 2 {
 		t.Errorf("want both failed reads reported, got %v", diags)
 	}
 }
 
-func TestRegistryModelFrom_notGathered(t *testing.T) {
+func TestFlattenModelRegistry_notGathered(t *testing.T) {
 	// A configuration that names the objects itself: they are the user's.
 	o := providerRegistry()
 	o.PasswordSecret, o.PasswordSecretErr = nil, lifecycle.ErrNotRead
 	o.CAConfigMap, o.CAConfigMapErr = nil, lifecycle.ErrNotRead
-	m, _ := registryModelFrom(modelRegistryModel{}, o)
+	m := modelRegistryModel{}
+	flattenModelRegistry(&m, o)
 	if m.Database.ExistingPasswordSecret == nil || !m.PasswordSecretName.IsNull() || !m.Database.PasswordWOVersion.IsNull() {
 		t.Errorf("password %+v %s", m.Database.ExistingPasswordSecret, m.PasswordSecretName)
 	}
@@ -140,8 +148,9 @@ func dashboardPostgres(sslMode string) lifecycle.Observed {
 	return lifecycle.Observed{Registry: registry.ParseModelRegistry(obj), PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead}
 }
 
-func TestRegistryModelFrom_postgres(t *testing.T) {
-	m, diags := registryModelFrom(modelRegistryModel{}, dashboardPostgres(""))
+func TestFlattenModelRegistry_postgres(t *testing.T) {
+	m := modelRegistryModel{}
+	diags := flattenModelRegistry(&m, dashboardPostgres(""))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -162,20 +171,25 @@ func TestRegistryModelFrom_postgres(t *testing.T) {
 	// A configured ssl_mode = "disable" stays; another mode set out of band shows.
 	prior := m
 	prior.Database = &databaseModel{SSLMode: types.StringValue("disable")}
-	if got, _ := registryModelFrom(prior, dashboardPostgres("")); got.Database.SSLMode.ValueString() != "disable" {
+	got := prior
+	flattenModelRegistry(&got, dashboardPostgres(""))
+	if got.Database.SSLMode.ValueString() != "disable" {
 		t.Errorf("configured disable read back as %s", got.Database.SSLMode)
 	}
-	if got, _ := registryModelFrom(m, dashboardPostgres("verify-full")); got.Database.SSLMode.ValueString() != "verify-full" {
+	got = m
+	flattenModelRegistry(&got, dashboardPostgres("verify-full"))
+	if got.Database.SSLMode.ValueString() != "verify-full" {
 		t.Errorf("sslMode set out of band read back as %s", got.Database.SSLMode)
 	}
 }
 
-func TestRegistryModelFrom_defaultDatabase(t *testing.T) {
+func TestFlattenModelRegistry_defaultDatabase(t *testing.T) {
 	r := registry.Registry{Name: "dev", Namespace: registry.DefaultNamespace, DisplayName: "Dev",
 		Database: registry.Database{Type: registry.DatabasePostgres, Generated: true}}
 	obj := r.ModelRegistry()
 	setField(obj.Object, int64(5432), "spec", "postgres", "port")
-	m, diags := registryModelFrom(modelRegistryModel{}, lifecycle.Gather(t.Context(), nil, obj, gatherFor(modelRegistryModel{})))
+	m := modelRegistryModel{}
+	diags := flattenModelRegistry(&m, lifecycle.Gather(t.Context(), nil, obj, gatherFor(modelRegistryModel{})))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -195,9 +209,13 @@ func TestRegistryModelFrom_defaultDatabase(t *testing.T) {
 func viewsOf(t *testing.T, o lifecycle.Observed) (registryView, modelRegistryModel, modelRegistryDataModel, registrySummaryModel) {
 	t.Helper()
 	v, _ := registryViewFrom(o)
-	resource, _ := registryModelFrom(modelRegistryModel{}, o)
-	data, _ := registryDataFrom(o)
-	return v, resource, data, registrySummaryFrom(o.Registry)
+	resource := modelRegistryModel{}
+	flattenModelRegistry(&resource, o)
+	var data modelRegistryDataModel
+	flattenModelRegistryData(&data, o)
+	var listed registrySummaryModel
+	flattenRegistrySummary(&listed, o.Registry)
+	return v, resource, data, listed
 }
 
 func TestRegistryViewFrom_databaseKinds(t *testing.T) {
@@ -345,10 +363,12 @@ func TestRegistryViewFrom_caConfigMapUnreadable(t *testing.T) {
 	if diags.ErrorsCount() != 1 || !strings.Contains(diags[0].Detail(), "ConfigMap rhoai-model-registries/fraud-db-credential") {
 		t.Fatalf("want one error naming the ConfigMap, got %v", diags)
 	}
-	if _, diags := registryDataFrom(o); !diags.HasError() {
+	var data modelRegistryDataModel
+	if diags := flattenModelRegistryData(&data, o); !diags.HasError() {
 		t.Error("the data source must fail on it")
 	}
-	if _, diags := registryModelFrom(modelRegistryModel{}, o); !diags.HasError() {
+	read := modelRegistryModel{}
+	if diags := flattenModelRegistry(&read, o); !diags.HasError() {
 		t.Error("the resource must fail on it")
 	}
 }
