@@ -39,12 +39,7 @@ type modelRegistryDataModel struct {
 	DefaultDBSecret types.String       `tfsdk:"default_database_secret_name"`
 	Database        *databaseDataModel `tfsdk:"database"`
 	CACertificate   *caModel           `tfsdk:"ca_certificate"`
-	UID             types.String       `tfsdk:"uid"`
-	Ready           types.Bool         `tfsdk:"ready"`
-	Status          types.Object       `tfsdk:"status"`
-	Endpoints       types.List         `tfsdk:"endpoints"`
-	RESTURL         types.String       `tfsdk:"rest_url"`
-	KubeRBACProxy   types.Bool         `tfsdk:"kube_rbac_proxy"`
+	registryStatus
 }
 
 // databaseDataModel is the resource's database attribute without the password

@@ -38,14 +38,15 @@ type registryView struct {
 	registryStatus
 }
 
-// registryStatus is what the operator reports, shown alike by every model.
+// registryStatus is what the operator reports, embedded alike in the resource's
+// and the data source's models.
 type registryStatus struct {
-	UID           types.String
-	Ready         types.Bool
-	Status        types.Object
-	Endpoints     types.List
-	RESTURL       types.String
-	KubeRBACProxy types.Bool
+	UID           types.String `tfsdk:"uid"`
+	Ready         types.Bool   `tfsdk:"ready"`
+	Status        types.Object `tfsdk:"status"`
+	Endpoints     types.List   `tfsdk:"endpoints"`
+	RESTURL       types.String `tfsdk:"rest_url"`
+	KubeRBACProxy types.Bool   `tfsdk:"kube_rbac_proxy"`
 }
 
 // registryViewFrom maps the observed objects to the view. It makes no request;
@@ -136,8 +137,7 @@ func registryStatusFrom(o registry.Observed) registryStatus {
 
 // setStatus copies what the operator reports into the computed attributes.
 func (m *modelRegistryModel) setStatus(o registry.Observed) {
-	s := registryStatusFrom(o)
-	m.UID, m.Ready, m.Status, m.Endpoints, m.RESTURL, m.KubeRBACProxy = s.UID, s.Ready, s.Status, s.Endpoints, s.RESTURL, s.KubeRBACProxy
+	m.registryStatus = registryStatusFrom(o)
 }
 
 // gatherFor says which of a registry's own objects a read with this prior
@@ -175,8 +175,7 @@ func flattenModelRegistry(m *modelRegistryModel, observed lifecycle.Observed) di
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
 		m.Timeouts = tfutil.NullTimeouts("create", "update", "delete")
 	}
-	s := v.registryStatus
-	m.UID, m.Ready, m.Status, m.Endpoints, m.RESTURL, m.KubeRBACProxy = s.UID, s.Ready, s.Status, s.Endpoints, s.RESTURL, s.KubeRBACProxy
+	m.registryStatus = v.registryStatus
 	return diags
 }
 
@@ -271,7 +270,7 @@ func flattenModelRegistryData(m *modelRegistryDataModel, observed lifecycle.Obse
 		ID: v.ID, ResourceName: v.ResourceName, Namespace: v.Namespace, Name: v.Name, Description: v.Description,
 		DatabaseType: v.DatabaseType, DefaultDatabase: v.DefaultDatabase, DefaultDBSecret: v.DefaultDBSecret,
 		Database: v.Database, CACertificate: caModelFrom(v.CA),
-		UID: v.UID, Ready: v.Ready, Status: v.Status, Endpoints: v.Endpoints, RESTURL: v.RESTURL, KubeRBACProxy: v.KubeRBACProxy,
+		registryStatus: v.registryStatus,
 	}
 	if v.CAConfigMapMissing {
 		ref, _ := lifecycle.UploadedCA(observed.Registry)

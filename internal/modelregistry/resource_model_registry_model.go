@@ -21,14 +21,9 @@ type modelRegistryModel struct {
 	WaitForReady       types.Bool     `tfsdk:"wait_for_ready"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
-	UID                types.String   `tfsdk:"uid"`
-	Ready              types.Bool     `tfsdk:"ready"`
-	Status             types.Object   `tfsdk:"status"`
-	Endpoints          types.List     `tfsdk:"endpoints"`
-	RESTURL            types.String   `tfsdk:"rest_url"`
-	KubeRBACProxy      types.Bool     `tfsdk:"kube_rbac_proxy"`
-	PasswordSecretName types.String   `tfsdk:"password_secret_name"`
-	CAConfigMapName    types.String   `tfsdk:"ca_config_map_name"`
+	registryStatus
+	PasswordSecretName types.String `tfsdk:"password_secret_name"`
+	CAConfigMapName    types.String `tfsdk:"ca_config_map_name"`
 }
 
 type databaseModel struct {
