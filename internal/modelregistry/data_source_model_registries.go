@@ -85,7 +85,7 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 				Computed:            true,
 				MarkdownDescription: "The registries, ordered by `resource_name`. Empty when there are none.",
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
+					Attributes: withListedStatus(map[string]schema.Attribute{
 						"resource_name": schema.StringAttribute{Computed: true, MarkdownDescription: "Kubernetes name of the registry."},
 						"name": schema.StringAttribute{
 							Computed:            true,
@@ -121,16 +121,21 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 								"its CA certificate; null when it has none.",
 							Attributes: computedKeyRefAttributes("ConfigMap or Secret"),
 						},
-					},
+					}),
 				},
 			},
 		},
 	}
-	// A listed registry shows what the operator reports but its uid and status message.
-	status, entry := dataStatusSchema.attributes(), resp.Schema.Attributes["registries"].(schema.ListNestedAttribute)
+}
+
+// withListedStatus adds what the operator reports to a listed registry's
+// attributes, all but its uid and status message.
+func withListedStatus(attributes map[string]schema.Attribute) map[string]schema.Attribute {
+	status := dataStatusSchema.attributes()
 	for _, name := range []string{"ready", "endpoints", "rest_url", "kube_rbac_proxy"} {
-		entry.NestedObject.Attributes[name] = status[name]
+		attributes[name] = status[name]
 	}
+	return attributes
 }
 
 func (d *modelRegistriesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -83,12 +83,12 @@ var resourceStatusSchema = statusSchema[schema.Attribute]{
 // stays known across updates, and its kube_rbac_proxy says what the provider does about it.
 func resourceStatusAttributes() map[string]schema.Attribute {
 	attributes := resourceStatusSchema.attributes()
-	uid := attributes["uid"].(schema.StringAttribute)
-	uid.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	attributes["uid"] = uid
-	proxy := attributes["kube_rbac_proxy"].(schema.BoolAttribute)
-	proxy.MarkdownDescription += kubeRBACProxyResourceDescription
-	attributes["kube_rbac_proxy"] = proxy
+	attributes["uid"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: uidDescription,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attributes["kube_rbac_proxy"] = schema.BoolAttribute{Computed: true, MarkdownDescription: kubeRBACProxyDescription + kubeRBACProxyResourceDescription}
 	return attributes
 }
 
