@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
@@ -86,7 +85,7 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 				Computed:            true,
 				MarkdownDescription: "The registries, ordered by `resource_name`. Empty when there are none.",
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
+					Attributes: withListedStatus(map[string]schema.Attribute{
 						"resource_name": schema.StringAttribute{Computed: true, MarkdownDescription: "Kubernetes name of the registry."},
 						"name": schema.StringAttribute{
 							Computed:            true,
@@ -122,28 +121,21 @@ func (d *modelRegistriesDataSource) Schema(_ context.Context, _ datasource.Schem
 								"its CA certificate; null when it has none.",
 							Attributes: computedKeyRefAttributes("ConfigMap or Secret"),
 						},
-						"ready": schema.BoolAttribute{
-							Computed:            true,
-							MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
-						},
-						"endpoints": schema.ListAttribute{
-							Computed:            true,
-							ElementType:         types.StringType,
-							MarkdownDescription: endpointsDescription,
-						},
-						"rest_url": schema.StringAttribute{
-							Computed:            true,
-							MarkdownDescription: restURLDescription,
-						},
-						"kube_rbac_proxy": schema.BoolAttribute{
-							Computed:            true,
-							MarkdownDescription: kubeRBACProxyDataDescription,
-						},
-					},
+					}),
 				},
 			},
 		},
 	}
+}
+
+// withListedStatus adds what the operator reports to a listed registry's
+// attributes, all but its uid and status message.
+func withListedStatus(attributes map[string]schema.Attribute) map[string]schema.Attribute {
+	status := dataStatusSchema.attributes()
+	for _, name := range []string{"ready", "endpoints", "rest_url", "kube_rbac_proxy"} {
+		attributes[name] = status[name]
+	}
+	return attributes
 }
 
 func (d *modelRegistriesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -182,50 +174,12 @@ func registrySummaries(observed []registry.Observed, prefix string) []registrySu
 		if !strings.HasPrefix(o.Name, prefix) {
 			continue
 		}
-		summaries = append(summaries, registrySummaryFrom(o))
+		var summary registrySummaryModel
+		flattenRegistrySummary(&summary, o)
+		summaries = append(summaries, summary)
 	}
 	sort.Slice(summaries, func(i, j int) bool {
 		return summaries[i].ResourceName.ValueString() < summaries[j].ResourceName.ValueString()
 	})
 	return summaries
-}
-
-// registrySummaryFrom is one entry of the list. An uploaded CA certificate is
-// told apart by its ConfigMap's name, without reading the ConfigMap.
-func registrySummaryFrom(o registry.Observed) registrySummaryModel {
-	s := registrySummaryModel{
-		ResourceName:    types.StringValue(o.Name),
-		Name:            types.StringValue(o.DisplayName),
-		Description:     types.StringNull(),
-		DatabaseType:    types.StringValue(string(o.Database.Type)),
-		DefaultDatabase: types.BoolValue(o.Database.Generated),
-		Ready:           types.BoolValue(o.Ready()),
-		KubeRBACProxy:   types.BoolValue(o.KubeRBACProxy),
-	}
-	// The resource's status mapping, so the list shows hosts and URL alike.
-	var status modelRegistryModel
-	status.setStatus(o)
-	s.Endpoints, s.RESTURL = status.Endpoints, status.RESTURL
-	if !o.Database.Generated {
-		s.Database = &databaseSummaryModel{
-			Type:        types.StringValue(string(o.Database.Type)),
-			Host:        optionalString(o.Database.Host),
-			HostAddress: optionalString(o.Database.HostAddress),
-			Port:        types.Int64Value(o.Database.Port),
-			Username:    types.StringValue(o.Database.Username),
-			Database:    types.StringValue(o.Database.Database),
-		}
-	}
-	if o.Description != "" {
-		s.Description = types.StringValue(o.Description)
-	}
-	effective := o.Registry
-	if _, uploaded := lifecycle.UploadedCA(o); uploaded {
-		effective.CA = registry.CASource{Kind: registry.CAPEM}
-	}
-	s.CASource = types.StringValue(string(effective.CA.Kind))
-	if ref, _, ok := effective.CAObject(); ok {
-		s.CAReference = keyRefFrom(ref)
-	}
-	return s
 }

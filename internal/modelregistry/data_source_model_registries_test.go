@@ -78,7 +78,8 @@ func TestRegistrySummariesDatabaseTypes(t *testing.T) {
 		t.Errorf("default database summary %+v", s)
 	}
 
-	m, diags := registryDataFrom(pg)
+	var m modelRegistryDataModel
+	diags := flattenModelRegistryData(&m, pg)
 	if diags.HasError() || m.Database.SSLMode.ValueString() != "disable" || m.DatabaseType.ValueString() != "postgres" ||
 		m.Database.ExistingPasswordSecret.Name.ValueString() != "vision-db-x7k2p" {
 		t.Errorf("data source %+v %+v %v", m, m.Database, diags)
@@ -110,7 +111,8 @@ func TestEndpointsAndRESTURLInEveryView(t *testing.T) {
 			if err := unstructured.SetNestedSlice(obj.Object, tc.hosts, "status", "hosts"); err != nil {
 				t.Fatal(err)
 			}
-			one, _ := registryDataFrom(observedWith(obj, nil))
+			var one modelRegistryDataModel
+			flattenModelRegistryData(&one, observedWith(obj, nil))
 			var resource modelRegistryModel
 			resource.setStatus(registry.ParseModelRegistry(obj))
 			listed := registrySummaries([]registry.Observed{registry.ParseModelRegistry(obj)}, "")[0]

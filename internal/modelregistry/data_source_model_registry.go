@@ -2,20 +2,15 @@ package modelregistry
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
@@ -44,12 +39,7 @@ type modelRegistryDataModel struct {
 	DefaultDBSecret types.String       `tfsdk:"default_database_secret_name"`
 	Database        *databaseDataModel `tfsdk:"database"`
 	CACertificate   *caModel           `tfsdk:"ca_certificate"`
-	UID             types.String       `tfsdk:"uid"`
-	Ready           types.Bool         `tfsdk:"ready"`
-	Status          types.Object       `tfsdk:"status"`
-	Endpoints       types.List         `tfsdk:"endpoints"`
-	RESTURL         types.String       `tfsdk:"rest_url"`
-	KubeRBACProxy   types.Bool         `tfsdk:"kube_rbac_proxy"`
+	registryStatus
 }
 
 // databaseDataModel is the resource's database attribute without the password
@@ -80,6 +70,18 @@ func computedKeyRefAttributes(what string) map[string]schema.Attribute {
 		"name": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Name of the %s, in the registry's namespace.", what)},
 		"key":  schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Key of the %s that holds the value.", what)},
 	}
+}
+
+// dataStatusSchema is statusSchema in the data sources' schema types.
+var dataStatusSchema = statusSchema[schema.Attribute]{
+	String: func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} },
+	Bool:   func(d string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: d} },
+	StringList: func(d string) schema.Attribute {
+		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
+	},
+	Object: func(d string, attributes map[string]schema.Attribute) schema.Attribute {
+		return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: d, Attributes: attributes}
+	},
 }
 
 func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -175,36 +177,10 @@ func (d *modelRegistryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					},
 				},
 			},
-			"uid": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "UID of the ModelRegistry object.",
-			},
-			"ready": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
-			},
-			"status": schema.SingleNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "Reason and message of the registry's `Available` condition; both null before the operator reports one.",
-				Attributes: map[string]schema.Attribute{
-					"reason":  schema.StringAttribute{Computed: true, MarkdownDescription: "Reason, such as `DeploymentAvailable` or `ConfigurationError`."},
-					"message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the operator."},
-				},
-			},
-			"endpoints": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: endpointsDescription,
-			},
-			"rest_url": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: restURLDescription,
-			},
-			"kube_rbac_proxy": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: kubeRBACProxyDataDescription,
-			},
 		},
+	}
+	for name, attribute := range dataStatusSchema.attributes() {
+		resp.Schema.Attributes[name] = attribute
 	}
 }
 
@@ -227,74 +203,9 @@ func (d *modelRegistryDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 
-	state, diags := registryDataFrom(*observed)
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(flattenModelRegistryData(&config, *observed)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// registryDataFrom maps a registry read from the cluster, with its uploaded CA
-// certificate when it has one, to the data source's attributes. It makes no request.
-func registryDataFrom(observed lifecycle.Observed) (modelRegistryDataModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	o := observed.Registry
-	m := modelRegistryDataModel{
-		ID:              types.StringValue(o.Namespace + "/" + o.Name),
-		ResourceName:    types.StringValue(o.Name),
-		Namespace:       types.StringValue(o.Namespace),
-		Name:            types.StringValue(o.DisplayName),
-		Description:     types.StringNull(),
-		DatabaseType:    types.StringValue(string(o.Database.Type)),
-		DefaultDatabase: types.BoolValue(o.Database.Generated),
-		DefaultDBSecret: types.StringNull(),
-	}
-	if o.Database.Generated {
-		m.DefaultDBSecret = types.StringValue(registry.DefaultDatabaseSecretName(o.Name))
-	} else {
-		m.Database = &databaseDataModel{
-			Type:                 types.StringValue(string(o.Database.Type)),
-			Host:                 optionalString(o.Database.Host),
-			HostAddress:          optionalString(o.Database.HostAddress),
-			SSLMode:              types.StringNull(),
-			Port:                 types.Int64Value(o.Database.Port),
-			Username:             types.StringValue(o.Database.Username),
-			Database:             types.StringValue(o.Database.Database),
-			SkipDatabaseCreation: types.BoolValue(o.Database.SkipDatabaseCreation),
-		}
-		if o.Database.Type == registry.DatabasePostgres {
-			m.Database.SSLMode = types.StringValue(registry.DefaultSSLMode)
-			if o.Database.SSLMode != "" {
-				m.Database.SSLMode = types.StringValue(o.Database.SSLMode)
-			}
-		}
-	}
-	if m.Database != nil && o.Database.PasswordSecret.Name != "" {
-		m.Database.ExistingPasswordSecret = keyRefFrom(o.Database.PasswordSecret)
-	}
-	if o.Description != "" {
-		m.Description = types.StringValue(o.Description)
-	}
-	source := o.CA
-	caRef, _ := lifecycle.UploadedCA(o)
-	switch err := observed.CAConfigMapErr; {
-	case errors.Is(err, lifecycle.ErrNotRead):
-	case err == nil:
-		source = registry.CASource{Kind: registry.CAPEM, PEM: observed.CAConfigMap.Data[caRef.Key]}
-	case apierrors.IsNotFound(err):
-		diags.AddAttributeWarning(path.Root("ca_certificate"), "Uploaded CA certificate not found", fmt.Sprintf(
-			"Model registry %s/%s uses the CA certificate in ConfigMap %q, key %q, which does not exist, so the registry cannot "+
-				"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
-			o.Namespace, o.Name, caRef.Name, caRef.Key))
-	default:
-		diags.AddError("Cannot read the registry's CA certificate", err.Error())
-	}
-	m.CACertificate = caModelFrom(source)
-
-	// The resource's status mapping, so both show a registry's state alike.
-	var status modelRegistryModel
-	status.setStatus(o)
-	m.UID, m.Ready, m.Status, m.Endpoints, m.RESTURL, m.KubeRBACProxy = status.UID, status.Ready, status.Status, status.Endpoints, status.RESTURL, status.KubeRBACProxy
-	return m, diags
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }

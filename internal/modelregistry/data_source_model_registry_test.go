@@ -59,12 +59,13 @@ func observedWith(obj *unstructured.Unstructured, uploadedPEM *string) lifecycle
 	return o
 }
 
-func TestRegistryDataFrom_dashboardRegistry(t *testing.T) {
+func TestFlattenModelRegistryData_dashboardRegistry(t *testing.T) {
 	obj := dashboardRegistry("fraud", map[string]any{
 		registry.AnnotationDisplayName: "Fraud models",
 		registry.AnnotationDescription: "Scored nightly",
 	}, map[string]any{"sslRootCertificateSecret": map[string]any{"name": "db-ca", "key": "ca.pem"}})
-	m, _ := registryDataFrom(observedWith(obj, nil))
+	var m modelRegistryDataModel
+	flattenModelRegistryData(&m, observedWith(obj, nil))
 
 	for attribute, got := range map[string]fmt.Stringer{
 		"id": m.ID, "resource_name": m.ResourceName, "namespace": m.Namespace, "name": m.Name, "description": m.Description,
@@ -107,7 +108,7 @@ func TestRegistryDataFrom_dashboardRegistry(t *testing.T) {
 	}
 }
 
-func TestRegistryDataFrom_caSources(t *testing.T) {
+func TestFlattenModelRegistryData_caSources(t *testing.T) {
 	pem := "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 	uploaded := map[string]any{"sslRootCertificateConfigMap": map[string]any{"name": "fraud-db-credential", "key": "ca.crt"}}
 	cases := map[string]struct {
@@ -172,7 +173,8 @@ func TestRegistryDataFrom_caSources(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			m, _ := registryDataFrom(observedWith(dashboardRegistry("fraud", nil, tc.mysql), tc.uploadedPEM))
+			var m modelRegistryDataModel
+			flattenModelRegistryData(&m, observedWith(dashboardRegistry("fraud", nil, tc.mysql), tc.uploadedPEM))
 			if problem := tc.want(m.CACertificate); problem != "" {
 				t.Errorf("ca_certificate = %+v: %s", m.CACertificate, problem)
 			}
@@ -180,12 +182,13 @@ func TestRegistryDataFrom_caSources(t *testing.T) {
 	}
 }
 
-func TestRegistryDataFrom_defaults(t *testing.T) {
+func TestFlattenModelRegistryData_defaults(t *testing.T) {
 	// No annotations, no port, no status: what a registry looks like before the operator saw it.
 	obj := dashboardRegistry("bare", nil, nil)
 	unstructured.RemoveNestedField(obj.Object, "spec", "mysql", "port")
 	unstructured.RemoveNestedField(obj.Object, "status")
-	m, _ := registryDataFrom(observedWith(obj, nil))
+	var m modelRegistryDataModel
+	flattenModelRegistryData(&m, observedWith(obj, nil))
 	if m.Name.ValueString() != "bare" {
 		t.Errorf("name = %s, want the Kubernetes name", m.Name)
 	}

@@ -62,13 +62,10 @@ func (l *modelRegistryListResource) List(ctx context.Context, req list.ListReque
 		diags.Append(clientDiags...)
 		if !diags.HasError() {
 			err := client.ListPaged(ctx, registry.GroupVersionResource, namespace, "", tfutil.ListPageSize, func(items []unstructured.Unstructured) {
-				for _, obj := range items {
-					madeByProvider := obj.GetLabels()[registry.LabelAppManagedBy] == registry.ManagedByProvider
-					if tfutil.MadeByWanted(config.MadeBy.ValueString(), madeByProvider) {
-						found = append(found, tfutil.ListedObject{
-							ImportID:    obj.GetNamespace() + "/" + obj.GetName(),
-							DisplayName: registryDisplayName(&obj),
-						})
+				for i := range items {
+					o := registry.ParseModelRegistry(&items[i])
+					if tfutil.MadeByWanted(config.MadeBy.ValueString(), o.ManagedByProvider) {
+						found = append(found, tfutil.ListedObject{ImportID: o.Namespace + "/" + o.Name, DisplayName: registryDisplayName(o)})
 					}
 				}
 			})
@@ -81,10 +78,10 @@ func (l *modelRegistryListResource) List(ctx context.Context, req list.ListReque
 }
 
 // registryDisplayName is what `terraform query` shows for a registry: its
-// display name and where it is.
-func registryDisplayName(obj *unstructured.Unstructured) string {
-	if display := obj.GetAnnotations()[registry.AnnotationDisplayName]; display != "" {
-		return fmt.Sprintf("%s (%s/%s)", display, obj.GetNamespace(), obj.GetName())
+// display name, when it has one of its own, and where it is.
+func registryDisplayName(o registry.Observed) string {
+	if o.DisplayName != o.Name {
+		return fmt.Sprintf("%s (%s/%s)", o.DisplayName, o.Namespace, o.Name)
 	}
-	return obj.GetNamespace() + "/" + obj.GetName()
+	return o.Namespace + "/" + o.Name
 }

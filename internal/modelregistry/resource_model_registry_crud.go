@@ -248,7 +248,8 @@ func (r *modelRegistryResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	observed := lifecycle.Gather(ctx, client, obj, gatherFor(state))
-	read, diags := registryModelFrom(state, observed)
+	read := state
+	diags = flattenModelRegistry(&read, observed)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

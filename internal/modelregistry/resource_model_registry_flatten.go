@@ -2,9 +2,12 @@ package modelregistry
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -12,6 +15,130 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
+
+// registryView is a registry as the cluster has it, in Terraform values: the
+// one mapping from the observed objects, from which the resource (Read, import
+// and the list resource) and both data sources fill their models.
+type registryView struct {
+	ID, ResourceName, Namespace, Name, Description types.String
+	DatabaseType                                   types.String
+	DefaultDatabase                                types.Bool
+	DefaultDBSecret                                types.String
+	// Database is the external database as the registry names it; nil with the default database.
+	Database *databaseDataModel
+	// CA is the registry's CA source; an uploaded certificate whose ConfigMap
+	// was read is CAPEM with its content.
+	CA registry.CASource
+	// CAUploaded is true when the registry mounts the ConfigMap of an uploaded certificate.
+	CAUploaded bool
+	// CAConfigMapName names the uploaded certificate's ConfigMap when it was read; null otherwise.
+	CAConfigMapName types.String
+	// CAConfigMapMissing is true when the uploaded certificate's ConfigMap was looked for and not found.
+	CAConfigMapMissing bool
+	registryStatus
+}
+
+// registryStatus is what the operator reports, embedded alike in the resource's
+// and the data source's models.
+type registryStatus struct {
+	UID           types.String `tfsdk:"uid"`
+	Ready         types.Bool   `tfsdk:"ready"`
+	Status        types.Object `tfsdk:"status"`
+	Endpoints     types.List   `tfsdk:"endpoints"`
+	RESTURL       types.String `tfsdk:"rest_url"`
+	KubeRBACProxy types.Bool   `tfsdk:"kube_rbac_proxy"`
+}
+
+// registryViewFrom maps the observed objects to the view. It makes no request;
+// a ConfigMap that could not be read for another reason than absence is an error.
+func registryViewFrom(observed lifecycle.Observed) (registryView, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	o := observed.Registry
+	v := registryView{
+		ID:              types.StringValue(o.Namespace + "/" + o.Name),
+		ResourceName:    types.StringValue(o.Name),
+		Namespace:       types.StringValue(o.Namespace),
+		Name:            types.StringValue(o.DisplayName),
+		Description:     optionalString(o.Description),
+		DatabaseType:    types.StringValue(string(o.Database.Type)),
+		DefaultDatabase: types.BoolValue(o.Database.Generated),
+		DefaultDBSecret: types.StringNull(),
+		CA:              o.CA,
+		CAConfigMapName: types.StringNull(),
+		registryStatus:  registryStatusFrom(o),
+	}
+	if o.Database.Generated {
+		v.DefaultDBSecret = types.StringValue(registry.DefaultDatabaseSecretName(o.Name))
+	} else {
+		v.Database = databaseViewFrom(o.Database)
+	}
+	caRef, uploaded := lifecycle.UploadedCA(o)
+	v.CAUploaded = uploaded
+	switch cm, err := observed.CAConfigMap, observed.CAConfigMapErr; {
+	case errors.Is(err, lifecycle.ErrNotRead):
+	case err == nil:
+		v.CA = registry.CASource{Kind: registry.CAPEM, PEM: cm.Data[caRef.Key]}
+		v.CAConfigMapName = types.StringValue(cm.Name)
+	case apierrors.IsNotFound(err):
+		v.CAConfigMapMissing = true
+	default:
+		diags.AddError("Cannot read the registry's CA certificate", fmt.Sprintf(
+			"Reading ConfigMap %s/%s, which holds the CA certificate of model registry %s/%s, failed: %s",
+			o.Namespace, caRef.Name, o.Namespace, o.Name, tfutil.Sentence(err)))
+	}
+	return v, diags
+}
+
+// databaseViewFrom is an external database as the registry names it; ssl_mode
+// is the one PostgreSQL uses, the CRD's default when the registry sets none.
+func databaseViewFrom(db registry.Database) *databaseDataModel {
+	m := &databaseDataModel{
+		Type:                 types.StringValue(string(db.Type)),
+		Host:                 optionalString(db.Host),
+		HostAddress:          optionalString(db.HostAddress),
+		SSLMode:              types.StringNull(),
+		Port:                 types.Int64Value(db.Port),
+		Username:             types.StringValue(db.Username),
+		Database:             types.StringValue(db.Database),
+		SkipDatabaseCreation: types.BoolValue(db.SkipDatabaseCreation),
+	}
+	if db.Type == registry.DatabasePostgres {
+		m.SSLMode = types.StringValue(registry.DefaultSSLMode)
+		if db.SSLMode != "" {
+			m.SSLMode = types.StringValue(db.SSLMode)
+		}
+	}
+	if db.PasswordSecret.Name != "" {
+		m.ExistingPasswordSecret = keyRefFrom(db.PasswordSecret)
+	}
+	return m
+}
+
+// registryStatusFrom is what the operator reports: the Available condition,
+// the hosts as listed and the REST URL made from the first external one.
+func registryStatusFrom(o registry.Observed) registryStatus {
+	reason, message := types.StringNull(), types.StringNull()
+	if o.Available != nil {
+		reason, message = types.StringValue(o.Available.Reason), types.StringValue(o.Available.Message)
+	}
+	hosts := make([]attr.Value, 0, len(o.Hosts))
+	for _, h := range o.Hosts {
+		hosts = append(hosts, types.StringValue(h))
+	}
+	return registryStatus{
+		UID:           types.StringValue(string(o.UID)),
+		Ready:         types.BoolValue(o.Ready()),
+		Status:        types.ObjectValueMust(statusAttrTypes, map[string]attr.Value{"reason": reason, "message": message}),
+		Endpoints:     types.ListValueMust(types.StringType, hosts),
+		RESTURL:       optionalString(registry.RESTURL(o.Name, o.Namespace, o.Hosts)),
+		KubeRBACProxy: types.BoolValue(o.KubeRBACProxy),
+	}
+}
+
+// setStatus copies what the operator reports into the computed attributes.
+func (m *modelRegistryModel) setStatus(o registry.Observed) {
+	m.registryStatus = registryStatusFrom(o)
+}
 
 // gatherFor says which of a registry's own objects a read with this prior
 // state needs: the password Secret unless the configuration names its own, the
@@ -23,36 +150,22 @@ func gatherFor(prior modelRegistryModel) lifecycle.GatherOptions {
 	}
 }
 
-// registryModelFrom maps what the cluster has onto the prior model (the state,
-// or the bare identity of an import): only the fields the provider owns, so that
-// the operator's defaults never show as drift. It makes no request.
-func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (modelRegistryModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	m := prior
-	o := observed.Registry
+// flattenModelRegistry fills the resource's model from the view over what m
+// holds (the state, or the bare identity of an import): only the fields the
+// provider owns, so that the operator's defaults never show as drift.
+func flattenModelRegistry(m *modelRegistryModel, observed lifecycle.Observed) diag.Diagnostics {
+	v, diags := registryViewFrom(observed)
 	priorDB := m.Database
-	m.ID = types.StringValue(o.Namespace + "/" + o.Name)
-	m.Namespace = types.StringValue(o.Namespace)
-	m.ResourceName = types.StringValue(o.Name)
-	m.Name = types.StringValue(o.DisplayName)
-	switch {
-	case o.Description != "":
-		m.Description = types.StringValue(o.Description)
-	case m.Description.ValueString() == "":
+	m.ID, m.Namespace, m.ResourceName, m.Name = v.ID, v.Namespace, v.ResourceName, v.Name
+	if !v.Description.IsNull() || m.Description.ValueString() != "" {
 		// Keep "" or null as configured: both mean no description.
-	default:
-		m.Description = types.StringNull()
+		m.Description = v.Description
 	}
-	var dbDiags, caDiags diag.Diagnostics
-	m.DefaultDatabase = types.BoolValue(o.Database.Generated)
-	m.DatabaseType, m.DefaultDBSecret = types.StringValue(string(o.Database.Type)), types.StringNull()
-	if o.Database.Generated {
-		m.DefaultDBSecret = types.StringValue(registry.DefaultDatabaseSecretName(o.Name))
-	}
-	m.Database, m.PasswordSecretName, dbDiags = databaseFrom(priorDB, observed)
-	m.CACertificate, m.CAConfigMapName, caDiags = caFrom(observed)
+	m.DefaultDatabase, m.DatabaseType, m.DefaultDBSecret = v.DefaultDatabase, v.DatabaseType, v.DefaultDBSecret
+	var dbDiags diag.Diagnostics
+	m.Database, m.PasswordSecretName, dbDiags = databaseFrom(priorDB, v.Database, observed)
 	diags.Append(dbDiags...)
-	diags.Append(caDiags...)
+	m.CACertificate, m.CAConfigMapName = caFrom(v)
 	if m.WaitForReady.IsNull() {
 		m.WaitForReady = types.BoolValue(true)
 	}
@@ -62,27 +175,26 @@ func registryModelFrom(prior modelRegistryModel, observed lifecycle.Observed) (m
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
 		m.Timeouts = tfutil.NullTimeouts("create", "update", "delete")
 	}
-	m.setStatus(o)
-	return m, diags
+	m.registryStatus = v.registryStatus
+	return diags
 }
 
 // databaseFrom is the database attribute and password_secret_name for what the
 // cluster has; which Secret is the provider's depends on the prior state.
-func databaseFrom(priorDB *databaseModel, observed lifecycle.Observed) (*databaseModel, types.String, diag.Diagnostics) {
+func databaseFrom(priorDB *databaseModel, view *databaseDataModel, observed lifecycle.Observed) (*databaseModel, types.String, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	o := observed.Registry
-	if o.Database.Generated {
+	if view == nil {
 		return nil, types.StringNull(), diags
 	}
 	db := &databaseModel{
-		Type:                 types.StringValue(string(o.Database.Type)),
-		Host:                 optionalString(o.Database.Host),
-		HostAddress:          optionalString(o.Database.HostAddress),
-		Port:                 types.Int64Value(o.Database.Port),
-		Username:             types.StringValue(o.Database.Username),
-		Database:             types.StringValue(o.Database.Database),
-		SSLMode:              sslModeFrom(priorDB, o.Database),
-		SkipDatabaseCreation: types.BoolValue(o.Database.SkipDatabaseCreation),
+		Type:                 view.Type,
+		Host:                 view.Host,
+		HostAddress:          view.HostAddress,
+		Port:                 view.Port,
+		Username:             view.Username,
+		Database:             view.Database,
+		SSLMode:              sslModeFrom(priorDB, view.SSLMode),
+		SkipDatabaseCreation: view.SkipDatabaseCreation,
 		PasswordWO:           types.StringNull(),
 		PasswordWOVersion:    types.Int64Null(),
 		VerifyConnection:     types.BoolValue(false),
@@ -92,11 +204,12 @@ func databaseFrom(priorDB *databaseModel, observed lifecycle.Observed) (*databas
 		db.PasswordWOVersion = priorDB.PasswordWOVersion
 	}
 	secretName := types.StringNull()
-	ref := o.Database.PasswordSecret
+	// The resource names the registry's Secret reference even when it is empty, so the plan shows it.
+	existing := keyRefFrom(observed.Registry.Database.PasswordSecret)
 	secret, err := observed.PasswordSecret, observed.PasswordSecretErr
 	switch {
 	case errors.Is(err, lifecycle.ErrNotRead):
-		db.ExistingPasswordSecret = keyRefFrom(ref)
+		db.ExistingPasswordSecret = existing
 		db.PasswordWOVersion = types.Int64Null()
 	case err == nil && (priorDB != nil || secret.Labels[registry.LabelAppManagedBy] == registry.ManagedByProvider):
 		secretName = types.StringValue(secret.Name)
@@ -104,11 +217,11 @@ func databaseFrom(priorDB *databaseModel, observed lifecycle.Observed) (*databas
 			db.PasswordWOVersion = types.Int64Value(version)
 		}
 	case err == nil:
-		db.ExistingPasswordSecret = keyRefFrom(ref)
+		db.ExistingPasswordSecret = existing
 	case apierrors.IsNotFound(err) && priorDB != nil:
 		// Deleted out of band: the plan writes it again.
 	case apierrors.IsNotFound(err):
-		db.ExistingPasswordSecret = keyRefFrom(ref)
+		db.ExistingPasswordSecret = existing
 	default:
 		diags.AddError("Cannot read the password Secret", err.Error())
 	}
@@ -123,46 +236,73 @@ func optionalString(s string) types.String {
 	return types.StringValue(s)
 }
 
-// sslModeFrom is ssl_mode for what the cluster has: the CRD's default, disable,
-// reads as unset unless the configuration set it, so it never shows as drift.
-func sslModeFrom(priorDB *databaseModel, db registry.Database) types.String {
-	if db.Type != registry.DatabasePostgres {
+// sslModeFrom is the resource's ssl_mode for the one the registry uses: the
+// CRD's default, disable, reads as unset unless the configuration set it, so it
+// never shows as drift.
+func sslModeFrom(priorDB *databaseModel, used types.String) types.String {
+	if used.ValueString() == registry.DefaultSSLMode && (priorDB == nil || priorDB.SSLMode.IsNull()) {
 		return types.StringNull()
 	}
-	mode := db.SSLMode
-	if mode == "" {
-		mode = registry.DefaultSSLMode
-	}
-	if mode == registry.DefaultSSLMode && (priorDB == nil || priorDB.SSLMode.IsNull()) {
-		return types.StringNull()
-	}
-	return types.StringValue(mode)
+	return used
 }
 
-// caFrom is the ca_certificate attribute and ca_config_map_name for what the
-// cluster has: an uploaded CA reads back as pem, unless the configuration
-// names that ConfigMap itself (then it was not gathered).
-func caFrom(observed lifecycle.Observed) (*caModel, types.String, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	o := observed.Registry
-	configMapName := types.StringNull()
-	source := o.CA
-	// An uploaded CA reads back as pem, unless the configuration names that ConfigMap itself.
-	switch cm, err := observed.CAConfigMap, observed.CAConfigMapErr; {
-	case errors.Is(err, lifecycle.ErrNotRead):
-	case err == nil:
-		source = registry.CASource{Kind: registry.CAPEM, PEM: cm.Data[registry.CAConfigMapKey]}
-		configMapName = types.StringValue(cm.Name)
-	case apierrors.IsNotFound(err):
-		// Deleted out of band: the plan writes it again.
+// caFrom is the resource's ca_certificate and ca_config_map_name: an uploaded
+// CA reads back as pem, unless the configuration names that ConfigMap itself
+// (then it was not gathered); a missing one reads as an empty pem, which the
+// plan writes again.
+func caFrom(v registryView) (*caModel, types.String) {
+	source := v.CA
+	if v.CAConfigMapMissing {
 		source = registry.CASource{Kind: registry.CAPEM}
-	default:
-		source = registry.CASource{Kind: registry.CAPEM}
-		diags.AddError("Cannot read the CA ConfigMap", err.Error())
 	}
 	ca := caModelFrom(source)
 	if ca != nil && source.Kind == registry.CAPEM && source.PEM == "" {
 		ca.PEM = types.StringNull()
 	}
-	return ca, configMapName, diags
+	return ca, v.CAConfigMapName
+}
+
+// flattenModelRegistryData fills the openshiftai_model_registry data source's
+// model from the view; a missing uploaded CA ConfigMap is a warning.
+func flattenModelRegistryData(m *modelRegistryDataModel, observed lifecycle.Observed) diag.Diagnostics {
+	v, diags := registryViewFrom(observed)
+	*m = modelRegistryDataModel{
+		ID: v.ID, ResourceName: v.ResourceName, Namespace: v.Namespace, Name: v.Name, Description: v.Description,
+		DatabaseType: v.DatabaseType, DefaultDatabase: v.DefaultDatabase, DefaultDBSecret: v.DefaultDBSecret,
+		Database: v.Database, CACertificate: caModelFrom(v.CA),
+		registryStatus: v.registryStatus,
+	}
+	if v.CAConfigMapMissing {
+		ref, _ := lifecycle.UploadedCA(observed.Registry)
+		diags.AddAttributeWarning(path.Root("ca_certificate"), "Uploaded CA certificate not found", fmt.Sprintf(
+			"Model registry %s/%s uses the CA certificate in ConfigMap %q, key %q, which does not exist, so the registry cannot "+
+				"verify its database. ca_certificate.config_map names the ConfigMap; ca_certificate.pem is null.",
+			v.Namespace.ValueString(), v.ResourceName.ValueString(), ref.Name, ref.Key))
+	}
+	return diags
+}
+
+// flattenRegistrySummary fills one entry of the openshiftai_model_registries
+// data source from the view of a listed registry. An uploaded CA certificate is
+// told apart by its ConfigMap's name, without reading the ConfigMap.
+func flattenRegistrySummary(s *registrySummaryModel, o registry.Observed) {
+	v, _ := registryViewFrom(lifecycle.Observed{Registry: o, PasswordSecretErr: lifecycle.ErrNotRead, CAConfigMapErr: lifecycle.ErrNotRead})
+	*s = registrySummaryModel{
+		ResourceName: v.ResourceName, Name: v.Name, Description: v.Description,
+		DatabaseType: v.DatabaseType, DefaultDatabase: v.DefaultDatabase,
+		Ready: v.Ready, Endpoints: v.Endpoints, RESTURL: v.RESTURL, KubeRBACProxy: v.KubeRBACProxy,
+	}
+	if db := v.Database; db != nil {
+		s.Database = &databaseSummaryModel{
+			Type: db.Type, Host: db.Host, HostAddress: db.HostAddress, Port: db.Port, Username: db.Username, Database: db.Database,
+		}
+	}
+	effective := o.Registry
+	if v.CAUploaded {
+		effective.CA = registry.CASource{Kind: registry.CAPEM}
+	}
+	s.CASource = types.StringValue(string(effective.CA.Kind))
+	if ref, _, ok := effective.CAObject(); ok {
+		s.CAReference = keyRefFrom(ref)
+	}
 }

@@ -2,7 +2,6 @@ package modelregistry
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -22,14 +21,9 @@ type modelRegistryModel struct {
 	WaitForReady       types.Bool     `tfsdk:"wait_for_ready"`
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
-	UID                types.String   `tfsdk:"uid"`
-	Ready              types.Bool     `tfsdk:"ready"`
-	Status             types.Object   `tfsdk:"status"`
-	Endpoints          types.List     `tfsdk:"endpoints"`
-	RESTURL            types.String   `tfsdk:"rest_url"`
-	KubeRBACProxy      types.Bool     `tfsdk:"kube_rbac_proxy"`
-	PasswordSecretName types.String   `tfsdk:"password_secret_name"`
-	CAConfigMapName    types.String   `tfsdk:"ca_config_map_name"`
+	registryStatus
+	PasswordSecretName types.String `tfsdk:"password_secret_name"`
+	CAConfigMapName    types.String `tfsdk:"ca_config_map_name"`
 }
 
 type databaseModel struct {
@@ -153,22 +147,4 @@ func (m *modelRegistryModel) desired() registry.Registry {
 		r.Database.PasswordSecret = m.Database.ExistingPasswordSecret.ref()
 	}
 	return r
-}
-
-// setStatus copies what the operator reports into the computed attributes.
-func (m *modelRegistryModel) setStatus(o registry.Observed) {
-	m.UID = types.StringValue(string(o.UID))
-	m.Ready = types.BoolValue(o.Ready())
-	reason, message := types.StringNull(), types.StringNull()
-	if o.Available != nil {
-		reason, message = types.StringValue(o.Available.Reason), types.StringValue(o.Available.Message)
-	}
-	m.Status = types.ObjectValueMust(statusAttrTypes, map[string]attr.Value{"reason": reason, "message": message})
-	hosts := make([]attr.Value, 0, len(o.Hosts))
-	for _, h := range o.Hosts {
-		hosts = append(hosts, types.StringValue(h))
-	}
-	m.Endpoints = types.ListValueMust(types.StringType, hosts)
-	m.RESTURL = optionalString(registry.RESTURL(o.Name, o.Namespace, o.Hosts))
-	m.KubeRBACProxy = types.BoolValue(o.KubeRBACProxy)
 }

@@ -22,9 +22,14 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/validators"
 )
 
-// Descriptions the resource and the data sources share.
+// Descriptions of what the operator reports, the same in the resource and the data sources.
 const (
-	endpointsDescription = "Hosts of the registry exactly as the operator lists them (`status.hosts`): first the external host " +
+	uidDescription           = "UID of the ModelRegistry object."
+	readyDescription         = "Whether the operator reports the registry available (`Available=True`)."
+	statusDescription        = "Reason and message of the registry's `Available` condition; both null before the operator reports one."
+	statusReasonDescription  = "Reason, such as `DeploymentAvailable` or `ConfigurationError`."
+	statusMessageDescription = "Message of the operator."
+	endpointsDescription     = "Hosts of the registry exactly as the operator lists them (`status.hosts`): first the external host " +
 		"(in gateway mode the gateway host with its path, `<gateway domain>/model-registry/<resource_name>`, then the Route " +
 		"host; otherwise the auth proxy's Route host `<resource_name>-rest.<apps domain>` when its route is enabled), then " +
 		"the Service's in-cluster names. Use `rest_url` rather than parsing them."
@@ -32,9 +37,60 @@ const (
 		"`endpoints`: the gateway host with its path in gateway mode (`https://<gateway domain>/model-registry/<resource_name>`), " +
 		"else the auth proxy's Route (`https://<resource_name>-rest.<apps domain>`). Null while the operator reports no " +
 		"external host: before it has reconciled the registry, or when the registry has no proxy Route."
-	kubeRBACProxyDataDescription = "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks " +
-		"every caller against the registry's role. Without it, operators before 0.3.14 serve the registry to anyone who reaches its Service."
+	kubeRBACProxyDescription = "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks " +
+		"every caller against the registry's role and so gives the permissions their meaning. Without it, operators before " +
+		"0.3.14 serve the registry to anyone who reaches its Service."
+	// kubeRBACProxyResourceDescription is what the resource does about it.
+	kubeRBACProxyResourceDescription = " The provider always writes it, as the dashboard does; a registry found without it " +
+		"(made by an earlier provider version, or with the deprecated `oauthProxy`) plans an in-place update that adds it."
 )
+
+// statusSchema builds the attributes of what the operator reports in one
+// schema package's types, so that every registry schema has them alike.
+type statusSchema[A any] struct {
+	String, Bool, StringList func(description string) A
+	Object                   func(description string, attributes map[string]A) A
+}
+
+// attributes are uid, ready, status, endpoints, rest_url and kube_rbac_proxy.
+func (k statusSchema[A]) attributes() map[string]A {
+	return map[string]A{
+		"uid":   k.String(uidDescription),
+		"ready": k.Bool(readyDescription),
+		"status": k.Object(statusDescription, map[string]A{
+			"reason":  k.String(statusReasonDescription),
+			"message": k.String(statusMessageDescription),
+		}),
+		"endpoints":       k.StringList(endpointsDescription),
+		"rest_url":        k.String(restURLDescription),
+		"kube_rbac_proxy": k.Bool(kubeRBACProxyDescription),
+	}
+}
+
+// resourceStatusSchema is statusSchema in the resource's schema types.
+var resourceStatusSchema = statusSchema[schema.Attribute]{
+	String: func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} },
+	Bool:   func(d string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: d} },
+	StringList: func(d string) schema.Attribute {
+		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
+	},
+	Object: func(d string, attributes map[string]schema.Attribute) schema.Attribute {
+		return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: d, Attributes: attributes}
+	},
+}
+
+// resourceStatusAttributes are the status attributes of the resource: its uid
+// stays known across updates, and its kube_rbac_proxy says what the provider does about it.
+func resourceStatusAttributes() map[string]schema.Attribute {
+	attributes := resourceStatusSchema.attributes()
+	attributes["uid"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: uidDescription,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attributes["kube_rbac_proxy"] = schema.BoolAttribute{Computed: true, MarkdownDescription: kubeRBACProxyDescription + kubeRBACProxyResourceDescription}
+	return attributes
+}
 
 const (
 	databaseTypeDataDescription    = "Type of the registry's database: `mysql` or `postgres` (the default database is PostgreSQL)."
@@ -147,39 +203,6 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroying or replacing the registry fails. Set it to `false` and apply first to delete.",
-			},
-			"uid": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "UID of the ModelRegistry object.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"ready": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: "Whether the operator reports the registry available (`Available=True`).",
-			},
-			"status": schema.SingleNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "Reason and message of the registry's `Available` condition.",
-				Attributes: map[string]schema.Attribute{
-					"reason":  schema.StringAttribute{Computed: true, MarkdownDescription: "Reason, such as `DeploymentAvailable` or `ConfigurationError`."},
-					"message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the operator."},
-				},
-			},
-			"endpoints": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: endpointsDescription,
-			},
-			"rest_url": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: restURLDescription,
-			},
-			"kube_rbac_proxy": schema.BoolAttribute{
-				Computed: true,
-				MarkdownDescription: "Whether the registry has the operator's auth proxy (`spec.kubeRBACProxy`), which checks every caller " +
-					"against the registry's role and so gives the permissions their meaning. The provider always writes it, as the " +
-					"dashboard does; a registry found without it (made by an earlier provider version, or with the deprecated " +
-					"`oauthProxy`) plans an in-place update that adds it.",
 			},
 			"password_secret_name": schema.StringAttribute{
 				Computed:            true,
@@ -320,5 +343,8 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 				"delete": "How long deleting may take, the wait for the operator's finalizer included. Default `5m`.",
 			}),
 		},
+	}
+	for name, attribute := range resourceStatusAttributes() {
+		resp.Schema.Attributes[name] = attribute
 	}
 }
