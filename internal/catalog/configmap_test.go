@@ -309,6 +309,7 @@ func (f *fakeCluster) Update(_ context.Context, u *unstructured.Unstructured) (*
 }
 
 func TestModifyParallelWritersAllLand(t *testing.T) {
+	var b Batches
 	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
 	var wg sync.WaitGroup
 	conflicts := make([]int, 20)
@@ -317,7 +318,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := "s" + string(rune('a'+i))
-			res, err := Modify(t.Context(), f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+			res, err := b.Modify(t.Context(), f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 				return PutSource(cm, UserSource{ID: id, Name: id, Type: TypeYAML, Enabled: true, CatalogFile: "models: []\n"}, true)
 			})
 			if err != nil {
@@ -340,7 +341,8 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 }
 
 func TestModifyErrors(t *testing.T) {
-	_, err := Modify(t.Context(), &fakeCluster{}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
+	var b Batches
+	_, err := b.Modify(t.Context(), &fakeCluster{}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if !IsNotDeployed(err) || !strings.HasPrefix(err.Error(), `the model catalog is not deployed in namespace "ns": ConfigMap model-catalog-sources does not exist.`) {
 		t.Errorf("missing ConfigMap: %v", err)
 	}
@@ -348,7 +350,7 @@ func TestModifyErrors(t *testing.T) {
 	f.intercept = func() { f.mu.Lock(); f.cm.ResourceVersion += "x"; f.mu.Unlock() } // someone always writes first
 	ctx, cancel := context.WithCancel(t.Context())
 	calls := 0
-	res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+	res, err := b.Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		calls++
 		if calls == 3 {
 			cancel()
@@ -359,17 +361,17 @@ func TestModifyErrors(t *testing.T) {
 	if res.Conflicts != 3 || err == nil || !strings.Contains(err.Error(), "kept changing: 3 updates found it modified by another request before the timeout") {
 		t.Errorf("res = %+v, err = %v", res, err)
 	}
-	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
+	res, err = b.Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if err != nil || res.Written {
 		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
 	}
 }
 
 // queued is how many Modify calls wait behind the one in flight for f's namespace.
-func queued(f *fakeCluster) int {
-	groupsMu.Lock()
-	defer groupsMu.Unlock()
-	if g := groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
+func queued(b *Batches, f *fakeCluster) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if g := b.groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
 		return len(g.queue)
 	}
 	return 0
@@ -386,6 +388,7 @@ func putSource(id string) func(cm *corev1.ConfigMap) error {
 // change that fails is left out of the batch and only its caller hears of it;
 // a caller that gives up while queued is left out and its change never lands.
 func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
+	var b Batches
 	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
 	release := make(chan struct{})
 	var updates atomic.Int32
@@ -401,11 +404,11 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	}
 	outcomes := make(chan outcome, 12)
 	modify := func(ctx context.Context, id string, change func(cm *corev1.ConfigMap) error) {
-		res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, change)
+		res, err := b.Modify(ctx, f, "ns", UserSourcesConfigMap, change)
 		outcomes <- outcome{id, res, err}
 	}
 	go modify(t.Context(), "first", putSource("first"))
-	for queued(f) != 0 || updates.Load() == 0 {
+	for queued(&b, f) != 0 || updates.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	for i := range 9 {
@@ -414,7 +417,7 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	go modify(t.Context(), "taken", putSource("first")) // the first writer's id: IDTakenError
 	gaveUp, giveUp := context.WithCancel(t.Context())
 	go modify(gaveUp, "gave-up", putSource("gave-up"))
-	for queued(f) != 11 {
+	for queued(&b, f) != 11 {
 		time.Sleep(time.Millisecond)
 	}
 	giveUp()
