@@ -12,11 +12,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 )
 
 // dashboardFile is a user file as the dashboard and a hand edit leave it: a
@@ -270,47 +270,42 @@ func TestMerge(t *testing.T) {
 	}
 }
 
-// fakeCluster holds one ConfigMap and answers updates with a stale
-// resourceVersion with 409, as the API server does.
-type fakeCluster struct {
-	mu        sync.Mutex
-	cm        *corev1.ConfigMap
-	version   int
-	intercept func() // runs before each update is judged
+// cluster is a cluster holding cm.
+func cluster(t *testing.T, cm *corev1.ConfigMap) *kubefake.Cluster {
+	t.Helper()
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &unstructured.Unstructured{Object: obj}
+	u.SetAPIVersion("v1")
+	u.SetKind("ConfigMap")
+	return kubefake.New(u)
 }
 
-func (f *fakeCluster) Get(_ context.Context, _ schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.cm == nil || name != f.cm.Name {
-		return nil, apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, name)
+// stored is the user's sources ConfigMap as f holds it.
+func stored(t *testing.T, f *kubefake.Cluster) *corev1.ConfigMap {
+	t.Helper()
+	cm, err := FromObject(f.Object(ConfigMaps, "ns", UserSourcesConfigMap))
+	if err != nil {
+		t.Fatal(err)
 	}
-	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(f.cm)
-	return &unstructured.Unstructured{Object: obj}, err
+	return cm
 }
 
-func (f *fakeCluster) Update(_ context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	if f.intercept != nil {
-		f.intercept()
+// beforeUpdates runs hook before each update the cluster is sent.
+func beforeUpdates(f *kubefake.Cluster, hook func()) {
+	f.Fail = func(call string) error {
+		if strings.HasPrefix(call, "update ") {
+			hook()
+		}
+		return nil
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if u.GetResourceVersion() != f.cm.ResourceVersion {
-		return nil, apierrors.NewConflict(schema.GroupResource{Resource: "configmaps"}, u.GetName(), errors.New("the object has been modified"))
-	}
-	var cm corev1.ConfigMap
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &cm); err != nil {
-		return nil, err
-	}
-	f.version++
-	cm.ResourceVersion = string(rune('a' + f.version))
-	f.cm = &cm
-	return u, nil
 }
 
 func TestModifyParallelWritersAllLand(t *testing.T) {
 	var b Batches
-	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
+	f := cluster(t, userConfigMap(dashboardFile))
 	var wg sync.WaitGroup
 	conflicts := make([]int, 20)
 	for i := range 20 {
@@ -328,26 +323,26 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	file, err := Sources(f.cm)
+	file, err := Sources(stored(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := len(file.Entries()); n != 22 {
 		t.Errorf("%d entries after 20 parallel creates, want 22 (no lost update)", n)
 	}
-	if !strings.Contains(f.cm.Data[SourcesKey], "namedQueries") || f.cm.Data["other"] != "kept" {
+	if cm := stored(t, f); !strings.Contains(cm.Data[SourcesKey], "namedQueries") || cm.Data["other"] != "kept" {
 		t.Errorf("a parallel writer dropped what it did not write")
 	}
 }
 
 func TestModifyErrors(t *testing.T) {
 	var b Batches
-	_, err := b.Modify(t.Context(), &fakeCluster{}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
+	_, err := b.Modify(t.Context(), kubefake.New(), "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if !IsNotDeployed(err) || !strings.HasPrefix(err.Error(), `the model catalog is not deployed in namespace "ns": ConfigMap model-catalog-sources does not exist.`) {
 		t.Errorf("missing ConfigMap: %v", err)
 	}
-	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
-	f.intercept = func() { f.mu.Lock(); f.cm.ResourceVersion += "x"; f.mu.Unlock() } // someone always writes first
+	f := cluster(t, userConfigMap(dashboardFile))
+	beforeUpdates(f, func() { f.Touch(ConfigMaps, "ns", UserSourcesConfigMap) }) // someone always writes first
 	ctx, cancel := context.WithCancel(t.Context())
 	calls := 0
 	res, err := b.Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
@@ -361,14 +356,14 @@ func TestModifyErrors(t *testing.T) {
 	if res.Conflicts != 3 || err == nil || !strings.Contains(err.Error(), "kept changing: 3 updates found it modified by another request before the timeout") {
 		t.Errorf("res = %+v, err = %v", res, err)
 	}
-	res, err = b.Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
+	res, err = b.Modify(t.Context(), cluster(t, userConfigMap(dashboardFile)), "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if err != nil || res.Written {
 		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
 	}
 }
 
 // queued is how many Modify calls wait behind the one in flight for f's namespace.
-func queued(b *Batches, f *fakeCluster) int {
+func queued(b *Batches, f *kubefake.Cluster) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if g := b.groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
@@ -389,14 +384,14 @@ func putSource(id string) func(cm *corev1.ConfigMap) error {
 // a caller that gives up while queued is left out and its change never lands.
 func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	var b Batches
-	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
+	f := cluster(t, userConfigMap(dashboardFile))
 	release := make(chan struct{})
 	var updates atomic.Int32
-	f.intercept = func() {
+	beforeUpdates(f, func() {
 		if updates.Add(1) == 1 {
 			<-release
 		}
-	}
+	})
 	type outcome struct {
 		id  string
 		res ModifyResult
@@ -445,7 +440,7 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	if n := updates.Load(); n != 2 {
 		t.Errorf("%d updates, want 2 (one in flight, one for the queue)", n)
 	}
-	file, err := Sources(f.cm)
+	file, err := Sources(stored(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}

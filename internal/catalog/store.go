@@ -14,16 +14,17 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 )
 
 // ConfigMaps is the core ConfigMap resource.
 var ConfigMaps = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
 
-// Cluster is what the read-modify-update loop asks of the API server.
+// Cluster is what the catalog reads and writes: the kube interfaces.
 type Cluster interface {
-	Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error)
-	// Update writes the object with its resourceVersion; a stale one fails with a 409 Conflict.
-	Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	kube.Reader
+	kube.Writer
 }
 
 // NotDeployedError means the namespace has no ConfigMap of the user's sources

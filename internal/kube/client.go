@@ -47,16 +47,28 @@ var resources = map[schema.GroupVersionKind]schema.GroupVersionResource{
 	{Group: "user.openshift.io", Version: "v1", Kind: "Group"}:               registry.OpenShiftGroupResource,
 }
 
-// Interface is what the provider asks of a cluster; *Client is the real one and
-// tests of the code above it use an in-memory one.
-type Interface interface {
-	Apply(ctx context.Context, obj runtime.Object, opts ApplyOptions) (*unstructured.Unstructured, error)
+// Reader is what the domain packages read from a cluster.
+type Reader interface {
 	Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error)
 	List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error)
 	ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error)
+}
+
+// Writer is what the domain packages write to a cluster.
+type Writer interface {
+	Apply(ctx context.Context, obj runtime.Object, opts ApplyOptions) (*unstructured.Unstructured, error)
+	// Update writes the object with its resourceVersion; a stale one fails with a 409 Conflict.
+	Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
 	Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error
 	DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error)
-	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
+}
+
+// Interface is what the provider asks of a cluster: *Client is the real one,
+// kubefake.Cluster the one every package's tests use.
+type Interface interface {
+	Reader
+	Writer
 	WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
 }
