@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
@@ -65,6 +66,20 @@ func GatewayDomain() string { return gatewayDomain }
 // ShippedSourcesConfigMap is the ConfigMap that holds the shipped catalog sources in this run:
 // model-catalog-default-sources on v0.3.8, default-catalog-sources from v0.3.9 on.
 func ShippedSourcesConfigMap() string { return generation.ShippedSourcesConfigMap() }
+
+// Hosts are the status.hosts the operator reports in this run for registry name with (or
+// without) the auth proxy: the gateway host in gateway mode, the proxy's Route host, then the
+// three in-cluster names (DOMAIN.md, "What the operator does, observed" and "Gateway mode").
+func Hosts(name, namespace string, proxy bool) []string {
+	var hosts []string
+	if gatewayDomain != "" {
+		hosts = append(hosts, standin.GatewayHost(gatewayDomain, name))
+	}
+	if proxy {
+		hosts = append(hosts, standin.RouteHost(name, controlplane.AppsDomain))
+	}
+	return append(hosts, registry.InClusterHosts(name, namespace)...)
+}
 
 // ShippedSourcesFile is the sources.yaml the stand-in ships in this run's generation.
 func ShippedSourcesFile() string { return generation.ShippedSourcesFile() }

@@ -15,6 +15,9 @@ const (
 	// The plugin floor (internal/bench/floor) under a source of its own, so its state says so.
 	floorSource = "openshiftai-terraform/openshiftaifloor"
 	floorBinary = "terraform-provider-openshiftaifloor"
+	// The write floor (internal/bench/floor built with main.writes) under a third.
+	writeFloorSource = "openshiftai-terraform/openshiftaiwritefloor"
+	writeFloorBinary = "terraform-provider-openshiftaiwritefloor"
 	// Field managers of the harness's own writes.
 	benchFieldManager     = "openshiftai-bench"
 	outOfBandFieldManager = "openshiftai-bench-out-of-band"

@@ -25,8 +25,10 @@ type fleet struct {
 	// singles: the run also applies, plans and destroys the registries fleet (every
 	// permission its own resource) after the others, for the comparison with the list.
 	singles bool
-	// catalog: the operator stand-in makes the model catalog's ConfigMaps.
-	catalog bool
+	// catalog: the operator stand-in makes the model catalog's ConfigMaps; configMap
+	// is the one the fleet's sources share.
+	catalog   bool
+	configMap string
 }
 
 var fleets = map[string]fleet{
@@ -40,7 +42,11 @@ var fleets = map[string]fleet{
 	},
 	"catalog": {
 		name: "catalog", description: "model catalog sources (yaml) in one ConfigMap", resources: 1, objects: 1,
-		provider: catalogConfig, baseline: catalogBaselineConfig, catalog: true,
+		provider: catalogConfig, baseline: catalogBaselineConfig, catalog: true, configMap: catalog.UserSourcesConfigMap,
+	},
+	"mcp": {
+		name: "mcp", description: "MCP catalog sources in one ConfigMap", resources: 1, objects: 1,
+		provider: mcpConfig, baseline: mcpBaselineConfig, catalog: true, configMap: catalog.MCPSourcesConfigMap,
 	},
 }
 
@@ -193,16 +199,59 @@ resource "terraform_data" %q {
 	return b.String()
 }
 
+// mcpFile is MCP source i's catalog file: one remote server, as small as a real one gets.
+func mcpFile(i int) string {
+	return fmt.Sprintf("mcp_servers:\n- name: bench-server-%04d\n  provider: Bench\n  deploymentMode: remote\n  endpoints:\n    http: https://mcp-%04d.example.com/mcp\n", i, i)
+}
+
+// mcpConfig is n MCP catalog sources, all in the one ConfigMap mcp-catalog-sources.
+func mcpConfig(n int, source string) string {
+	var b strings.Builder
+	terraformBlock(&b, source, false)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `
+resource "openshiftai_mcp_catalog_source" %q {
+  source_id = %q
+  name      = %q
+  labels    = ["bench"]
+
+  yaml {
+    catalog = %q
+  }
+}
+`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), mcpFile(i))
+	}
+	return b.String()
+}
+
+func mcpBaselineConfig(n int) string {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_version = \">= 1.11\"\n}\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `
+resource "terraform_data" %q {
+  input = {
+    source_id = %q
+    name      = %q
+    labels    = ["bench"]
+    catalog   = %q
+  }
+}
+`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), mcpFile(i))
+	}
+	return b.String()
+}
+
 // editCatalogOutOfBand renames source i in the dashboard's ConfigMap, as the dashboard does.
 func (b *bench) editCatalogOutOfBand(ctx context.Context, i int) error {
 	cms := b.typed.CoreV1().ConfigMaps(b.namespace)
-	cm, err := cms.Get(ctx, catalog.UserSourcesConfigMap, metav1.GetOptions{})
+	cm, err := cms.Get(ctx, b.opts.fleet.configMap, metav1.GetOptions{})
 	if err != nil {
 		return fmt.Errorf("out-of-band edit of catalog source %s: %w", catalogSourceID(i), err)
 	}
 	old := "name: " + catalogSourceName(i) + "\n"
 	if !strings.Contains(cm.Data[catalog.SourcesKey], old) {
-		return fmt.Errorf("out-of-band edit: %s has no line %q", catalog.UserSourcesConfigMap, strings.TrimSpace(old))
+		return fmt.Errorf("out-of-band edit: %s has no line %q", b.opts.fleet.configMap, strings.TrimSpace(old))
 	}
 	cm.Data[catalog.SourcesKey] = strings.Replace(cm.Data[catalog.SourcesKey], old, "name: "+catalogSourceName(i)+" (edited out of band)\n", 1)
 	if _, err := cms.Update(ctx, cm, metav1.UpdateOptions{FieldManager: outOfBandFieldManager}); err != nil {
@@ -213,16 +262,17 @@ func (b *bench) editCatalogOutOfBand(ctx context.Context, i int) error {
 
 // checkCatalogEmpty makes sure destroy left no source of the bench behind.
 func (b *bench) checkCatalogEmpty(ctx context.Context) error {
-	cm, err := b.typed.CoreV1().ConfigMaps(b.namespace).Get(ctx, catalog.UserSourcesConfigMap, metav1.GetOptions{})
+	name := b.opts.fleet.configMap
+	cm, err := b.typed.CoreV1().ConfigMaps(b.namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return err
 	}
 	for key, value := range cm.Data {
 		if strings.HasPrefix(key, "bench_") {
-			return fmt.Errorf("destroy left the data key %s in %s", key, catalog.UserSourcesConfigMap)
+			return fmt.Errorf("destroy left the data key %s in %s", key, name)
 		}
 		if strings.Contains(value, "id: bench_") {
-			return fmt.Errorf("destroy left a bench source in %s of %s", key, catalog.UserSourcesConfigMap)
+			return fmt.Errorf("destroy left a bench source in %s of %s", key, name)
 		}
 	}
 	return nil

@@ -14,7 +14,8 @@ func TestFleetsHaveTheirResourceCounts(t *testing.T) {
 	const n = 7
 	for name, f := range fleets {
 		for config, text := range map[string]string{
-			"provider": f.provider(n, providerSource), "floor": f.provider(n, floorSource), "terraform_data": f.baseline(n),
+			"provider": f.provider(n, providerSource), "floor": f.provider(n, floorSource), "write floor": f.provider(n, writeFloorSource),
+			"terraform_data": f.baseline(n),
 		} {
 			if got := strings.Count(text, "\nresource \""); got != f.resources*n {
 				t.Errorf("%s fleet, %s configuration: %d resources, want %d", name, config, got, f.resources*n)
@@ -26,6 +27,9 @@ func TestFleetsHaveTheirResourceCounts(t *testing.T) {
 	}
 	if !strings.Contains(listConfig(1, providerSource), `users    = ["user-0001@example.com"]`) {
 		t.Errorf("the list fleet grants registry 1's user:\n%s", listConfig(1, providerSource))
+	}
+	if !strings.Contains(mcpConfig(1, providerSource), `resource "openshiftai_mcp_catalog_source" "bench_0001"`) {
+		t.Errorf("the mcp fleet has MCP source bench_0001:\n%s", mcpConfig(1, providerSource))
 	}
 	if !strings.Contains(catalogConfig(1, providerSource), `source_id = "bench_0001"`) {
 		t.Errorf("the catalog fleet has source bench_0001:\n%s", catalogConfig(1, providerSource))

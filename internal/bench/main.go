@@ -1,10 +1,12 @@
 // Command bench measures the provider at fleet scale (`make bench`): it applies, plans
 // and destroys N model registries with three permissions each on a local control plane
-// with the operator stand-in, and against two floors in the same run: the same
+// with the operator stand-in, and against three floors in the same run: the same
 // configuration served by the plugin floor (internal/bench/floor, a provider with the
-// same schemas that does nothing), what Terraform, the plugin protocol and the framework
-// cost; and the same number of Terraform's built-in terraform_data resources, what
-// Terraform alone costs. Per phase it reports the wall time and its ratio to each floor,
+// provider's schemas that does nothing), what Terraform, the plugin protocol and the
+// framework cost; by the write floor (the same, making exactly the writes each
+// resource's objects need), the physical limit of a provider that makes these objects;
+// and the same number of Terraform's built-in terraform_data resources, what Terraform
+// alone costs. Per phase it reports the wall time and its ratio to each floor,
 // the API requests by verb and resource, the peak memory and CPU time of the provider
 // processes, and whether client-go throttled any request.
 //
@@ -37,6 +39,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -77,7 +80,7 @@ func main() {
 	flag.IntVar(&opts.n, "n", 100, "fleet size: registries (each with 3 permissions, so 4n Terraform resources, or 2n with -fleet list), or catalog sources")
 	fleetName := flag.String("fleet", "registries", "what to apply: registries (each with a user, a group and a project as single permissions), "+
 		"list (each with one permission list of the same 3 subjects; the registries fleet runs after it in the same cycles, for the comparison), "+
-		"catalog (yaml model catalog sources, all in one ConfigMap)")
+		"catalog (yaml model catalog sources, all in one ConfigMap), mcp (MCP catalog sources, all in one ConfigMap)")
 	flag.StringVar(&opts.jsonPath, "json", "", "write the results as JSON here (default bench-results/bench-<n>.json in the repository)")
 	flag.StringVar(&opts.compare, "compare", "", "results JSON of another run (for example bench-results/bench-100.json): print the cost per resource against it")
 	flag.BoolVar(&opts.keep, "keep", false, "keep the working directory (configurations, state, Terraform and control plane logs)")
@@ -151,7 +154,11 @@ type phaseResult struct {
 	// Wall; both are empty in results written before the floor existed.
 	FloorPhase string  `json:"plugin_floor_phase,omitempty"`
 	FloorRatio float64 `json:"ratio_to_plugin_floor,omitempty"`
-	Summary    string  `json:"plan_summary,omitempty"`
+	// WriteFloorPhase is the write floor's phase it is compared with, WriteFloorRatio =
+	// Wall / its Wall; both are empty in results written before the write floor existed.
+	WriteFloorPhase string  `json:"write_floor_phase,omitempty"`
+	WriteFloorRatio float64 `json:"ratio_to_write_floor,omitempty"`
+	Summary         string  `json:"plan_summary,omitempty"`
 	// SinglesWall is the same phase of the registries fleet in a -fleet list run, and
 	// SpeedupOverSingles its wall time over this one's.
 	SinglesWall        float64 `json:"singles_wall_seconds,omitempty"`
@@ -394,7 +401,7 @@ func (b *bench) writeConfigs() error {
 	opts := b.opts
 	configs := map[string]string{
 		configOpenShiftAI: opts.fleet.provider(opts.n, providerSource), configFloor: opts.fleet.provider(opts.n, floorSource),
-		configTerraformData: opts.fleet.baseline(opts.n),
+		configWriteFloor: opts.fleet.provider(opts.n, writeFloorSource), configTerraformData: opts.fleet.baseline(opts.n),
 	}
 	if opts.fleet.singles {
 		configs[configSingles] = providerConfig(opts.n, providerSource)
@@ -416,11 +423,13 @@ func (b *bench) writeConfigs() error {
 	return nil
 }
 
-// measure runs the cycles. Each runs every phase of the two floors
-// (terraform_data: Terraform alone, same resource count and dependency shape;
-// the plugin floor: the provider's configuration and schemas, no work) right
-// before the same phase of the provider, so all three see the same load on the
-// machine; the fastest of the repetitions counts.
+// measure runs the cycles. Each starts with the write floor's phases, which make
+// the same objects as the provider's (so they cannot interleave with them), then
+// waits for the cluster to settle; then it runs every phase of the two other
+// floors (terraform_data: Terraform alone, same resource count and dependency
+// shape; the plugin floor: the provider's configuration and schemas, no work)
+// right before the same phase of the provider, so all three see the same load on
+// the machine; the fastest of the repetitions counts.
 func (b *bench) measure(ctx context.Context, steps []step, res *results) error {
 	samples := map[string][]phaseResult{}
 	edit, check := b.editOutOfBand, b.checkEmpty
@@ -441,6 +450,11 @@ func (b *bench) measure(ctx context.Context, steps []step, res *results) error {
 			}
 			key := st.config + " " + st.phase
 			samples[key] = append(samples[key], r)
+			if st.config == configWriteFloor && st.phase == "destroy" {
+				if err := b.settle(ctx, check); err != nil {
+					return err
+				}
+			}
 		}
 		if err := check(ctx); err != nil {
 			return err
@@ -489,17 +503,21 @@ func report(res results, opts options, work string, steps []step) error {
 	return nil
 }
 
-// The three configurations of a run.
+// The four configurations of a run.
 const (
 	configOpenShiftAI   = "openshiftai"
 	configFloor         = "plugin_floor"
+	configWriteFloor    = "write_floor"
 	configTerraformData = "terraform_data"
 )
 
 type step struct{ config, phase, expect string }
 
 func benchSteps(f fleet) []step {
-	var steps []step
+	// The write floor makes the provider's objects under the same names: its whole
+	// cycle runs first, and the cluster settles before the others start.
+	steps := []step{{configWriteFloor, "apply", ""}, {configWriteFloor, "plan-noop", noChanges},
+		{configWriteFloor, "plan-norefresh", noChanges}, {configWriteFloor, "destroy", ""}}
 	both := func(phase, expect string) {
 		for _, config := range []string{configTerraformData, configFloor, configOpenShiftAI} {
 			steps = append(steps, step{config, phase, expect})
@@ -527,25 +545,33 @@ func benchSteps(f fleet) []step {
 }
 
 // compareToFloors merges each phase's repetitions and sets the ratios of the provider's
-// phases to both floors' and of the plugin floor's to terraform_data's.
+// phases to the three floors' and of the two plugin floors' to terraform_data's.
 func compareToFloors(steps []step, samples map[string][]phaseResult, objects int) []phaseResult {
-	floors := map[string]map[string]phaseResult{configTerraformData: {}, configFloor: {}}
+	floors := map[string]map[string]phaseResult{configTerraformData: {}, configFloor: {}, configWriteFloor: {}}
+	// The floors first: the write floor's phases run before terraform_data's.
+	for _, st := range steps {
+		if _, ok := floors[st.config]; ok {
+			floors[st.config][st.phase] = fastest(samples[st.config+" "+st.phase])
+		}
+	}
 	var out []phaseResult
 	for _, st := range steps {
 		r := fastest(samples[st.config+" "+st.phase])
-		if st.config == configFloor || st.config == configTerraformData {
-			floors[st.config][st.phase] = r
-		}
 		if st.config != configTerraformData {
 			compared := map[string]string{"plan-drift": "plan-noop"}[st.phase]
 			if compared == "" {
 				compared = st.phase
 			}
 			r.Baseline = compared
-			r.Ratio = r.Wall / floors[configTerraformData][compared].Wall
+			if t, ok := floors[configTerraformData][compared]; ok {
+				r.Ratio = r.Wall / t.Wall
+			}
 			if st.config == configOpenShiftAI {
 				r.FloorPhase = compared
 				r.FloorRatio = r.Wall / floors[configFloor][compared].Wall
+				if w, ok := floors[configWriteFloor][compared]; ok {
+					r.WriteFloorPhase, r.WriteFloorRatio = compared, r.Wall/w.Wall
+				}
 			}
 		}
 		if (st.config == configOpenShiftAI || st.config == configSingles) && st.phase == "plan-noop" {
@@ -580,12 +606,13 @@ func (b *bench) installProvider(ctx context.Context) error {
 		return err
 	}
 	rc := "provider_installation {\n  dev_overrides {\n"
-	for _, p := range []struct{ config, pkg, source, binary string }{
-		{configOpenShiftAI, pkg, providerSource, providerBinary},
-		{configFloor, "./internal/bench/floor", floorSource, floorBinary},
+	for _, p := range []struct{ config, pkg, source, binary, ldflags string }{
+		{configOpenShiftAI, pkg, providerSource, providerBinary, ""},
+		{configFloor, "./internal/bench/floor", floorSource, floorBinary, ""},
+		{configWriteFloor, "./internal/bench/floor", writeFloorSource, writeFloorBinary, "-X main.writes=true"},
 	} {
 		log.Printf("building %s (%s)", p.config, p.pkg)
-		build := exec.CommandContext(ctx, "go", "build", "-o", b.realBinary(p.config), p.pkg)
+		build := exec.CommandContext(ctx, "go", "build", "-ldflags="+p.ldflags, "-o", b.realBinary(p.config), p.pkg)
 		build.Dir = b.root
 		if out, err := build.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", p.pkg, err, out)
@@ -605,8 +632,11 @@ func (b *bench) installProvider(ctx context.Context) error {
 
 // realBinary is the provider binary the wrapper runs for a configuration.
 func (b *bench) realBinary(config string) string {
-	if config == configFloor {
+	switch config {
+	case configFloor:
 		return filepath.Join(b.work, "provider", floorBinary)
+	case configWriteFloor:
+		return filepath.Join(b.work, "provider", writeFloorBinary)
 	}
 	return filepath.Join(b.work, "provider", providerBinary)
 }
@@ -780,6 +810,48 @@ func (b *bench) checkEmpty(ctx context.Context) error {
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
+}
+
+// settle follows the write floor's destroy: it waits until the registries are gone
+// (through the operator's finalizer) and the garbage collector has taken the
+// Deployments they owned, then checks that nothing is left, so the provider's apply
+// starts on the cluster the floors found and not in the write floor's aftermath.
+func (b *bench) settle(ctx context.Context, check func(context.Context) error) error {
+	const settleWait = 2 * time.Minute
+	deployments := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
+	deadline := time.Now().Add(settleWait)
+	for !b.opts.fleet.catalog {
+		registries, err := b.dynamic.Resource(registry.GroupVersionResource).Namespace(b.namespace).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		owned, err := b.dynamic.Resource(deployments).Namespace(b.namespace).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		remaining := 0
+		for _, d := range owned.Items {
+			if ownedByRegistry(d) {
+				remaining++
+			}
+		}
+		if len(registries.Items) == 0 && remaining == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s after the write floor's destroy: %d registries and %d of their Deployments are still there",
+				settleWait, len(registries.Items), remaining)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	if err := check(ctx); err != nil {
+		return fmt.Errorf("after the write floor's destroy: %w", err)
+	}
+	return nil
 }
 
 // ownedByRegistry reports whether obj has a ModelRegistry among its owners.

@@ -34,13 +34,15 @@ func floorWall(floor map[string]phaseResult, compared, phase string) string {
 
 // printTable writes the results as a markdown table, then the requests of each phase.
 func printTable(w io.Writer, res results) {
-	baseline, floor := map[string]phaseResult{}, map[string]phaseResult{}
+	baseline, floor, writeFloor := map[string]phaseResult{}, map[string]phaseResult{}, map[string]phaseResult{}
 	for _, p := range res.Phases {
 		switch p.Config {
 		case configTerraformData:
 			baseline[p.Phase] = p
 		case configFloor:
 			floor[p.Phase] = p
+		case configWriteFloor:
+			writeFloor[p.Phase] = p
 		}
 	}
 	description := res.Description
@@ -61,8 +63,8 @@ func printTable(w io.Writer, res results) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "fastest of %d interleaved cycles; peak requests/s sampled in the first; 1-minute load average before and after each cycle: %s\n\n", res.Repeat, strings.Join(loads, ", "))
-	fmt.Fprintln(w, "| phase | openshiftai | plugin floor | ratio to plugin floor | terraform_data | ratio to terraform_data | provider requests | requests / object | stand-in requests | provider peak RSS | floor peak RSS | provider CPU | floor CPU | peak requests/s | client-side throttling |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+	fmt.Fprintln(w, "| phase | openshiftai | write floor | ratio to write floor | plugin floor | ratio to plugin floor | terraform_data | ratio to terraform_data | provider requests | write floor requests | requests / object | stand-in requests | provider peak RSS | floor peak RSS | provider CPU | floor CPU | peak requests/s | client-side throttling |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, p := range res.Phases {
 		if p.Config != configOpenShiftAI {
 			continue
@@ -75,19 +77,25 @@ func printTable(w io.Writer, res results) {
 		if f, ok := floor[p.FloorPhase]; ok {
 			floorRSS, floorCPU = mib(f.PeakRSSBytes)+" MiB", fmt.Sprintf("%.1f s", f.ProviderCPU)
 		}
-		fmt.Fprintf(w, "| %s | %.1f s | %s | %s | %s | %s | %d | %s | %d | %s MiB (%d processes) | %s | %.1f s | %s | %.0f | %s |\n",
-			p.Phase, p.Wall, floorWall(floor, p.FloorPhase, p.Phase), ratio(p.FloorRatio), floorWall(baseline, p.Baseline, p.Phase), ratio(p.Ratio),
-			p.ProviderRequests, perObject, p.Requests.StandIn.total(),
+		writeRequests := "n/a"
+		if f, ok := writeFloor[p.WriteFloorPhase]; ok {
+			writeRequests = fmt.Sprint(f.ProviderRequests)
+		}
+		fmt.Fprintf(w, "| %s | %.1f s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %d | %s MiB (%d processes) | %s | %.1f s | %s | %.0f | %s |\n",
+			p.Phase, p.Wall, floorWall(writeFloor, p.WriteFloorPhase, p.Phase), ratio(p.WriteFloorRatio),
+			floorWall(floor, p.FloorPhase, p.Phase), ratio(p.FloorRatio), floorWall(baseline, p.Baseline, p.Phase), ratio(p.Ratio),
+			p.ProviderRequests, writeRequests, perObject, p.Requests.StandIn.total(),
 			mib(p.PeakRSSBytes), p.ProviderProcesses, floorRSS, p.ProviderCPU, floorCPU, p.PeakRequestRate, p.Throttled)
 	}
 	if len(floor) > 0 {
-		fmt.Fprintln(w, "\nthe plugin floor itself (the provider's schemas, no work, no API call)")
-		fmt.Fprintln(w, "| phase | plugin floor | terraform_data | ratio to terraform_data | floor requests | floor peak RSS | floor CPU |")
-		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
+		fmt.Fprintln(w, "\nthe floors themselves (plugin floor: the provider's schemas, no work, no API call; write floor: the same and exactly the writes each resource's objects need)")
+		fmt.Fprintln(w, "| floor | phase | wall | terraform_data | ratio to terraform_data | requests | peak RSS | CPU | API server CPU |")
+		fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|")
 		for _, p := range res.Phases {
-			if p.Config == configFloor {
-				fmt.Fprintf(w, "| %s | %.1f s | %s | %s | %d | %s MiB (%d processes) | %.1f s |\n", p.Phase, p.Wall,
-					floorWall(baseline, p.Baseline, p.Phase), ratio(p.Ratio), p.ProviderRequests, mib(p.PeakRSSBytes), p.ProviderProcesses, p.ProviderCPU)
+			if p.Config == configFloor || p.Config == configWriteFloor {
+				fmt.Fprintf(w, "| %s | %s | %.1f s | %s | %s | %d | %s MiB (%d processes) | %.1f s | %.1f s |\n", p.Config, p.Phase, p.Wall,
+					floorWall(baseline, p.Baseline, p.Phase), ratio(p.Ratio), p.ProviderRequests, mib(p.PeakRSSBytes), p.ProviderProcesses,
+					p.ProviderCPU, p.APIServerCPU)
 			}
 		}
 	}
@@ -107,6 +115,11 @@ func printTable(w io.Writer, res results) {
 		fmt.Fprintf(w, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", p.Config, p.Phase, p.Wall, p.TerraformCPU, p.ProviderCPU, p.APIServerCPU, p.EtcdCPU)
 	}
 	fmt.Fprintln(w)
+	for _, p := range res.Phases {
+		if p.Config == configWriteFloor && len(p.Requests.Provider) > 0 {
+			fmt.Fprintf(w, "write floor %s requests: %s\n", p.Phase, p.Requests.Provider)
+		}
+	}
 	for _, p := range res.Phases {
 		if p.Config != configOpenShiftAI {
 			continue
@@ -143,7 +156,7 @@ func printComparison(w io.Writer, res results, otherPath string) error {
 		res.N, other.N, res.N, other.N, res.N, other.N, res.N, other.N, res.N, other.N)
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	// Results written before the plugin floor have no floor rows and no ratios to it: n/a.
-	for _, config := range []string{configOpenShiftAI, configFloor, configTerraformData} {
+	for _, config := range []string{configOpenShiftAI, configWriteFloor, configFloor, configTerraformData} {
 		for _, p := range res.Phases {
 			if p.Config != config {
 				continue

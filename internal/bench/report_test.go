@@ -76,10 +76,10 @@ func TestShowReadsResultsWrittenBeforeThePluginFloor(t *testing.T) {
 	}
 	var out strings.Builder
 	printTable(&out, res)
-	if want := "| apply | 4.9 s | n/a | n/a | 2.5 s | 1.96x | 927 |  | 0 | 95 MiB (4 processes) | n/a | 0.0 s | n/a | 0 | no |"; !strings.Contains(out.String(), want) {
+	if want := "| apply | 4.9 s | n/a | n/a | n/a | n/a | 2.5 s | 1.96x | 927 | n/a |  | 0 | 95 MiB (4 processes) | n/a | 0.0 s | n/a | 0 | no |"; !strings.Contains(out.String(), want) {
 		t.Errorf("table lacks %q:\n%s", want, out.String())
 	}
-	if strings.Contains(out.String(), "the plugin floor itself") {
+	if strings.Contains(out.String(), "the floors themselves") {
 		t.Errorf("a table of the floor's own phases without any:\n%s", out.String())
 	}
 }
@@ -92,6 +92,7 @@ func TestCompareToFloors(t *testing.T) {
 		"terraform_data plan-norefresh": {0.5}, "plugin_floor plan-norefresh": {1}, "openshiftai plan-norefresh": {1.5},
 		"openshiftai plan-drift": {2.5},
 		"terraform_data destroy": {4}, "plugin_floor destroy": {5}, "openshiftai destroy": {10},
+		"write_floor apply": {5, 4}, "write_floor plan-noop": {1}, "write_floor plan-norefresh": {1}, "write_floor destroy": {8},
 	}
 	for key, ws := range walls {
 		config, phase, _ := strings.Cut(key, " ")
@@ -104,19 +105,21 @@ func TestCompareToFloors(t *testing.T) {
 		got[p.Config+" "+p.Phase] = p
 	}
 	for _, tc := range []struct {
-		key               string
-		ratio, floorRatio float64
-		floorPhase        string
+		key                                string
+		ratio, floorRatio, writeFloorRatio float64
+		floorPhase                         string
 	}{
-		{"openshiftai apply", 3, 2, "apply"}, // fastest of each: 6 / 2 and 6 / 3
-		{"openshiftai plan-drift", 5, 2.5, "plan-noop"},
-		{"openshiftai destroy", 2.5, 2, "destroy"},
-		{"plugin_floor apply", 1.5, 0, ""},
-		{"terraform_data apply", 0, 0, ""},
+		{"openshiftai apply", 3, 2, 1.5, "apply"}, // fastest of each: 6 / 2, 6 / 3 and 6 / 4
+		{"openshiftai plan-drift", 5, 2.5, 2.5, "plan-noop"},
+		{"openshiftai destroy", 2.5, 2, 1.25, "destroy"},
+		{"plugin_floor apply", 1.5, 0, 0, ""},
+		{"write_floor apply", 2, 0, 0, ""},
+		{"terraform_data apply", 0, 0, 0, ""},
 	} {
 		p := got[tc.key]
-		if p.Ratio != tc.ratio || p.FloorRatio != tc.floorRatio || p.FloorPhase != tc.floorPhase {
-			t.Errorf("%s: ratio %v, to the floor %v (%q); want %v, %v (%q)", tc.key, p.Ratio, p.FloorRatio, p.FloorPhase, tc.ratio, tc.floorRatio, tc.floorPhase)
+		if p.Ratio != tc.ratio || p.FloorRatio != tc.floorRatio || p.FloorPhase != tc.floorPhase || p.WriteFloorRatio != tc.writeFloorRatio {
+			t.Errorf("%s: ratio %v, to the plugin floor %v (%q), to the write floor %v; want %v, %v (%q), %v", tc.key, p.Ratio, p.FloorRatio,
+				p.FloorPhase, p.WriteFloorRatio, tc.ratio, tc.floorRatio, tc.floorPhase, tc.writeFloorRatio)
 		}
 	}
 	if p := got["openshiftai plan-noop"]; p.RequestsPerObject != 0.5 {
@@ -133,10 +136,16 @@ func TestSmokeCheck(t *testing.T) {
 				p.ProviderProcesses, p.Ratio = 3, 2
 			}
 			if st.config == configOpenShiftAI {
-				p.FloorRatio, p.ProviderRequests = 1.5, 60
+				p.FloorRatio, p.WriteFloorRatio, p.ProviderRequests = 1.5, 1.2, 60
 			}
 			// The API server's own reads of namespaces are no call of the floor's.
 			p.Requests.Provider = counts{"GET namespaces": 1}
+			if st.config == configWriteFloor && st.phase == "apply" {
+				p.Requests.Provider = counts{"GET namespaces": 1, "APPLY modelregistries": 10, "APPLY secrets": 10, "APPLY rolebindings": 30}
+			}
+			if st.config == configWriteFloor && st.phase == "destroy" {
+				p.Requests.Provider = counts{"DELETE modelregistries": 10, "DELETE secrets": 10, "DELETE rolebindings": 30}
+			}
 			res.Phases = append(res.Phases, p)
 		}
 		return res
@@ -144,16 +153,28 @@ func TestSmokeCheck(t *testing.T) {
 	if err := smokeCheck(good(), benchSteps(fleets["registries"])); err != nil {
 		t.Errorf("complete results: %v", err)
 	}
+	// The stand-in's applies counted after the server's count hide as many of the floor's.
+	late := good()
+	late.Phases[0].Requests.Provider["APPLY rolebindings"] = 27
+	late.Phases[0].Requests.StandIn = counts{"APPLY rolebindings": 3}
+	if err := smokeCheck(late, benchSteps(fleets["registries"])); err != nil {
+		t.Errorf("the stand-in's late applies: %v", err)
+	}
 	for _, tc := range []struct {
 		name  string
 		spoil func(*results)
 		want  string
 	}{
-		{"a missing phase", func(r *results) { r.Phases = r.Phases[1:] }, "terraform_data apply: no result"},
-		{"a floor that writes", func(r *results) { r.Phases[1].Requests.Provider = counts{"APPLY secrets": 2} }, "plugin_floor apply: the plugin floor must not call the API, but the server counted APPLY secrets=2"},
-		{"a provider that wrote too little", func(r *results) { r.Phases[2].ProviderRequests = 10 }, "openshiftai apply: 10 provider requests for 50 Kubernetes objects"},
-		{"no provider process", func(r *results) { r.Phases[5].ProviderProcesses = 0 }, "openshiftai plan-noop: Terraform started no provider process"},
-		{"a ratio without a floor", func(r *results) { r.Phases[2].FloorRatio = 0 }, "openshiftai apply: ratio to the plugin floor 0"},
+		{"a missing phase", func(r *results) { r.Phases = r.Phases[5:] }, "terraform_data apply: no result"},
+		{"a floor that writes", func(r *results) { r.Phases[5].Requests.Provider = counts{"APPLY secrets": 2} }, "plugin_floor apply: the plugin floor must not call the API, but the server counted APPLY secrets=2"},
+		{"a provider that wrote too little", func(r *results) { r.Phases[6].ProviderRequests = 10 }, "openshiftai apply: 10 provider requests for 50 Kubernetes objects"},
+		{"no provider process", func(r *results) { r.Phases[9].ProviderProcesses = 0 }, "openshiftai plan-noop: Terraform started no provider process"},
+		{"a ratio without a floor", func(r *results) { r.Phases[6].FloorRatio = 0 }, "openshiftai apply: ratio to the plugin floor 0"},
+		{"a ratio without the write floor", func(r *results) { r.Phases[6].WriteFloorRatio = 0 }, "openshiftai apply: ratio to the write floor 0"},
+		{"a write floor that reads back", func(r *results) { r.Phases[0].Requests.Provider["PATCH secrets"] = 10 }, "write_floor apply: the write floor makes one APPLY per Kubernetes object (50)"},
+		{"a write floor that deletes too little", func(r *results) { r.Phases[3].Requests.Provider["DELETE secrets"] = 0 }, "write_floor destroy: the write floor makes one DELETE per Kubernetes object (50)"},
+		{"a write floor that applies too little", func(r *results) { r.Phases[0].Requests.Provider["APPLY secrets"] = 0 }, "write_floor apply: the write floor makes one APPLY per Kubernetes object (50)"},
+		{"a write floor that writes at plan", func(r *results) { r.Phases[1].Requests.Provider = counts{"APPLY secrets": 1} }, "write_floor plan-noop: a plan of the write floor writes nothing"},
 	} {
 		res := good()
 		tc.spoil(&res)

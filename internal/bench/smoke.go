@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -40,9 +41,12 @@ func smokeCheck(res results, steps []step) error {
 			if !finitePositive(p.FloorRatio) {
 				problems = append(problems, fmt.Sprintf("%s: ratio to the plugin floor %v", name, p.FloorRatio))
 			}
+			if !finitePositive(p.WriteFloorRatio) {
+				problems = append(problems, fmt.Sprintf("%s: ratio to the write floor %v", name, p.WriteFloorRatio))
+			}
 			switch {
 			case st.phase != "apply" && st.phase != "destroy":
-			case res.Fleet == "catalog":
+			case fleets[res.Fleet].catalog:
 				// Every source is an entry of one ConfigMap: parallel changes share its updates.
 				if p.Requests.Provider["PUT configmaps"] == 0 {
 					problems = append(problems, name+": the catalog ConfigMap was never updated")
@@ -55,6 +59,8 @@ func smokeCheck(res results, steps []step) error {
 			if writes := writeRequests(p.Requests.Provider); len(writes) > 0 {
 				problems = append(problems, fmt.Sprintf("%s: the plugin floor must not call the API, but the server counted %s", name, strings.Join(writes, ", ")))
 			}
+		case configWriteFloor:
+			problems = append(problems, writeFloorProblems(name, st.phase, res, p.Requests)...)
 		}
 	}
 	if len(problems) > 0 {
@@ -71,10 +77,50 @@ func writeRequests(c counts) []string {
 	var out []string
 	for _, key := range c.sortedKeys() {
 		verb, _, _ := strings.Cut(key, " ")
-		switch verb {
-		case "POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION":
+		if slices.Contains(writeVerbs, verb) {
 			out = append(out, fmt.Sprintf("%s=%d", key, c[key]))
 		}
 	}
 	return out
+}
+
+var writeVerbs = []string{"POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION"}
+
+// ofVerb is the number of requests of any of verbs.
+func (c counts) ofVerb(verbs ...string) int {
+	n := 0
+	for key, count := range c {
+		verb, _, _ := strings.Cut(key, " ")
+		if slices.Contains(verbs, verb) {
+			n += count
+		}
+	}
+	return n
+}
+
+// writeFloorProblems checks that the write floor made exactly its writes: in an apply
+// one server-side apply per object (the catalog fleets: updates of the shared ConfigMap),
+// in a destroy one delete per object, in a plan none. The stand-ins' and the garbage
+// collector's requests are taken off the server's count as counted a moment after it,
+// while they still react to the floor's writes, so the floor's count can show up to
+// their number of the same verb fewer, never more.
+func writeFloorProblems(name, phase string, res results, a attribution) []string {
+	requests := a.Provider
+	writes := writeRequests(requests)
+	catalogFleet := fleets[res.Fleet].catalog
+	verb := map[string]string{"apply": "APPLY", "destroy": "DELETE"}[phase]
+	switch {
+	case verb == "":
+		if len(writes) > 0 {
+			return []string{fmt.Sprintf("%s: a plan of the write floor writes nothing, but the server counted %s", name, strings.Join(writes, ", "))}
+		}
+	case catalogFleet:
+		if requests["PUT configmaps"] == 0 || len(writes) != 1 {
+			return []string{fmt.Sprintf("%s: the write floor's catalog writes are updates of the ConfigMap alone, but the server counted %s", name, strings.Join(writes, ", "))}
+		}
+	case requests.ofVerb(verb) != requests.ofVerb(writeVerbs...) || requests.ofVerb(verb) > res.Objects ||
+		requests.ofVerb(verb)+a.StandIn.ofVerb(verb)+a.ControllerManager.ofVerb(verb) < res.Objects:
+		return []string{fmt.Sprintf("%s: the write floor makes one %s per Kubernetes object (%d), but the server counted %s", name, verb, res.Objects, strings.Join(writes, ", "))}
+	}
+	return nil
 }

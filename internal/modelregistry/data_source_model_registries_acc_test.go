@@ -15,8 +15,6 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 // The list holds registries made by the provider and in the dashboard alike,
@@ -101,27 +99,16 @@ data "openshiftai_model_registries" "none" {
 		})
 	}
 	dashboardDB := database("mysql.dashboard.svc.cluster.local", 3307, "mruser", "models")
-	// The operator's status.hosts: the gateway host in gateway mode, the proxy's Route host, then
-	// the in-cluster names; the REST URL is the first external one.
-	externalHosts := func(proxy bool, name string) []string {
-		var hosts []string
-		if acctest.GatewayDomain() != "" {
-			hosts = append(hosts, standin.GatewayHost(acctest.GatewayDomain(), name))
-		}
-		if proxy {
-			hosts = append(hosts, standin.RouteHost(name, controlplane.AppsDomain))
-		}
-		return hosts
-	}
 	endpoints := func(proxy bool, name, namespace string) knownvalue.Check {
 		var checks []knownvalue.Check
-		for _, host := range append(externalHosts(proxy, name), registry.InClusterHosts(name, namespace)...) {
+		for _, host := range acctest.Hosts(name, namespace, proxy) {
 			checks = append(checks, knownvalue.StringExact(host))
 		}
 		return knownvalue.ListExact(checks)
 	}
+	// The REST URL is the first external host: the gateway's in gateway mode, else the Route's.
 	restURL := func(proxy bool, name string) knownvalue.Check {
-		if hosts := externalHosts(proxy, name); len(hosts) > 0 {
+		if hosts := acctest.Hosts(name, namespace, proxy); hosts[0] != registry.InClusterHosts(name, namespace)[0] {
 			return knownvalue.StringExact("https://" + hosts[0])
 		}
 		return knownvalue.Null()

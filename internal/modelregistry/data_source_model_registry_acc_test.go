@@ -11,8 +11,6 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane/standin"
 )
 
 func TestAccModelRegistryDataSource_dashboardRegistry(t *testing.T) {
@@ -80,10 +78,9 @@ data "openshiftai_model_registry" "bundle" {
 				statecheck.ExpectKnownValue(address, attr("ready"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, attr("kube_rbac_proxy"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(address, attr("status", "reason"), knownvalue.StringExact(registry.ReasonDeploymentAvailable)),
-				// The operator lists the external hosts first: in gateway mode the gateway's
-				// with its path, then the proxy's Route host; then the Service's names.
-				statecheck.ExpectKnownValue(address, attr("endpoints"), knownvalue.ListPartial(expectedHosts(uploaded.Name))),
-				statecheck.ExpectKnownValue(address, attr("rest_url"), knownvalue.StringExact("https://"+externalHosts(uploaded.Name)[0])),
+				// The operator lists the gateway host (gateway mode), then the proxy's Route host first.
+				statecheck.ExpectKnownValue(address, attr("endpoints"), hostsCheck(acctest.Hosts(uploaded.Name, acctest.Namespace, true))),
+				statecheck.ExpectKnownValue(address, attr("rest_url"), knownvalue.StringExact("https://"+acctest.Hosts(uploaded.Name, acctest.Namespace, true)[0])),
 
 				statecheck.ExpectKnownValue("data.openshiftai_model_registry.secret", attr("description"), knownvalue.Null()),
 				statecheck.ExpectKnownValue("data.openshiftai_model_registry.secret", attr("ca_certificate"), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -219,21 +216,11 @@ resource "openshiftai_model_registry" "copy" {
 	})
 }
 
-// externalHosts are the hosts the operator lists before the Service's names in this run's mode.
-func externalHosts(name string) []string {
-	route := standin.RouteHost(name, controlplane.AppsDomain)
-	if domain := acctest.GatewayDomain(); domain != "" {
-		return []string{standin.GatewayHost(domain, name), route}
-	}
-	return []string{route}
-}
-
-// expectedHosts checks the external hosts and the first in-cluster name, in the operator's order.
-func expectedHosts(name string) map[int]knownvalue.Check {
-	checks := map[int]knownvalue.Check{}
-	hosts := append(externalHosts(name), name+"."+acctest.Namespace+".svc.cluster.local")
+// hostsCheck expects exactly these hosts, in this order.
+func hostsCheck(hosts []string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(hosts))
 	for i, host := range hosts {
 		checks[i] = knownvalue.StringExact(host)
 	}
-	return checks
+	return knownvalue.ListExact(checks)
 }

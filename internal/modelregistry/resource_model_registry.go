@@ -22,17 +22,18 @@ import (
 )
 
 var (
-	_ resource.Resource                   = &modelRegistryResource{}
-	_ resource.ResourceWithConfigure      = &modelRegistryResource{}
-	_ resource.ResourceWithImportState    = &modelRegistryResource{}
-	_ resource.ResourceWithModifyPlan     = &modelRegistryResource{}
-	_ resource.ResourceWithValidateConfig = &modelRegistryResource{}
-	_ resource.ResourceWithMoveState      = &modelRegistryResource{}
-	_ resource.ResourceWithIdentity       = &modelRegistryResource{}
+	_ resource.Resource                    = &modelRegistryResource{}
+	_ resource.ResourceWithConfigure       = &modelRegistryResource{}
+	_ resource.ResourceWithImportState     = &modelRegistryResource{}
+	_ resource.ResourceWithModifyPlan      = &modelRegistryResource{}
+	_ resource.ResourceWithValidateConfig  = &modelRegistryResource{}
+	_ resource.ResourceWithMoveState       = &modelRegistryResource{}
+	_ resource.ResourceWithIdentity        = &modelRegistryResource{}
+	_ resource.ResourceWithUpgradeIdentity = &modelRegistryResource{}
 )
 
 // registryIdentity is the registry's resource identity: its namespace and resource name.
-var registryIdentity = tfutil.Identity{Key: "name", KeyDescription: "The registry's resource name (`resource_name`)."}
+var registryIdentity = tfutil.Identity{Key: "name", KeyDescription: "The registry's resource name (`resource_name`).", TakesMoves: true}
 
 // Default timeouts of the registry's operations.
 const (
@@ -59,6 +60,10 @@ func (r *modelRegistryResource) Metadata(_ context.Context, req resource.Metadat
 
 func (r *modelRegistryResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	registryIdentity.Schema(ctx, req, resp)
+}
+
+func (r *modelRegistryResource) UpgradeIdentity(ctx context.Context) map[int64]resource.IdentityUpgrader {
+	return registryIdentity.Upgraders(ctx)
 }
 
 func (r *modelRegistryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -93,8 +93,8 @@ func TestAccModelRegistry_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ca_config_map_name"), knownvalue.StringExact(name+"-db-credential")),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("database").AtMapKey("port"), knownvalue.Int64Exact(3306)),
 					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("database").AtMapKey("password_wo"), knownvalue.Null()),
-					// The gateway's host in gateway mode, the proxy's Route host, then the three in-cluster names.
-					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("endpoints"), knownvalue.ListSizeExact(hostCount())),
+					// The gateway host (gateway mode), the proxy's Route host, then the three in-cluster names.
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("endpoints"), hostsCheck(acctest.Hosts(name, acctest.Namespace, true))),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkRegistryOnCluster(t, name, map[string]any{
@@ -527,12 +527,4 @@ func TestAccModelRegistry_identity(t *testing.T) {
 			},
 		},
 	})
-}
-
-// hostCount is how many hosts the operator lists for a registry with the proxy in this run's mode.
-func hostCount() int {
-	if acctest.GatewayDomain() != "" {
-		return 5
-	}
-	return 4
 }

@@ -31,10 +31,11 @@ var (
 	_ resource.ResourceWithImportState      = &modelRegistryPermissionResource{}
 	_ resource.ResourceWithMoveState        = &modelRegistryPermissionResource{}
 	_ resource.ResourceWithIdentity         = &modelRegistryPermissionResource{}
+	_ resource.ResourceWithUpgradeIdentity  = &modelRegistryPermissionResource{}
 )
 
 // permissionIdentity is a permission's resource identity: its RoleBinding's namespace and name.
-var permissionIdentity = tfutil.Identity{Key: "name", KeyDescription: "The name of the permission's RoleBinding (`binding_name`)."}
+var permissionIdentity = tfutil.Identity{Key: "name", KeyDescription: "The name of the permission's RoleBinding (`binding_name`).", TakesMoves: true}
 
 // Default operation timeouts: every operation is a handful of requests, so
 // these only bound retries against an API server that keeps failing.
@@ -61,6 +62,10 @@ func (r *modelRegistryPermissionResource) Metadata(_ context.Context, req resour
 
 func (r *modelRegistryPermissionResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	permissionIdentity.Schema(ctx, req, resp)
+}
+
+func (r *modelRegistryPermissionResource) UpgradeIdentity(ctx context.Context) map[int64]resource.IdentityUpgrader {
+	return permissionIdentity.Upgraders(ctx)
 }
 
 func (r *modelRegistryPermissionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -1,67 +1,48 @@
-// Command floor is the bench's plugin floor: a provider that does nothing but has the
-// resources of the real provider, with the same schemas, served by the same
-// terraform-plugin-framework over the same protocol (6). Create and Update fill in the
-// computed values, Read returns the state unchanged, Delete forgets; no API call is
-// made, and the binary links no Kubernetes client. What a phase costs with it is what
-// Terraform, the plugin protocol and the framework cost for these schemas, so the
-// bench's ratio to it is the provider's own share. `bench` builds it like the provider.
+// Command floor is the bench's two floors, one binary.
 //
-// The schemas are copied by hand from internal/provider; schema_test.go compares them
-// with the provider's and fails on any difference.
+// The plugin floor is a provider that does nothing but serves the real provider's
+// resources with the real provider's schemas (its resources' own Schema methods, with
+// descriptions and validators stripped, see strip.go), over the same
+// terraform-plugin-framework and protocol (6). Create and Update fill in the computed
+// values, Read returns the state unchanged, Delete forgets; no API call is made. What
+// a phase costs with it is what Terraform, the plugin protocol and the framework cost
+// for these schemas, so the bench's ratio to it is the provider's own share.
+//
+// The write floor (built with -ldflags '-X main.writes=true') is the plugin floor that
+// also makes, for each resource, exactly the Kubernetes writes its result needs and
+// nothing else (writes.go): the physical limit of a provider that makes these objects.
+//
+// It links the provider's packages, client-go with them, and starts as the provider
+// does (its log and garbage collector settings); the README's Performance section gives
+// what that costs in size and idle memory against a floor that links neither.
 package main
 
 import (
 	"context"
 	"log"
-	"os"
-	runtimedebug "runtime/debug"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	realprovider "github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/provider"
 )
 
-// address is the floor's provider source; the bench's dev_overrides point it at the floor.
-const address = "registry.terraform.io/openshiftai-terraform/openshiftaifloor"
+// The floors' provider sources; the bench's dev_overrides point them at the floor's builds.
+const (
+	address      = "registry.terraform.io/openshiftai-terraform/openshiftaifloor"
+	writeAddress = "registry.terraform.io/openshiftai-terraform/openshiftaiwritefloor"
+)
+
+// writes is "true" in the write floor's build.
+var writes string
 
 func main() {
-	quietDiscardedLogs()
-	tuneGarbageCollector()
-	if err := providerserver.Serve(context.Background(), newProvider, providerserver.ServeOpts{Address: address}); err != nil {
+	realprovider.QuietDiscardedLogs()
+	realprovider.TuneGarbageCollector()
+	factory, at := newProvider, address
+	if writes == "true" {
+		factory, at = newWriteProvider, writeAddress
+	}
+	if err := providerserver.Serve(context.Background(), factory, providerserver.ServeOpts{Address: at}); err != nil {
 		log.Fatal(err)
 	}
 }
-
-// quietDiscardedLogs turns the SDK loggers off when Terraform discards provider logs,
-// as the provider does (provider.QuietDiscardedLogs; schema_test.go checks they agree),
-// so the floor does not pay for logging the provider skips.
-func quietDiscardedLogs() {
-	level := os.Getenv("TF_LOG_PROVIDER")
-	if level == "" {
-		level = os.Getenv("TF_LOG")
-	}
-	if level != "" && !strings.EqualFold(strings.TrimSpace(level), "off") {
-		return
-	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_OPENSHIFTAI"} {
-		if _, set := os.LookupEnv(name); !set {
-			os.Setenv(name, "OFF")
-		}
-	}
-}
-
-// tuneGarbageCollector applies the provider's collector settings
-// (provider.TuneGarbageCollector; schema_test.go checks they agree), so peak memory
-// and CPU time compare like with like.
-func tuneGarbageCollector() {
-	if os.Getenv("GOGC") == "" {
-		runtimedebug.SetGCPercent(gcPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		runtimedebug.SetMemoryLimit(memoryLimit)
-	}
-}
-
-const (
-	gcPercent   = 400
-	memoryLimit = 384 << 20
-)

@@ -3,8 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	runtimedebug "runtime/debug"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -17,15 +16,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	realprovider "github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/provider"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 // The floor must present Terraform the provider's schemas exactly, or the bench's ratio
-// to it measures a different shape. These tests compare what each provider sends in
-// GetProviderSchema (attribute paths, types, nesting and flags) and, from the framework
-// schemas, the defaults and plan modifiers, which the protocol does not carry. On a
-// failure, change internal/bench/floor/resources.go (or provider.go for the provider
-// block) until the listed paths agree.
+// to it measures a different shape. It takes them from the provider's resources, so
+// these tests check the strip (strip.go): what each provider sends in GetProviderSchema
+// (attribute paths, types, nesting and flags) is the same, and, from the framework
+// schemas, the defaults and plan modifiers, which the protocol does not carry, are the
+// provider's while no description and no validator is left.
 
 func protocolSchemas(t *testing.T, factory func() provider.Provider) *tfprotov6.GetProviderSchemaResponse {
 	t.Helper()
@@ -96,189 +94,117 @@ func TestSchemasAreTheProvidersSchemas(t *testing.T) {
 	if diff := cmp.Diff(flattenSchema(actual.Provider), flattenSchema(floor.Provider)); diff != "" {
 		t.Errorf("provider block differs (-provider +floor):\n%s", diff)
 	}
-	benched := []string{"openshiftai_model_registry", "openshiftai_model_registry_permission",
-		"openshiftai_model_registry_permissions", "openshiftai_model_catalog_source"}
-	for _, name := range benched {
-		r, f := actual.ResourceSchemas[name], floor.ResourceSchemas[name]
-		switch {
-		case r == nil:
-			t.Errorf("the provider has no resource %s: the bench's configuration needs a new shape", name)
-		case f == nil:
+	// The bench's fleets use these; the floor must serve them all.
+	for _, name := range []string{"openshiftai_model_registry", "openshiftai_model_registry_permission",
+		"openshiftai_model_registry_permissions", "openshiftai_model_catalog_source", "openshiftai_mcp_catalog_source"} {
+		if floor.ResourceSchemas[name] == nil {
 			t.Errorf("the floor has no resource %s", name)
-		default:
-			if diff := cmp.Diff(flattenSchema(r), flattenSchema(f)); diff != "" {
-				t.Errorf("%s differs (-provider +floor):\n%s", name, diff)
-			}
 		}
 	}
-	if len(floor.ResourceSchemas) != len(benched) {
-		t.Errorf("the floor has %d resources, want the %d the bench uses", len(floor.ResourceSchemas), len(benched))
+	for name, r := range actual.ResourceSchemas {
+		f := floor.ResourceSchemas[name]
+		if f == nil {
+			t.Errorf("the floor has no resource %s", name)
+			continue
+		}
+		if diff := cmp.Diff(flattenSchema(r), flattenSchema(f)); diff != "" {
+			t.Errorf("%s differs (-provider +floor):\n%s", name, diff)
+		}
+	}
+	if len(floor.ResourceSchemas) != len(actual.ResourceSchemas) {
+		t.Errorf("the floor has %d resources, the provider %d", len(floor.ResourceSchemas), len(actual.ResourceSchemas))
 	}
 }
 
-// frameworkSchema is a resource's framework schema, found by type name.
-func frameworkSchema(t *testing.T, p provider.Provider, typeName string) schema.Schema {
-	t.Helper()
+// frameworkSchemas are a provider's resources' framework schemas by type name.
+func frameworkSchemas(p provider.Provider) map[string]schema.Schema {
 	ctx := context.Background()
 	var meta provider.MetadataResponse
 	p.Metadata(ctx, provider.MetadataRequest{}, &meta)
+	out := map[string]schema.Schema{}
 	for _, factory := range p.Resources(ctx) {
 		r := factory()
 		var m resource.MetadataResponse
 		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &m)
-		if m.TypeName != typeName {
-			continue
-		}
 		var s resource.SchemaResponse
 		r.Schema(ctx, resource.SchemaRequest{}, &s)
-		return s.Schema
+		out[m.TypeName] = s.Schema
 	}
-	t.Fatalf("no resource %s", typeName)
-	return schema.Schema{}
-}
-
-// behaviour lists each attribute's default and plan modifiers by their descriptions,
-// which name what they do ("value defaults to 3306", "...destroy and recreate...").
-func behaviour(t *testing.T, prefix string, attributes map[string]schema.Attribute, blocks map[string]schema.Block) []string {
-	t.Helper()
-	ctx := context.Background()
-	var out []string
-	add := func(path, what string, described interface{ Description(context.Context) string }) {
-		out = append(out, fmt.Sprintf("%s: %s %s", path, what, described.Description(ctx)))
-	}
-	for name, a := range attributes {
-		path := prefix + name
-		switch a := a.(type) {
-		case schema.StringAttribute:
-			if a.Default != nil {
-				add(path, "default", a.Default)
-			}
-			for _, m := range a.PlanModifiers {
-				add(path, "plan modifier", m)
-			}
-		case schema.Int64Attribute:
-			if a.Default != nil {
-				add(path, "default", a.Default)
-			}
-			for _, m := range a.PlanModifiers {
-				add(path, "plan modifier", m)
-			}
-		case schema.BoolAttribute:
-			if a.Default != nil {
-				add(path, "default", a.Default)
-			}
-			for _, m := range a.PlanModifiers {
-				add(path, "plan modifier", m)
-			}
-		case schema.ListAttribute:
-			if a.Default != nil {
-				add(path, "default", a.Default)
-			}
-			for _, m := range a.PlanModifiers {
-				add(path, "plan modifier", m)
-			}
-		case schema.SetAttribute:
-			if a.Default != nil {
-				add(path, "default", a.Default)
-			}
-			for _, m := range a.PlanModifiers {
-				add(path, "plan modifier", m)
-			}
-		case schema.SingleNestedAttribute:
-			if a.Default != nil {
-				add(path, "default", a.Default)
-			}
-			for _, m := range a.PlanModifiers {
-				add(path, "plan modifier", m)
-			}
-			out = append(out, behaviour(t, path+".", a.Attributes, nil)...)
-		default:
-			t.Errorf("%s: attribute type %T is not compared yet; add it to behaviour", path, a)
-		}
-	}
-	for name, b := range blocks {
-		path := prefix + name
-		switch b := b.(type) {
-		case schema.SingleNestedBlock:
-			for _, m := range b.PlanModifiers {
-				add(path, "plan modifier", m)
-			}
-			out = append(out, behaviour(t, path+".", b.Attributes, b.Blocks)...)
-		default:
-			t.Errorf("%s: block type %T is not compared yet; add it to behaviour", path, b)
-		}
-	}
-	slices.Sort(out)
 	return out
 }
 
-func TestDefaultsAndPlanModifiersAreTheProviders(t *testing.T) {
-	benched := []string{"openshiftai_model_registry", "openshiftai_model_registry_permission",
-		"openshiftai_model_registry_permissions", "openshiftai_model_catalog_source"}
-	for _, name := range benched {
-		actual := frameworkSchema(t, realprovider.New("test")(), name)
-		floor := frameworkSchema(t, newProvider(), name)
-		if diff := cmp.Diff(behaviour(t, "", actual.Attributes, actual.Blocks), behaviour(t, "", floor.Attributes, floor.Blocks)); diff != "" {
+// described is a default or plan modifier: its description names what it does
+// ("value defaults to 3306", "...destroy and recreate...").
+type described interface{ Description(context.Context) string }
+
+// walk lists, for every attribute and block under prefix, its default and plan
+// modifiers (behaviour) and whether it still has a description or validators (kept).
+// The framework's attribute and block types differ only in their element types, so
+// their fields are read by name.
+func walk(prefix string, node any, behaviour, kept *[]string) {
+	ctx := context.Background()
+	v := reflect.ValueOf(node)
+	field := func(name string) reflect.Value {
+		if f := v.FieldByName(name); f.IsValid() {
+			return f
+		}
+		return reflect.Value{}
+	}
+	for _, name := range []string{"Description", "MarkdownDescription"} {
+		if f := field(name); f.IsValid() && f.String() != "" {
+			*kept = append(*kept, prefix+": "+name)
+		}
+	}
+	if f := field("Validators"); f.IsValid() && f.Len() > 0 {
+		*kept = append(*kept, prefix+": Validators")
+	}
+	describe := func(v reflect.Value) string {
+		if d, ok := v.Interface().(described); ok {
+			return d.Description(ctx)
+		}
+		return fmt.Sprintf("%T without a description", v.Interface())
+	}
+	if f := field("Default"); f.IsValid() && !f.IsNil() {
+		*behaviour = append(*behaviour, fmt.Sprintf("%s: default %s", prefix, describe(f)))
+	}
+	if f := field("PlanModifiers"); f.IsValid() {
+		for i := range f.Len() {
+			*behaviour = append(*behaviour, fmt.Sprintf("%s: plan modifier %s", prefix, describe(f.Index(i))))
+		}
+	}
+	if f := field("NestedObject"); f.IsValid() {
+		walk(prefix+"[]", f.Interface(), behaviour, kept)
+	}
+	for _, children := range []string{"Attributes", "Blocks"} {
+		f := field(children)
+		if !f.IsValid() {
+			continue
+		}
+		for _, key := range f.MapKeys() {
+			walk(prefix+"."+key.String(), f.MapIndex(key).Elem().Interface(), behaviour, kept)
+		}
+	}
+}
+
+func TestDefaultsAndPlanModifiersAreTheProvidersAndNothingElse(t *testing.T) {
+	actual, floor := frameworkSchemas(realprovider.New("test")()), frameworkSchemas(newProvider())
+	for name, a := range actual {
+		var want, got, kept, ignored []string
+		walk(name, a, &want, &ignored)
+		walk(name, floor[name], &got, &kept)
+		slices.Sort(want)
+		slices.Sort(got)
+		if len(want) == 0 {
+			t.Errorf("%s: no default and no plan modifier found: the walk reads no field", name)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: defaults or plan modifiers differ (-provider +floor):\n%s", name, diff)
 		}
-	}
-}
-
-func TestDerivesResourceNamesAsTheProvider(t *testing.T) {
-	for _, display := range []string{"Bench 0001", "  Fraud  Models (EU) ", "a--b", "Ünïcode name", "x_y.z"} {
-		if got, want := deriveResourceName(display), registry.DeriveResourceName(display); got != want {
-			t.Errorf("deriveResourceName(%q) = %q, the provider derives %q", display, got, want)
+		if len(kept) > 0 {
+			t.Errorf("%s: the strip left %v", name, kept)
 		}
-	}
-}
-
-// unsetEnv unsets variables for the rest of the test.
-func unsetEnv(t *testing.T, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		t.Setenv(name, "")
-		os.Unsetenv(name)
-	}
-}
-
-func TestGarbageCollectorAsTheProvider(t *testing.T) {
-	unsetEnv(t, "GOGC", "GOMEMLIMIT")
-	defer runtimedebug.SetGCPercent(runtimedebug.SetGCPercent(100))
-	defer runtimedebug.SetMemoryLimit(runtimedebug.SetMemoryLimit(-1))
-	settings := func(tune func()) (int, int64) {
-		runtimedebug.SetGCPercent(100)
-		runtimedebug.SetMemoryLimit(1 << 62)
-		tune()
-		percent := runtimedebug.SetGCPercent(100)
-		return percent, runtimedebug.SetMemoryLimit(-1)
-	}
-	realPercent, realLimit := settings(realprovider.TuneGarbageCollector)
-	floorPercent, floorLimit := settings(tuneGarbageCollector)
-	if realPercent != floorPercent || realLimit != floorLimit {
-		t.Errorf("floor: GOGC %d, memory limit %d; provider: GOGC %d, memory limit %d", floorPercent, floorLimit, realPercent, realLimit)
-	}
-}
-
-func TestQuietsLogsAsTheProvider(t *testing.T) {
-	loggers := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_HELPER_SCHEMA",
-		"TF_LOG_SDK_HELPER_RESOURCE", "TF_LOG_PROVIDER_OPENSHIFTAI"}
-	for _, env := range []map[string]string{{}, {"TF_LOG": "off"}, {"TF_LOG": "DEBUG"}, {"TF_LOG_PROVIDER": "trace", "TF_LOG": "off"}} {
-		levels := func(quiet func()) map[string]string {
-			unsetEnv(t, append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, loggers...)...)
-			for k, v := range env {
-				t.Setenv(k, v)
-			}
-			quiet()
-			out := map[string]string{}
-			for _, name := range loggers {
-				if v, ok := os.LookupEnv(name); ok {
-					out[name] = v
-				}
-			}
-			return out
-		}
-		if diff := cmp.Diff(levels(realprovider.QuietDiscardedLogs), levels(quietDiscardedLogs)); diff != "" {
-			t.Errorf("with %v the SDK log levels differ (-provider +floor):\n%s", env, diff)
+		if len(ignored) == 0 {
+			t.Errorf("%s: the provider's schema has no description or validator: the walk reads no field", name)
 		}
 	}
 }

@@ -856,13 +856,13 @@ func TestV0314ForcesProxy(t *testing.T) {
 	oauth := uniqueName("oauth")
 	spec := noProxySpec()
 	spec["oauthProxy"] = map[string]any{}
-	if mr := mustCreate(t, ns, oauth, spec); mr.Object["spec"].(map[string]any)["kubeRBACProxy"] != nil {
+	if _, ok := proxyPort(mustCreate(t, ns, oauth, spec)); ok {
 		t.Error("v0.3.14 added kubeRBACProxy beside oauthProxy")
 	}
 
 	playing(t, standin.V0_3_8, "")
 	old := uniqueName("unforced")
-	if mr := mustCreate(t, ns, old, noProxySpec()); mr.Object["spec"].(map[string]any)["kubeRBACProxy"] != nil {
+	if _, ok := proxyPort(mustCreate(t, ns, old, noProxySpec())); ok {
 		t.Error("v0.3.8 added kubeRBACProxy")
 	}
 }
@@ -895,7 +895,7 @@ func TestV0314ReconcilerAddsProxyAfterUpgrade(t *testing.T) {
 		}
 		managed := false
 		for _, f := range mr.GetManagedFields() {
-			if f.Manager == standin.FieldManager && f.FieldsV1 != nil && strings.Contains(string(f.FieldsV1.Raw), `"f:kubeRBACProxy"`) {
+			if f.Manager == standin.FieldManager && f.FieldsV1 != nil && strings.Contains(f.FieldsV1.GetRawString(), `"f:kubeRBACProxy"`) {
 				managed = true
 			}
 		}
