@@ -114,7 +114,7 @@ func (r *mcpDefaultSourceResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, err := catalog.Modify(ctx, client, namespace, catalog.MCPSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+	_, err := r.data.CatalogWrites().Modify(ctx, client, namespace, catalog.MCPSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		_, err := catalog.RemoveOverride(cm, catalog.MCPSources, id)
 		return err
 	})

@@ -166,7 +166,7 @@ func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 		if (state.OwnConfigMap == nil) != (plan.OwnConfigMap == nil) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("own_config_map"))
-			replacing.Store(replacingKey{r.data, "mcp/" + state.SourceID.ValueString()}, true)
+			r.data.NoteReplaced("mcp/" + state.SourceID.ValueString())
 		}
 		if state.SourceID.Equal(plan.SourceID) {
 			return
@@ -175,7 +175,7 @@ func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
-	if _, ok := replacing.Load(replacingKey{r.data, "mcp/" + plan.SourceID.ValueString()}); ok {
+	if r.data.Replaced("mcp/" + plan.SourceID.ValueString()) {
 		return // the create half of a move: the entry is this source's own, the create checks again
 	}
 	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, catalog.MCPSources, &resp.Diagnostics)

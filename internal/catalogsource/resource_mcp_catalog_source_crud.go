@@ -34,7 +34,7 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace, catalog.MCPSources)
+	shipped, shippedName, err := freshShippedIDs(ctx, r.data, client, namespace, catalog.MCPSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped MCP catalog sources", err)
 		return
@@ -48,7 +48,7 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 		addError(&resp.Diagnostics, "Labelled ConfigMaps not loaded", fmt.Errorf("%s", notLoadedMessage(namespace)))
 		return
 	}
-	result, err := writePlaced(ctx, client, namespace, own, desired, true)
+	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, own, desired, true)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot add the MCP catalog source", err)
 		return
@@ -115,7 +115,7 @@ func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	result, err := writePlaced(ctx, client, namespace, ownName(plan.OwnConfigMap), desired, false)
+	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(plan.OwnConfigMap), desired, false)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot update the MCP catalog source", err)
 		return
@@ -141,7 +141,7 @@ func (r *mcpSourceResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	result, err := removePlaced(ctx, client, namespace, ownName(state.OwnConfigMap), catalog.MCPSources, id)
+	result, err := removePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(state.OwnConfigMap), catalog.MCPSources, id)
 	if catalog.IsNotDeployed(err) {
 		resp.Diagnostics.AddWarning("MCP catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
 	} else if err != nil {

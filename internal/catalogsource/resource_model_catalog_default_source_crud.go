@@ -95,7 +95,7 @@ func putOverride(ctx context.Context, data *providerdata.Data, namespace string,
 		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(o.ID, namespace, ids, kind))
 		return types.StringNull(), false
 	}
-	result, err := catalog.Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
+	result, err := data.CatalogWrites().Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
 	if err != nil {
 		addError(diags, "Cannot write the shipped source's settings", err)
 		return types.StringNull(), false
@@ -160,7 +160,7 @@ func (r *defaultSourceResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+	_, err := r.data.CatalogWrites().Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		_, err := catalog.RemoveOverride(cm, catalog.ModelSources, id)
 		return err
 	})

@@ -39,7 +39,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace, catalog.ModelSources)
+	shipped, shippedName, err := freshShippedIDs(ctx, r.data, client, namespace, catalog.ModelSources)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return
@@ -60,7 +60,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		addError(&resp.Diagnostics, "Labelled ConfigMaps not loaded", fmt.Errorf("%s", notLoadedMessage(namespace)))
 		return
 	}
-	result, err := writePlaced(ctx, client, namespace, own, desired, true)
+	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, own, desired, true)
 	if err != nil {
 		if wroteSecret { // nothing is left behind by a create that failed
 			if derr := client.Delete(context.WithoutCancel(ctx), kube.Secrets, namespace, catalog.APIKeySecretName(desired.ID), ""); derr != nil {
@@ -178,7 +178,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
-	result, err := writePlaced(ctx, client, namespace, ownName(plan.OwnConfigMap), desired, false)
+	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(plan.OwnConfigMap), desired, false)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot update the model catalog source", err)
 		return
@@ -209,7 +209,7 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	result, err := removePlaced(ctx, client, namespace, ownName(state.OwnConfigMap), catalog.ModelSources, id)
+	result, err := removePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(state.OwnConfigMap), catalog.ModelSources, id)
 	if catalog.IsNotDeployed(err) {
 		resp.Diagnostics.AddWarning("Model catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
 	} else if err != nil {
