@@ -7,10 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-	corev1 "k8s.io/api/core/v1"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
@@ -78,20 +75,8 @@ func (r *mcpDefaultSourceResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, user, err := readUserSources(ctx, r.data, client, namespace, catalog.MCPSources)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the MCP catalog sources", err)
-		return
-	}
-	e, found := user.Find(id)
+	e, shipped, found := mcpFamily.readOverride(ctx, r.data, client, namespace, id, resp)
 	if !found {
-		tflog.Info(ctx, "shipped MCP source override is gone; removing it from state", map[string]any{"namespace": namespace, "source_id": id})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	shipped, err := readShipped(ctx, r.data, client, namespace, catalog.MCPSources)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the shipped MCP catalog sources", err)
 		return
 	}
 	read := flattenMCPOverride(&state, namespace, e, shipped)
@@ -114,15 +99,5 @@ func (r *mcpDefaultSourceResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, err := catalog.Modify(ctx, client, namespace, catalog.MCPSourcesConfigMap, func(cm *corev1.ConfigMap) error {
-		_, err := catalog.RemoveOverride(cm, catalog.MCPSources, id)
-		return err
-	})
-	if catalog.IsNotDeployed(err) {
-		resp.Diagnostics.AddWarning("MCP catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
-	} else if err != nil {
-		addError(&resp.Diagnostics, "Cannot remove the shipped MCP source's settings", err)
-		return
-	}
-	tflog.Info(ctx, "shipped MCP catalog source override removed", map[string]any{"namespace": namespace, "source_id": id})
+	mcpFamily.removeOverride(ctx, client, namespace, id, &resp.Diagnostics)
 }

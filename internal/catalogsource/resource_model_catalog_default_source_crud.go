@@ -124,20 +124,8 @@ func (r *defaultSourceResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, user, err := readUserSources(ctx, r.data, client, namespace, catalog.ModelSources)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
-		return
-	}
-	e, found := user.Find(id)
+	e, shipped, found := modelFamily.readOverride(ctx, r.data, client, namespace, id, resp)
 	if !found {
-		tflog.Info(ctx, "shipped source override is gone; removing it from state", map[string]any{"namespace": namespace, "source_id": id})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	shipped, err := readShipped(ctx, r.data, client, namespace, catalog.ModelSources)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
 		return
 	}
 	read := flattenOverride(&state, namespace, e, shipped)
@@ -160,15 +148,5 @@ func (r *defaultSourceResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	_, err := catalog.Modify(ctx, client, namespace, catalog.UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
-		_, err := catalog.RemoveOverride(cm, catalog.ModelSources, id)
-		return err
-	})
-	if catalog.IsNotDeployed(err) {
-		resp.Diagnostics.AddWarning("Model catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
-	} else if err != nil {
-		addError(&resp.Diagnostics, "Cannot remove the shipped source's settings", err)
-		return
-	}
-	tflog.Info(ctx, "shipped model catalog source override removed", map[string]any{"namespace": namespace, "source_id": id})
+	modelFamily.removeOverride(ctx, client, namespace, id, &resp.Diagnostics)
 }
