@@ -168,31 +168,14 @@ func modifyOverridePlan[M overrideModels](ctx context.Context, r defaultSource, 
 }
 
 func importOverride[M overrideModels](ctx context.Context, r defaultSource, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID := r.identity.ImportID(ctx, req, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	client, namespace, id, ok := importTarget(ctx, r.data, r.identity, req, &resp.Diagnostics)
+	if !ok {
 		return
-	}
-	namespace, id, err := parseImportID(importID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if namespace == "" {
-		namespace, diags = r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	f := r.family
 	_, user, err := readUserSources(ctx, r.data, client, namespace, f.kind)
 	if err != nil {
-		addError(&resp.Diagnostics, "Cannot import the "+f.shipped+"'s settings", err)
+		addError(&resp.Diagnostics, "Cannot import the shipped "+f.source+"'s settings", err)
 		return
 	}
 	shipped, err := readShipped(ctx, r.data, client, namespace, f.kind)
@@ -211,12 +194,12 @@ func importOverride[M overrideModels](ctx context.Context, r defaultSource, req 
 	e, found := user.Find(id)
 	if !found {
 		resp.Diagnostics.AddError("Shipped source not overridden", fmt.Sprintf(
-			"The "+f.shipped+" %q has no entry in ConfigMap %s/%s: it has its shipped settings and there is nothing to import. "+
+			"The shipped "+f.source+" %q has no entry in ConfigMap %s/%s: it has its shipped settings and there is nothing to import. "+
 				"Declare the resource and apply to disable or filter it.", id, namespace, f.kind.ConfigMap))
 		return
 	}
 	m := M(flattenOverride(nil, namespace, e, shipped))
-	tflog.Info(ctx, f.shipped+" override imported", map[string]any{"namespace": namespace, "source_id": id, "kind": f.kind.Noun})
+	tflog.Info(ctx, "shipped "+f.source+" override imported", map[string]any{"namespace": namespace, "source_id": id, "kind": f.kind.Noun})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	r.identity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
