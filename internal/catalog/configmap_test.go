@@ -12,11 +12,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 )
 
 // dashboardFile is a user file as the dashboard and a hand edit leave it: a
@@ -270,46 +270,42 @@ func TestMerge(t *testing.T) {
 	}
 }
 
-// fakeCluster holds one ConfigMap and answers updates with a stale
-// resourceVersion with 409, as the API server does.
-type fakeCluster struct {
-	mu        sync.Mutex
-	cm        *corev1.ConfigMap
-	version   int
-	intercept func() // runs before each update is judged
+// cluster is a cluster holding cm.
+func cluster(t *testing.T, cm *corev1.ConfigMap) *kubefake.Cluster {
+	t.Helper()
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &unstructured.Unstructured{Object: obj}
+	u.SetAPIVersion("v1")
+	u.SetKind("ConfigMap")
+	return kubefake.New(u)
 }
 
-func (f *fakeCluster) Get(_ context.Context, _ schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.cm == nil || name != f.cm.Name {
-		return nil, apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, name)
+// stored is the user's sources ConfigMap as f holds it.
+func stored(t *testing.T, f *kubefake.Cluster) *corev1.ConfigMap {
+	t.Helper()
+	cm, err := FromObject(f.Object(ConfigMaps, "ns", UserSourcesConfigMap))
+	if err != nil {
+		t.Fatal(err)
 	}
-	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(f.cm)
-	return &unstructured.Unstructured{Object: obj}, err
+	return cm
 }
 
-func (f *fakeCluster) Update(_ context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	if f.intercept != nil {
-		f.intercept()
+// beforeUpdates runs hook before each update the cluster is sent.
+func beforeUpdates(f *kubefake.Cluster, hook func()) {
+	f.Fail = func(call string) error {
+		if strings.HasPrefix(call, "update ") {
+			hook()
+		}
+		return nil
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if u.GetResourceVersion() != f.cm.ResourceVersion {
-		return nil, apierrors.NewConflict(schema.GroupResource{Resource: "configmaps"}, u.GetName(), errors.New("the object has been modified"))
-	}
-	var cm corev1.ConfigMap
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &cm); err != nil {
-		return nil, err
-	}
-	f.version++
-	cm.ResourceVersion = string(rune('a' + f.version))
-	f.cm = &cm
-	return u, nil
 }
 
 func TestModifyParallelWritersAllLand(t *testing.T) {
-	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
+	var b Batches
+	f := cluster(t, userConfigMap(dashboardFile))
 	var wg sync.WaitGroup
 	conflicts := make([]int, 20)
 	for i := range 20 {
@@ -317,7 +313,7 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := "s" + string(rune('a'+i))
-			res, err := Modify(t.Context(), f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+			res, err := b.Modify(t.Context(), f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 				return PutSource(cm, UserSource{ID: id, Name: id, Type: TypeYAML, Enabled: true, CatalogFile: "models: []\n"}, true)
 			})
 			if err != nil {
@@ -327,28 +323,29 @@ func TestModifyParallelWritersAllLand(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	file, err := Sources(f.cm)
+	file, err := Sources(stored(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := len(file.Entries()); n != 22 {
 		t.Errorf("%d entries after 20 parallel creates, want 22 (no lost update)", n)
 	}
-	if !strings.Contains(f.cm.Data[SourcesKey], "namedQueries") || f.cm.Data["other"] != "kept" {
+	if cm := stored(t, f); !strings.Contains(cm.Data[SourcesKey], "namedQueries") || cm.Data["other"] != "kept" {
 		t.Errorf("a parallel writer dropped what it did not write")
 	}
 }
 
 func TestModifyErrors(t *testing.T) {
-	_, err := Modify(t.Context(), &fakeCluster{}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
+	var b Batches
+	_, err := b.Modify(t.Context(), kubefake.New(), "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if !IsNotDeployed(err) || !strings.HasPrefix(err.Error(), `the model catalog is not deployed in namespace "ns": ConfigMap model-catalog-sources does not exist.`) {
 		t.Errorf("missing ConfigMap: %v", err)
 	}
-	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
-	f.intercept = func() { f.mu.Lock(); f.cm.ResourceVersion += "x"; f.mu.Unlock() } // someone always writes first
+	f := cluster(t, userConfigMap(dashboardFile))
+	beforeUpdates(f, func() { f.Touch(ConfigMaps, "ns", UserSourcesConfigMap) }) // someone always writes first
 	ctx, cancel := context.WithCancel(t.Context())
 	calls := 0
-	res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
+	res, err := b.Modify(ctx, f, "ns", UserSourcesConfigMap, func(cm *corev1.ConfigMap) error {
 		calls++
 		if calls == 3 {
 			cancel()
@@ -359,17 +356,17 @@ func TestModifyErrors(t *testing.T) {
 	if res.Conflicts != 3 || err == nil || !strings.Contains(err.Error(), "kept changing: 3 updates found it modified by another request before the timeout") {
 		t.Errorf("res = %+v, err = %v", res, err)
 	}
-	res, err = Modify(t.Context(), &fakeCluster{cm: userConfigMap(dashboardFile)}, "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
+	res, err = b.Modify(t.Context(), cluster(t, userConfigMap(dashboardFile)), "ns", UserSourcesConfigMap, func(*corev1.ConfigMap) error { return nil })
 	if err != nil || res.Written {
 		t.Errorf("a change that changes nothing wrote: %+v %v", res, err)
 	}
 }
 
 // queued is how many Modify calls wait behind the one in flight for f's namespace.
-func queued(f *fakeCluster) int {
-	groupsMu.Lock()
-	defer groupsMu.Unlock()
-	if g := groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
+func queued(b *Batches, f *kubefake.Cluster) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if g := b.groups[groupKey{c: f, namespace: "ns", name: UserSourcesConfigMap}]; g != nil {
 		return len(g.queue)
 	}
 	return 0
@@ -386,14 +383,15 @@ func putSource(id string) func(cm *corev1.ConfigMap) error {
 // change that fails is left out of the batch and only its caller hears of it;
 // a caller that gives up while queued is left out and its change never lands.
 func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
-	f := &fakeCluster{cm: userConfigMap(dashboardFile)}
+	var b Batches
+	f := cluster(t, userConfigMap(dashboardFile))
 	release := make(chan struct{})
 	var updates atomic.Int32
-	f.intercept = func() {
+	beforeUpdates(f, func() {
 		if updates.Add(1) == 1 {
 			<-release
 		}
-	}
+	})
 	type outcome struct {
 		id  string
 		res ModifyResult
@@ -401,11 +399,11 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	}
 	outcomes := make(chan outcome, 12)
 	modify := func(ctx context.Context, id string, change func(cm *corev1.ConfigMap) error) {
-		res, err := Modify(ctx, f, "ns", UserSourcesConfigMap, change)
+		res, err := b.Modify(ctx, f, "ns", UserSourcesConfigMap, change)
 		outcomes <- outcome{id, res, err}
 	}
 	go modify(t.Context(), "first", putSource("first"))
-	for queued(f) != 0 || updates.Load() == 0 {
+	for queued(&b, f) != 0 || updates.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	for i := range 9 {
@@ -414,7 +412,7 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	go modify(t.Context(), "taken", putSource("first")) // the first writer's id: IDTakenError
 	gaveUp, giveUp := context.WithCancel(t.Context())
 	go modify(gaveUp, "gave-up", putSource("gave-up"))
-	for queued(f) != 11 {
+	for queued(&b, f) != 11 {
 		time.Sleep(time.Millisecond)
 	}
 	giveUp()
@@ -442,7 +440,7 @@ func TestModifyCommitsQueuedChangesTogether(t *testing.T) {
 	if n := updates.Load(); n != 2 {
 		t.Errorf("%d updates, want 2 (one in flight, one for the queue)", n)
 	}
-	file, err := Sources(f.cm)
+	file, err := Sources(stored(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}

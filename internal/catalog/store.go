@@ -14,16 +14,17 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 )
 
 // ConfigMaps is the core ConfigMap resource.
 var ConfigMaps = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
 
-// Cluster is what the read-modify-update loop asks of the API server.
+// Cluster is what the catalog reads and writes: the kube interfaces.
 type Cluster interface {
-	Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error)
-	// Update writes the object with its resourceVersion; a stale one fails with a 409 Conflict.
-	Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	kube.Reader
+	kube.Writer
 }
 
 // NotDeployedError means the namespace has no ConfigMap of the user's sources
@@ -104,6 +105,14 @@ type ModifyResult struct {
 	Batched int
 }
 
+// Batches is where the Modify calls of one provider process wait for their
+// ConfigMap's write; its zero value is ready. The provider keeps one per
+// configured provider (providerdata.Data), so no state outlives it.
+type Batches struct {
+	mu     sync.Mutex
+	groups map[groupKey]*group
+}
+
 // Modify applies change to a fresh read of the ConfigMap name (the user's
 // sources: model-catalog-sources or mcp-catalog-sources) and updates it
 // with the resourceVersion it read. When someone else wrote in between (409
@@ -113,16 +122,16 @@ type ModifyResult struct {
 //
 // Every source of a kind lives in this one ConfigMap, so the resources of
 // one apply that Terraform runs in parallel all write it. Calls of one process
-// for the same cluster, namespace and ConfigMap therefore commit together: while one
+// (calls on the same Batches) for the same cluster, namespace and ConfigMap therefore commit together: while one
 // read-change-update is in flight the others queue, and the next update
 // carries every queued change, applied one after the other to one read. A
 // change that fails is left out and its caller alone gets the error. A caller
 // whose ctx ends before its change is written is left out too; once an update
 // carrying it is sent, the caller waits for the answer, so a change is never
 // reported failed when it landed.
-func Modify(ctx context.Context, c Cluster, namespace, name string, change func(cm *corev1.ConfigMap) error) (ModifyResult, error) {
+func (b *Batches) Modify(ctx context.Context, c Cluster, namespace, name string, change func(cm *corev1.ConfigMap) error) (ModifyResult, error) {
 	p := &pending{ctx: ctx, change: change, done: make(chan struct{})}
-	enqueue(groupKey{c: c, namespace: namespace, name: name}, p)
+	b.enqueue(groupKey{c: c, namespace: namespace, name: name}, p)
 	<-p.done
 	return p.result, p.err
 }
@@ -156,39 +165,37 @@ type group struct {
 	running bool
 }
 
-var (
-	groupsMu sync.Mutex
-	groups   = map[groupKey]*group{}
-)
-
-func enqueue(key groupKey, p *pending) {
-	groupsMu.Lock()
-	defer groupsMu.Unlock()
-	g := groups[key]
+func (b *Batches) enqueue(key groupKey, p *pending) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.groups == nil {
+		b.groups = map[groupKey]*group{}
+	}
+	g := b.groups[key]
 	if g == nil {
 		g = &group{}
-		groups[key] = g
+		b.groups[key] = g
 	}
 	g.queue = append(g.queue, p)
 	if !g.running {
 		g.running = true
-		go commitAll(key, g)
+		go b.commitAll(key, g)
 	}
 }
 
 // commitAll commits the queue batch after batch until it is empty.
-func commitAll(key groupKey, g *group) {
+func (b *Batches) commitAll(key groupKey, g *group) {
 	for {
-		groupsMu.Lock()
+		b.mu.Lock()
 		batch := g.queue
 		g.queue = nil
 		if len(batch) == 0 {
 			g.running = false
-			delete(groups, key)
-			groupsMu.Unlock()
+			delete(b.groups, key)
+			b.mu.Unlock()
 			return
 		}
-		groupsMu.Unlock()
+		b.mu.Unlock()
 		commit(key, batch)
 	}
 }

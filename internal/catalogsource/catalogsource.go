@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"golang.org/x/sync/singleflight"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -100,8 +99,8 @@ func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube
 // gets the answer of a read that was under way when it asked, or that it
 // started. The shared read is not bound to the caller that started it, so
 // that caller's timeout fails no other; each caller stops waiting at its own.
-func freshShippedIDs(ctx context.Context, client *kube.Client, namespace string, kind catalog.Kind) ([]string, string, error) {
-	read := shippedReads.DoChan(fmt.Sprintf("%p/%s/%s", client, namespace, kind.ConfigMap), func() (any, error) {
+func freshShippedIDs(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) ([]string, string, error) {
+	read := data.ShareRead("shipped/"+namespace+"/"+kind.ConfigMap, func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
 		defer cancel()
 		cm, err := catalog.ShippedSources(ctx, client, namespace)
@@ -133,8 +132,6 @@ type shippedIDs struct {
 	ids       []string
 	configMap string
 }
-
-var shippedReads singleflight.Group
 
 // addError reports err as a diagnostic with a summary saying what failed.
 func addError(diags *diag.Diagnostics, summary string, err error) {

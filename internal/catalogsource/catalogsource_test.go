@@ -15,6 +15,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 )
 
 // Parallel creates share the read of the shipped sources that is in flight,
@@ -34,6 +35,7 @@ func TestFreshShippedIDsShareOneReadInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	data := providerdata.New(kube.Config{}, "", func(kube.Config) (*kube.Client, error) { return client, nil })
 	// The first caller gives up while the read is in flight, and has returned
 	// before the read is answered.
 	gaveUp, giveUp := context.WithCancel(t.Context())
@@ -49,7 +51,7 @@ func TestFreshShippedIDsShareOneReadInFlight(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], _, errs[i] = freshShippedIDs(ctx, client, "ns", catalog.ModelSources)
+			results[i], _, errs[i] = freshShippedIDs(ctx, data, client, "ns", catalog.ModelSources)
 			if i == 0 {
 				close(gaveUpDone)
 			}

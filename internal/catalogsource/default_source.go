@@ -137,7 +137,7 @@ func deleteOverride[M overrideModels](ctx context.Context, r defaultSource, req 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.family.removeOverride(ctx, client, state.Namespace.ValueString(), state.SourceID.ValueString(), &resp.Diagnostics)
+	r.family.removeOverride(ctx, r.data, client, state.Namespace.ValueString(), state.SourceID.ValueString(), &resp.Diagnostics)
 }
 
 // modifyOverridePlan checks, when the cluster answers, that a new or replacing override names a shipped source.
@@ -267,7 +267,7 @@ func putOverride(ctx context.Context, data *providerdata.Data, namespace string,
 		diags.AddAttributeError(path.Root("source_id"), "Not a shipped source", notShippedMessage(o.ID, namespace, ids, kind))
 		return types.StringNull(), false
 	}
-	result, err := catalog.Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
+	result, err := data.CatalogWrites().Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error { return catalog.PutOverride(cm, o) })
 	if err != nil {
 		addError(diags, "Cannot write the shipped source's settings", err)
 		return types.StringNull(), false

@@ -44,8 +44,8 @@ var (
 
 // checkNewID fails when a shipped source has the new source's id; it returns
 // the ConfigMap the shipped sources were read from.
-func (f family) checkNewID(ctx context.Context, client *kube.Client, namespace, id string, diags *diag.Diagnostics) (string, bool) {
-	shipped, shippedName, err := freshShippedIDs(ctx, client, namespace, f.kind)
+func (f family) checkNewID(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, diags *diag.Diagnostics) (string, bool) {
+	shipped, shippedName, err := freshShippedIDs(ctx, data, client, namespace, f.kind)
 	if err != nil {
 		addError(diags, "Cannot read the shipped "+f.catalog+" sources", err)
 		return "", false
@@ -68,12 +68,12 @@ func checkOwnLoaded(namespace, own, shippedName string, diags *diag.Diagnostics)
 }
 
 // write writes a source where it is placed; undo runs before the error is reported.
-func (f family) write(ctx context.Context, client *kube.Client, namespace, own string, desired catalog.UserSource, create bool, undo func(), diags *diag.Diagnostics) bool {
+func (f family) write(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own string, desired catalog.UserSource, create bool, undo func(), diags *diag.Diagnostics) bool {
 	verb, done := "update", "updated"
 	if create {
 		verb, done = "add", "created"
 	}
-	result, err := writePlaced(ctx, client, namespace, own, desired, create)
+	result, err := writePlaced(ctx, data.CatalogWrites(), client, namespace, own, desired, create)
 	if err != nil {
 		if undo != nil {
 			undo()
@@ -104,8 +104,8 @@ func (f family) readSource(ctx context.Context, data *providerdata.Data, client 
 
 // remove removes a source from where it is placed; a catalog that is not
 // deployed leaves nothing to remove.
-func (f family) remove(ctx context.Context, client *kube.Client, namespace, own, id string, diags *diag.Diagnostics) bool {
-	result, err := removePlaced(ctx, client, namespace, own, f.kind, id)
+func (f family) remove(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own, id string, diags *diag.Diagnostics) bool {
+	result, err := removePlaced(ctx, data.CatalogWrites(), client, namespace, own, f.kind, id)
 	if catalog.IsNotDeployed(err) {
 		diags.AddWarning(f.title+" not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
 	} else if err != nil {
@@ -141,8 +141,8 @@ func (f family) readOverride(ctx context.Context, data *providerdata.Data, clien
 
 // removeOverride removes a shipped source's override; a catalog that is not
 // deployed leaves nothing to remove.
-func (f family) removeOverride(ctx context.Context, client *kube.Client, namespace, id string, diags *diag.Diagnostics) {
-	_, err := catalog.Modify(ctx, client, namespace, f.kind.ConfigMap, func(cm *corev1.ConfigMap) error {
+func (f family) removeOverride(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, diags *diag.Diagnostics) {
+	_, err := data.CatalogWrites().Modify(ctx, client, namespace, f.kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 		_, err := catalog.RemoveOverride(cm, f.kind, id)
 		return err
 	})
@@ -263,7 +263,7 @@ func (f family) findOwn(ctx context.Context, data *providerdata.Data, client *ku
 // replacingID is the key under which ModifyPlan noted a replacement.
 func (f family) checkNewSource(ctx context.Context, data *providerdata.Data, config tfsdk.Config, id, replacingID string, own *ownConfigMapModel,
 	diags *diag.Diagnostics) string {
-	if _, ok := replacing.Load(replacingKey{data, replacingID}); ok {
+	if data.Replaced(replacingID) {
 		return "" // the create half of a replacement: the entry is this source's own, the create checks again
 	}
 	namespace := checkNewID(ctx, data, config, id, false, f.kind, diags)

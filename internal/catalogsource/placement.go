@@ -117,9 +117,9 @@ func ownTakenMessage(namespace, name string) string {
 
 // writePlaced writes s where it is placed: with create, an id or own
 // ConfigMap that is taken is an error.
-func writePlaced(ctx context.Context, client *kube.Client, namespace, own string, s catalog.UserSource, create bool) (catalog.ModifyResult, error) {
+func writePlaced(ctx context.Context, writes *catalog.Batches, client *kube.Client, namespace, own string, s catalog.UserSource, create bool) (catalog.ModifyResult, error) {
 	if own == "" {
-		return catalog.Modify(ctx, client, namespace, s.Kind.ConfigMap, func(cm *corev1.ConfigMap) error {
+		return writes.Modify(ctx, client, namespace, s.Kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 			return catalog.PutSource(cm, s, create)
 		})
 	}
@@ -147,9 +147,9 @@ func writePlaced(ctx context.Context, client *kube.Client, namespace, own string
 
 // removePlaced removes the source of id from where it is placed: its entry
 // and file from the shared ConfigMap, or its own ConfigMap.
-func removePlaced(ctx context.Context, client *kube.Client, namespace, own string, kind catalog.Kind, id string) (catalog.ModifyResult, error) {
+func removePlaced(ctx context.Context, writes *catalog.Batches, client *kube.Client, namespace, own string, kind catalog.Kind, id string) (catalog.ModifyResult, error) {
 	if own == "" {
-		return catalog.Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error {
+		return writes.Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 			_, err := catalog.RemoveSource(cm, kind, id)
 			return err
 		})

@@ -165,7 +165,7 @@ func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 		if (state.OwnConfigMap == nil) != (plan.OwnConfigMap == nil) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("own_config_map"))
-			replacing.Store(replacingKey{r.data, "mcp/" + state.SourceID.ValueString()}, true)
+			r.data.NoteReplaced("mcp/" + state.SourceID.ValueString())
 		}
 		if state.SourceID.Equal(plan.SourceID) {
 			return

@@ -33,13 +33,13 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shippedName, ok := mcpFamily.checkNewID(ctx, client, namespace, desired.ID, &resp.Diagnostics)
+	shippedName, ok := mcpFamily.checkNewID(ctx, r.data, client, namespace, desired.ID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	own := ownName(plan.OwnConfigMap)
 	if !checkOwnLoaded(namespace, own, shippedName, &resp.Diagnostics) ||
-		!mcpFamily.write(ctx, client, namespace, own, desired, true, nil, &resp.Diagnostics) {
+		!mcpFamily.write(ctx, r.data, client, namespace, own, desired, true, nil, &resp.Diagnostics) {
 		return
 	}
 	plan.setID(namespace)
@@ -96,7 +96,7 @@ func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !mcpFamily.write(ctx, client, namespace, ownName(plan.OwnConfigMap), desired, false, nil, &resp.Diagnostics) {
+	if !mcpFamily.write(ctx, r.data, client, namespace, ownName(plan.OwnConfigMap), desired, false, nil, &resp.Diagnostics) {
 		return
 	}
 	plan.setID(namespace)
@@ -118,5 +118,5 @@ func (r *mcpSourceResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	mcpFamily.remove(ctx, client, namespace, ownName(state.OwnConfigMap), id, &resp.Diagnostics)
+	mcpFamily.remove(ctx, r.data, client, namespace, ownName(state.OwnConfigMap), id, &resp.Diagnostics)
 }

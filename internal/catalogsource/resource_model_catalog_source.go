@@ -2,7 +2,6 @@ package catalogsource
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -275,7 +274,7 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("yaml"), path.Root("hugging_face"), path.Root("own_config_map"))
 			// Terraform plans the create half of the replacement again with no prior
 			// state: that plan must not take the source's own entry for a taken id.
-			replacing.Store(replacingKey{r.data, state.SourceID.ValueString()}, true)
+			r.data.NoteReplaced("model/" + state.SourceID.ValueString())
 		}
 		if state.SourceID.Equal(plan.SourceID) {
 			return // the same source: its id is its own
@@ -284,20 +283,11 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
-	namespace := modelFamily.checkNewSource(ctx, r.data, req.Config, plan.SourceID.ValueString(), plan.SourceID.ValueString(), plan.OwnConfigMap, &resp.Diagnostics)
+	namespace := modelFamily.checkNewSource(ctx, r.data, req.Config, plan.SourceID.ValueString(), "model/"+plan.SourceID.ValueString(), plan.OwnConfigMap, &resp.Diagnostics)
 	if namespace != "" && plan.Namespace.IsUnknown() {
 		plan.setID(namespace)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
-}
-
-// replacing holds, per provider configuration, the ids of the sources whose
-// type change this process planned.
-var replacing sync.Map // replacingKey -> true
-
-type replacingKey struct {
-	data *providerdata.Data
-	id   string
 }
 
 func contains(list []string, s string) bool {

@@ -39,7 +39,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shippedName, ok := modelFamily.checkNewID(ctx, client, namespace, desired.ID, &resp.Diagnostics)
+	shippedName, ok := modelFamily.checkNewID(ctx, r.data, client, namespace, desired.ID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -62,7 +62,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 			resp.Diagnostics.AddWarning("Token Secret left behind", derr.Error())
 		}
 	}
-	if !modelFamily.write(ctx, client, namespace, own, desired, true, undo, &resp.Diagnostics) {
+	if !modelFamily.write(ctx, r.data, client, namespace, own, desired, true, undo, &resp.Diagnostics) {
 		return
 	}
 	plan.setID(namespace)
@@ -166,7 +166,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
-	if !modelFamily.write(ctx, client, namespace, ownName(plan.OwnConfigMap), desired, false, nil, &resp.Diagnostics) {
+	if !modelFamily.write(ctx, r.data, client, namespace, ownName(plan.OwnConfigMap), desired, false, nil, &resp.Diagnostics) {
 		return
 	}
 	// A token Secret the source no longer reads is removed, as the dashboard does.
@@ -194,7 +194,7 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	if !modelFamily.remove(ctx, client, namespace, ownName(state.OwnConfigMap), id, &resp.Diagnostics) {
+	if !modelFamily.remove(ctx, r.data, client, namespace, ownName(state.OwnConfigMap), id, &resp.Diagnostics) {
 		return
 	}
 	// The dashboard deletes the token Secret it named after the source; so does the provider.

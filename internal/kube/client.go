@@ -47,16 +47,28 @@ var resources = map[schema.GroupVersionKind]schema.GroupVersionResource{
 	{Group: "user.openshift.io", Version: "v1", Kind: "Group"}:               registry.OpenShiftGroupResource,
 }
 
-// Interface is what the provider asks of a cluster; *Client is the real one and
-// tests of the code above it use an in-memory one.
-type Interface interface {
-	Apply(ctx context.Context, obj runtime.Object, opts ApplyOptions) (*unstructured.Unstructured, error)
+// Reader is what the domain packages read from a cluster.
+type Reader interface {
 	Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error)
 	List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error)
 	ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error)
+}
+
+// Writer is what the domain packages write to a cluster.
+type Writer interface {
+	Apply(ctx context.Context, obj runtime.Object, opts ApplyOptions) (*unstructured.Unstructured, error)
+	// Update writes the object with its resourceVersion; a stale one fails with a 409 Conflict.
+	Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
 	Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error
 	DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error)
-	Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
+}
+
+// Interface is what the provider asks of a cluster: *Client is the real one,
+// kubefake.Cluster the one every package's tests use.
+type Interface interface {
+	Reader
+	Writer
 	WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
 }
@@ -74,6 +86,8 @@ type Client struct {
 	noWatch sync.Map
 	// served is what the API server serves, for reads of optional kinds.
 	served served
+	// retryBackoff bounds the pauses between attempts of a request.
+	retryBackoff Backoff
 }
 
 // New connects to the cluster Config describes. It makes no request.
@@ -96,7 +110,7 @@ func NewForConfig(restConfig *rest.Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the Kubernetes client: %w", err)
 	}
-	return &Client{dynamic: dyn, restConfig: restConfig}, nil
+	return &Client{dynamic: dyn, restConfig: restConfig, retryBackoff: DefaultRetryBackoff()}, nil
 }
 
 // RESTConfig is the configuration the client was built from.
@@ -152,7 +166,7 @@ func (c *Client) Apply(ctx context.Context, obj runtime.Object, opts ApplyOption
 		applyOpts.DryRun = []string{metav1.DryRunAll}
 	}
 	var out *unstructured.Unstructured
-	err = retryIf(ctx, isApplyRetryable, func() error {
+	err = c.retryIf(ctx, isApplyRetryable, func() error {
 		var err error
 		out, err = c.dynamic.Resource(gvr).Namespace(u.GetNamespace()).Apply(ctx, u.GetName(), u, applyOpts)
 		return err
@@ -166,7 +180,7 @@ func (c *Client) Apply(ctx context.Context, obj runtime.Object, opts ApplyOption
 // Get reads one object; a missing object is reported with apierrors.IsNotFound.
 func (c *Client) Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
 	var out *unstructured.Unstructured
-	err := Retry(ctx, func() error {
+	err := c.retry(ctx, func() error {
 		var err error
 		out, err = c.dynamic.Resource(gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 		return err
@@ -180,7 +194,7 @@ func (c *Client) Get(ctx context.Context, gvr schema.GroupVersionResource, names
 // List reads the objects of a namespace ("" for all) matching a label selector.
 func (c *Client) List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error) {
 	var out *unstructured.UnstructuredList
-	err := Retry(ctx, func() error {
+	err := c.retry(ctx, func() error {
 		var err error
 		out, err = c.dynamic.Resource(gvr).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: labelSelector})
 		return err
@@ -200,7 +214,7 @@ func (c *Client) ListPaged(ctx context.Context, gvr schema.GroupVersionResource,
 	opts := metav1.ListOptions{LabelSelector: labelSelector, Limit: pageSize}
 	for {
 		var page *unstructured.UnstructuredList
-		err := Retry(ctx, func() error {
+		err := c.retry(ctx, func() error {
 			var err error
 			page, err = c.dynamic.Resource(gvr).Namespace(namespace).List(ctx, opts)
 			return err
@@ -234,7 +248,7 @@ func (c *Client) Delete(ctx context.Context, gvr schema.GroupVersionResource, na
 	if uid != "" {
 		opts.Preconditions = &metav1.Preconditions{UID: &uid}
 	}
-	err := Retry(ctx, func() error {
+	err := c.retry(ctx, func() error {
 		return c.dynamic.Resource(gvr).Namespace(namespace).Delete(ctx, name, opts)
 	})
 	if err == nil || apierrors.IsNotFound(err) || (uid != "" && apierrors.IsConflict(err)) {
@@ -248,7 +262,7 @@ func (c *Client) Delete(ctx context.Context, gvr schema.GroupVersionResource, na
 // or is gone meanwhile: the caller reads it again to decide.
 func (c *Client) DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error) {
 	opts := metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: &resourceVersion}}
-	err = Retry(ctx, func() error {
+	err = c.retry(ctx, func() error {
 		return c.dynamic.Resource(gvr).Namespace(namespace).Delete(ctx, name, opts)
 	})
 	switch {
@@ -281,7 +295,7 @@ func (c *Client) ApplyExisting(ctx context.Context, gvr schema.GroupVersionResou
 		desired.SetUID(current.GetUID())
 		desired.SetResourceVersion(current.GetResourceVersion())
 		var out *unstructured.Unstructured
-		err = Retry(ctx, func() error {
+		err = c.retry(ctx, func() error {
 			var err error
 			out, err = c.dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Apply(ctx, obj.GetName(), desired,
 				metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
@@ -300,7 +314,7 @@ func (c *Client) ApplyExisting(ctx context.Context, gvr schema.GroupVersionResou
 // Patch sends a JSON merge patch: it can remove fields another manager set, which apply cannot.
 func (c *Client) Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
 	var out *unstructured.Unstructured
-	err := Retry(ctx, func() error {
+	err := c.retry(ctx, func() error {
 		var err error
 		out, err = c.dynamic.Resource(gvr).Namespace(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
 		return err
@@ -311,11 +325,14 @@ func (c *Client) Patch(ctx context.Context, gvr schema.GroupVersionResource, nam
 	return out, nil
 }
 
-// PollInterval bounds how often Wait reads an object when it cannot watch it.
+// PollIntervalMin and PollIntervalMax bound how often Wait reads an object when it cannot watch it.
 // The interval starts short, because an operator that is up often answers
 // within milliseconds (a deleted registry's finalizer), and doubles up to Max,
 // so a long wait costs about as many reads as with a longer start.
-var PollInterval = struct{ Min, Max time.Duration }{Min: 50 * time.Millisecond, Max: 2 * time.Second}
+const (
+	PollIntervalMin = 50 * time.Millisecond
+	PollIntervalMax = 2 * time.Second
+)
 
 // Wait reads an object until done says so, done fails, or ctx ends. It returns
 // the last object read (nil when it is gone) so a timeout can say what it saw.
@@ -338,7 +355,7 @@ func (c *Client) Wait(ctx context.Context, gvr schema.GroupVersionResource, name
 func (c *Client) WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
 	observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error),
 ) (*unstructured.Unstructured, error) {
-	w := &waiter{c: c, gvr: gvr, namespace: namespace, name: name, done: done, last: observed, interval: PollInterval.Min}
+	w := &waiter{c: c, gvr: gvr, namespace: namespace, name: name, done: done, last: observed, interval: PollIntervalMin}
 	if observed != nil {
 		if finished, err := done(observed); err != nil || finished {
 			return observed, err
@@ -398,14 +415,14 @@ type waiter struct {
 	doneErr         error
 }
 
-// pollOnce waits one interval, which doubles up to PollInterval.Max, and reads.
+// pollOnce waits one interval, which doubles up to PollIntervalMax, and reads.
 func (w *waiter) pollOnce(ctx context.Context) (bool, error) {
 	select {
 	case <-ctx.Done():
 		return false, ctx.Err()
 	case <-time.After(w.interval):
 	}
-	w.interval = min(w.interval*2, PollInterval.Max)
+	w.interval = min(w.interval*2, PollIntervalMax)
 	return w.read(ctx)
 }
 
@@ -455,7 +472,7 @@ func (w *waiter) watch(ctx context.Context) (bool, error) {
 				if !ok || obj.GetName() != w.name {
 					continue
 				}
-				w.interval = PollInterval.Min
+				w.interval = PollIntervalMin
 				if event.Type == watch.Deleted {
 					w.last, w.resourceVersion = nil, obj.GetResourceVersion()
 				} else {
@@ -478,15 +495,15 @@ func (w *waiter) watch(ctx context.Context) (bool, error) {
 	}
 }
 
-// MaxAttempts bounds how often Retry runs a request: with the backoff below
+// MaxAttempts bounds how often retry runs a request: with the backoff below
 // a request that keeps failing gives up after about half a minute.
 const MaxAttempts = 10
 
-// Retry runs fn until it succeeds, fails with a lasting error, has been tried
+// retry runs fn until it succeeds, fails with a lasting error, has been tried
 // MaxAttempts times, or ctx ends. Throttling, server errors, timeouts and
 // dropped connections are transient.
-func Retry(ctx context.Context, fn func() error) error {
-	return retryIf(ctx, IsTransient, fn)
+func (c *Client) retry(ctx context.Context, fn func() error) error {
+	return c.retryIf(ctx, IsTransient, fn)
 }
 
 // isApplyRetryable adds 409 Conflict to the transient errors of a server-side
@@ -499,12 +516,17 @@ func isApplyRetryable(err error) bool {
 	return IsTransient(err) || apierrors.IsConflict(err)
 }
 
-// RetryBackoff bounds the pause between two attempts of a request: it starts
-// at Min and doubles up to Max.
-var RetryBackoff = struct{ Min, Max time.Duration }{Min: 100 * time.Millisecond, Max: 5 * time.Second}
+// Backoff bounds the pause between two attempts of a request: it starts at Min
+// and doubles up to Max.
+type Backoff struct{ Min, Max time.Duration }
 
-func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) error {
-	delay := RetryBackoff.Min
+// DefaultRetryBackoff is the Backoff of a client built by New or NewForConfig.
+func DefaultRetryBackoff() Backoff {
+	return Backoff{Min: 100 * time.Millisecond, Max: 5 * time.Second}
+}
+
+func (c *Client) retryIf(ctx context.Context, retryable func(error) bool, fn func() error) error {
+	delay := c.retryBackoff.Min
 	_, hasDeadline := ctx.Deadline()
 	var previous error
 	for attempt := 1; ; attempt++ {
@@ -533,7 +555,7 @@ func retryIf(ctx context.Context, retryable func(error) bool, fn func() error) e
 			return err
 		case <-time.After(wait):
 		}
-		delay = min(delay*2, RetryBackoff.Max)
+		delay = min(delay*2, c.retryBackoff.Max)
 	}
 }
 
@@ -568,7 +590,7 @@ func IsTransient(err error) bool {
 // ListByName finds the objects of that name in every namespace.
 func (c *Client) ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error) {
 	var out *unstructured.UnstructuredList
-	err := Retry(ctx, func() error {
+	err := c.retry(ctx, func() error {
 		var err error
 		out, err = c.dynamic.Resource(gvr).List(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
 		return err

@@ -18,7 +18,7 @@ func (c *Client) Update(ctx context.Context, obj *unstructured.Unstructured) (*u
 		return nil, err
 	}
 	var out *unstructured.Unstructured
-	err = Retry(ctx, func() error {
+	err = c.retry(ctx, func() error {
 		var err error
 		out, err = c.dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Update(ctx, obj, metav1.UpdateOptions{FieldManager: FieldManager})
 		return err

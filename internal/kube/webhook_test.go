@@ -15,11 +15,9 @@ const webhookRefused = `Internal error occurred: failed calling webhook \"vmodel
 	`Post \"https://model-registry-operator-webhook-service.opendatahub.svc:443/validate-modelregistry-opendatahub-io-v1beta1-modelregistry?timeout=10s\": ` +
 	`dial tcp 172.30.12.7:443: connect: connection refused`
 
-func fastRetries(t *testing.T) {
-	t.Helper()
-	saved := RetryBackoff
-	RetryBackoff.Min, RetryBackoff.Max = time.Millisecond, 5*time.Millisecond
-	t.Cleanup(func() { RetryBackoff = saved })
+// fastRetries makes client's pauses between attempts short.
+func fastRetries(client *Client) {
+	client.retryBackoff = Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond}
 }
 
 func probeRegistry() registry.Registry {
@@ -30,7 +28,6 @@ func probeRegistry() registry.Registry {
 // A webhook that refuses connections for longer than MaxAttempts requests is
 // waited for until the operation's timeout.
 func TestWriteWaitsForTheWebhookUntilTheTimeout(t *testing.T) {
-	fastRetries(t)
 	refusals := int64(MaxAttempts + 5)
 	client, count := fakeAPIServer(t, func(w http.ResponseWriter, r *http.Request, n int64) {
 		if n <= refusals {
@@ -40,6 +37,7 @@ func TestWriteWaitsForTheWebhookUntilTheTimeout(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"apiVersion":"modelregistry.opendatahub.io/v1beta1","kind":"ModelRegistry","metadata":{"name":"fraud","namespace":"rhoai-model-registries"}}`))
 	})
+	fastRetries(client)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := client.Apply(ctx, probeRegistry().ModelRegistry(), ApplyOptions{}); err != nil {
@@ -53,10 +51,10 @@ func TestWriteWaitsForTheWebhookUntilTheTimeout(t *testing.T) {
 // A webhook that never comes back: the error says the operator's webhook is
 // down and how to check it.
 func TestWebhookThatStaysDownIsExplained(t *testing.T) {
-	fastRetries(t)
 	client, count := fakeAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ int64) {
 		writeStatus(w, http.StatusInternalServerError, "InternalError", webhookRefused, "")
 	})
+	fastRetries(client)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := client.Patch(ctx, registry.GroupVersionResource, "rhoai-model-registries", "fraud", []byte(`{}`))
@@ -80,10 +78,10 @@ func TestWebhookThatStaysDownIsExplained(t *testing.T) {
 // Without a deadline a write gives up after MaxAttempts as any other, and a
 // webhook that answered and refused is not retried at all.
 func TestWebhookRetriesNeedADeadline(t *testing.T) {
-	fastRetries(t)
 	client, count := fakeAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ int64) {
 		writeStatus(w, http.StatusInternalServerError, "InternalError", webhookRefused, "")
 	})
+	fastRetries(client)
 	if _, err := client.Patch(context.Background(), registry.GroupVersionResource, "ns", "fraud", []byte(`{}`)); err == nil || count.Load() != MaxAttempts {
 		t.Errorf("%d requests without a deadline, want %d (error %v)", count.Load(), MaxAttempts, err)
 	}

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -54,13 +55,13 @@ func TestDetectOperatorGenerations(t *testing.T) {
 		{"v0.3.10 in gateway mode: the proxy label is the stricter", nil, true, nil, 40, "kube-rbac-proxy-config"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeCluster()
-			f.admit = tc.admit
+			f := kubefake.New()
+			f.Admit = tc.admit
 			if tc.grant {
 				grant := &unstructured.Unstructured{}
 				grant.SetName(registry.GatewayReferenceGrantName)
 				grant.SetNamespace(testNamespace)
-				f.put(registry.ReferenceGrantResource, grant)
+				f.Put(registry.ReferenceGrantResource, grant)
 			}
 			byName := map[string][]unstructured.Unstructured{}
 			for _, r := range tc.registries {
@@ -72,7 +73,7 @@ func TestDetectOperatorGenerations(t *testing.T) {
 				t.Errorf("rule %+v (evidence %+v); want %d, certain, a reason naming %q", rule, evidence, tc.wantMax, tc.wantInReason)
 			}
 			var dryRuns int
-			for _, call := range f.calls {
+			for _, call := range f.Calls {
 				if strings.HasPrefix(call, "dryrun modelregistries/"+testNamespace+"/"+probeNamePrefix) {
 					dryRuns++
 				}
@@ -81,7 +82,7 @@ func TestDetectOperatorGenerations(t *testing.T) {
 				}
 			}
 			if dryRuns != 1 {
-				t.Errorf("%d dry runs of a probe registry, want 1: %v", dryRuns, f.calls)
+				t.Errorf("%d dry runs of a probe registry, want 1: %v", dryRuns, f.Calls)
 			}
 		})
 	}
@@ -109,8 +110,8 @@ func TestNameRuleCheck(t *testing.T) {
 
 // When the cluster cannot answer, the strictest rule applies and says so.
 func TestDetectOperatorUnanswered(t *testing.T) {
-	f := newFakeCluster()
-	f.fail = func(call string) error {
+	f := kubefake.New()
+	f.Fail = func(call string) error {
 		switch {
 		case strings.HasPrefix(call, "dryrun "):
 			return apierrors.NewInternalError(errors.New(`failed calling webhook "vmodelregistry.opendatahub.io": connection refused`))

@@ -13,15 +13,16 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 const ns = registry.DefaultNamespace
 
 var (
-	secretKey   = key(kube.Secrets, ns, "fraud-db-password")
-	configKey   = key(kube.ConfigMaps, ns, "fraud-db-credential")
-	registryKey = key(registry.GroupVersionResource, ns, "fraud")
+	secretKey   = kubefake.Key(kube.Secrets, ns, "fraud-db-password")
+	configKey   = kubefake.Key(kube.ConfigMaps, ns, "fraud-db-credential")
+	registryKey = kubefake.Key(registry.GroupVersionResource, ns, "fraud")
 )
 
 // desired is a registry with its own password Secret and an uploaded CA when pem is set.
@@ -40,8 +41,8 @@ func desired(pem bool) registry.Registry {
 var password = &registry.Password{Value: "s3cret", Version: "1"}
 
 // readyOnWait plays the operator: the registry becomes available at the first read of a wait.
-func readyOnWait(f *fakeCluster) {
-	f.setAvailable(ns, "fraud", "True", registry.ReasonDeploymentAvailable, "")
+func readyOnWait(f *kubefake.Cluster) {
+	setAvailable(f, ns, "fraud", "True", registry.ReasonDeploymentAvailable, "")
 }
 
 func failOn(prefix string) func(string) error {
@@ -58,15 +59,15 @@ func pending(obj *unstructured.Unstructured) bool {
 }
 
 func TestCreateWritesInOrderAndOwnsTheObjects(t *testing.T) {
-	f := newFakeCluster()
-	f.onWait = readyOnWait
+	f := kubefake.New()
+	f.OnWait = readyOnWait
 	p := &Protocol{Client: f}
 	created, err := p.Create(context.Background(), desired(true), password, true)
 	if err != nil || created.WaitErr != nil {
 		t.Fatalf("create: %v, wait: %v", err, created.WaitErr)
 	}
 	var writes []string
-	for _, c := range f.calls {
+	for _, c := range f.Calls {
 		if strings.HasPrefix(c, "dryrun") || strings.HasPrefix(c, "apply") {
 			writes = append(writes, c)
 		}
@@ -80,12 +81,12 @@ func TestCreateWritesInOrderAndOwnsTheObjects(t *testing.T) {
 	if !reflect.DeepEqual(writes, want) {
 		t.Errorf("writes:\n%s\nwant:\n%s", strings.Join(writes, "\n"), strings.Join(want, "\n"))
 	}
-	reg := f.objects[registryKey]
+	reg := f.Objects[registryKey]
 	if !created.Observed.Ready() || created.Observed.UID != reg.GetUID() {
 		t.Errorf("observed %+v, want the ready registry %s", created.Observed, reg.GetUID())
 	}
 	for _, k := range []string{secretKey, configKey} {
-		obj := f.objects[k]
+		obj := f.Objects[k]
 		owners := obj.GetOwnerReferences()
 		if len(owners) != 1 || owners[0].UID != reg.GetUID() || owners[0].Kind != registry.Kind || owners[0].Name != "fraud" {
 			t.Errorf("%s owners %+v, want the registry", k, owners)
@@ -100,12 +101,12 @@ func TestCreateWritesInOrderAndOwnsTheObjects(t *testing.T) {
 }
 
 func TestCreateAloneMarksTheRegistryUntilDone(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	d := desired(false)
 	d.Database.PasswordSecret = registry.KeyRef{Name: "their-secret", Key: "pw"}
 	var markedWhileWaiting bool
-	f.onWait = func(f *fakeCluster) {
-		markedWhileWaiting = pending(f.objects[registryKey])
+	f.OnWait = func(f *kubefake.Cluster) {
+		markedWhileWaiting = pending(f.Objects[registryKey])
 		readyOnWait(f)
 	}
 	if _, err := (&Protocol{Client: f}).Create(context.Background(), d, nil, true); err != nil {
@@ -114,11 +115,11 @@ func TestCreateAloneMarksTheRegistryUntilDone(t *testing.T) {
 	if !markedWhileWaiting {
 		t.Error("a registry written alone must carry the create mark until the create is done")
 	}
-	if pending(f.objects[registryKey]) {
+	if pending(f.Objects[registryKey]) {
 		t.Error("the create mark stays on the registry after the create")
 	}
-	if len(f.objects) != 1 {
-		t.Errorf("objects %v, want the registry alone", len(f.objects))
+	if len(f.Objects) != 1 {
+		t.Errorf("objects %v, want the registry alone", len(f.Objects))
 	}
 }
 
@@ -134,10 +135,10 @@ func TestCreateRollsBackAfterEachFailedStep(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeCluster()
-			f.onWait = readyOnWait
+			f := kubefake.New()
+			f.OnWait = readyOnWait
 			seen := map[string]int{}
-			f.fail = func(call string) error {
+			f.Fail = func(call string) error {
 				seen[call]++
 				if call == tc.fail || (seen[call] == 2 && call+"#2" == tc.fail) {
 					return errors.New("injected failure")
@@ -153,8 +154,8 @@ func TestCreateRollsBackAfterEachFailedStep(t *testing.T) {
 				!strings.Contains(p.Detail, "Everything this apply had created ("+tc.removed+") was removed again") {
 				t.Errorf("detail %q, want the cause and %q removed", p.Detail, tc.removed)
 			}
-			if len(f.objects) != 0 {
-				t.Errorf("left behind: %v", f.objects)
+			if len(f.Objects) != 0 {
+				t.Errorf("left behind: %v", f.Objects)
 			}
 		})
 	}
@@ -162,14 +163,14 @@ func TestCreateRollsBackAfterEachFailedStep(t *testing.T) {
 
 func TestCreateRejectedByDryRunWritesNothing(t *testing.T) {
 	for _, failing := range []string{"dryrun " + registryKey, "dryrun " + configKey} {
-		f := newFakeCluster()
-		f.fail = failOn(failing)
+		f := kubefake.New()
+		f.Fail = failOn(failing)
 		_, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
 		var p *Problem
 		if !errors.As(err, &p) || p.Summary != SummaryRejected || !strings.HasPrefix(p.Detail, "Nothing was created. ") {
 			t.Fatalf("%s fails: want the rejection, got %v", failing, err)
 		}
-		for _, c := range f.calls {
+		for _, c := range f.Calls {
 			if strings.HasPrefix(c, "apply") {
 				t.Errorf("%s fails: wrote %s after a failed dry run", failing, c)
 			}
@@ -178,25 +179,25 @@ func TestCreateRejectedByDryRunWritesNothing(t *testing.T) {
 }
 
 func TestCreateWhoseFirstWriteFailsWritesNothing(t *testing.T) {
-	f := newFakeCluster()
-	f.fail = failOn("apply " + secretKey)
+	f := kubefake.New()
+	f.Fail = failOn("apply " + secretKey)
 	_, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
 	var p *Problem
 	if !errors.As(err, &p) || p.Summary != SummaryRejected || !strings.HasPrefix(p.Detail, "Nothing was created. ") {
 		t.Fatalf("want the rejection, got %v", err)
 	}
-	for _, c := range f.calls {
+	for _, c := range f.Calls {
 		if c != "apply "+secretKey && (strings.HasPrefix(c, "apply") || strings.HasPrefix(c, "delete")) {
 			t.Errorf("%s after the Secret, the first write, failed", c)
 		}
 	}
-	if len(f.objects) != 0 {
-		t.Errorf("objects left: %v", f.objects)
+	if len(f.Objects) != 0 {
+		t.Errorf("objects left: %v", f.Objects)
 	}
 }
 
 // existing stores a registry of the name in ns as another create left it.
-func existing(f *fakeCluster, byProvider, marked bool) {
+func existing(f *kubefake.Cluster, byProvider, marked bool) {
 	obj := desired(false).ModelRegistry()
 	if !byProvider {
 		obj.SetLabels(nil)
@@ -204,39 +205,39 @@ func existing(f *fakeCluster, byProvider, marked bool) {
 	if marked {
 		obj.SetAnnotations(map[string]string{registry.AnnotationCreatePending: "true"})
 	}
-	f.put(registry.GroupVersionResource, obj)
+	f.Put(registry.GroupVersionResource, obj)
 }
 
 func TestCreateAdoptsAnInterruptedCreateOnly(t *testing.T) {
-	markedSecret := func(f *fakeCluster) {
+	markedSecret := func(f *kubefake.Cluster) {
 		existing(f, true, false)
 		s := desired(false).PasswordSecret("x", "")
 		s.Annotations = map[string]string{registry.AnnotationCreatePending: "true"}
 		u, _ := kube.ToUnstructured(s)
-		f.put(kube.Secrets, u)
+		f.Put(kube.Secrets, u)
 	}
-	deleting := func(f *fakeCluster) {
+	deleting := func(f *kubefake.Cluster) {
 		existing(f, true, true)
 		now := metav1.Now()
-		f.objects[registryKey].SetDeletionTimestamp(&now)
+		f.Objects[registryKey].SetDeletionTimestamp(&now)
 	}
 	cases := map[string]struct {
-		setup func(f *fakeCluster)
+		setup func(f *kubefake.Cluster)
 		adopt bool
 	}{
-		"marked registry":                  {func(f *fakeCluster) { existing(f, true, true) }, true},
+		"marked registry":                  {func(f *kubefake.Cluster) { existing(f, true, true) }, true},
 		"marked password Secret":           {markedSecret, true},
-		"provider's registry without mark": {func(f *fakeCluster) { existing(f, true, false) }, false},
-		"someone else's registry":          {func(f *fakeCluster) { existing(f, false, true) }, false},
+		"provider's registry without mark": {func(f *kubefake.Cluster) { existing(f, true, false) }, false},
+		"someone else's registry":          {func(f *kubefake.Cluster) { existing(f, false, true) }, false},
 		"registry being deleted":           {deleting, false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeCluster()
+			f := kubefake.New()
 			tc.setup(f)
-			uid := f.objects[registryKey].GetUID()
+			uid := f.Objects[registryKey].GetUID()
 			p := &Protocol{Client: f}
-			if got := p.InterruptedCreate(context.Background(), *f.objects[registryKey], ns); got != tc.adopt {
+			if got := p.InterruptedCreate(context.Background(), *f.Objects[registryKey], ns); got != tc.adopt {
 				t.Errorf("InterruptedCreate = %v, want %v", got, tc.adopt)
 			}
 			created, err := p.Create(context.Background(), desired(false), password, false)
@@ -250,7 +251,7 @@ func TestCreateAdoptsAnInterruptedCreateOnly(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if created.Observed.UID != uid || pending(f.objects[registryKey]) || pending(f.objects[secretKey]) {
+			if created.Observed.UID != uid || pending(f.Objects[registryKey]) || pending(f.Objects[secretKey]) {
 				t.Errorf("adopted registry %s (want %s) or its Secret keeps the mark", created.Observed.UID, uid)
 			}
 		})
@@ -271,8 +272,8 @@ func TestCheckNameElsewhere(t *testing.T) {
 	other.Namespace = "elsewhere"
 	listed := other.ModelRegistry()
 
-	f := newFakeCluster()
-	f.put(registry.GroupVersionResource, listed)
+	f := kubefake.New()
+	f.Put(registry.GroupVersionResource, listed)
 	// Answered from the process's list, confirmed with a read.
 	err := (&Protocol{Client: f, Known: knownList{byName: map[string][]unstructured.Unstructured{"fraud": {*listed}}}}).CheckNameElsewhere(context.Background(), desired(false))
 	problems := Problems(err, "")
@@ -285,17 +286,17 @@ func TestCheckNameElsewhere(t *testing.T) {
 		t.Errorf("want the name taken from a fresh list, got %v", err)
 	}
 	// The registry the plan moved away is gone by now.
-	delete(f.objects, key(registry.GroupVersionResource, "elsewhere", "fraud"))
+	delete(f.Objects, kubefake.Key(registry.GroupVersionResource, "elsewhere", "fraud"))
 	err = (&Protocol{Client: f, Known: knownList{byName: map[string][]unstructured.Unstructured{"fraud": {*listed}}}}).CheckNameElsewhere(context.Background(), desired(false))
 	if err != nil {
 		t.Errorf("a registry deleted since the list must not count: %v", err)
 	}
 	// Its own namespace is the dry run's to check.
-	f.put(registry.GroupVersionResource, desired(false).ModelRegistry())
+	f.Put(registry.GroupVersionResource, desired(false).ModelRegistry())
 	if err := (&Protocol{Client: f}).CheckNameElsewhere(context.Background(), desired(false)); err != nil {
 		t.Errorf("the registry's own namespace counted: %v", err)
 	}
-	f.fail = failOn("listbyname")
+	f.Fail = failOn("listbyname")
 	err = (&Protocol{Client: f}).CheckNameElsewhere(context.Background(), desired(false))
 	if problems := Problems(err, ""); len(problems) != 1 || problems[0].Summary != SummaryCreate {
 		t.Errorf("want a failed list reported, got %v", err)
@@ -304,31 +305,31 @@ func TestCheckNameElsewhere(t *testing.T) {
 
 func TestCreateKeepsTheRegistryWhenTheWaitFails(t *testing.T) {
 	cases := map[string]struct {
-		onWait  func(f *fakeCluster)
+		onWait  func(f *kubefake.Cluster)
 		summary string
 		detail  string
 	}{
 		"configuration error": {
-			func(f *fakeCluster) {
-				f.setAvailable(ns, "fraud", "False", registry.ReasonConfigurationError, "database configuration error: bad password")
+			func(f *kubefake.Cluster) {
+				setAvailable(f, ns, "fraud", "False", registry.ReasonConfigurationError, "database configuration error: bad password")
 			},
 			"Model registry configuration error", "database configuration error: bad password",
 		},
 		"timeout": {
-			func(f *fakeCluster) {
-				f.setAvailable(ns, "fraud", "False", registry.ReasonDeploymentUnavailable, "no pods")
+			func(f *kubefake.Cluster) {
+				setAvailable(f, ns, "fraud", "False", registry.ReasonDeploymentUnavailable, "no pods")
 			},
 			"Timed out waiting for the model registry", "Last seen: Available=False (DeploymentUnavailable: no pods)",
 		},
 		"deleted while waiting": {
-			func(f *fakeCluster) { delete(f.objects, registryKey) },
+			func(f *kubefake.Cluster) { delete(f.Objects, registryKey) },
 			SummaryRead, "was deleted while waiting",
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeCluster()
-			f.onWait = tc.onWait
+			f := kubefake.New()
+			f.OnWait = tc.onWait
 			created, err := (&Protocol{Client: f}).Create(context.Background(), desired(false), password, true)
 			if err != nil {
 				t.Fatalf("a failed wait must not fail the create: %v", err)
@@ -337,7 +338,7 @@ func TestCreateKeepsTheRegistryWhenTheWaitFails(t *testing.T) {
 			if !errors.As(created.WaitErr, &p) || p.Summary != tc.summary || !strings.Contains(p.Detail, tc.detail) {
 				t.Errorf("wait problem %v, want %q with %q", created.WaitErr, tc.summary, tc.detail)
 			}
-			if f.objects[secretKey] == nil || len(f.objects[secretKey].GetOwnerReferences()) != 1 {
+			if f.Objects[secretKey] == nil || len(f.Objects[secretKey].GetOwnerReferences()) != 1 {
 				t.Error("the Secret must stay, owned by the registry")
 			}
 		})
@@ -345,35 +346,35 @@ func TestCreateKeepsTheRegistryWhenTheWaitFails(t *testing.T) {
 }
 
 func TestUpdateAddsTheAuthProxyInOnePatch(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	old := desired(false).ModelRegistry()
 	unstructured.RemoveNestedField(old.Object, "spec", "kubeRBACProxy")
-	stored := f.put(registry.GroupVersionResource, old)
-	f.setForeign(registry.GroupVersionResource, ns, "fraud", map[string]any{"spec": map[string]any{"oauthProxy": map[string]any{"port": int64(8443)}}})
+	stored := f.Put(registry.GroupVersionResource, old)
+	f.SetForeign(registry.GroupVersionResource, ns, "fraud", map[string]any{"spec": map[string]any{"oauthProxy": map[string]any{"port": int64(8443)}}})
 
 	updated, err := (&Protocol{Client: f}).Update(context.Background(), desired(false), password, Current{UID: stored.GetUID()}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls[0] != "patch "+registryKey+` {"spec":{"kubeRBACProxy":{},"oauthProxy":null}}` {
-		t.Errorf("first request %q, want the auth proxy patch", f.calls[0])
+	if f.Calls[0] != "patch "+registryKey+` {"spec":{"kubeRBACProxy":{},"oauthProxy":null}}` {
+		t.Errorf("first request %q, want the auth proxy patch", f.Calls[0])
 	}
 	if !updated.Observed.KubeRBACProxy || updated.Observed.OAuthProxy {
 		t.Errorf("after the update kubeRBACProxy=%v oauthProxy=%v", updated.Observed.KubeRBACProxy, updated.Observed.OAuthProxy)
 	}
 
 	// A registry that has the proxy gets no patch.
-	f.calls = nil
+	f.Calls = nil
 	if _, err := (&Protocol{Client: f}).Update(context.Background(), desired(false), password, Current{UID: stored.GetUID(), KubeRBACProxy: true}, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range f.calls {
+	for _, c := range f.Calls {
 		if strings.HasPrefix(c, "patch") {
 			t.Errorf("unexpected %s", c)
 		}
 	}
 
-	f.fail = failOn("patch")
+	f.Fail = failOn("patch")
 	_, err = (&Protocol{Client: f}).Update(context.Background(), desired(false), password, Current{UID: stored.GetUID()}, false)
 	var p *Problem
 	if !errors.As(err, &p) || p.Summary != SummaryUpdate || !strings.HasPrefix(p.Detail, "Adding the auth proxy (spec.kubeRBACProxy): ") {
@@ -382,12 +383,12 @@ func TestUpdateAddsTheAuthProxyInOnePatch(t *testing.T) {
 }
 
 func TestUpdateClearsForeignFields(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	d := desired(false)
 	d.CA = registry.CASource{Kind: registry.CAConfigMap, Ref: registry.KeyRef{Name: "corp-ca", Key: "ca.crt"}}
-	stored := f.put(registry.GroupVersionResource, d.ModelRegistry())
+	stored := f.Put(registry.GroupVersionResource, d.ModelRegistry())
 	// The dashboard's edit adds a Secret reference and a description.
-	f.setForeign(registry.GroupVersionResource, ns, "fraud", map[string]any{
+	f.SetForeign(registry.GroupVersionResource, ns, "fraud", map[string]any{
 		"metadata": map[string]any{"annotations": map[string]any{registry.AnnotationDescription: "from the dashboard"}},
 		"spec":     map[string]any{"mysql": map[string]any{"sslRootCertificateSecret": map[string]any{"name": "x", "key": "y"}}},
 	})
@@ -398,7 +399,7 @@ func TestUpdateClearsForeignFields(t *testing.T) {
 	if updated.Observed.Description != "" || updated.Observed.CA != d.CA {
 		t.Errorf("read back description %q CA %+v, want none and %+v", updated.Observed.Description, updated.Observed.CA, d.CA)
 	}
-	obj := f.objects[registryKey]
+	obj := f.Objects[registryKey]
 	if _, found, _ := unstructured.NestedFieldNoCopy(obj.Object, "spec", "mysql", "sslRootCertificateSecret"); found {
 		t.Error("the foreign Secret reference stays")
 	}
@@ -407,11 +408,11 @@ func TestUpdateClearsForeignFields(t *testing.T) {
 	}
 
 	// Nothing foreign, no patch.
-	f.calls = nil
+	f.Calls = nil
 	if _, err := (&Protocol{Client: f}).Update(context.Background(), d, password, Current{UID: stored.GetUID(), KubeRBACProxy: true}, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range f.calls {
+	for _, c := range f.Calls {
 		if strings.HasPrefix(c, "patch") {
 			t.Errorf("unexpected %s", c)
 		}
@@ -419,8 +420,8 @@ func TestUpdateClearsForeignFields(t *testing.T) {
 }
 
 func TestUpdateOwnsAndRemovesTheProvidersObjects(t *testing.T) {
-	f := newFakeCluster()
-	f.onWait = readyOnWait
+	f := kubefake.New()
+	f.OnWait = readyOnWait
 	created, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
 	if err != nil {
 		t.Fatal(err)
@@ -433,7 +434,7 @@ func TestUpdateOwnsAndRemovesTheProvidersObjects(t *testing.T) {
 	if err != nil || updated.WaitErr != nil || !updated.Observed.Ready() {
 		t.Fatalf("update: %v, wait %v, ready %v", err, updated.WaitErr, updated.Observed.Ready())
 	}
-	secret := f.objects[secretKey]
+	secret := f.Objects[secretKey]
 	if len(secret.GetOwnerReferences()) != 1 || secret.GetOwnerReferences()[0].UID != created.Observed.UID {
 		t.Errorf("Secret owners %+v", secret.GetOwnerReferences())
 	}
@@ -445,31 +446,31 @@ func TestUpdateOwnsAndRemovesTheProvidersObjects(t *testing.T) {
 	d := desired(false)
 	d.Database.PasswordSecret = registry.KeyRef{Name: "their-secret", Key: "pw"}
 	d.CA = registry.CASource{Kind: registry.CAClusterBundle}
-	f.fail = failOn("delete " + secretKey)
+	f.Fail = failOn("delete " + secretKey)
 	updated, err = (&Protocol{Client: f}).Update(context.Background(), d, nil, current, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.objects[configKey] != nil {
+	if f.Objects[configKey] != nil {
 		t.Error("the CA ConfigMap the plan no longer needs stays")
 	}
 	if len(updated.Warnings) != 1 || updated.Warnings[0].Summary != "Password Secret not removed" {
 		t.Errorf("warnings %+v, want the Secret not removed", updated.Warnings)
 	}
 
-	f.fail = failOn("apply " + registryKey)
+	f.Fail = failOn("apply " + registryKey)
 	if _, err := (&Protocol{Client: f}).Update(context.Background(), d, nil, current, false); len(Problems(err, "")) != 1 || Problems(err, "")[0].Summary != SummaryUpdate {
 		t.Errorf("want a failed apply reported, got %v", err)
 	}
 }
 
 func TestDeleteWaitsForTheOperatorThenRemovesOwnObjects(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	created, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.objects[registryKey].SetFinalizers([]string{registry.Finalizer})
+	f.Objects[registryKey].SetFinalizers([]string{registry.Finalizer})
 	current := Current{UID: created.Observed.UID, PasswordSecret: "fraud-db-password", CAConfigMap: "fraud-db-credential"}
 
 	// The operator is down: the finalizer stays.
@@ -480,57 +481,57 @@ func TestDeleteWaitsForTheOperatorThenRemovesOwnObjects(t *testing.T) {
 		!strings.Contains(p.Detail, "oc patch modelregistry.modelregistry.opendatahub.io fraud -n "+ns) {
 		t.Fatalf("want the finalizer named with the fix, got %v", err)
 	}
-	if f.objects[secretKey] == nil {
+	if f.Objects[secretKey] == nil {
 		t.Error("the Secret went before the registry")
 	}
 
 	// The registry cannot be read while waiting (an expired token): the error
 	// says so, not a timeout, and nothing of the provider's goes yet.
-	f.fail = failOn("get " + registryKey)
+	f.Fail = failOn("get " + registryKey)
 	err = (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", current, 5*time.Minute)
 	if !errors.As(err, &p) || p.Summary != SummaryDelete || !strings.Contains(p.Detail, "injected failure") {
 		t.Fatalf("want the failed read reported, got %v", err)
 	}
-	if f.objects[secretKey] == nil {
+	if f.Objects[secretKey] == nil {
 		t.Error("the Secret went before the registry")
 	}
-	f.fail = nil
+	f.Fail = nil
 
 	// The operator removes its finalizer; the provider's objects go after the registry.
-	f.onWait = func(f *fakeCluster) { delete(f.objects, registryKey) }
-	f.fail = failOn("delete " + configKey)
+	f.OnWait = func(f *kubefake.Cluster) { delete(f.Objects, registryKey) }
+	f.Fail = failOn("delete " + configKey)
 	err = (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", current, time.Minute)
 	if problems := Problems(err, ""); len(problems) != 1 || problems[0].Summary != "Cannot delete an object of the model registry" {
 		t.Errorf("want the ConfigMap's failure alone, got %v", err)
 	}
-	if f.objects[secretKey] != nil || f.objects[registryKey] != nil {
+	if f.Objects[secretKey] != nil || f.Objects[registryKey] != nil {
 		t.Error("the registry or its Secret stays")
 	}
 
-	f.fail = failOn("delete " + registryKey)
-	f.put(registry.GroupVersionResource, desired(false).ModelRegistry())
+	f.Fail = failOn("delete " + registryKey)
+	f.Put(registry.GroupVersionResource, desired(false).ModelRegistry())
 	if err := (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", Current{}, time.Minute); len(Problems(err, "")) != 1 || Problems(err, "")[0].Summary != SummaryDelete {
 		t.Errorf("want a failed delete reported, got %v", err)
 	}
 }
 
 func TestDeleteSparesAnotherIncarnation(t *testing.T) {
-	f := newFakeCluster()
-	stored := f.put(registry.GroupVersionResource, desired(false).ModelRegistry())
+	f := kubefake.New()
+	stored := f.Put(registry.GroupVersionResource, desired(false).ModelRegistry())
 	if err := (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", Current{UID: "an-older-uid"}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if obj := f.objects[registryKey]; obj == nil || obj.GetUID() != stored.GetUID() {
+	if obj := f.Objects[registryKey]; obj == nil || obj.GetUID() != stored.GetUID() {
 		t.Error("a registry of the same name but another UID was deleted")
 	}
 }
 
 func TestGatherReadsOnlyWhatTheReadNeeds(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	if _, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false); err != nil {
 		t.Fatal(err)
 	}
-	obj := f.objects[registryKey].DeepCopy()
+	obj := f.Objects[registryKey].DeepCopy()
 
 	o := Gather(context.Background(), f, obj, GatherOptions{PasswordSecret: true, CAConfigMap: true})
 	if o.PasswordSecretErr != nil || o.PasswordSecret.Data[registry.PasswordSecretKeyPassword] == nil {
@@ -540,13 +541,13 @@ func TestGatherReadsOnlyWhatTheReadNeeds(t *testing.T) {
 		t.Errorf("CA ConfigMap not read: %v", o.CAConfigMapErr)
 	}
 
-	f.calls = nil
+	f.Calls = nil
 	o = Gather(context.Background(), f, obj, GatherOptions{})
-	if len(f.calls) != 0 || !errors.Is(o.PasswordSecretErr, ErrNotRead) || !errors.Is(o.CAConfigMapErr, ErrNotRead) {
-		t.Errorf("read %v though told not to", f.calls)
+	if len(f.Calls) != 0 || !errors.Is(o.PasswordSecretErr, ErrNotRead) || !errors.Is(o.CAConfigMapErr, ErrNotRead) {
+		t.Errorf("read %v though told not to", f.Calls)
 	}
 
-	delete(f.objects, configKey)
+	delete(f.Objects, configKey)
 	o = Gather(context.Background(), f, obj, GatherOptions{CAConfigMap: true})
 	if !apierrors.IsNotFound(o.CAConfigMapErr) || o.CAConfigMap != nil {
 		t.Errorf("a missing ConfigMap reads as %v", o.CAConfigMapErr)
@@ -556,10 +557,10 @@ func TestGatherReadsOnlyWhatTheReadNeeds(t *testing.T) {
 	d := desired(false)
 	d.Database.PasswordSecret = registry.KeyRef{Name: "their-secret", Key: "pw"}
 	d.CA = registry.CASource{Kind: registry.CAConfigMap, Ref: registry.KeyRef{Name: "corp-ca", Key: "ca.crt"}}
-	f.calls = nil
+	f.Calls = nil
 	o = Gather(context.Background(), f, d.ModelRegistry(), GatherOptions{PasswordSecret: true, CAConfigMap: true})
-	if len(f.calls) != 0 || !errors.Is(o.PasswordSecretErr, ErrNotRead) || !errors.Is(o.CAConfigMapErr, ErrNotRead) {
-		t.Errorf("read %v for a registry with no objects of its own", f.calls)
+	if len(f.Calls) != 0 || !errors.Is(o.PasswordSecretErr, ErrNotRead) || !errors.Is(o.CAConfigMapErr, ErrNotRead) {
+		t.Errorf("read %v for a registry with no objects of its own", f.Calls)
 	}
 }
 
@@ -575,11 +576,11 @@ func TestProblemsFlattensJoinedErrors(t *testing.T) {
 }
 
 func TestCreateOfARegistryAloneRollsBackWhenTheMarkStays(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	d := desired(false)
 	d.Database.PasswordSecret = registry.KeyRef{Name: "their-secret", Key: "pw"}
 	seen := 0
-	f.fail = func(call string) error {
+	f.Fail = func(call string) error {
 		if call == "apply "+registryKey {
 			if seen++; seen == 2 {
 				return errors.New("injected failure")
@@ -593,21 +594,21 @@ func TestCreateOfARegistryAloneRollsBackWhenTheMarkStays(t *testing.T) {
 		!strings.Contains(p.Detail, "(ModelRegistry fraud) was removed again") {
 		t.Fatalf("want the failed unmarking and the rollback named, got %v", err)
 	}
-	if len(f.objects) != 0 {
-		t.Errorf("left behind: %v", f.objects)
+	if len(f.Objects) != 0 {
+		t.Errorf("left behind: %v", f.Objects)
 	}
 }
 
 func TestCreateWhenTheExistingRegistryCannotBeRead(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	existing(f, true, true)
-	f.fail = failOn("get " + registryKey)
+	f.Fail = failOn("get " + registryKey)
 	_, err := (&Protocol{Client: f}).Create(context.Background(), desired(false), password, false)
 	var p *Problem
 	if !errors.As(err, &p) || p.Summary != SummaryCreate || p.NameTaken || !strings.Contains(p.Detail, "injected failure") {
 		t.Fatalf("want the failed read reported, got %v", err)
 	}
-	for _, c := range f.calls {
+	for _, c := range f.Calls {
 		if strings.HasPrefix(c, "apply") {
 			t.Errorf("wrote %s without knowing whose registry is there", c)
 		}
@@ -615,24 +616,24 @@ func TestCreateWhenTheExistingRegistryCannotBeRead(t *testing.T) {
 }
 
 func TestCreateWhenTheExistingRegistryWentAwaySinceTheDryRun(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	existing(f, false, false)
-	f.fail = func(call string) error {
+	f.Fail = func(call string) error {
 		if call == "get "+registryKey {
-			delete(f.objects, registryKey)
+			delete(f.Objects, registryKey)
 		}
 		return nil
 	}
 	if _, err := (&Protocol{Client: f}).Create(context.Background(), desired(false), password, false); err != nil {
 		t.Fatalf("a registry gone since the dry run leaves the name free: %v", err)
 	}
-	if obj := f.objects[registryKey]; obj == nil || obj.GetLabels()[registry.LabelAppManagedBy] != registry.ManagedByProvider {
+	if obj := f.Objects[registryKey]; obj == nil || obj.GetLabels()[registry.LabelAppManagedBy] != registry.ManagedByProvider {
 		t.Error("the registry was not created")
 	}
 }
 
 func TestProtocolLogsAdoption(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	existing(f, true, true)
 	var logged []string
 	p := &Protocol{Client: f, Log: func(_ context.Context, msg string, _ map[string]any) { logged = append(logged, msg) }}
@@ -653,7 +654,7 @@ func TestProblemText(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	if _, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false); err != nil {
 		t.Fatal(err)
 	}
@@ -666,7 +667,7 @@ func TestFind(t *testing.T) {
 	if !errors.As(err, &p) || p.Summary != "Model registry not found" || !strings.Contains(p.Detail, `The registries in namespace "`+ns+`" are: "fraud".`) {
 		t.Errorf("want the missing registry with the ones there, got %v", err)
 	}
-	f.fail = failOn("get")
+	f.Fail = failOn("get")
 	if _, err := Find(context.Background(), f, ns, "fraud", GatherOptions{}); !errors.As(err, &p) || p.Summary != SummaryRead {
 		t.Errorf("want a failed read reported, got %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
@@ -26,22 +27,22 @@ var (
 const registryUID = types.UID("registry-uid")
 
 // putBinding stores binding on the cluster as another writer made it.
-func putBinding(t *testing.T, f *fakeCluster, binding *rbacv1.RoleBinding) *rbacv1.RoleBinding {
+func putBinding(t *testing.T, f *kubefake.Cluster, binding *rbacv1.RoleBinding) *rbacv1.RoleBinding {
 	t.Helper()
 	u, err := kube.ToUnstructured(binding)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, err := RoleBindingFrom(f.put(kube.RoleBindings, u))
+	stored, err := RoleBindingFrom(f.Put(kube.RoleBindings, u))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return stored
 }
 
-func storedBinding(t *testing.T, f *fakeCluster, name string) *rbacv1.RoleBinding {
+func storedBinding(t *testing.T, f *kubefake.Cluster, name string) *rbacv1.RoleBinding {
 	t.Helper()
-	obj := f.object(kube.RoleBindings, permissionNamespace, name)
+	obj := f.Object(kube.RoleBindings, permissionNamespace, name)
 	if obj == nil {
 		return nil
 	}
@@ -66,10 +67,10 @@ func writes(calls []string) []string {
 func bindingKey(name string) string { return "rolebindings/" + permissionNamespace + "/" + name }
 
 func TestGrantPermissionWritesTheCreateMarkFirst(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	// What the cluster holds when the confirming write comes is the first write.
 	markedFirst, applies := false, 0
-	f.fail = func(call string) error {
+	f.Fail = func(call string) error {
 		if strings.HasPrefix(call, "apply ") {
 			if applies++; applies == 2 {
 				first := storedBinding(t, f, alice.BindingName())
@@ -84,7 +85,7 @@ func TestGrantPermissionWritesTheCreateMarkFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"apply " + bindingKey(alice.BindingName()), "apply " + bindingKey(alice.BindingName())}
-	if got := writes(f.calls); !slices.Equal(got, want) {
+	if got := writes(f.Calls); !slices.Equal(got, want) {
 		t.Errorf("writes = %v; want the marked binding, then the confirmed one: %v", got, want)
 	}
 	if !markedFirst {
@@ -103,9 +104,9 @@ func TestGrantPermissionWritesTheCreateMarkFirst(t *testing.T) {
 }
 
 func TestGrantPermissionInterruptedCreateIsAdopted(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	applies := 0
-	f.fail = func(call string) error {
+	f.Fail = func(call string) error {
 		if strings.HasPrefix(call, "apply ") {
 			if applies++; applies == 2 {
 				return errors.New("connection reset")
@@ -123,7 +124,7 @@ func TestGrantPermissionInterruptedCreateIsAdopted(t *testing.T) {
 	}
 
 	// The next apply's create finds its own binding and finishes it.
-	f.fail = nil
+	f.Fail = nil
 	if _, err := p.GrantPermission(context.Background(), alice, registryUID, false); err != nil {
 		t.Fatalf("the create after an interrupted one: %v; want it to adopt the binding", err)
 	}
@@ -137,7 +138,7 @@ func TestGrantPermissionInterruptedCreateIsAdopted(t *testing.T) {
 }
 
 func TestGrantPermissionRefusesToShareABinding(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	putBinding(t, f, alice.RoleBinding(registryUID)) // another configuration's permission
 	p := &Protocol{Client: f}
 	_, err := p.GrantPermission(context.Background(), alice, registryUID, false)
@@ -150,13 +151,13 @@ func TestGrantPermissionRefusesToShareABinding(t *testing.T) {
 			t.Errorf("detail does not say %q:\n%s", want, problems[0].Detail)
 		}
 	}
-	if w := writes(f.calls); len(w) != 0 {
+	if w := writes(f.Calls); len(w) != 0 {
 		t.Errorf("writes = %v; want none", w)
 	}
 }
 
 func TestGrantPermissionRefusedOnARegistryTheListManages(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	list := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: []registry.Subject{{Kind: registry.SubjectUser, Name: "bob"}}}
 	putBinding(t, f, list.RoleBinding(list.Subjects[0], "", registryUID))
 	p := &Protocol{Client: f}
@@ -168,20 +169,20 @@ func TestGrantPermissionRefusedOnARegistryTheListManages(t *testing.T) {
 	if !strings.Contains(problems[0].Detail, "its users") {
 		t.Errorf("detail does not name the list's users argument:\n%s", problems[0].Detail)
 	}
-	if w := writes(f.calls); len(w) != 0 {
+	if w := writes(f.Calls); len(w) != 0 {
 		t.Errorf("writes = %v; want none", w)
 	}
 }
 
 func TestGrantPermissionOnARegistryCreatedNowChecksNothing(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	p := &Protocol{Client: f}
 	if _, err := p.GrantPermission(context.Background(), alice, registryUID, true); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"apply " + bindingKey(alice.BindingName()), "apply " + bindingKey(alice.BindingName())}
-	if !slices.Equal(f.calls, want) {
-		t.Errorf("calls = %v; want only the two writes %v", f.calls, want)
+	if !slices.Equal(f.Calls, want) {
+		t.Errorf("calls = %v; want only the two writes %v", f.Calls, want)
 	}
 }
 
@@ -229,8 +230,8 @@ func TestGrantPermissionReadFailures(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeCluster()
-			f.fail = tc.fail
+			f := kubefake.New()
+			f.Fail = tc.fail
 			_, err := (&Protocol{Client: f}).GrantPermission(context.Background(), alice, registryUID, false)
 			if tc.wantSummary == "" {
 				if err != nil {
@@ -251,7 +252,7 @@ func TestGrantPermissionReadFailures(t *testing.T) {
 func TestRevokePermission(t *testing.T) {
 	ctx := context.Background()
 	t.Run("deleted as read", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
 		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
 		if err != nil || kept || storedBinding(t, f, read.Name) != nil {
@@ -259,7 +260,7 @@ func TestRevokePermission(t *testing.T) {
 		}
 	})
 	t.Run("taken over by the list", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		taken := alice.RoleBinding(registryUID)
 		taken.Annotations[registry.AnnotationMadeBy] = registry.MadeByPermissionList
 		read := putBinding(t, f, taken)
@@ -269,7 +270,7 @@ func TestRevokePermission(t *testing.T) {
 		}
 	})
 	t.Run("taken over by the list since it was read", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
 		taken := alice.RoleBinding(registryUID)
 		taken.Annotations[registry.AnnotationMadeBy] = registry.MadeByPermissionList
@@ -280,7 +281,7 @@ func TestRevokePermission(t *testing.T) {
 		}
 	})
 	t.Run("changed since it was read", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
 		putBinding(t, f, alice.RoleBinding(registryUID)) // a label edit: a new resourceVersion
 		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
@@ -289,9 +290,9 @@ func TestRevokePermission(t *testing.T) {
 		}
 	})
 	t.Run("changing on every read", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
-		f.fail = func(call string) error {
+		f.Fail = func(call string) error {
 			if strings.HasPrefix(call, "deleteunchanged ") {
 				putBinding(t, f, alice.RoleBinding(registryUID))
 			}
@@ -301,14 +302,14 @@ func TestRevokePermission(t *testing.T) {
 		if err != nil || kept || storedBinding(t, f, read.Name) != nil {
 			t.Errorf("kept=%v err=%v; want it deleted by UID after two tries", kept, err)
 		}
-		if !slices.Contains(f.calls, "delete "+bindingKey(read.Name)) {
-			t.Errorf("calls = %v; want a delete by UID", f.calls)
+		if !slices.Contains(f.Calls, "delete "+bindingKey(read.Name)) {
+			t.Errorf("calls = %v; want a delete by UID", f.Calls)
 		}
 	})
 	t.Run("gone since it was read", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
-		delete(f.objects, bindingKey(read.Name))
+		delete(f.Objects, bindingKey(read.Name))
 		if kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read); err != nil || kept {
 			t.Errorf("kept=%v err=%v; want nothing to do", kept, err)
 		}
@@ -324,7 +325,7 @@ func subjects(names ...string) []registry.Subject {
 }
 
 func TestApplyPermissionsWritesBeforeItDeletes(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	before := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("alice", "bob")}
 	for _, s := range before.Subjects {
 		putBinding(t, f, before.RoleBinding(s, "", registryUID))
@@ -337,7 +338,7 @@ func TestApplyPermissionsWritesBeforeItDeletes(t *testing.T) {
 	carol := after.RoleBinding(after.Subjects[1], "", registryUID).Name
 	bob := before.RoleBinding(before.Subjects[1], "", registryUID).Name
 	want := []string{"apply " + bindingKey(carol), "deleteunchanged " + bindingKey(bob)}
-	if got := writes(f.calls); !slices.Equal(got, want) {
+	if got := writes(f.Calls); !slices.Equal(got, want) {
 		t.Errorf("writes = %v; want carol's binding written before bob's is deleted, alice's untouched: %v", got, want)
 	}
 	if len(changes.Write) != 1 || len(changes.Delete) != 1 {
@@ -346,10 +347,10 @@ func TestApplyPermissionsWritesBeforeItDeletes(t *testing.T) {
 }
 
 func TestApplyPermissionsWriteFailureDeletesNothing(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	before := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("bob")}
 	bob := putBinding(t, f, before.RoleBinding(before.Subjects[0], "", registryUID))
-	f.fail = func(call string) error {
+	f.Fail = func(call string) error {
 		if strings.HasPrefix(call, "apply ") {
 			return apierrors.NewForbidden(bindings, "", errors.New("attempting to grant RBAC permissions not currently held"))
 		}
@@ -375,10 +376,10 @@ func TestApplyPermissionsFailures(t *testing.T) {
 		"delete": {"deleteunchanged ", SummaryDeleteBinding},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeCluster()
+			f := kubefake.New()
 			stale := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("bob")}
 			putBinding(t, f, stale.RoleBinding(stale.Subjects[0], "", registryUID))
-			f.fail = func(call string) error {
+			f.Fail = func(call string) error {
 				if strings.HasPrefix(call, tc.failing) {
 					return errors.New("etcd timeout")
 				}
@@ -395,7 +396,7 @@ func TestApplyPermissionsFailures(t *testing.T) {
 func TestDeleteListedBindingChangedMeanwhile(t *testing.T) {
 	ctx := context.Background()
 	list := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("bob")}
-	listed := func(f *fakeCluster) registry.ListedBinding {
+	listed := func(f *kubefake.Cluster) registry.ListedBinding {
 		items, _ := f.List(ctx, kube.RoleBindings, permissionNamespace, "")
 		observed, err := ListedBindings("fraud", items)
 		if err != nil || len(observed) != 1 {
@@ -404,7 +405,7 @@ func TestDeleteListedBindingChangedMeanwhile(t *testing.T) {
 		return observed[0]
 	}
 	t.Run("still the registry's: deleted", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		putBinding(t, f, list.RoleBinding(list.Subjects[0], "", registryUID))
 		b := listed(f)
 		putBinding(t, f, list.RoleBinding(list.Subjects[0], "", registryUID))
@@ -413,7 +414,7 @@ func TestDeleteListedBindingChangedMeanwhile(t *testing.T) {
 		}
 	})
 	t.Run("now binds another role: left", func(t *testing.T) {
-		f := newFakeCluster()
+		f := kubefake.New()
 		putBinding(t, f, list.RoleBinding(list.Subjects[0], "", registryUID))
 		b := listed(f)
 		other := list.RoleBinding(list.Subjects[0], "", registryUID)
@@ -426,7 +427,7 @@ func TestDeleteListedBindingChangedMeanwhile(t *testing.T) {
 }
 
 func TestRevokePermissionsLeavesWhatIsNotTheLists(t *testing.T) {
-	f := newFakeCluster()
+	f := kubefake.New()
 	list := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("alice", "bob")}
 	aliceBinding := putBinding(t, f, list.RoleBinding(list.Subjects[0], "", registryUID))
 	bobSingle := registry.Permission{Registry: "fraud", Namespace: permissionNamespace, Kind: registry.SubjectUser, Subject: "bob"}
@@ -455,7 +456,7 @@ func TestFindPermissionBinding(t *testing.T) {
 		b.Name, b.Annotations = name, nil
 		return b
 	}
-	f := newFakeCluster()
+	f := kubefake.New()
 	if _, err := FindPermissionBinding(ctx, f, alice); err == nil || !strings.Contains(err.Error(), "no RoleBinding") {
 		t.Errorf("none: %v; want it to say no binding grants it", err)
 	}

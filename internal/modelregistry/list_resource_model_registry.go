@@ -3,6 +3,7 @@ package modelregistry
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -74,7 +75,7 @@ func (l *modelRegistryListResource) List(ctx context.Context, req list.ListReque
 			}
 		}
 	}
-	stream.Results = tfutil.ListResults(ctx, req, &modelRegistryResource{data: l.data}, registryIdentity, found, diags)
+	stream.Results = tfutil.ListResults(ctx, req, &modelRegistryResource{data: l.data, now: time.Now}, registryIdentity, found, diags)
 }
 
 // registryDisplayName is what `terraform query` shows for a registry: its

@@ -47,10 +47,12 @@ const (
 
 type modelRegistryResource struct {
 	data *providerdata.Data
+	// now is the clock the CA certificates are checked against.
+	now func() time.Time
 }
 
 // NewModelRegistryResource is the openshiftai_model_registry resource.
-func NewModelRegistryResource() resource.Resource { return &modelRegistryResource{} }
+func NewModelRegistryResource() resource.Resource { return &modelRegistryResource{now: time.Now} }
 
 func (r *modelRegistryResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_model_registry"

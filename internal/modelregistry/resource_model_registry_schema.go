@@ -321,7 +321,7 @@ func (r *modelRegistryResource) Schema(ctx context.Context, _ resource.SchemaReq
 						Optional: true,
 						MarkdownDescription: "One or more PEM CA certificates, uploaded as the dashboard does into the ConfigMap " +
 							"`<resource_name>-db-credential` (key `ca.crt`), which the provider makes and deletes.",
-						Validators: []validator.String{validators.CABundle()},
+						Validators: []validator.String{validators.CABundle(r.now)},
 					},
 				},
 				Blocks: map[string]schema.Block{

@@ -56,7 +56,7 @@ func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req reso
 func waitForUsersGroup(ctx context.Context, client *kube.Client, registryName string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	groupName := registry.UsersGroupName(registryName)
-	interval := kube.PollInterval.Min
+	interval := kube.PollIntervalMin
 	for {
 		items, err := client.ListByName(ctx, registry.OpenShiftGroupResource, groupName)
 		switch {
@@ -78,7 +78,7 @@ func waitForUsersGroup(ctx context.Context, client *kube.Client, registryName st
 			return diags
 		case <-time.After(interval):
 		}
-		interval = min(interval*2, kube.PollInterval.Max)
+		interval = min(interval*2, kube.PollIntervalMax)
 	}
 }
 

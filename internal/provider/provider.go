@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
@@ -36,16 +37,18 @@ var (
 )
 
 // openshiftAIProvider is the provider; connect builds cluster clients and is
-// replaced in tests that must prove no connection is made.
+// replaced in tests that must prove no connection is made; now is the clock
+// certificates are checked against.
 type openshiftAIProvider struct {
 	version string
 	connect providerdata.Connect
+	now     func() time.Time
 }
 
 // New returns the provider factory for providerserver.Serve.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &openshiftAIProvider{version: version, connect: providerdata.DefaultConnect}
+		return &openshiftAIProvider{version: version, connect: providerdata.DefaultConnect, now: time.Now}
 	}
 }
 
@@ -53,7 +56,7 @@ func New(version string) func() provider.Provider {
 // that watch or fault the provider's requests.
 func NewWithConnect(version string, connect providerdata.Connect) func() provider.Provider {
 	return func() provider.Provider {
-		return &openshiftAIProvider{version: version, connect: connect}
+		return &openshiftAIProvider{version: version, connect: connect, now: time.Now}
 	}
 }
 
@@ -103,7 +106,7 @@ func (p *openshiftAIProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"client_certificate": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "PEM client certificate for TLS authentication; needs `client_key`. Environment variable: `KUBE_CLIENT_CERT_DATA`.",
-				Validators:          []validator.String{validators.PEMCertificates()},
+				Validators:          []validator.String{validators.PEMCertificates(p.now)},
 			},
 			"client_key": schema.StringAttribute{
 				Optional:            true,
@@ -113,7 +116,7 @@ func (p *openshiftAIProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"cluster_ca_certificate": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "PEM CA certificate that signed the API server's certificate. Environment variable: `KUBE_CLUSTER_CA_CERT_DATA`.",
-				Validators:          []validator.String{validators.PEMCertificates()},
+				Validators:          []validator.String{validators.PEMCertificates(p.now)},
 			},
 			"insecure": schema.BoolAttribute{
 				Optional:            true,

@@ -12,11 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	tftypes "github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/singleflight"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -73,6 +75,40 @@ type Data struct {
 	// claim, so two resources that must not both exist see each other.
 	claimsMu sync.Mutex
 	claims   map[string][]string
+
+	// catalogWrites batches the parallel writes of the catalog's shared ConfigMaps.
+	catalogWrites catalog.Batches
+
+	// sharedReads lets parallel creates share one read in flight.
+	sharedReads singleflight.Group
+
+	// replaced holds the catalog sources whose replacement this process planned.
+	replaced sync.Map // "<kind>/<id>" -> true
+}
+
+// CatalogWrites is where this process's writes of the catalog's ConfigMaps
+// wait to be committed together (catalog.Batches.Modify).
+func (d *Data) CatalogWrites() *catalog.Batches { return &d.catalogWrites }
+
+// ShareRead runs read once for all callers of this process that ask with the
+// same key while it is in flight; each gets its answer on the channel.
+func (d *Data) ShareRead(key string, read func() (any, error)) <-chan singleflight.Result {
+	return d.sharedReads.DoChan(key, read)
+}
+
+// NoteReplaced records that this process planned replacing the catalog
+// source key, so planning its create half does not take its own entry for
+// someone else's.
+func (d *Data) NoteReplaced(key string) {
+	if d != nil {
+		d.replaced.Store(key, true)
+	}
+}
+
+// Replaced tells whether this process planned replacing the catalog source key.
+func (d *Data) Replaced(key string) bool {
+	_, ok := d.replaced.Load(key)
+	return ok
 }
 
 // Claim records that a resource planned in this process claims claimant in

@@ -11,9 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// Now is the clock certificate validity is checked against.
-var Now = time.Now
-
 // CertificateProblems inspects a PEM bundle that must hold one or more X.509
 // certificates and nothing else. Errors make the bundle unusable; warnings are
 // about certificates that are not CAs.
@@ -62,7 +59,12 @@ func CertificateProblems(bundle string, now time.Time) (errs, warnings []string)
 	return errs, warnings
 }
 
-type pemCertificates struct{ warnNonCA bool }
+// pemCertificates checks certificates' validity against now, a clock passed in
+// by whoever builds the schema, so a test can fix the time without a global.
+type pemCertificates struct {
+	now       func() time.Time
+	warnNonCA bool
+}
 
 func (pemCertificates) Description(context.Context) string {
 	return "one or more PEM-encoded X.509 certificates, valid now"
@@ -73,7 +75,7 @@ func (v pemCertificates) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	errs, warnings := CertificateProblems(req.ConfigValue.ValueString(), Now())
+	errs, warnings := CertificateProblems(req.ConfigValue.ValueString(), v.now())
 	for _, e := range errs {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid certificate", fmt.Sprintf("%s: %s", req.Path, e))
 	}
@@ -84,8 +86,11 @@ func (v pemCertificates) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-// PEMCertificates accepts PEM certificates only.
-func PEMCertificates() validator.String { return pemCertificates{} }
+// PEMCertificates accepts PEM certificates only, valid at now().
+func PEMCertificates(now func() time.Time) validator.String { return pemCertificates{now: now} }
 
-// CABundle accepts PEM certificates only and warns about certificates that are not CAs.
-func CABundle() validator.String { return pemCertificates{warnNonCA: true} }
+// CABundle accepts PEM certificates only, valid at now(), and warns about
+// certificates that are not CAs.
+func CABundle(now func() time.Time) validator.String {
+	return pemCertificates{now: now, warnNonCA: true}
+}

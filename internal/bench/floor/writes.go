@@ -56,6 +56,8 @@ type writer struct {
 	uids map[string]types.UID
 	// configMaps are the process's copies of the shared catalog ConfigMaps.
 	configMaps *configMapCopies
+	// catalogWrites batches the process's writes of the catalog ConfigMaps, as the provider does.
+	catalogWrites catalog.Batches
 }
 
 func newWriter() *writer {
@@ -68,7 +70,7 @@ func (w *writer) connect() (*kube.Client, error) {
 	w.once.Do(func() {
 		w.client, w.err = kube.New(kube.Config{ConfigPath: os.Getenv("KUBE_CONFIG_PATH")})
 		if w.err == nil {
-			w.configMaps = &configMapCopies{client: w.client, copies: map[string]*unstructured.Unstructured{}}
+			w.configMaps = &configMapCopies{Client: w.client, copies: map[string]*unstructured.Unstructured{}}
 		}
 	})
 	return w.client, w.err
@@ -111,7 +113,7 @@ func (w *writer) create(ctx context.Context, typeName string, state, config tfty
 		if err != nil {
 			return err
 		}
-		_, err = catalog.Modify(ctx, w.configMaps, namespace, source.Kind.ConfigMap, func(cm *corev1.ConfigMap) error {
+		_, err = w.catalogWrites.Modify(ctx, w.configMaps, namespace, source.Kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 			return catalog.PutSource(cm, source, true)
 		})
 		return err
@@ -159,7 +161,7 @@ func (w *writer) delete(ctx context.Context, typeName string, state tftypes.Valu
 		if err != nil {
 			return err
 		}
-		_, err = catalog.Modify(ctx, w.configMaps, namespace, source.Kind.ConfigMap, func(cm *corev1.ConfigMap) error {
+		_, err = w.catalogWrites.Modify(ctx, w.configMaps, namespace, source.Kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 			_, err := catalog.RemoveSource(cm, source.Kind, source.ID)
 			return err
 		})
@@ -284,7 +286,8 @@ func sourceOf(typeName string, s object) (catalog.UserSource, string, error) {
 // the cluster once per process, then served from the process's copy, and every update
 // writes the copy back unconditionally (the process holds every change since its read).
 type configMapCopies struct {
-	client *kube.Client
+	// Client answers the verbs the catalog does not use on the copies.
+	*kube.Client
 	mu     sync.Mutex
 	copies map[string]*unstructured.Unstructured
 }
@@ -296,7 +299,7 @@ func (c *configMapCopies) Get(ctx context.Context, gvr schema.GroupVersionResour
 	if u, ok := c.copies[key]; ok {
 		return u.DeepCopy(), nil
 	}
-	u, err := c.client.Get(ctx, gvr, namespace, name)
+	u, err := c.Client.Get(ctx, gvr, namespace, name)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +310,7 @@ func (c *configMapCopies) Get(ctx context.Context, gvr schema.GroupVersionResour
 func (c *configMapCopies) Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	obj = obj.DeepCopy()
 	obj.SetResourceVersion("")
-	out, err := c.client.Update(ctx, obj)
+	out, err := c.Client.Update(ctx, obj)
 	if err != nil {
 		if apierrors.IsConflict(err) {
 			return nil, fmt.Errorf("write floor: unconditional update of ConfigMap %s conflicted: %w", obj.GetName(), err)

@@ -1,0 +1,353 @@
+// Package kubefake is the one in-memory cluster the tests of every package
+// use (kube.Interface), after controller-runtime's client/fake and
+// client/interceptor: the objects a test starts from, and a function that
+// fails or changes any request. Production code never imports it.
+package kubefake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/json"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+)
+
+// Cluster is an in-memory kube.Interface. Apply replaces the stored object
+// with what it sends, as server-side apply does for the fields of its one
+// field manager; fields another manager set (SetForeign) stay, as they do on a
+// cluster. Update fails with 409 Conflict on a stale resourceVersion, merge
+// patches change the stored object, and Fail lets a test fail or change any
+// one request. It is safe for concurrent use; the hooks run without its lock,
+// so they may call its methods.
+type Cluster struct {
+	mu sync.Mutex
+	// Objects holds the stored objects by Key.
+	Objects map[string]*unstructured.Unstructured
+	nextUID int
+	// Calls records each request as "<verb> <resource>/<namespace>/<name>",
+	// verbs apply, dryrun, get, list, listbyname, update, patch, delete, deleteunchanged.
+	Calls []string
+	// Fail, when it returns an error for a call as recorded, fails that request;
+	// it runs before the request is answered, so it can also change the cluster first.
+	Fail func(call string) error
+	// OnWait changes the cluster before each read of a wait, as the operator would.
+	OnWait func(c *Cluster)
+	// Admit changes what is applied, dry runs included, as a mutating webhook would.
+	Admit func(u *unstructured.Unstructured)
+	// foreign holds, per object, the fields another field manager set.
+	foreign map[string]map[string]any
+}
+
+var _ kube.Interface = (*Cluster)(nil)
+
+// resourceOf is the resource of each kind the provider writes.
+var resourceOf = map[string]schema.GroupVersionResource{
+	"Secret": kube.Secrets, "ConfigMap": kube.ConfigMaps, registry.Kind: registry.GroupVersionResource, "RoleBinding": kube.RoleBindings,
+}
+
+// New is a cluster holding objects.
+func New(objects ...*unstructured.Unstructured) *Cluster {
+	c := &Cluster{Objects: map[string]*unstructured.Unstructured{}}
+	for _, obj := range objects {
+		c.Put(resourceOf[obj.GetKind()], obj)
+	}
+	return c
+}
+
+// Key is where Objects holds an object.
+func Key(gvr schema.GroupVersionResource, namespace, name string) string {
+	return gvr.Resource + "/" + namespace + "/" + name
+}
+
+func (c *Cluster) record(call string) error {
+	c.mu.Lock()
+	c.Calls = append(c.Calls, call)
+	fail := c.Fail
+	c.mu.Unlock()
+	if fail != nil {
+		return fail(call)
+	}
+	return nil
+}
+
+// Put stores obj as a write would: a new UID for a new object, the next
+// resourceVersion and the kept status and finalizers for an existing one.
+func (c *Cluster) Put(gvr schema.GroupVersionResource, obj *unstructured.Unstructured) *unstructured.Unstructured {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.put(gvr, obj)
+}
+
+func (c *Cluster) put(gvr schema.GroupVersionResource, obj *unstructured.Unstructured) *unstructured.Unstructured {
+	k := Key(gvr, obj.GetNamespace(), obj.GetName())
+	stored := obj.DeepCopy()
+	if old, ok := c.Objects[k]; ok {
+		stored.SetUID(old.GetUID())
+		rv, _ := strconv.Atoi(old.GetResourceVersion())
+		stored.SetResourceVersion(strconv.Itoa(rv + 1))
+		if status, ok := old.Object["status"]; ok {
+			stored.Object["status"] = status
+		}
+		stored.SetFinalizers(old.GetFinalizers())
+	} else {
+		c.nextUID++
+		stored.SetUID(types.UID(fmt.Sprintf("uid-%d", c.nextUID)))
+		stored.SetResourceVersion("1")
+	}
+	if fields, ok := c.foreign[k]; ok {
+		MergePatch(stored.Object, runtime.DeepCopyJSON(fields))
+	}
+	c.Objects[k] = stored
+	return stored.DeepCopy()
+}
+
+// Object is the stored object, nil when there is none; changing it changes the cluster.
+func (c *Cluster) Object(gvr schema.GroupVersionResource, namespace, name string) *unstructured.Unstructured {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.Objects[Key(gvr, namespace, name)]
+}
+
+// Touch changes a stored object's resourceVersion, as a write of someone else would.
+func (c *Cluster) Touch(gvr schema.GroupVersionResource, namespace, name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if obj, ok := c.Objects[Key(gvr, namespace, name)]; ok {
+		rv, _ := strconv.Atoi(obj.GetResourceVersion())
+		obj.SetResourceVersion(strconv.Itoa(rv + 1))
+	}
+}
+
+// SetForeign sets fields on a stored object as another field manager would.
+func (c *Cluster) SetForeign(gvr schema.GroupVersionResource, namespace, name string, fields map[string]any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.foreign == nil {
+		c.foreign = map[string]map[string]any{}
+	}
+	k := Key(gvr, namespace, name)
+	c.foreign[k] = fields
+	MergePatch(c.Objects[k].Object, runtime.DeepCopyJSON(fields))
+}
+
+// Apply stores obj, or with DryRun returns what would be stored.
+func (c *Cluster) Apply(_ context.Context, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+	u, err := kube.ToUnstructured(obj.DeepCopyObject())
+	if err != nil {
+		return nil, err
+	}
+	gvr := resourceOf[u.GetKind()]
+	verb := "apply"
+	if opts.DryRun {
+		verb = "dryrun"
+	}
+	if err := c.record(verb + " " + Key(gvr, u.GetNamespace(), u.GetName())); err != nil {
+		return nil, err
+	}
+	if c.Admit != nil {
+		c.Admit(u)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if opts.DryRun {
+		out := u.DeepCopy()
+		if old, ok := c.Objects[Key(gvr, u.GetNamespace(), u.GetName())]; ok {
+			out.SetResourceVersion(old.GetResourceVersion())
+		}
+		return out, nil
+	}
+	return c.put(gvr, u), nil
+}
+
+// Update stores obj if its resourceVersion is the stored one's: 404 for a
+// missing object, 409 Conflict for a stale version, as the API server answers.
+func (c *Cluster) Update(_ context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	gvr := resourceOf[obj.GetKind()]
+	if err := c.record("update " + Key(gvr, obj.GetNamespace(), obj.GetName())); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, ok := c.Objects[Key(gvr, obj.GetNamespace(), obj.GetName())]
+	switch {
+	case !ok:
+		return nil, apierrors.NewNotFound(gvr.GroupResource(), obj.GetName())
+	case obj.GetResourceVersion() != old.GetResourceVersion():
+		return nil, apierrors.NewConflict(gvr.GroupResource(), obj.GetName(), errors.New("the object has been modified; please apply your changes to the latest version and try again"))
+	}
+	return c.put(gvr, obj), nil
+}
+
+// Get returns a copy of the stored object, or 404.
+func (c *Cluster) Get(_ context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	if err := c.record("get " + Key(gvr, namespace, name)); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	obj, ok := c.Objects[Key(gvr, namespace, name)]
+	if !ok {
+		return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
+	}
+	return obj.DeepCopy(), nil
+}
+
+// List returns the objects of gvr in namespace (every namespace for ""), in
+// key order; the label selector is not applied.
+func (c *Cluster) List(_ context.Context, gvr schema.GroupVersionResource, namespace, _ string) ([]unstructured.Unstructured, error) {
+	if err := c.record("list " + gvr.Resource + "/" + namespace); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []unstructured.Unstructured
+	for _, k := range slices.Sorted(maps.Keys(c.Objects)) {
+		if strings.HasPrefix(k, gvr.Resource+"/"+namespace) {
+			out = append(out, *c.Objects[k].DeepCopy())
+		}
+	}
+	return out, nil
+}
+
+// ListByName returns the objects of gvr named name in every namespace.
+func (c *Cluster) ListByName(_ context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error) {
+	if err := c.record("listbyname " + gvr.Resource + "/" + name); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []unstructured.Unstructured
+	for _, k := range slices.Sorted(maps.Keys(c.Objects)) {
+		if obj := c.Objects[k]; strings.HasPrefix(k, gvr.Resource+"/") && obj.GetName() == name {
+			out = append(out, *obj.DeepCopy())
+		}
+	}
+	return out, nil
+}
+
+// Delete deletes the object (at uid unless ""); one with finalizers only gets
+// its deletion timestamp, as on a cluster.
+func (c *Cluster) Delete(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
+	if err := c.record("delete " + Key(gvr, namespace, name)); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := Key(gvr, namespace, name)
+	if obj, ok := c.Objects[k]; ok && (uid == "" || obj.GetUID() == uid) {
+		if len(obj.GetFinalizers()) > 0 {
+			now := metav1.Now()
+			obj.SetDeletionTimestamp(&now)
+			return nil
+		}
+		delete(c.Objects, k)
+	}
+	return nil
+}
+
+// DeleteUnchanged deletes the object only at uid and resourceVersion, as the
+// API server's preconditions do; a changed or missing one is not deleted.
+func (c *Cluster) DeleteUnchanged(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
+	if err := c.record("deleteunchanged " + Key(gvr, namespace, name)); err != nil {
+		return false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := Key(gvr, namespace, name)
+	obj, ok := c.Objects[k]
+	if !ok || obj.GetUID() != uid || obj.GetResourceVersion() != resourceVersion {
+		return false, nil
+	}
+	delete(c.Objects, k)
+	return true, nil
+}
+
+// Patch applies a JSON merge patch to the stored object.
+func (c *Cluster) Patch(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
+	if err := c.record("patch " + Key(gvr, namespace, name) + " " + string(patch)); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	obj, ok := c.Objects[Key(gvr, namespace, name)]
+	if !ok {
+		return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(patch, &body); err != nil {
+		return nil, err
+	}
+	MergePatch(obj.Object, body)
+	if fields, ok := c.foreign[Key(gvr, namespace, name)]; ok {
+		// The patch takes the fields it removes away from their manager too.
+		MergePatch(fields, runtime.DeepCopyJSON(body))
+	}
+	return obj.DeepCopy(), nil
+}
+
+// MergePatch applies a JSON merge patch (RFC 7386) to doc.
+func MergePatch(doc, patch map[string]any) {
+	for k, v := range patch {
+		switch v := v.(type) {
+		case nil:
+			delete(doc, k)
+		case map[string]any:
+			sub, ok := doc[k].(map[string]any)
+			if !ok || len(v) == 0 {
+				sub = map[string]any{}
+				doc[k] = sub
+			}
+			MergePatch(sub, v)
+		default:
+			doc[k] = v
+		}
+	}
+}
+
+// MaxWaitReads is how often WaitFrom reads before it reports the deadline as passed.
+const MaxWaitReads = 3
+
+// WaitFrom judges observed, then reads the object up to MaxWaitReads times,
+// running OnWait before each read; then it reports the deadline as passed.
+func (c *Cluster) WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
+	observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error),
+) (*unstructured.Unstructured, error) {
+	last := observed
+	if observed != nil {
+		if finished, err := done(observed); err != nil || finished {
+			return observed, err
+		}
+	}
+	for range MaxWaitReads {
+		if c.OnWait != nil {
+			c.OnWait(c)
+		}
+		obj, err := c.Get(ctx, gvr, namespace, name)
+		switch {
+		case apierrors.IsNotFound(err):
+			last = nil
+		case err != nil:
+			return last, err
+		default:
+			last = obj
+		}
+		if finished, err := done(last); err != nil || finished {
+			return last, err
+		}
+	}
+	return last, context.DeadlineExceeded
+}
