@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
@@ -84,44 +83,5 @@ func (d *sourcesDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *sourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config sourcesDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client, namespace, diags := d.data.ClientAndNamespace(ctx, config.Namespace)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	merged, err := mergedSources(ctx, client, namespace, catalog.ModelSources)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the catalog's sources", err)
-		return
-	}
-	values := make([]attr.Value, 0, len(merged))
-	for _, m := range merged {
-		obj, objDiags := types.ObjectValue(sourceAttrTypes, map[string]attr.Value{
-			"id":              types.StringValue(m.ID),
-			"name":            types.StringValue(m.Name),
-			"type":            types.StringValue(m.Type),
-			"enabled":         types.BoolValue(m.IsEnabled()),
-			"labels":          listValue(m.Labels),
-			"included_models": listValue(m.Included),
-			"excluded_models": listValue(m.Excluded),
-			"shipped":         types.BoolValue(m.Shipped),
-			"overridden":      types.BoolValue(m.Overridden),
-			"config_map":      types.StringValue(m.ConfigMap),
-		})
-		resp.Diagnostics.Append(objDiags...)
-		values = append(values, obj)
-	}
-	list, listDiags := types.ListValue(types.ObjectType{AttrTypes: sourceAttrTypes}, values)
-	resp.Diagnostics.Append(listDiags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	config.Namespace = types.StringValue(namespace)
-	config.Sources = list
-	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+	modelFamily.readMergedSources(ctx, d.data, sourceAttrTypes, "Cannot read the catalog's sources", req, resp)
 }

@@ -2,19 +2,15 @@ package catalogsource
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
@@ -41,14 +37,14 @@ type mcpDefaultSourceResource struct {
 }
 
 type mcpDefaultSourceModel struct {
-	ID              types.String   `tfsdk:"id"`
-	SourceID        types.String   `tfsdk:"source_id"`
-	Name            types.String   `tfsdk:"name"`
-	Enabled         types.Bool     `tfsdk:"enabled"`
-	IncludedServers types.List     `tfsdk:"included_servers"`
-	ExcludedServers types.List     `tfsdk:"excluded_servers"`
-	Namespace       types.String   `tfsdk:"namespace"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	ID        types.String   `tfsdk:"id"`
+	SourceID  types.String   `tfsdk:"source_id"`
+	Name      types.String   `tfsdk:"name"`
+	Enabled   types.Bool     `tfsdk:"enabled"`
+	Included  types.List     `tfsdk:"included_servers"`
+	Excluded  types.List     `tfsdk:"excluded_servers"`
+	Namespace types.String   `tfsdk:"namespace"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *mcpDefaultSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -103,119 +99,19 @@ func (r *mcpDefaultSourceResource) ValidateConfig(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	checkPatterns(stringList(ctx, config.IncludedServers, &resp.Diagnostics), stringList(ctx, config.ExcludedServers, &resp.Diagnostics),
+	checkPatterns(stringList(ctx, config.Included, &resp.Diagnostics), stringList(ctx, config.Excluded, &resp.Diagnostics),
 		"included_servers", "excluded_servers", &resp.Diagnostics)
 }
 
 // ModifyPlan checks, when the cluster answers, that a new or replacing override names a shipped MCP source.
 func (r *mcpDefaultSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan mcpDefaultSourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		var state mcpDefaultSourceModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() || state.SourceID.Equal(plan.SourceID) {
-			return
-		}
-	}
-	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), true, catalog.MCPSources, &resp.Diagnostics)
-	if namespace != "" && plan.Namespace.IsUnknown() {
-		plan.Namespace = types.StringValue(namespace)
-		plan.ID = types.StringValue(namespace + "/" + plan.SourceID.ValueString())
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	}
+	modifyOverridePlan[mcpDefaultSourceModel](ctx, r.shared(), req, resp)
 }
 
 func (r *mcpDefaultSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID := mcpDefaultSourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	namespace, id, err := parseImportID(importID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if namespace == "" {
-		namespace, diags = r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	kind := catalog.MCPSources
-	_, user, err := readUserSources(ctx, r.data, client, namespace, kind)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot import the shipped MCP source's settings", err)
-		return
-	}
-	shipped, err := readShipped(ctx, r.data, client, namespace, kind)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the shipped MCP catalog sources", err)
-		return
-	}
-	var shippedIDs []string
-	if shipped != nil {
-		shippedIDs = shipped.IDs()
-	}
-	if !contains(shippedIDs, id) {
-		resp.Diagnostics.AddError("Not a shipped source", notShippedMessage(id, namespace, shippedIDs, kind))
-		return
-	}
-	e, found := user.Find(id)
-	if !found {
-		resp.Diagnostics.AddError("Shipped source not overridden", fmt.Sprintf(
-			"The shipped MCP source %q has no entry in ConfigMap %s/%s: it has its shipped settings and there is nothing to import. "+
-				"Declare the resource and apply to disable or filter it.", id, namespace, kind.ConfigMap))
-		return
-	}
-	m := flattenMCPOverride(nil, namespace, e, shipped)
-	tflog.Info(ctx, "shipped MCP catalog source override imported", map[string]any{"namespace": namespace, "source_id": id})
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	mcpDefaultSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
+	importOverride[mcpDefaultSourceModel](ctx, r.shared(), req, resp)
 }
 
-// flattenMCPOverride maps the override entry (and the shipped source's name) to the model.
-func flattenMCPOverride(prior *mcpDefaultSourceModel, namespace string, e catalog.Entry, shipped *catalog.SourcesFile) mcpDefaultSourceModel {
-	m := mcpDefaultSourceModel{
-		ID:              types.StringValue(namespace + "/" + e.ID),
-		SourceID:        types.StringValue(e.ID),
-		Name:            types.StringNull(),
-		Enabled:         types.BoolValue(e.IsEnabled()),
-		IncludedServers: listValue(e.Included),
-		ExcludedServers: listValue(e.Excluded),
-		Namespace:       types.StringValue(namespace),
-		Timeouts:        tfutil.NullTimeouts("create", "read", "update", "delete"),
-	}
-	if prior != nil {
-		m.Timeouts = prior.Timeouts
-		m.Name = prior.Name
-	}
-	if shipped != nil {
-		if s, ok := shipped.Find(e.ID); ok {
-			m.Name = types.StringValue(s.Name)
-		}
-	}
-	return m
-}
-
-func (m mcpDefaultSourceModel) override(ctx context.Context, diags *diag.Diagnostics) catalog.Override {
-	return catalog.Override{
-		Kind:     catalog.MCPSources,
-		ID:       m.SourceID.ValueString(),
-		Enabled:  m.Enabled.IsNull() || m.Enabled.IsUnknown() || m.Enabled.ValueBool(),
-		Included: stringList(ctx, m.IncludedServers, diags),
-		Excluded: stringList(ctx, m.ExcludedServers, diags),
-	}
+func (r *mcpDefaultSourceResource) shared() defaultSource {
+	return defaultSource{data: r.data, family: mcpFamily, identity: mcpDefaultSourceIdentity}
 }

@@ -2,7 +2,6 @@ package catalogsource
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -175,13 +174,7 @@ func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
-	if r.data.Replaced("mcp/" + plan.SourceID.ValueString()) {
-		return // the create half of a move: the entry is this source's own, the create checks again
-	}
-	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, catalog.MCPSources, &resp.Diagnostics)
-	if plan.OwnConfigMap != nil && !plan.OwnConfigMap.Name.IsUnknown() {
-		checkOwnPlacement(ctx, r.data, namespace, ownName(plan.OwnConfigMap), plan.SourceID.ValueString(), catalog.MCPSources, &resp.Diagnostics)
-	}
+	namespace := mcpFamily.checkNewSource(ctx, r.data, req.Config, plan.SourceID.ValueString(), "mcp/"+plan.SourceID.ValueString(), plan.OwnConfigMap, &resp.Diagnostics)
 	if namespace != "" && plan.Namespace.IsUnknown() {
 		plan.setID(namespace)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -191,42 +184,12 @@ func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 // ImportState finds the source in mcp-catalog-sources, else in the labelled
 // ConfigMap the provider made for it.
 func (r *mcpSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID := mcpSourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	client, namespace, id, ok := importTarget(ctx, r.data, mcpSourceIdentity, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	namespace, id, err := parseImportID(importID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if namespace == "" {
-		namespace, diags = r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	kind := catalog.MCPSources
-	e, data, own, found, err := findPlaced(ctx, r.data, client, namespace, kind, id)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot import the MCP catalog source", err)
-		return
-	}
-	if !found {
-		resp.Diagnostics.AddError("MCP catalog source not found", fmt.Sprintf(
-			"ConfigMap %s/%s has no MCP source with the id %q, and no ConfigMap of its own made by the provider holds one.", namespace, kind.ConfigMap, id))
-		return
-	}
-	if e.Type == "" {
-		resp.Diagnostics.AddError("Not a source of your own", fmt.Sprintf(
-			"The entry %q in ConfigMap %s/%s sets only some fields of a shipped source: import it as openshiftai_mcp_catalog_default_source.",
-			id, namespace, kind.ConfigMap))
+	e, data, own, ok := mcpFamily.findOwn(ctx, r.data, client, namespace, id, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	m := flattenMCPSource(nil, namespace, own, e, data)

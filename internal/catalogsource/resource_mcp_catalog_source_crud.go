@@ -6,7 +6,6 @@ import (
 	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
@@ -34,27 +33,15 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shipped, shippedName, err := freshShippedIDs(ctx, r.data, client, namespace, catalog.MCPSources)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the shipped MCP catalog sources", err)
-		return
-	}
-	if contains(shipped, desired.ID) {
-		addError(&resp.Diagnostics, "", &catalog.IDTakenError{ID: desired.ID, Where: shippedName, Shipped: true, Kind: catalog.MCPSources})
+	shippedName, ok := mcpFamily.checkNewID(ctx, r.data, client, namespace, desired.ID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	own := ownName(plan.OwnConfigMap)
-	if own != "" && shippedName == catalog.DefaultSourcesConfigMap {
-		addError(&resp.Diagnostics, "Labelled ConfigMaps not loaded", fmt.Errorf("%s", notLoadedMessage(namespace)))
+	if !checkOwnLoaded(namespace, own, shippedName, &resp.Diagnostics) ||
+		!mcpFamily.write(ctx, r.data, client, namespace, own, desired, true, nil, &resp.Diagnostics) {
 		return
 	}
-	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, own, desired, true)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot add the MCP catalog source", err)
-		return
-	}
-	tflog.Info(ctx, "MCP catalog source created", map[string]any{"namespace": namespace, "source_id": desired.ID, "own_config_map": own,
-		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	mcpSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
@@ -75,14 +62,8 @@ func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	namespace, id, own := state.Namespace.ValueString(), state.SourceID.ValueString(), ownName(state.OwnConfigMap)
-	e, data, found, err := readPlaced(ctx, r.data, client, namespace, own, catalog.MCPSources, id)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the MCP catalog sources", err)
-		return
-	}
-	if !found || e.Type == "" {
-		tflog.Info(ctx, "MCP catalog source is gone; removing it from state", map[string]any{"namespace": namespace, "source_id": id})
-		resp.State.RemoveResource(ctx)
+	e, data, found := mcpFamily.readSource(ctx, r.data, client, namespace, own, id, resp)
+	if !found {
 		return
 	}
 	read := flattenMCPSource(&state, namespace, own, e, data)
@@ -115,13 +96,9 @@ func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(plan.OwnConfigMap), desired, false)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot update the MCP catalog source", err)
+	if !mcpFamily.write(ctx, r.data, client, namespace, ownName(plan.OwnConfigMap), desired, false, nil, &resp.Diagnostics) {
 		return
 	}
-	tflog.Info(ctx, "MCP catalog source updated", map[string]any{"namespace": namespace, "source_id": desired.ID,
-		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	mcpSourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
@@ -141,13 +118,5 @@ func (r *mcpSourceResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	result, err := removePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(state.OwnConfigMap), catalog.MCPSources, id)
-	if catalog.IsNotDeployed(err) {
-		resp.Diagnostics.AddWarning("MCP catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
-	} else if err != nil {
-		addError(&resp.Diagnostics, "Cannot delete the MCP catalog source", err)
-		return
-	}
-	tflog.Info(ctx, "MCP catalog source deleted", map[string]any{"namespace": namespace, "source_id": id,
-		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
+	mcpFamily.remove(ctx, r.data, client, namespace, ownName(state.OwnConfigMap), id, &resp.Diagnostics)
 }

@@ -2,7 +2,6 @@ package catalogsource
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -284,13 +283,7 @@ func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
 		return
 	}
-	if r.data.Replaced("model/" + plan.SourceID.ValueString()) {
-		return // the create half of a type change: the entry is this source's own, the create checks again
-	}
-	namespace := checkNewID(ctx, r.data, req.Config, plan.SourceID.ValueString(), false, catalog.ModelSources, &resp.Diagnostics)
-	if plan.OwnConfigMap != nil && !plan.OwnConfigMap.Name.IsUnknown() {
-		checkOwnPlacement(ctx, r.data, namespace, ownName(plan.OwnConfigMap), plan.SourceID.ValueString(), catalog.ModelSources, &resp.Diagnostics)
-	}
+	namespace := modelFamily.checkNewSource(ctx, r.data, req.Config, plan.SourceID.ValueString(), "model/"+plan.SourceID.ValueString(), plan.OwnConfigMap, &resp.Diagnostics)
 	if namespace != "" && plan.Namespace.IsUnknown() {
 		plan.setID(namespace)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -307,41 +300,12 @@ func contains(list []string, s string) bool {
 }
 
 func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID := sourceIdentity.ImportID(ctx, req, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	client, namespace, id, ok := importTarget(ctx, r.data, sourceIdentity, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	namespace, id, err := parseImportID(importID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if namespace == "" {
-		namespace, diags = r.data.RegistriesNamespace(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	e, cmData, own, found, err := findPlaced(ctx, r.data, client, namespace, catalog.ModelSources, id)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot import the model catalog source", err)
-		return
-	}
-	if !found {
-		resp.Diagnostics.AddError("Model catalog source not found", fmt.Sprintf(
-			"ConfigMap %s/%s has no source with the id %q, and no ConfigMap of its own made by the provider holds one.", namespace, catalog.UserSourcesConfigMap, id))
-		return
-	}
-	if e.Type == "" {
-		resp.Diagnostics.AddError("Not a source of your own", fmt.Sprintf(
-			"The entry %q in ConfigMap %s/%s sets only some fields of a shipped source: import it as openshiftai_model_catalog_default_source.",
-			id, namespace, catalog.UserSourcesConfigMap))
+	e, cmData, own, ok := modelFamily.findOwn(ctx, r.data, client, namespace, id, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	secret := r.apiKeySecret(ctx, client, namespace, e)

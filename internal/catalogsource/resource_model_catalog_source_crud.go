@@ -39,13 +39,8 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	shipped, shippedName, err := freshShippedIDs(ctx, r.data, client, namespace, catalog.ModelSources)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the shipped model catalog sources", err)
-		return
-	}
-	if contains(shipped, desired.ID) {
-		addError(&resp.Diagnostics, "", &catalog.IDTakenError{ID: desired.ID, Where: shippedName, Shipped: true})
+	shippedName, ok := modelFamily.checkNewID(ctx, r.data, client, namespace, desired.ID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	wroteSecret := false
@@ -56,21 +51,20 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		wroteSecret = true
 	}
 	own := ownName(plan.OwnConfigMap)
-	if own != "" && shippedName == catalog.DefaultSourcesConfigMap {
-		addError(&resp.Diagnostics, "Labelled ConfigMaps not loaded", fmt.Errorf("%s", notLoadedMessage(namespace)))
+	if !checkOwnLoaded(namespace, own, shippedName, &resp.Diagnostics) {
 		return
 	}
-	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, own, desired, true)
-	if err != nil {
-		if wroteSecret { // nothing is left behind by a create that failed
-			if derr := client.Delete(context.WithoutCancel(ctx), kube.Secrets, namespace, catalog.APIKeySecretName(desired.ID), ""); derr != nil {
-				resp.Diagnostics.AddWarning("Token Secret left behind", derr.Error())
-			}
+	undo := func() { // nothing is left behind by a create that failed
+		if !wroteSecret {
+			return
 		}
-		addError(&resp.Diagnostics, "Cannot add the model catalog source", err)
+		if derr := client.Delete(context.WithoutCancel(ctx), kube.Secrets, namespace, catalog.APIKeySecretName(desired.ID), ""); derr != nil {
+			resp.Diagnostics.AddWarning("Token Secret left behind", derr.Error())
+		}
+	}
+	if !modelFamily.write(ctx, r.data, client, namespace, own, desired, true, undo, &resp.Diagnostics) {
 		return
 	}
-	tflog.Info(ctx, "model catalog source created", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
@@ -132,14 +126,8 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
 	own := ownName(state.OwnConfigMap)
-	e, cmData, found, err := readPlaced(ctx, r.data, client, namespace, own, catalog.ModelSources, id)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the model catalog sources", err)
-		return
-	}
-	if !found || e.Type == "" {
-		tflog.Info(ctx, "model catalog source is gone; removing it from state", map[string]any{"namespace": namespace, "source_id": id})
-		resp.State.RemoveResource(ctx)
+	e, cmData, found := modelFamily.readSource(ctx, r.data, client, namespace, own, id, resp)
+	if !found {
 		return
 	}
 	read := flattenSource(&state, namespace, own, e, cmData, r.apiKeySecret(ctx, client, namespace, e))
@@ -178,9 +166,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
-	result, err := writePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(plan.OwnConfigMap), desired, false)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot update the model catalog source", err)
+	if !modelFamily.write(ctx, r.data, client, namespace, ownName(plan.OwnConfigMap), desired, false, nil, &resp.Diagnostics) {
 		return
 	}
 	// A token Secret the source no longer reads is removed, as the dashboard does.
@@ -189,7 +175,6 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 			resp.Diagnostics.AddWarning("Token Secret left behind", err.Error())
 		}
 	}
-	tflog.Info(ctx, "model catalog source updated", map[string]any{"namespace": namespace, "source_id": desired.ID, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	plan.setID(namespace)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	sourceIdentity.SetFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
@@ -209,11 +194,7 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
-	result, err := removePlaced(ctx, r.data.CatalogWrites(), client, namespace, ownName(state.OwnConfigMap), catalog.ModelSources, id)
-	if catalog.IsNotDeployed(err) {
-		resp.Diagnostics.AddWarning("Model catalog not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
-	} else if err != nil {
-		addError(&resp.Diagnostics, "Cannot delete the model catalog source", err)
+	if !modelFamily.remove(ctx, r.data, client, namespace, ownName(state.OwnConfigMap), id, &resp.Diagnostics) {
 		return
 	}
 	// The dashboard deletes the token Secret it named after the source; so does the provider.
@@ -224,5 +205,4 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 			return
 		}
 	}
-	tflog.Info(ctx, "model catalog source deleted", map[string]any{"namespace": namespace, "source_id": id, "conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 }
