@@ -73,7 +73,17 @@ type Interface interface {
 		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
 }
 
-var _ Interface = (*Client)(nil)
+// Discovery tells whether the API server serves a resource, so an optional
+// kind is not asked for (a request for a kind it does not serve can wait for
+// the request's deadline).
+type Discovery interface {
+	Serves(gvr schema.GroupVersionResource) (bool, error)
+}
+
+var (
+	_ Interface = (*Client)(nil)
+	_ Discovery = (*Client)(nil)
+)
 
 // Client is the provider's connection to one cluster.
 type Client struct {
