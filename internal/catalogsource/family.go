@@ -44,7 +44,7 @@ var (
 
 // checkNewID fails when a shipped source has the new source's id; it returns
 // the ConfigMap the shipped sources were read from.
-func (f family) checkNewID(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, diags *diag.Diagnostics) (string, bool) {
+func (f family) checkNewID(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, id string, diags *diag.Diagnostics) (string, bool) {
 	shipped, shippedName, err := freshShippedIDs(ctx, data, client, namespace, f.kind)
 	if err != nil {
 		addError(diags, "Cannot read the shipped "+f.catalog+" sources", err)
@@ -68,7 +68,7 @@ func checkOwnLoaded(namespace, own, shippedName string, diags *diag.Diagnostics)
 }
 
 // write writes a source where it is placed; undo runs before the error is reported.
-func (f family) write(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own string, desired catalog.UserSource, create bool, undo func(), diags *diag.Diagnostics) bool {
+func (f family) write(ctx context.Context, data *providerdata.Data, client catalog.Cluster, namespace, own string, desired catalog.UserSource, create bool, undo func(), diags *diag.Diagnostics) bool {
 	verb, done := "update", "updated"
 	if create {
 		verb, done = "add", "created"
@@ -88,7 +88,7 @@ func (f family) write(ctx context.Context, data *providerdata.Data, client *kube
 
 // readSource reads a source where it is placed; found is false, and the
 // resource leaves the state, when the source is gone.
-func (f family) readSource(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own, id string, resp *resource.ReadResponse) (e catalog.Entry, cmData map[string]string, found bool) {
+func (f family) readSource(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, own, id string, resp *resource.ReadResponse) (e catalog.Entry, cmData map[string]string, found bool) {
 	e, cmData, found, err := readPlaced(ctx, data, client, namespace, own, f.kind, id)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the "+f.catalog+" sources", err)
@@ -104,7 +104,7 @@ func (f family) readSource(ctx context.Context, data *providerdata.Data, client 
 
 // remove removes a source from where it is placed; a catalog that is not
 // deployed leaves nothing to remove.
-func (f family) remove(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own, id string, diags *diag.Diagnostics) bool {
+func (f family) remove(ctx context.Context, data *providerdata.Data, client catalog.Cluster, namespace, own, id string, diags *diag.Diagnostics) bool {
 	result, err := removePlaced(ctx, data.CatalogWrites(), client, namespace, own, f.kind, id)
 	if catalog.IsNotDeployed(err) {
 		diags.AddWarning(f.title+" not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
@@ -119,7 +119,7 @@ func (f family) remove(ctx context.Context, data *providerdata.Data, client *kub
 
 // readOverride reads a shipped source's override and the shipped sources;
 // found is false, and the resource leaves the state, when the override is gone.
-func (f family) readOverride(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, resp *resource.ReadResponse) (catalog.Entry, *catalog.SourcesFile, bool) {
+func (f family) readOverride(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, id string, resp *resource.ReadResponse) (catalog.Entry, *catalog.SourcesFile, bool) {
 	_, user, err := readUserSources(ctx, data, client, namespace, f.kind)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the "+f.catalog+" sources", err)
@@ -141,7 +141,7 @@ func (f family) readOverride(ctx context.Context, data *providerdata.Data, clien
 
 // removeOverride removes a shipped source's override; a catalog that is not
 // deployed leaves nothing to remove.
-func (f family) removeOverride(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, diags *diag.Diagnostics) {
+func (f family) removeOverride(ctx context.Context, data *providerdata.Data, client catalog.Cluster, namespace, id string, diags *diag.Diagnostics) {
 	_, err := data.CatalogWrites().Modify(ctx, client, namespace, f.kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 		_, err := catalog.RemoveOverride(cm, f.kind, id)
 		return err
@@ -210,7 +210,7 @@ func (f family) readMergedSources(ctx context.Context, data *providerdata.Data, 
 // importTarget reads the namespace and the id of an import, the namespace
 // defaulting to the provider's.
 func importTarget(ctx context.Context, data *providerdata.Data, identity tfutil.Identity, req resource.ImportStateRequest,
-	diags *diag.Diagnostics) (client *kube.Client, namespace, id string, ok bool) {
+	diags *diag.Diagnostics) (client kube.Cluster, namespace, id string, ok bool) {
 	importID := identity.ImportID(ctx, req, diags)
 	if diags.HasError() {
 		return nil, "", "", false
@@ -237,7 +237,7 @@ func importTarget(ctx context.Context, data *providerdata.Data, identity tfutil.
 
 // findOwn finds a source of the user's own to import, in the kind's ConfigMap
 // or in a labelled ConfigMap the provider made for it.
-func (f family) findOwn(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string,
+func (f family) findOwn(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, id string,
 	diags *diag.Diagnostics) (e catalog.Entry, cmData map[string]string, own string, ok bool) {
 	e, cmData, own, found, err := findPlaced(ctx, data, client, namespace, f.kind, id)
 	if err != nil {

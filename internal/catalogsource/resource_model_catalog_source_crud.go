@@ -76,7 +76,7 @@ type configGetter interface {
 }
 
 // writeAPIKey writes the token Secret from the write-only api_key_wo.
-func (r *sourceResource) writeAPIKey(ctx context.Context, config configGetter, client *kube.Client, namespace, id string, version int64, diags *diag.Diagnostics) bool {
+func (r *sourceResource) writeAPIKey(ctx context.Context, config configGetter, client catalog.Cluster, namespace, id string, version int64, diags *diag.Diagnostics) bool {
 	var token types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("hugging_face").AtName("api_key_wo"), &token)...)
 	if diags.HasError() {
@@ -95,7 +95,7 @@ func (r *sourceResource) writeAPIKey(ctx context.Context, config configGetter, c
 }
 
 // apiKeySecret reads the token Secret of a Hugging Face source named as the dashboard names it.
-func (r *sourceResource) apiKeySecret(ctx context.Context, client *kube.Client, namespace string, e catalog.Entry) apiKeySecretState {
+func (r *sourceResource) apiKeySecret(ctx context.Context, client kube.Reader, namespace string, e catalog.Entry) apiKeySecretState {
 	if e.Type != catalog.TypeHuggingFace || e.Properties[catalog.PropertyAPIKey] != catalog.APIKeySecretName(e.ID) {
 		return apiKeySecretState{}
 	}

@@ -53,7 +53,7 @@ func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req reso
 // waitForUsersGroup waits until the operator has made the registry's Group.
 // It lists by name rather than getting: only a list's 404 tells a cluster
 // without the API from a Group not made yet.
-func waitForUsersGroup(ctx context.Context, client *kube.Client, registryName string) diag.Diagnostics {
+func waitForUsersGroup(ctx context.Context, client kube.Reader, registryName string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	groupName := registry.UsersGroupName(registryName)
 	interval := kube.PollIntervalMin
@@ -84,13 +84,19 @@ func waitForUsersGroup(ctx context.Context, client *kube.Client, registryName st
 
 // groupAPIMissing tells, after a Get of the Group answered 404, whether the
 // cluster serves no Groups at all.
-func groupAPIMissing(ctx context.Context, client *kube.Client, registryName string) bool {
+func groupAPIMissing(ctx context.Context, client kube.Reader, registryName string) bool {
 	_, err := client.ListByName(ctx, registry.OpenShiftGroupResource, registry.UsersGroupName(registryName))
 	return kube.IsMissingResourceType(err)
 }
 
+// groupWriter writes a Group the operator made and, on a 404, asks whether the cluster has Groups at all.
+type groupWriter interface {
+	kube.Reader
+	kube.ExistingApplier
+}
+
 // writeUsers makes the users of the Group exactly the model's.
-func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, client *kube.Client, m *modelRegistryGroupMembersModel, diags *diag.Diagnostics) bool {
+func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, client groupWriter, m *modelRegistryGroupMembersModel, diags *diag.Diagnostics) bool {
 	users, d := m.users(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -105,7 +111,7 @@ func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, clie
 	return true
 }
 
-func explainGroupError(ctx context.Context, client *kube.Client, diags *diag.Diagnostics, err error, registryName string) {
+func explainGroupError(ctx context.Context, client kube.Reader, diags *diag.Diagnostics, err error, registryName string) {
 	switch {
 	case apierrors.IsNotFound(err) && (kube.IsMissingResourceType(err) || groupAPIMissing(ctx, client, registryName)):
 		diags.AddAttributeError(registryPath, "No OpenShift Groups on this cluster", noGroupAPIDetail(registryName))

@@ -65,7 +65,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 // checkSubjectExists warns about a group or project the cluster does not have.
 // It stays silent when it cannot tell: the API is not served (a cluster that
 // is not OpenShift has no Group objects) or the provider may not read it.
-func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *kube.Client, p registry.Permission) diag.Diagnostics {
+func checkSubjectExists(ctx context.Context, data *providerdata.Data, client kube.Reader, p registry.Permission) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
 	case p.Kind == registry.SubjectGroup && !strings.HasPrefix(p.Subject, "system:"):
@@ -129,7 +129,7 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 }
 
 // readRoleBinding is lifecycle.GetRoleBinding for Read, answered from the provider's read list.
-func readRoleBinding(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
+func readRoleBinding(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, name string) (*rbacv1.RoleBinding, error) {
 	u, err := data.ReadObject(ctx, client, kube.RoleBindings, namespace, name)
 	if err != nil {
 		return nil, err

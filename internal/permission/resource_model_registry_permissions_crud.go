@@ -88,7 +88,7 @@ func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *mode
 
 // ownerUID is the UID of the registry that owns the bindings: from its create
 // in this same apply when there was one, else from the cluster.
-func ownerUID(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, name string) (k8stypes.UID, diag.Diagnostics) {
+func ownerUID(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, name string) (k8stypes.UID, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if uid, known := data.CreatedRegistryUID(namespace, name); known {
 		return uid, diags

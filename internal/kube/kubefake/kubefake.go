@@ -52,14 +52,12 @@ type Cluster struct {
 	foreign map[string]map[string]any
 }
 
-var (
-	_ kube.Interface = (*Cluster)(nil)
-	_ kube.Discovery = (*Cluster)(nil)
-)
+var _ kube.Cluster = (*Cluster)(nil)
 
 // resourceOf is the resource of each kind the provider writes.
 var resourceOf = map[string]schema.GroupVersionResource{
 	"Secret": kube.Secrets, "ConfigMap": kube.ConfigMaps, registry.Kind: registry.GroupVersionResource, "RoleBinding": kube.RoleBindings,
+	"Group": registry.OpenShiftGroupResource,
 }
 
 // New is a cluster holding objects.
@@ -411,6 +409,34 @@ func (c *Cluster) patch(gvr schema.GroupVersionResource, namespace, name string,
 		MergePatch(fields, runtime.DeepCopyJSON(body))
 	}
 	return obj.DeepCopy(), nil
+}
+
+// ListPaged lists through List (and its interceptor) and hands every object over as one page.
+func (c *Cluster) ListPaged(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string, _ int64,
+	each func(items []unstructured.Unstructured),
+) error {
+	items, err := c.List(ctx, gvr, namespace, labelSelector)
+	if err != nil {
+		return err
+	}
+	each(items)
+	return nil
+}
+
+// ApplyExisting reads the object through Get and applies set's copy of obj
+// through Apply (with their interceptors); a missing object is 404.
+func (c *Cluster) ApplyExisting(ctx context.Context, gvr schema.GroupVersionResource, obj *unstructured.Unstructured,
+	set func(current *unstructured.Unstructured, desired *unstructured.Unstructured),
+) (*unstructured.Unstructured, error) {
+	current, err := c.Get(ctx, gvr, obj.GetNamespace(), obj.GetName())
+	if err != nil {
+		return nil, err
+	}
+	desired := obj.DeepCopy()
+	if set != nil {
+		set(current, desired)
+	}
+	return c.Apply(ctx, desired, kube.ApplyOptions{})
 }
 
 // Serves tells whether the cluster serves gvr: every resource but Unserved.
