@@ -96,21 +96,17 @@ func (r defaultSource) write(ctx context.Context, plan *overrideModel, diags *di
 	plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + o.ID)
 }
 
-func readOverride[M overrideModels](ctx context.Context, r defaultSource, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var stored M
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
+func readOverride[M overrideModels, P interface {
+	*M
+	timed
+}](ctx context.Context, r defaultSource, req resource.ReadRequest, resp *resource.ReadResponse) {
 	r.identity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, opRead, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
 	state := overrideModel(stored)
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, defaultReadTimeout, &resp.Diagnostics))
-	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
 	e, shipped, found := r.family.readOverride(ctx, r.data, client, namespace, id, resp)
 	if !found {
@@ -123,20 +119,16 @@ func readOverride[M overrideModels](ctx context.Context, r defaultSource, req re
 	}
 }
 
-func deleteOverride[M overrideModels](ctx context.Context, r defaultSource, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var stored M
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-	if resp.Diagnostics.HasError() {
+func deleteOverride[M overrideModels, P interface {
+	*M
+	timed
+}](ctx context.Context, r defaultSource, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, opDelete, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
 	state := overrideModel(stored)
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, defaultWriteTimeout, &resp.Diagnostics))
-	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	r.family.removeOverride(ctx, r.data, client, state.Namespace.ValueString(), state.SourceID.ValueString(), &resp.Diagnostics)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -31,15 +32,18 @@ type family struct {
 	source string
 	// included and excluded are the filter attributes' names.
 	included, excluded string
+	// infix names the family's Terraform types ("model": openshiftai_model_catalog_source)
+	// and, with a slash, comes before a source's id where the provider notes its replacement.
+	infix string
 }
 
 var (
 	modelFamily = family{
 		kind: catalog.ModelSources, catalog: "model catalog", title: "Model catalog", source: "source",
-		included: "included_models", excluded: "excluded_models"}
+		included: "included_models", excluded: "excluded_models", infix: "model"}
 	mcpFamily = family{
 		kind: catalog.MCPSources, catalog: "MCP catalog", title: "MCP catalog", source: "MCP source",
-		included: "included_servers", excluded: "excluded_servers"}
+		included: "included_servers", excluded: "excluded_servers", infix: "mcp"}
 )
 
 // checkNewID fails when a shipped source has the new source's id; it returns
@@ -271,4 +275,69 @@ func (f family) checkNewSource(ctx context.Context, data *providerdata.Data, con
 		checkOwnPlacement(ctx, data, namespace, ownName(own), id, f.kind, diags)
 	}
 	return namespace
+}
+
+// sourcePlan is a source resource's model as the plan checks see it.
+type sourcePlan interface {
+	placement() (sourceID, namespace types.String, own *ownConfigMapModel)
+	setID(namespace string)
+}
+
+// replacement is what makes a source resource be replaced besides a move
+// between placements (also, nil for nothing else) and the attributes it names.
+type replacement[P any] struct {
+	paths []path.Path
+	also  func(state, plan P) bool
+}
+
+// modifySourcePlan is the ModifyPlan of both source resources: a source that
+// changes as replace says is replaced and, for a new source, the cluster (when
+// it answers) is asked that the catalog is deployed, the id is free and the
+// placement possible.
+func modifySourcePlan[M any, P interface {
+	*M
+	sourcePlan
+}](ctx context.Context, data *providerdata.Data, f family, replace replacement[P], req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sourceID, namespace, own := P(&plan).placement()
+	if !req.State.Raw.IsNull() {
+		var state M
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		stateID, _, stateOwn := P(&state).placement()
+		if (replace.also != nil && replace.also(&state, &plan)) || (stateOwn == nil) != (own == nil) {
+			resp.RequiresReplace = append(resp.RequiresReplace, replace.paths...)
+			// Terraform plans the create half of the replacement again with no prior
+			// state: that plan must not take the source's own entry for a taken id.
+			data.NoteReplaced(f.infix + "/" + stateID.ValueString())
+		}
+		if stateID.Equal(sourceID) {
+			return // the same source: its id is its own
+		}
+	}
+	if sourceID.IsUnknown() || data == nil || data.Unknown() {
+		return
+	}
+	checked := f.checkNewSource(ctx, data, req.Config, sourceID.ValueString(), f.infix+"/"+sourceID.ValueString(), own, &resp.Diagnostics)
+	if checked != "" && namespace.IsUnknown() {
+		P(&plan).setID(checked)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+func (m *sourceModel) placement() (sourceID, namespace types.String, own *ownConfigMapModel) {
+	return m.SourceID, m.Namespace, m.OwnConfigMap
+}
+
+func (m *mcpSourceModel) placement() (sourceID, namespace types.String, own *ownConfigMapModel) {
+	return m.SourceID, m.Namespace, m.OwnConfigMap
 }

@@ -14,20 +14,12 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan sourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, opCreate, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, diags := namespaceOf(ctx, r.data, plan.Namespace)
@@ -111,17 +103,10 @@ func (r *sourceResource) apiKeySecret(ctx context.Context, client kube.Reader, n
 }
 
 func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state sourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	sourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, defaultReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, opRead, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
@@ -142,17 +127,11 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state sourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, opUpdate, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	var state sourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !ok || resp.Diagnostics.HasError() {
 		return
 	}
 	namespace := state.Namespace.ValueString()
@@ -181,16 +160,9 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state sourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, opDelete, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
