@@ -9,7 +9,6 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 // modelGetter is tfsdk.Plan or tfsdk.State: where a CRUD method reads its model.
@@ -22,40 +21,23 @@ type timed interface {
 	timeoutsValue() timeouts.Value
 }
 
-// operation is Create, Read, Update or Delete, by the timeout it runs under.
-type operation struct {
-	timeout func(t timeouts.Value) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)
-	def     time.Duration
-}
-
-var (
-	opCreate = operation{func(t timeouts.Value) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
-		return t.Create
-	}, defaultWriteTimeout}
-	opRead = operation{func(t timeouts.Value) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
-		return t.Read
-	}, defaultReadTimeout}
-	opUpdate = operation{func(t timeouts.Value) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
-		return t.Update
-	}, defaultWriteTimeout}
-	opDelete = operation{func(t timeouts.Value) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
-		return t.Delete
-	}, defaultWriteTimeout}
-)
-
 // begin is how every source's CRUD method starts: it reads the model from the
-// plan or state, bounds ctx by the model's timeout for op and connects. ok is
-// false when a step failed, the reason in diags; the caller always defers cancel.
+// plan or state, bounds ctx by the model's timeout that timeout picks
+// (timeouts.Value.Create, ...; def when unset) and connects. ok is false when a
+// step failed, the reason in diags; the caller always defers cancel.
 func begin[M any, P interface {
 	*M
 	timed
-}](ctx context.Context, data *providerdata.Data, from modelGetter, op operation, diags *diag.Diagnostics,
+}](ctx context.Context, data *providerdata.Data, from modelGetter,
+	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics,
 ) (model M, opCtx context.Context, cancel context.CancelFunc, client kube.Cluster, ok bool) {
 	diags.Append(from.Get(ctx, &model)...)
 	if diags.HasError() {
 		return model, ctx, func() {}, nil, false
 	}
-	opCtx, cancel = context.WithTimeout(ctx, tfutil.TimeoutOr(op.timeout(P(&model).timeoutsValue()), ctx, op.def, diags))
+	bound, timeoutDiags := timeout(P(&model).timeoutsValue(), ctx, def)
+	diags.Append(timeoutDiags...)
+	opCtx, cancel = context.WithTimeout(ctx, bound)
 	client, clientDiags := clientOf(data)
 	diags.Append(clientDiags...)
 	return model, opCtx, cancel, client, !diags.HasError()

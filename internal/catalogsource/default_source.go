@@ -101,7 +101,7 @@ func readOverride[M overrideModels, P interface {
 	timed
 }](ctx context.Context, r defaultSource, req resource.ReadRequest, resp *resource.ReadResponse) {
 	r.identity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, opRead, &resp.Diagnostics)
+	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -123,7 +123,7 @@ func deleteOverride[M overrideModels, P interface {
 	*M
 	timed
 }](ctx context.Context, r defaultSource, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, opDelete, &resp.Diagnostics)
+	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

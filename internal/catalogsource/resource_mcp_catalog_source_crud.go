@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 )
 
 func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, opCreate, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -41,7 +42,7 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 
 func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	mcpSourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, opRead, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -63,7 +64,7 @@ func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, opUpdate, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	var state mcpSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -84,7 +85,7 @@ func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *mcpSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, opDelete, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

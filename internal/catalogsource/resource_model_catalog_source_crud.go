@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,7 +18,7 @@ import (
 )
 
 func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, opCreate, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -104,7 +105,7 @@ func (r *sourceResource) apiKeySecret(ctx context.Context, client kube.Reader, n
 
 func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	sourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, opRead, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -127,7 +128,7 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, opUpdate, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	var state sourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -160,7 +161,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, opDelete, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

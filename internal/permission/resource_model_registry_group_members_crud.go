@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -14,20 +15,12 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, modelRegistryGroupMembersCreateTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryGroupMembersCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
@@ -125,17 +118,10 @@ func explainGroupError(ctx context.Context, client kube.Reader, diags *diag.Diag
 }
 
 func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	groupMembersIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryGroupMembersReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryGroupMembersReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	registryName := state.Registry.ValueString()
@@ -162,16 +148,9 @@ func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resour
 }
 
 func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, modelRegistryGroupMembersUpdateTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Update, modelRegistryGroupMembersUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	if r.writeUsers(ctx, client, &plan, &resp.Diagnostics) {
@@ -181,16 +160,9 @@ func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req reso
 }
 
 func (r *modelRegistryGroupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryGroupMembersDeleteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryGroupMembersDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	declared, diags := state.users(ctx)

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,21 +18,12 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan modelRegistryPermissionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, modelRegistryPermissionCreateTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryPermissionCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
@@ -85,18 +77,10 @@ func checkSubjectExists(ctx context.Context, data *providerdata.Data, client kub
 }
 
 func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state modelRegistryPermissionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	permissionIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryPermissionReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryPermissionReadTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, name := state.Namespace.ValueString(), state.BindingName.ValueString()
@@ -149,17 +133,9 @@ func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resour
 }
 
 func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelRegistryPermissionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryPermissionDeleteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryPermissionDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, name := state.Namespace.ValueString(), state.BindingName.ValueString()
