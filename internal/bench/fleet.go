@@ -29,6 +29,9 @@ type fleet struct {
 	// is the one the fleet's sources share.
 	catalog   bool
 	configMap string
+	// adopt: no configuration of its own; the harness makes the fleet as the dashboard
+	// does and the run adopts it two ways (adopt.go).
+	adopt bool
 }
 
 var fleets = map[string]fleet{
@@ -43,6 +46,10 @@ var fleets = map[string]fleet{
 	"catalog": {
 		name: "catalog", description: "model catalog sources (yaml) in one ConfigMap", resources: 1, objects: 1,
 		provider: catalogConfig, baseline: catalogBaselineConfig, catalog: true, configMap: catalog.UserSourcesConfigMap,
+	},
+	"adopt": {
+		name: "adopt", description: "dashboard-made registries x 3 dashboard-made permissions, adopted", resources: 4, objects: 5,
+		adopt: true,
 	},
 	"mcp": {
 		name: "mcp", description: "MCP catalog sources in one ConfigMap", resources: 1, objects: 1,
