@@ -33,11 +33,11 @@ func TestFleetsHaveTheirResourceCounts(t *testing.T) {
 	if !strings.Contains(listConfig(1, providerSource), `users    = ["user-0001@example.com"]`) {
 		t.Errorf("the list fleet grants registry 1's user:\n%s", listConfig(1, providerSource))
 	}
-	if !strings.Contains(mcpConfig(1, providerSource), `resource "openshiftai_mcp_catalog_source" "bench_0001"`) {
-		t.Errorf("the mcp fleet has MCP source bench_0001:\n%s", mcpConfig(1, providerSource))
+	if !strings.Contains(mcpSources.config(1, providerSource), `resource "openshiftai_mcp_catalog_source" "bench_0001"`) {
+		t.Errorf("the mcp fleet has MCP source bench_0001:\n%s", mcpSources.config(1, providerSource))
 	}
-	if !strings.Contains(catalogConfig(1, providerSource), `source_id = "bench_0001"`) {
-		t.Errorf("the catalog fleet has source bench_0001:\n%s", catalogConfig(1, providerSource))
+	if !strings.Contains(modelSources.config(1, providerSource), `source_id = "bench_0001"`) {
+		t.Errorf("the catalog fleet has source bench_0001:\n%s", modelSources.config(1, providerSource))
 	}
 }
 
