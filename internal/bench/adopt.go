@@ -488,8 +488,8 @@ func (b *bench) removeDashboardFleet(ctx context.Context) error {
 	if err := b.dynamic.Resource(kube.RoleBindings).Namespace(b.namespace).DeleteCollection(ctx, metav1.DeleteOptions{}, bindings); err != nil {
 		return err
 	}
-	if err := b.settle(ctx, b.checkEmpty); err != nil {
-		return fmt.Errorf("removing the adopted fleet: %w", err)
+	if err := b.settle(ctx, b.checkEmpty, "deleting the adopted fleet"); err != nil {
+		return err
 	}
 	left, err := b.typed.CoreV1().Secrets(b.namespace).List(ctx, secrets)
 	if err != nil {

@@ -472,7 +472,7 @@ func (b *bench) measure(ctx context.Context, steps []step, res *results) error {
 			key := st.config + " " + st.phase
 			samples[key] = append(samples[key], r)
 			if st.config == configWriteFloor && st.phase == "destroy" {
-				if err := b.settle(ctx, check); err != nil {
+				if err := b.settle(ctx, check, "the write floor's destroy"); err != nil {
 					return err
 				}
 			}
@@ -838,11 +838,12 @@ func (b *bench) checkEmpty(ctx context.Context) error {
 	}
 }
 
-// settle follows the write floor's destroy: it waits until the registries are gone
-// (through the operator's finalizer) and the garbage collector has taken the
-// Deployments they owned, then checks that nothing is left, so the provider's apply
-// starts on the cluster the floors found and not in the write floor's aftermath.
-func (b *bench) settle(ctx context.Context, check func(context.Context) error) error {
+// settle follows the write floor's destroy (and the adopt fleet's deletion; after says
+// which): it waits until the registries are gone (through the operator's finalizer) and
+// the garbage collector has taken the Deployments they owned, then checks that nothing
+// is left, so the provider's apply starts on the cluster the floors found and not in
+// the write floor's aftermath.
+func (b *bench) settle(ctx context.Context, check func(context.Context) error, after string) error {
 	const settleWait = 2 * time.Minute
 	deployments := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 	deadline := time.Now().Add(settleWait)
@@ -865,8 +866,8 @@ func (b *bench) settle(ctx context.Context, check func(context.Context) error) e
 			break
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s after the write floor's destroy: %d registries and %d of their Deployments are still there",
-				settleWait, len(registries.Items), remaining)
+			return fmt.Errorf("%s after %s: %d registries and %d of their Deployments are still there",
+				settleWait, after, len(registries.Items), remaining)
 		}
 		select {
 		case <-ctx.Done():
@@ -875,7 +876,7 @@ func (b *bench) settle(ctx context.Context, check func(context.Context) error) e
 		}
 	}
 	if err := check(ctx); err != nil {
-		return fmt.Errorf("after the write floor's destroy: %w", err)
+		return fmt.Errorf("after %s: %w", after, err)
 	}
 	return nil
 }
