@@ -18,7 +18,6 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -225,7 +224,7 @@ func (b *bench) checkAdoptStep(st step, n int, r phaseResult, out commandOutput)
 		}
 	}
 	if problem != nil {
-		return fmt.Errorf("%s %s: %w; see %s:\n%s", st.config, st.phase, problem, out.logPath, tail(out.text, 40))
+		return fmt.Errorf("%s %s: %w; see %s:\n%s", st.config, st.phase, problem, out.logPath, tail(out.text))
 	}
 	return nil
 }
@@ -435,7 +434,7 @@ func (b *bench) makeDashboardRegistry(ctx context.Context, i int) error {
 		case "project":
 			subject = dashboard.Project(permissionSubject("project", i))
 		}
-		rb := dashboard.Binding(b.namespace, name, types.UID(made.GetUID()), subject, binding.project)
+		rb := dashboard.Binding(b.namespace, name, made.GetUID(), subject, binding.project)
 		if _, err := b.typed.RbacV1().RoleBindings(b.namespace).Create(ctx, rb, create); err != nil {
 			return fmt.Errorf("creating the %s permission of registry %s: %w", binding.subject, name, err)
 		}

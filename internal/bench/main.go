@@ -912,12 +912,12 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	switch {
 	case expect == noChanges && out.exitCode != 0:
 		return r, fmt.Errorf("%s %s: the plan after apply is not empty (exit code %d, %q); see %s:\n%s",
-			config, phase, out.exitCode, r.Summary, out.logPath, tail(out.text, 40))
+			config, phase, out.exitCode, r.Summary, out.logPath, tail(out.text))
 	case expect == oneToChange && (out.exitCode != 2 || r.Summary != oneToChange):
 		return r, fmt.Errorf("%s %s: expected %q after one out-of-band change, got exit code %d and %q; see %s:\n%s",
-			config, phase, oneToChange, out.exitCode, r.Summary, out.logPath, tail(out.text, 40))
+			config, phase, oneToChange, out.exitCode, r.Summary, out.logPath, tail(out.text))
 	case expect == "" && out.exitCode != 0:
-		return r, fmt.Errorf("%s %s failed (exit code %d); see %s:\n%s", config, phase, out.exitCode, out.logPath, tail(out.text, 40))
+		return r, fmt.Errorf("%s %s failed (exit code %d); see %s:\n%s", config, phase, out.exitCode, out.logPath, tail(out.text))
 	}
 	return r, nil
 }
@@ -1206,7 +1206,9 @@ func processCPU(pid int) float64 {
 	return (utime + stime) / 100
 }
 
-func tail(text string, lines int) string {
+// tail is the end of a command's output that an error shows.
+func tail(text string) string {
+	const lines = 40
 	all := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	if len(all) > lines {
 		all = all[len(all)-lines:]
