@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
-	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/acctest"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/dashboard"
 )
 
 // fleetExample is the example that adopts a whole namespace; the test runs it as users do.
@@ -24,20 +24,7 @@ const fleetExample = "../../examples/fleet-import/main.tf"
 // page makes for one subject of a registry in namespace.
 func createDashboardBindingIn(t *testing.T, namespace, registryName string, registryUID types.UID, subject rbacv1.Subject, project bool) {
 	t.Helper()
-	name := "dashboard-permissions-" + tfacctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
-	labels := registry.CommonLabels(registryName)
-	labels[registry.LabelDashboard] = "true"
-	if project {
-		labels[registry.LabelProjectSubject] = "true"
-	}
-	acctest.CreateBinding(t, &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{
-			Name: name, Namespace: namespace, Labels: labels,
-			OwnerReferences: []metav1.OwnerReference{registry.OwnerReference(registryName, registryUID)},
-		},
-		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: registry.UserRoleName(registryName)},
-		Subjects: []rbacv1.Subject{subject},
-	})
+	acctest.CreateBinding(t, dashboard.Binding(namespace, registryName, registryUID, subject, project))
 }
 
 // checkImported checks that a plan imports exactly want resources of each

@@ -21,6 +21,7 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/controlplane"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/testsupport/dashboard"
 )
 
 // PlanCheck runs f on the plan Terraform made.
@@ -138,26 +139,13 @@ func MakeDashboardRegistry(t *testing.T, namespace, name, displayName, descripti
 	t.Helper()
 	ctx := context.Background()
 	core := Cluster.Typed.CoreV1()
-	secret, err := core.Secrets(namespace).Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{
-			GenerateName: name + "-db-", Namespace: namespace,
-			Labels: map[string]string{registry.LabelRegistryManaged: "true", registry.LabelRegistryName: name},
-		},
-		Type: corev1.SecretTypeOpaque,
-		StringData: map[string]string{
-			registry.PasswordSecretKeyDatabase: "models", registry.PasswordSecretKeyUser: "mruser", registry.PasswordSecretKeyPassword: "s3cret",
-		},
-	}, metav1.CreateOptions{})
+	secret, err := core.Secrets(namespace).Create(ctx, dashboard.PasswordSecret(namespace, name, "models", "mruser", "s3cret"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatalf("creating the dashboard's password Secret: %v", err)
 	}
 	t.Cleanup(func() { _ = core.Secrets(namespace).Delete(context.Background(), secret.Name, metav1.DeleteOptions{}) })
 
-	mysql := map[string]any{
-		"host": "mysql.dashboard.svc.cluster.local", "port": int64(3307), "database": "models", "username": "mruser",
-		"skipDBCreation": true,
-		"passwordSecret": map[string]any{"name": secret.Name, "key": registry.PasswordSecretKeyPassword},
-	}
+	mysql := dashboard.MySQL("mysql.dashboard.svc.cluster.local", 3307, "models", "mruser", secret.Name)
 	switch {
 	case ca.PEM != "":
 		cm := &corev1.ConfigMap{
@@ -174,23 +162,14 @@ func MakeDashboardRegistry(t *testing.T, namespace, name, displayName, descripti
 	case ca.Secret != nil:
 		mysql["sslRootCertificateSecret"] = map[string]any{"name": ca.Secret.Name, "key": ca.Secret.Key}
 	}
-	annotations := map[string]any{registry.AnnotationDisplayName: displayName}
-	if description != "" {
-		annotations[registry.AnnotationDescription] = description
-	}
-	obj := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": registry.GroupVersionKind.GroupVersion().String(),
-		"kind":       registry.Kind,
-		"metadata":   map[string]any{"name": name, "namespace": namespace, "annotations": annotations},
-		"spec":       map[string]any{"grpc": map[string]any{}, "rest": map[string]any{}, "kubeRBACProxy": map[string]any{}, "mysql": mysql},
-	}}
+	obj := dashboard.Registry(namespace, name, displayName, description, mysql)
 	if namespace != Namespace && Cluster.StandIn != nil {
 		// The operator's webhook admits registries in the registries namespace only; one elsewhere
 		// is a registry from before the webhook existed.
 		Cluster.StandIn.AllowElsewhere(namespace, name)
 	}
 	registries := Cluster.Dynamic.Resource(registry.GroupVersionResource).Namespace(namespace)
-	created, err := registries.Create(ctx, obj, metav1.CreateOptions{FieldManager: "odh-dashboard"})
+	created, err := registries.Create(ctx, obj, metav1.CreateOptions{FieldManager: dashboard.FieldManager})
 	if err != nil {
 		t.Fatalf("creating the dashboard's registry %s/%s: %v", namespace, name, err)
 	}

@@ -29,6 +29,9 @@ type fleet struct {
 	// is the one the fleet's sources share.
 	catalog   bool
 	configMap string
+	// adopt: no configuration of its own; the harness makes the fleet as the dashboard
+	// does and the run adopts it two ways (adopt.go).
+	adopt bool
 }
 
 var fleets = map[string]fleet{
@@ -42,11 +45,15 @@ var fleets = map[string]fleet{
 	},
 	"catalog": {
 		name: "catalog", description: "model catalog sources (yaml) in one ConfigMap", resources: 1, objects: 1,
-		provider: catalogConfig, baseline: catalogBaselineConfig, catalog: true, configMap: catalog.UserSourcesConfigMap,
+		provider: modelSources.config, baseline: modelSources.baseline, catalog: true, configMap: catalog.UserSourcesConfigMap,
+	},
+	"adopt": {
+		name: "adopt", description: "dashboard-made registries x 3 dashboard-made permissions, adopted", resources: 4, objects: 5,
+		adopt: true,
 	},
 	"mcp": {
 		name: "mcp", description: "MCP catalog sources in one ConfigMap", resources: 1, objects: 1,
-		provider: mcpConfig, baseline: mcpBaselineConfig, catalog: true, configMap: catalog.MCPSourcesConfigMap,
+		provider: mcpSources.config, baseline: mcpSources.baseline, catalog: true, configMap: catalog.MCPSourcesConfigMap,
 	},
 }
 
@@ -161,13 +168,25 @@ func catalogFile(i int) string {
 		catalogSourceName(i), i, i)
 }
 
-// catalogConfig is n yaml model catalog sources, all in the one ConfigMap model-catalog-sources.
-func catalogConfig(n int, source string) string {
+// catalogSources are the sources of a catalog fleet: model sources or MCP sources,
+// which differ only in their resource type and catalog file.
+type catalogSources struct {
+	resourceType string
+	file         func(i int) string
+}
+
+var (
+	modelSources = catalogSources{resourceType: "openshiftai_model_catalog_source", file: catalogFile}
+	mcpSources   = catalogSources{resourceType: "openshiftai_mcp_catalog_source", file: mcpFile}
+)
+
+// config is n yaml sources, all in the one ConfigMap of their kind.
+func (c catalogSources) config(n int, source string) string {
 	var b strings.Builder
 	terraformBlock(&b, source, false)
 	for i := 1; i <= n; i++ {
 		fmt.Fprintf(&b, `
-resource "openshiftai_model_catalog_source" %q {
+resource %q %q {
   source_id = %q
   name      = %q
   labels    = ["bench"]
@@ -176,12 +195,13 @@ resource "openshiftai_model_catalog_source" %q {
     catalog = %q
   }
 }
-`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), catalogFile(i))
+`, c.resourceType, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), c.file(i))
 	}
 	return b.String()
 }
 
-func catalogBaselineConfig(n int) string {
+// baseline is config made of terraform_data: what Terraform alone costs for as many resources.
+func (c catalogSources) baseline(n int) string {
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_version = \">= 1.11\"\n}\n")
 	for i := 1; i <= n; i++ {
@@ -194,7 +214,7 @@ resource "terraform_data" %q {
     catalog   = %q
   }
 }
-`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), catalogFile(i))
+`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), c.file(i))
 	}
 	return b.String()
 }
@@ -202,44 +222,6 @@ resource "terraform_data" %q {
 // mcpFile is MCP source i's catalog file: one remote server, as small as a real one gets.
 func mcpFile(i int) string {
 	return fmt.Sprintf("mcp_servers:\n- name: bench-server-%04d\n  provider: Bench\n  deploymentMode: remote\n  endpoints:\n    http: https://mcp-%04d.example.com/mcp\n", i, i)
-}
-
-// mcpConfig is n MCP catalog sources, all in the one ConfigMap mcp-catalog-sources.
-func mcpConfig(n int, source string) string {
-	var b strings.Builder
-	terraformBlock(&b, source, false)
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, `
-resource "openshiftai_mcp_catalog_source" %q {
-  source_id = %q
-  name      = %q
-  labels    = ["bench"]
-
-  yaml {
-    catalog = %q
-  }
-}
-`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), mcpFile(i))
-	}
-	return b.String()
-}
-
-func mcpBaselineConfig(n int) string {
-	var b strings.Builder
-	b.WriteString("terraform {\n  required_version = \">= 1.11\"\n}\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, `
-resource "terraform_data" %q {
-  input = {
-    source_id = %q
-    name      = %q
-    labels    = ["bench"]
-    catalog   = %q
-  }
-}
-`, catalogSourceID(i), catalogSourceID(i), catalogSourceName(i), mcpFile(i))
-	}
-	return b.String()
 }
 
 // editCatalogOutOfBand renames source i in the dashboard's ConfigMap, as the dashboard does.

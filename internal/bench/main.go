@@ -68,6 +68,8 @@ type options struct {
 	providerEnv    string
 	fleet          fleet
 	noWait         bool
+	// terraform is the CLI of the adopt fleet (terraform query needs 1.14 or later).
+	terraform string
 }
 
 func main() {
@@ -80,7 +82,8 @@ func main() {
 	flag.IntVar(&opts.n, "n", 100, "fleet size: registries (each with 3 permissions, so 4n Terraform resources, or 2n with -fleet list), or catalog sources")
 	fleetName := flag.String("fleet", "registries", "what to apply: registries (each with a user, a group and a project as single permissions), "+
 		"list (each with one permission list of the same 3 subjects; the registries fleet runs after it in the same cycles, for the comparison), "+
-		"catalog (yaml model catalog sources, all in one ConfigMap), mcp (MCP catalog sources, all in one ConfigMap)")
+		"catalog (yaml model catalog sources, all in one ConfigMap), mcp (MCP catalog sources, all in one ConfigMap), "+
+		"adopt (registries with 3 permissions each made as the dashboard makes them, adopted with terraform query -generate-config-out and with examples/fleet-import; needs -terraform 1.14 or later)")
 	flag.StringVar(&opts.jsonPath, "json", "", "write the results as JSON here (default bench-results/bench-<n>.json in the repository)")
 	flag.StringVar(&opts.compare, "compare", "", "results JSON of another run (for example bench-results/bench-100.json): print the cost per resource against it")
 	flag.BoolVar(&opts.keep, "keep", false, "keep the working directory (configurations, state, Terraform and control plane logs)")
@@ -95,6 +98,7 @@ func main() {
 	flag.BoolVar(&opts.smoke, "smoke", false, "run every phase once (-n 10 -repeat 1 unless set) and fail only on errors: a failed command, an unexpected plan, leftovers, a floor that called the API; timings are printed, never checked; the JSON goes to the working directory unless -json is set")
 	flag.BoolVar(&opts.audit, "audit", false, "audit every request (user, user agent, verb, resource) in <workdir>/audit.log for profiling, not only kube-controller-manager's; with -keep; slows the API server")
 	flag.IntVar(&opts.repeat, "repeat", 0, "cycles of apply, plan, plan, destroy; the fastest of each phase counts (default 3 up to -n 300, else 1)")
+	flag.StringVar(&opts.terraform, "terraform", "", "the Terraform CLI of -fleet adopt, 1.14 or later for terraform query (default: terraform-1.16 in $OPENSHIFTAI_CONTROLPLANE_BIN or the repository's .bin, when there); the other fleets run terraform from PATH")
 	show := flag.String("show", "", "print the tables of a results JSON written before (with -compare, against another) and exit")
 	flag.Parse()
 	f, ok := fleets[*fleetName]
@@ -220,6 +224,8 @@ type results struct {
 	// after each: other processes on the machine show here.
 	LoadAverage []float64     `json:"load_average"`
 	Phases      []phaseResult `json:"phases"`
+	// Adoption compares the two ways of a -fleet adopt run.
+	Adoption *adoption `json:"adoption,omitempty"`
 }
 
 type bench struct {
@@ -236,6 +242,8 @@ type bench struct {
 	metrics           rest.Interface
 	dynamic           dynamic.Interface
 	namespace         string
+	// terraform is the CLI every phase runs.
+	terraform string
 }
 
 func run(ctx context.Context, opts options) error {
@@ -256,8 +264,14 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	b := &bench{opts: opts, root: root, work: work, standIn: newRequestCounter(), harness: newRequestCounter(),
-		namespace: controlplane.RegistriesNamespace}
+		namespace: controlplane.RegistriesNamespace, terraform: "terraform"}
+	if opts.fleet.adopt {
+		if b.terraform, err = adoptTerraform(opts.terraform, root); err != nil {
+			return err
+		}
+	}
 	res := newResults(opts)
+	res.Machine.Terraform = terraformVersion(b.terraform)
 
 	if err := b.installProvider(ctx); err != nil {
 		return err
@@ -268,6 +282,13 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	b.env = b.terraformEnv()
+	if opts.fleet.adopt {
+		steps := adoptSteps()
+		if err := b.measureAdopt(ctx, steps, &res); err != nil {
+			return err
+		}
+		return report(res, opts, work, steps)
+	}
 	if err := b.writeConfigs(); err != nil {
 		return err
 	}
@@ -451,7 +472,7 @@ func (b *bench) measure(ctx context.Context, steps []step, res *results) error {
 			key := st.config + " " + st.phase
 			samples[key] = append(samples[key], r)
 			if st.config == configWriteFloor && st.phase == "destroy" {
-				if err := b.settle(ctx, check); err != nil {
+				if err := b.settle(ctx, check, "the write floor's destroy"); err != nil {
 					return err
 				}
 			}
@@ -606,11 +627,16 @@ func (b *bench) installProvider(ctx context.Context) error {
 		return err
 	}
 	rc := "provider_installation {\n  dev_overrides {\n"
-	for _, p := range []struct{ config, pkg, source, binary, ldflags string }{
+	builds := []struct{ config, pkg, source, binary, ldflags string }{
 		{configOpenShiftAI, pkg, providerSource, providerBinary, ""},
 		{configFloor, "./internal/bench/floor", floorSource, floorBinary, ""},
 		{configWriteFloor, "./internal/bench/floor", writeFloorSource, writeFloorBinary, "-X main.writes=true"},
-	} {
+	}
+	if b.opts.fleet.adopt {
+		// Adoption has no floor: the two ways of adopting are compared with each other.
+		builds = builds[:1]
+	}
+	for _, p := range builds {
 		log.Printf("building %s (%s)", p.config, p.pkg)
 		build := exec.CommandContext(ctx, "go", "build", "-ldflags="+p.ldflags, "-o", b.realBinary(p.config), p.pkg)
 		build.Dir = b.root
@@ -812,11 +838,12 @@ func (b *bench) checkEmpty(ctx context.Context) error {
 	}
 }
 
-// settle follows the write floor's destroy: it waits until the registries are gone
-// (through the operator's finalizer) and the garbage collector has taken the
-// Deployments they owned, then checks that nothing is left, so the provider's apply
-// starts on the cluster the floors found and not in the write floor's aftermath.
-func (b *bench) settle(ctx context.Context, check func(context.Context) error) error {
+// settle follows the write floor's destroy (and the adopt fleet's deletion; after says
+// which): it waits until the registries are gone (through the operator's finalizer) and
+// the garbage collector has taken the Deployments they owned, then checks that nothing
+// is left, so the provider's apply starts on the cluster the floors found and not in
+// the write floor's aftermath.
+func (b *bench) settle(ctx context.Context, check func(context.Context) error, after string) error {
 	const settleWait = 2 * time.Minute
 	deployments := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 	deadline := time.Now().Add(settleWait)
@@ -839,8 +866,8 @@ func (b *bench) settle(ctx context.Context, check func(context.Context) error) e
 			break
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s after the write floor's destroy: %d registries and %d of their Deployments are still there",
-				settleWait, len(registries.Items), remaining)
+			return fmt.Errorf("%s after %s: %d registries and %d of their Deployments are still there",
+				settleWait, after, len(registries.Items), remaining)
 		}
 		select {
 		case <-ctx.Done():
@@ -849,7 +876,7 @@ func (b *bench) settle(ctx context.Context, check func(context.Context) error) e
 		}
 	}
 	if err := check(ctx); err != nil {
-		return fmt.Errorf("after the write floor's destroy: %w", err)
+		return fmt.Errorf("after %s: %w", after, err)
 	}
 	return nil
 }
@@ -878,19 +905,48 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 		"plan-norefresh": {"plan", "-refresh=false", "-detailed-exitcode", "-input=false", "-no-color"},
 		"destroy":        {"destroy", "-auto-approve", "-input=false", "-no-color"},
 	}[phase]
+	r, out, err := b.command(ctx, config, phase, args, cycle)
+	if err != nil {
+		return r, err
+	}
+	switch {
+	case expect == noChanges && out.exitCode != 0:
+		return r, fmt.Errorf("%s %s: the plan after apply is not empty (exit code %d, %q); see %s:\n%s",
+			config, phase, out.exitCode, r.Summary, out.logPath, tail(out.text))
+	case expect == oneToChange && (out.exitCode != 2 || r.Summary != oneToChange):
+		return r, fmt.Errorf("%s %s: expected %q after one out-of-band change, got exit code %d and %q; see %s:\n%s",
+			config, phase, oneToChange, out.exitCode, r.Summary, out.logPath, tail(out.text))
+	case expect == "" && out.exitCode != 0:
+		return r, fmt.Errorf("%s %s failed (exit code %d); see %s:\n%s", config, phase, out.exitCode, out.logPath, tail(out.text))
+	}
+	return r, nil
+}
+
+// commandOutput is what a Terraform command printed and how it ended.
+type commandOutput struct {
+	text     string
+	exitCode int
+	logPath  string
+}
+
+// command runs one Terraform command (args) in config's directory and measures it;
+// checking its exit code is the caller's.
+func (b *bench) command(ctx context.Context, config, phase string, args []string, cycle int) (phaseResult, commandOutput, error) {
+	var out commandOutput
 	r := phaseResult{Config: config, Phase: phase, Command: "terraform " + strings.Join(args, " ")}
 	name := fmt.Sprintf("%s-%s-%d", config, phase, cycle)
 	records := filepath.Join(b.work, "records", name+".jsonl")
 	if err := os.MkdirAll(filepath.Dir(records), 0o755); err != nil {
-		return r, err
+		return r, out, err
 	}
 	logPath := filepath.Join(b.work, "logs", name+".log")
+	out.logPath = logPath
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
-		return r, err
+		return r, out, err
 	}
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		return r, err
+		return r, out, err
 	}
 	defer logFile.Close()
 
@@ -904,10 +960,10 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 		// left positive). Reading /metrics takes long enough for the stand-in's reaction to
 		// an out-of-band edit to end in between.
 		if others, err = b.othersSnapshot(); err != nil {
-			return r, err
+			return r, out, err
 		}
 		if before, err = scrapeRequests(ctx, b.metrics); err != nil {
-			return r, err
+			return r, out, err
 		}
 	}
 	// Reading /metrics costs the API server and this process CPU the phase competes
@@ -917,9 +973,9 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 
 	log.Printf("%s: %s", config, r.Command)
 	var output strings.Builder
-	cmd := exec.CommandContext(ctx, "terraform", append([]string{"-chdir=" + filepath.Join(b.work, config)}, args...)...)
+	cmd := exec.CommandContext(ctx, b.terraform, append([]string{"-chdir=" + filepath.Join(b.work, config)}, args...)...)
 	if cmd.Env, err = b.phaseEnv(config, name, records); err != nil {
-		return r, err
+		return r, out, err
 	}
 	cmd.Stdout = io.MultiWriter(logFile, &output)
 	cmd.Stderr = cmd.Stdout
@@ -940,7 +996,7 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	case errors.As(runErr, &exitErr):
 		exitCode = exitErr.ExitCode()
 	case runErr != nil:
-		return r, fmt.Errorf("%s %s: %w", config, phase, runErr)
+		return r, out, fmt.Errorf("%s %s: %w", config, phase, runErr)
 	}
 	text := output.String()
 	for line := range strings.Lines(text) {
@@ -948,35 +1004,25 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 			r.Summary = strings.TrimSpace(line)
 		}
 	}
-	switch {
-	case expect == noChanges && exitCode != 0:
-		return r, fmt.Errorf("%s %s: the plan after apply is not empty (exit code %d, %q); see %s:\n%s",
-			config, phase, exitCode, r.Summary, logPath, tail(text, 40))
-	case expect == oneToChange && (exitCode != 2 || r.Summary != oneToChange):
-		return r, fmt.Errorf("%s %s: expected %q after one out-of-band change, got exit code %d and %q; see %s:\n%s",
-			config, phase, oneToChange, exitCode, r.Summary, logPath, tail(text, 40))
-	case expect == "" && exitCode != 0:
-		return r, fmt.Errorf("%s %s failed (exit code %d); see %s:\n%s", config, phase, exitCode, logPath, tail(text, 40))
-	}
-
+	out.text, out.exitCode = text, exitCode
 	if measured {
 		after, err := scrapeRequests(ctx, b.metrics)
 		if err != nil {
-			return r, err
+			return r, out, err
 		}
 		if r.Requests, err = b.attributeSince(after.minus(before), others); err != nil {
-			return r, err
+			return r, out, err
 		}
 		r.ProviderRequests = r.Requests.Provider.total()
 	}
 	procs, err := readRecords(records)
 	if err != nil {
-		return r, err
+		return r, out, err
 	}
 	r.ProviderProcesses = len(procs)
 	for _, p := range procs {
 		if p.Binary != b.realBinary(config) {
-			return r, fmt.Errorf("%s %s: Terraform ran %s, not %s", config, phase, p.Binary, b.realBinary(config))
+			return r, out, fmt.Errorf("%s %s: Terraform ran %s, not %s", config, phase, p.Binary, b.realBinary(config))
 		}
 		r.PeakRSSBytes = max(r.PeakRSSBytes, p.PeakRSSBytes)
 		r.ProviderCPU += p.CPUSeconds
@@ -991,7 +1037,7 @@ func (b *bench) phase(ctx context.Context, config, phase, expect string, cycle i
 	r.Throttled = throttleVerdict(r, interval)
 	log.Printf("%s: %s: %.1fs, %d provider requests, provider peak RSS %s MiB, provider CPU %.1fs, %s",
 		config, phase, r.Wall, r.ProviderRequests, mib(r.PeakRSSBytes), r.ProviderCPU, r.Summary)
-	return r, nil
+	return r, out, nil
 }
 
 // fastest merges the repetitions of one phase.
@@ -1160,7 +1206,9 @@ func processCPU(pid int) float64 {
 	return (utime + stime) / 100
 }
 
-func tail(text string, lines int) string {
+// tail is the end of a command's output that an error shows.
+func tail(text string) string {
+	const lines = 40
 	all := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	if len(all) > lines {
 		all = all[len(all)-lines:]
@@ -1190,8 +1238,15 @@ func describeMachine() machine {
 	if release, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(release))
 	}
-	if out, err := exec.Command("terraform", "version").Output(); err == nil {
-		m.Terraform, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
-	}
 	return m
+}
+
+// terraformVersion is the first line of `terraform version` of the CLI at path.
+func terraformVersion(path string) string {
+	out, err := exec.Command(path, "version").Output()
+	if err != nil {
+		return ""
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return first
 }

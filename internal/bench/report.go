@@ -63,6 +63,10 @@ func printTable(w io.Writer, res results) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "fastest of %d interleaved cycles; peak requests/s sampled in the first; 1-minute load average before and after each cycle: %s\n\n", res.Repeat, strings.Join(loads, ", "))
+	if fleets[res.Fleet].adopt {
+		printAdoption(w, res)
+		return
+	}
 	fmt.Fprintln(w, "| phase | openshiftai | write floor | ratio to write floor | plugin floor | ratio to plugin floor | terraform_data | ratio to terraform_data | provider requests | write floor requests | requests / object | stand-in requests | provider peak RSS | floor peak RSS | provider CPU | floor CPU | peak requests/s | client-side throttling |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, p := range res.Phases {

@@ -184,3 +184,79 @@ func TestSmokeCheck(t *testing.T) {
 		}
 	}
 }
+
+// adoptResults are the results of a smoke run of the adopt fleet at N=10.
+func adoptResults() results {
+	res := results{N: 10, Fleet: "adopt", Repeat: 1, Objects: 50, Resources: 40}
+	walls := map[string]float64{
+		configGenerated + " query-generate": 2, configGenerated + " plan-import": 3, configGenerated + " apply-import": 1,
+		configFleetImport + " plan-import": 6, configFleetImport + " apply-import": 3,
+	}
+	for _, st := range adoptSteps() {
+		wall := walls[st.config+" "+st.phase]
+		if wall == 0 {
+			wall = 0.5
+		}
+		p := phaseResult{Config: st.config, Phase: st.phase, Wall: wall, Walls: []float64{wall}, ProviderProcesses: 3}
+		if st.phase == "query" {
+			p.Requests.Provider = counts{"LIST datascienceclusters": 1, "LIST modelregistries": 1, "LIST rolebindings": 1}
+			p.ProviderRequests = 3
+		}
+		res.Phases = append(res.Phases, p)
+	}
+	res.Adoption = compareAdoption(res.Phases)
+	return res
+}
+
+func TestAdoptionComparesTheTwoWays(t *testing.T) {
+	res := adoptResults()
+	// query-generate, plan, apply: 6 s; the example's plan, apply: 9 s.
+	if a := res.Adoption; a.GeneratedWall != 6 || a.FleetImportWall != 9 || a.Speedup != 1.5 || a.GeneratedNoop != 0.5 {
+		t.Errorf("adoption %+v, want 6 s against 9 s, 1.5x", *a)
+	}
+	var out strings.Builder
+	printTable(&out, res)
+	for _, want := range []string{
+		"| generate_config | query | 0.5 s | 3 | LIST=3 |",
+		"| fleet_import | plan-import | 6.0 s | 0 |",
+		"plan, apply 6.0 s; examples/fleet-import's plan, apply 9.0 s: the query 1.50x as fast",
+		"generate_config query requests\n  provider: LIST datascienceclusters=1, LIST modelregistries=1, LIST rolebindings=1",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "write floor") {
+		t.Errorf("the adopt fleet has no floor:\n%s", out.String())
+	}
+	written, err := readResults(writeResults(t, res))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if written.Adoption == nil || written.Adoption.Speedup != 1.5 {
+		t.Errorf("the results file reads back the comparison as %+v", written.Adoption)
+	}
+}
+
+func TestSmokeCheckOfTheAdoptFleet(t *testing.T) {
+	if err := smokeCheck(adoptResults(), adoptSteps()); err != nil {
+		t.Errorf("complete results: %v", err)
+	}
+	for _, tc := range []struct {
+		name  string
+		spoil func(*results)
+		want  string
+	}{
+		{"a query that reads each object", func(r *results) { r.Phases[0].Requests.Provider["GET modelregistries"] = 10 }, "query: 10 GETs of modelregistries"},
+		{"no comparison", func(r *results) { r.Adoption = nil }, "adoption: 8 phases of 8"},
+		{"a missing phase", func(r *results) { r.Phases = r.Phases[:7] }, "fleet_import plan-noop: no result"},
+		{"no provider process", func(r *results) { r.Phases[3].ProviderProcesses = 0 }, "generate_config apply-import: Terraform started no provider process"},
+	} {
+		res := adoptResults()
+		tc.spoil(&res)
+		err := smokeCheck(res, adoptSteps())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one with %q", tc.name, err, tc.want)
+		}
+	}
+}

@@ -13,6 +13,9 @@ import (
 // been checked for its exit code and plan summary, and destroy for leftovers.
 func smokeCheck(res results, steps []step) error {
 	var problems []string
+	if fleets[res.Fleet].adopt {
+		problems = adoptSmokeProblems(res, steps)
+	}
 	byKey := map[string]phaseResult{}
 	for _, p := range res.Phases {
 		byKey[p.Config+" "+p.Phase] = p
@@ -27,11 +30,11 @@ func smokeCheck(res results, steps []step) error {
 		if len(p.Walls) != res.Repeat || p.Wall <= 0 {
 			problems = append(problems, fmt.Sprintf("%s: %d repetitions of %d, wall %v s", name, len(p.Walls), res.Repeat, p.Wall))
 		}
-		if st.config == configTerraformData {
-			continue
-		}
-		if p.ProviderProcesses == 0 {
+		if p.ProviderProcesses == 0 && st.config != configTerraformData {
 			problems = append(problems, name+": Terraform started no provider process through the wrapper")
+		}
+		if st.config == configTerraformData || fleets[res.Fleet].adopt {
+			continue
 		}
 		if !finitePositive(p.Ratio) {
 			problems = append(problems, fmt.Sprintf("%s: ratio to terraform_data %v", name, p.Ratio))
