@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	corev1 "k8s.io/api/core/v1"
@@ -271,4 +276,36 @@ func putOverride(ctx context.Context, data *providerdata.Data, namespace string,
 	tflog.Info(ctx, "shipped catalog source overridden", map[string]any{"namespace": namespace, "source_id": o.ID, "kind": kind.Noun,
 		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	return name, true
+}
+
+// overrideSchema is the schema of f's default-source resource: description and
+// sourceIDDescription say which shipped sources it overrides, included and
+// excluded describe its filters.
+func (f family) overrideSchema(description, sourceIDDescription, included, excluded string) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: description,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<namespace>/<source_id>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"source_id": sourceIDAttribute(sourceIDDescription),
+			"name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Display name of the shipped source.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"enabled": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the catalog shows the source's " + strings.TrimPrefix(f.included, "included_") + ". Default `true`.",
+			},
+			f.included:  filterAttribute(included),
+			f.excluded:  filterAttribute(excluded),
+			"namespace": namespaceAttribute(),
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock()},
+	}
 }
