@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 )
 
@@ -295,11 +296,9 @@ func stored(t *testing.T, f *kubefake.Cluster) *corev1.ConfigMap {
 
 // beforeUpdates runs hook before each update the cluster is sent.
 func beforeUpdates(f *kubefake.Cluster, hook func()) {
-	f.Fail = func(call string) error {
-		if strings.HasPrefix(call, "update ") {
-			hook()
-		}
-		return nil
+	f.Interceptors.Update = func(ctx context.Context, fake kube.Interface, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+		hook()
+		return fake.Update(ctx, obj)
 	}
 }
 

@@ -55,7 +55,7 @@ func IsNotDeployed(err error) bool {
 }
 
 // GetConfigMap reads a ConfigMap; a missing one is reported with apierrors.IsNotFound.
-func GetConfigMap(ctx context.Context, c Cluster, namespace, name string) (*corev1.ConfigMap, error) {
+func GetConfigMap(ctx context.Context, c kube.Reader, namespace, name string) (*corev1.ConfigMap, error) {
 	u, err := c.Get(ctx, ConfigMaps, namespace, name)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func FromObject(u *unstructured.Unstructured) (*corev1.ConfigMap, error) {
 
 // UserSources reads a ConfigMap of the user's sources (model-catalog-sources,
 // mcp-catalog-sources); a missing one is a NotDeployedError.
-func UserSources(ctx context.Context, c Cluster, namespace, name string) (*corev1.ConfigMap, error) {
+func UserSources(ctx context.Context, c kube.Reader, namespace, name string) (*corev1.ConfigMap, error) {
 	cm, err := GetConfigMap(ctx, c, namespace, name)
 	if apierrors.IsNotFound(err) {
 		return nil, &NotDeployedError{Namespace: namespace, ConfigMap: name}
@@ -84,7 +84,7 @@ func UserSources(ctx context.Context, c Cluster, namespace, name string) (*corev
 
 // ShippedSources reads the operator's ConfigMap of shipped sources under
 // either of its names; nil when the namespace has neither.
-func ShippedSources(ctx context.Context, c Cluster, namespace string) (*corev1.ConfigMap, error) {
+func ShippedSources(ctx context.Context, c kube.Reader, namespace string) (*corev1.ConfigMap, error) {
 	for _, name := range ShippedConfigMaps {
 		cm, err := GetConfigMap(ctx, c, namespace, name)
 		if apierrors.IsNotFound(err) {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -48,7 +50,7 @@ func catalogReady(t *testing.T) {
 				t.Fatalf("starting the catalog stand-in: %v", err)
 			}
 		}
-		dashboardWrite(t, func(cm *corev1.ConfigMap) {
+		dashboardWrite(t, catalog.ModelSources, func(cm *corev1.ConfigMap) {
 			cm.Data[catalog.SourcesKey] = "catalogs:\n" +
 				"- id: " + dashboardSourceID + "\n  name: Dashboard team models\n  type: yaml\n  enabled: true\n" +
 				"  properties:\n    yamlCatalogPath: " + dashboardSourceID + ".yaml\n" +
@@ -58,13 +60,14 @@ func catalogReady(t *testing.T) {
 	})
 }
 
-// dashboardWrite changes model-catalog-sources as the dashboard does: a full
-// update with the resourceVersion it read.
-func dashboardWrite(t *testing.T, change func(cm *corev1.ConfigMap)) {
+// dashboardWrite changes kind's ConfigMap (model-catalog-sources,
+// mcp-catalog-sources) as the dashboard does: a full update with the
+// resourceVersion it read.
+func dashboardWrite(t *testing.T, kind catalog.Kind, change func(cm *corev1.ConfigMap)) {
 	t.Helper()
 	client := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns)
 	for range 20 {
-		cm, err := client.Get(context.Background(), catalog.UserSourcesConfigMap, metav1.GetOptions{})
+		cm, err := client.Get(context.Background(), kind.ConfigMap, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,13 +82,14 @@ func dashboardWrite(t *testing.T, change func(cm *corev1.ConfigMap)) {
 	t.Fatal("the dashboard's update kept conflicting")
 }
 
-func userConfigMap(t *testing.T) (*corev1.ConfigMap, *catalog.SourcesFile) {
+// sourcesConfigMap reads kind's ConfigMap and parses its sources.yaml as the provider does.
+func sourcesConfigMap(t *testing.T, kind catalog.Kind) (*corev1.ConfigMap, *catalog.SourcesFile) {
 	t.Helper()
-	cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), catalog.UserSourcesConfigMap, metav1.GetOptions{})
+	cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), kind.ConfigMap, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := catalog.ParseSources(cm.Data[catalog.SourcesKey])
+	file, err := catalog.ParseSourcesOf(kind, cm.Data[catalog.SourcesKey])
 	if err != nil {
 		t.Fatalf("sources.yaml does not parse strictly: %v\n%s", err, cm.Data[catalog.SourcesKey])
 	}
@@ -96,7 +100,7 @@ func userConfigMap(t *testing.T) (*corev1.ConfigMap, *catalog.SourcesFile) {
 // foreign top-level key are still in the ConfigMap.
 func checkForeignKept(t *testing.T) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		cm, file := userConfigMap(t)
+		cm, file := sourcesConfigMap(t, catalog.ModelSources)
 		if e, ok := file.Find(dashboardSourceID); !ok || e.Name != "Dashboard team models" {
 			return fmt.Errorf("the dashboard's source is gone or changed: %+v\n%s", e, cm.Data[catalog.SourcesKey])
 		}
@@ -112,24 +116,34 @@ func checkForeignKept(t *testing.T) func(*terraform.State) error {
 
 // checkEntry asserts the source's entry in model-catalog-sources.
 func checkEntry(t *testing.T, id string, want func(e catalog.Entry, data map[string]string) error) func(*terraform.State) error {
+	return checkEntryOf(t, catalog.ModelSources, id, want)
+}
+
+func checkNoEntry(t *testing.T, id string) func(*terraform.State) error {
+	return checkNoEntryOf(t, catalog.ModelSources, id)
+}
+
+// checkEntryOf asserts the source's entry in kind's ConfigMap.
+func checkEntryOf(t *testing.T, kind catalog.Kind, id string, want func(e catalog.Entry, data map[string]string) error) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		cm, file := userConfigMap(t)
+		cm, file := sourcesConfigMap(t, kind)
 		e, ok := file.Find(id)
 		if !ok {
-			return fmt.Errorf("model-catalog-sources has no entry %q:\n%s", id, cm.Data[catalog.SourcesKey])
+			return fmt.Errorf("%s has no entry %q:\n%s", kind.ConfigMap, id, cm.Data[catalog.SourcesKey])
 		}
 		return want(e, cm.Data)
 	}
 }
 
-func checkNoEntry(t *testing.T, id string) func(*terraform.State) error {
+// checkNoEntryOf asserts kind's ConfigMap has neither the source's entry nor its catalog file.
+func checkNoEntryOf(t *testing.T, kind catalog.Kind, id string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		cm, file := userConfigMap(t)
+		cm, file := sourcesConfigMap(t, kind)
 		if _, ok := file.Find(id); ok {
-			return fmt.Errorf("model-catalog-sources still has the entry %q:\n%s", id, cm.Data[catalog.SourcesKey])
+			return fmt.Errorf("%s still has the entry %q:\n%s", kind.ConfigMap, id, cm.Data[catalog.SourcesKey])
 		}
 		if _, ok := cm.Data[id+".yaml"]; ok {
-			return fmt.Errorf("model-catalog-sources still has the data key %s.yaml", id)
+			return fmt.Errorf("%s still has the data key %s.yaml", kind.ConfigMap, id)
 		}
 		return nil
 	}
@@ -162,7 +176,7 @@ func mcpReady(t *testing.T) {
 	t.Helper()
 	catalogReady(t)
 	mcpOnce.Do(func() {
-		dashboardMCPWrite(t, func(cm *corev1.ConfigMap) {
+		dashboardWrite(t, catalog.MCPSources, func(cm *corev1.ConfigMap) {
 			cm.Data[catalog.SourcesKey] = "mcp_catalogs:\n" +
 				"- id: " + dashboardMCPSourceID + "\n  name: Dashboard team MCP\n  type: yaml\n  enabled: true\n" +
 				"  properties:\n    yamlCatalogPath: " + dashboardMCPSourceID + ".yaml\n" +
@@ -173,45 +187,11 @@ func mcpReady(t *testing.T) {
 	})
 }
 
-// dashboardMCPWrite changes mcp-catalog-sources as the dashboard does: a full
-// update with the resourceVersion it read.
-func dashboardMCPWrite(t *testing.T, change func(cm *corev1.ConfigMap)) {
-	t.Helper()
-	client := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns)
-	for range 20 {
-		cm, err := client.Get(context.Background(), catalog.MCPSourcesConfigMap, metav1.GetOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cm.Data == nil {
-			cm.Data = map[string]string{}
-		}
-		change(cm)
-		if _, err = client.Update(context.Background(), cm, metav1.UpdateOptions{}); err == nil {
-			return
-		}
-	}
-	t.Fatal("the dashboard's update kept conflicting")
-}
-
-func mcpConfigMap(t *testing.T) (*corev1.ConfigMap, *catalog.SourcesFile) {
-	t.Helper()
-	cm, err := acctest.Cluster.Typed.CoreV1().ConfigMaps(ns).Get(context.Background(), catalog.MCPSourcesConfigMap, metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, err := catalog.ParseSourcesOf(catalog.MCPSources, cm.Data[catalog.SourcesKey])
-	if err != nil {
-		t.Fatalf("sources.yaml does not parse: %v\n%s", err, cm.Data[catalog.SourcesKey])
-	}
-	return cm, file
-}
-
 // checkMCPForeignKept asserts the dashboard's MCP source, its file, the model
 // list and the foreign key are still in mcp-catalog-sources.
 func checkMCPForeignKept(t *testing.T) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		cm, file := mcpConfigMap(t)
+		cm, file := sourcesConfigMap(t, catalog.MCPSources)
 		if e, ok := file.Find(dashboardMCPSourceID); !ok || e.Name != "Dashboard team MCP" {
 			return fmt.Errorf("the dashboard's MCP source is gone or changed: %+v\n%s", e, cm.Data[catalog.SourcesKey])
 		}
@@ -231,25 +211,81 @@ func checkMCPForeignKept(t *testing.T) func(*terraform.State) error {
 
 // checkMCPEntry asserts the source's entry in mcp-catalog-sources.
 func checkMCPEntry(t *testing.T, id string, want func(e catalog.Entry, data map[string]string) error) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		cm, file := mcpConfigMap(t)
-		e, ok := file.Find(id)
-		if !ok {
-			return fmt.Errorf("mcp-catalog-sources has no entry %q:\n%s", id, cm.Data[catalog.SourcesKey])
-		}
-		return want(e, cm.Data)
-	}
+	return checkEntryOf(t, catalog.MCPSources, id, want)
 }
 
 func checkNoMCPEntry(t *testing.T, id string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		cm, file := mcpConfigMap(t)
-		if _, ok := file.Find(id); ok {
-			return fmt.Errorf("mcp-catalog-sources still has the entry %q:\n%s", id, cm.Data[catalog.SourcesKey])
-		}
-		if _, ok := cm.Data[id+".yaml"]; ok {
-			return fmt.Errorf("mcp-catalog-sources still has the data key %s.yaml", id)
+	return checkNoEntryOf(t, catalog.MCPSources, id)
+}
+
+// hundredInOneApply applies 100 sources of kind at parallelism 10
+// (Terraform's default), each with catalogFile (an HCL string that may use
+// ${count.index}) and an id starting with idPrefix, and asserts what the user
+// sees: every source lands (no update is lost to another), the ConfigMap's
+// other entries stay (foreignKept), destroy removes them all, and no update
+// carries more changes than Terraform runs at once.
+func hundredInOneApply(t *testing.T, kind catalog.Kind, idPrefix, catalogFile string, foreignKept func(t *testing.T) func(*terraform.State) error) {
+	t.Helper()
+	logPath := t.TempDir() + "/info.log"
+	t.Setenv("TF_LOG", "INFO")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	config := fmt.Sprintf(`
+resource "%s" "many" {
+  count     = 100
+  source_id = "%s${count.index}"
+  name      = "Many ${count.index}"
+  yaml {
+    catalog = "%s"
+  }
+}
+`, kind.SourceResource, idPrefix, catalogFile)
+	all := func(*terraform.State) error {
+		cm, file := sourcesConfigMap(t, kind)
+		for i := range 100 {
+			id := fmt.Sprintf("%s%d", idPrefix, i)
+			if _, ok := file.Find(id); !ok || cm.Data[id+".yaml"] == "" {
+				return fmt.Errorf("source %s is missing after the apply: a lost update", id)
+			}
 		}
 		return nil
 	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy: func(*terraform.State) error {
+			_, file := sourcesConfigMap(t, kind)
+			for _, id := range file.IDs() {
+				if strings.HasPrefix(id, idPrefix) {
+					return fmt.Errorf("source %s is left after destroy", id)
+				}
+			}
+			return foreignKept(t)(nil)
+		},
+		Steps: []resource.TestStep{{Config: config, Check: resource.ComposeTestCheckFunc(all, foreignKept(t))}},
+	})
+	logs, err := readFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The family logs "model catalog source created", "MCP catalog source created".
+	catalogName := strings.Fields(kind.Noun)[0] + " catalog"
+	creates := regexp.MustCompile(catalogName+` source created.*`).FindAllString(logs, -1)
+	if len(creates) != 100 {
+		t.Fatalf("the log has %d creates, want 100", len(creates))
+	}
+	conflicts, updates := 0, 0.0
+	for _, line := range creates {
+		c := regexp.MustCompile(`conflicts_retried=(\d+)`).FindStringSubmatch(line)
+		b := regexp.MustCompile(`batched_with=(\d+)`).FindStringSubmatch(line)
+		if c == nil || b == nil {
+			t.Fatalf("a create's log line names no conflicts_retried or batched_with: %s", line)
+		}
+		n, _ := strconv.Atoi(c[1])
+		batched, _ := strconv.Atoi(b[1])
+		if batched < 1 || batched > 10 {
+			t.Errorf("a create was written in an update of %d changes; Terraform runs at most 10 at once", batched)
+		}
+		conflicts += n
+		updates += 1 / float64(batched)
+	}
+	t.Logf("100 %s sources created in %.0f updates of the ConfigMap; %d updates found it changed by another writer and were redone", catalogName, updates, conflicts)
 }

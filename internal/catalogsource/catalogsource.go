@@ -31,7 +31,7 @@ func configure(raw any, diags *diag.Diagnostics) *providerdata.Data {
 	return providerdata.From(raw, diags)
 }
 
-func clientOf(data *providerdata.Data) (*kube.Client, diag.Diagnostics) {
+func clientOf(data *providerdata.Data) (kube.Cluster, diag.Diagnostics) {
 	if data == nil {
 		var diags diag.Diagnostics
 		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
@@ -51,7 +51,7 @@ func namespaceOf(ctx context.Context, data *providerdata.Data, configured types.
 // readUserSources reads the user ConfigMap of kind (model-catalog-sources,
 // mcp-catalog-sources) for Read and plan checks, from the provider process's
 // one LIST of the namespace's ConfigMaps.
-func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*corev1.ConfigMap, *catalog.SourcesFile, error) {
+func readUserSources(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace string, kind catalog.Kind) (*corev1.ConfigMap, *catalog.SourcesFile, error) {
 	u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, kind.ConfigMap)
 	if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
 		return nil, nil, &catalog.NotDeployedError{Namespace: namespace, ConfigMap: kind.ConfigMap}
@@ -69,13 +69,13 @@ func readUserSources(ctx context.Context, data *providerdata.Data, client *kube.
 
 // readShipped reads the shipped sources (either ConfigMap name) the same way;
 // nil when the namespace has none.
-func readShipped(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*catalog.SourcesFile, error) {
+func readShipped(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace string, kind catalog.Kind) (*catalog.SourcesFile, error) {
 	file, _, err := readShippedNamed(ctx, data, client, namespace, kind)
 	return file, err
 }
 
 // readShippedNamed is readShipped with the name of the ConfigMap it read.
-func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) (*catalog.SourcesFile, string, error) {
+func readShippedNamed(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace string, kind catalog.Kind) (*catalog.SourcesFile, string, error) {
 	for _, name := range catalog.ShippedConfigMaps {
 		u, err := data.ReadObject(ctx, client, kube.ConfigMaps, namespace, name)
 		if apierrors.IsNotFound(err) && !kube.IsMissingResourceType(err) {
@@ -99,7 +99,7 @@ func readShippedNamed(ctx context.Context, data *providerdata.Data, client *kube
 // gets the answer of a read that was under way when it asked, or that it
 // started. The shared read is not bound to the caller that started it, so
 // that caller's timeout fails no other; each caller stops waiting at its own.
-func freshShippedIDs(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind) ([]string, string, error) {
+func freshShippedIDs(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace string, kind catalog.Kind) ([]string, string, error) {
 	read := data.ShareRead("shipped/"+namespace+"/"+kind.ConfigMap, func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
 		defer cancel()
@@ -240,7 +240,7 @@ func (sourceIDValidator) ValidateString(_ context.Context, req validator.StringR
 // of kind in the catalog server's order: the shipped ConfigMap, then
 // model-catalog-sources and mcp-catalog-sources, then the labelled ConfigMaps
 // by name. A namespace without the kind's user ConfigMap is a NotDeployedError.
-func mergedSources(ctx context.Context, client *kube.Client, namespace string, kind catalog.Kind) ([]catalog.Merged, error) {
+func mergedSources(ctx context.Context, client kube.Reader, namespace string, kind catalog.Kind) ([]catalog.Merged, error) {
 	items, err := client.List(ctx, kube.ConfigMaps, namespace, "")
 	if err != nil {
 		return nil, fmt.Errorf("listing the ConfigMaps of namespace %s: %w", namespace, err)

@@ -35,7 +35,7 @@ func TestFreshShippedIDsShareOneReadInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := providerdata.New(kube.Config{}, "", func(kube.Config) (*kube.Client, error) { return client, nil })
+	data := providerdata.New(kube.Config{}, "", func(kube.Config) (kube.Cluster, error) { return client, nil })
 	// The first caller gives up while the read is in flight, and has returned
 	// before the read is answered.
 	gaveUp, giveUp := context.WithCancel(t.Context())

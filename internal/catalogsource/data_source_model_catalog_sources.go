@@ -2,6 +2,7 @@ package catalogsource
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -29,27 +30,17 @@ type sourcesDataModel struct {
 	Sources   types.List   `tfsdk:"sources"`
 }
 
-var sourceAttrTypes = map[string]attr.Type{
-	"id":              types.StringType,
-	"name":            types.StringType,
-	"type":            types.StringType,
-	"enabled":         types.BoolType,
-	"labels":          types.ListType{ElemType: types.StringType},
-	"included_models": types.ListType{ElemType: types.StringType},
-	"excluded_models": types.ListType{ElemType: types.StringType},
-	"shipped":         types.BoolType,
-	"overridden":      types.BoolType,
-	"config_map":      types.StringType,
-}
+// sourceAttrTypes are the types of a model source in the data source's state.
+var sourceAttrTypes = attrTypesOf(modelFamily.sourceAttributes(modelSourceTypes, false))
+
+// modelSourceTypes describes the type of a model source.
+const modelSourceTypes = "`yaml` or `hf` (Hugging Face)."
 
 func (d *sourcesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_model_catalog_sources"
 }
 
 func (d *sourcesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	list := func(description string) schema.ListAttribute {
-		return schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: description}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every model source of the model catalog as the catalog server will see it: the shipped sources " +
 			"(`model-catalog-default-sources`) with the overrides of `model-catalog-sources` applied field by field, the sources of " +
@@ -61,18 +52,7 @@ func (d *sourcesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"sources": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The model sources.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":              schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the source."},
-					"name":            schema.StringAttribute{Computed: true, MarkdownDescription: "Display name."},
-					"type":            schema.StringAttribute{Computed: true, MarkdownDescription: "`yaml` or `hf` (Hugging Face)."},
-					"enabled":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the catalog shows the source's models."},
-					"labels":          list("Labels of the source."),
-					"included_models": list("Patterns of the models shown; null for all."),
-					"excluded_models": list("Patterns of the models hidden."),
-					"shipped":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the source ships with the catalog."},
-					"overridden":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether a later file changes some of its fields (the dashboard's or `openshiftai_model_catalog_default_source`'s override of a shipped source)."},
-					"config_map":      schema.StringAttribute{Computed: true, MarkdownDescription: "The ConfigMap that defines the source."},
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: modelFamily.sourceAttributes(modelSourceTypes, false)},
 			},
 		},
 	}
@@ -84,4 +64,40 @@ func (d *sourcesDataSource) Configure(_ context.Context, req datasource.Configur
 
 func (d *sourcesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	modelFamily.readMergedSources(ctx, d.data, sourceAttrTypes, "Cannot read the catalog's sources", req, resp)
+}
+
+// sourceAttributes are the attributes of one source in the sources data source
+// of f's kind: typeDescription says which types a source can have, labelled adds
+// whether it comes from a labelled ConfigMap.
+func (f family) sourceAttributes(typeDescription string, labelled bool) map[string]schema.Attribute {
+	list := func(description string) schema.ListAttribute {
+		return schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: description}
+	}
+	items := strings.TrimPrefix(f.included, "included_") // models, servers
+	attributes := map[string]schema.Attribute{
+		"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the source."},
+		"name":     schema.StringAttribute{Computed: true, MarkdownDescription: "Display name."},
+		"type":     schema.StringAttribute{Computed: true, MarkdownDescription: typeDescription},
+		"enabled":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the catalog shows the source's " + items + "."},
+		"labels":   list("Labels of the source."),
+		f.included: list("Patterns of the " + items + " shown; null for all."),
+		f.excluded: list("Patterns of the " + items + " hidden."),
+		"shipped":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the source ships with the catalog."},
+		"overridden": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether a later file changes some of its fields (the dashboard's or `openshiftai_" +
+			f.infix + "_catalog_default_source`'s override of a shipped source)."},
+		"config_map": schema.StringAttribute{Computed: true, MarkdownDescription: "The ConfigMap that defines the source."},
+	}
+	if labelled {
+		attributes["labelled"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the source comes from a labelled ConfigMap (which the dashboard's settings pages do not list)."}
+	}
+	return attributes
+}
+
+// attrTypesOf are the types of attributes as the state holds them.
+func attrTypesOf(attributes map[string]schema.Attribute) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(attributes))
+	for name, a := range attributes {
+		out[name] = a.GetType()
+	}
+	return out
 }

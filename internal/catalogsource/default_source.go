@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	corev1 "k8s.io/api/core/v1"
@@ -96,21 +101,17 @@ func (r defaultSource) write(ctx context.Context, plan *overrideModel, diags *di
 	plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + o.ID)
 }
 
-func readOverride[M overrideModels](ctx context.Context, r defaultSource, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var stored M
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
+func readOverride[M overrideModels, P interface {
+	*M
+	timed
+}](ctx context.Context, r defaultSource, req resource.ReadRequest, resp *resource.ReadResponse) {
 	r.identity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
 	state := overrideModel(stored)
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, defaultReadTimeout, &resp.Diagnostics))
-	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
 	e, shipped, found := r.family.readOverride(ctx, r.data, client, namespace, id, resp)
 	if !found {
@@ -123,20 +124,16 @@ func readOverride[M overrideModels](ctx context.Context, r defaultSource, req re
 	}
 }
 
-func deleteOverride[M overrideModels](ctx context.Context, r defaultSource, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var stored M
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-	if resp.Diagnostics.HasError() {
+func deleteOverride[M overrideModels, P interface {
+	*M
+	timed
+}](ctx context.Context, r defaultSource, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
 	state := overrideModel(stored)
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, defaultWriteTimeout, &resp.Diagnostics))
-	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	r.family.removeOverride(ctx, r.data, client, state.Namespace.ValueString(), state.SourceID.ValueString(), &resp.Diagnostics)
 }
 
@@ -279,4 +276,36 @@ func putOverride(ctx context.Context, data *providerdata.Data, namespace string,
 	tflog.Info(ctx, "shipped catalog source overridden", map[string]any{"namespace": namespace, "source_id": o.ID, "kind": kind.Noun,
 		"conflicts_retried": result.Conflicts, "batched_with": result.Batched})
 	return name, true
+}
+
+// overrideSchema is the schema of f's default-source resource: description and
+// sourceIDDescription say which shipped sources it overrides, included and
+// excluded describe its filters.
+func (f family) overrideSchema(description, sourceIDDescription, included, excluded string) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: description,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<namespace>/<source_id>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"source_id": sourceIDAttribute(sourceIDDescription),
+			"name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Display name of the shipped source.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"enabled": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the catalog shows the source's " + strings.TrimPrefix(f.included, "included_") + ". Default `true`.",
+			},
+			f.included:  filterAttribute(included),
+			f.excluded:  filterAttribute(excluded),
+			"namespace": namespaceAttribute(),
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock()},
+	}
 }

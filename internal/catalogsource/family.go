@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -31,20 +32,23 @@ type family struct {
 	source string
 	// included and excluded are the filter attributes' names.
 	included, excluded string
+	// infix names the family's Terraform types ("model": openshiftai_model_catalog_source)
+	// and, with a slash, comes before a source's id where the provider notes its replacement.
+	infix string
 }
 
 var (
 	modelFamily = family{
 		kind: catalog.ModelSources, catalog: "model catalog", title: "Model catalog", source: "source",
-		included: "included_models", excluded: "excluded_models"}
+		included: "included_models", excluded: "excluded_models", infix: "model"}
 	mcpFamily = family{
 		kind: catalog.MCPSources, catalog: "MCP catalog", title: "MCP catalog", source: "MCP source",
-		included: "included_servers", excluded: "excluded_servers"}
+		included: "included_servers", excluded: "excluded_servers", infix: "mcp"}
 )
 
 // checkNewID fails when a shipped source has the new source's id; it returns
 // the ConfigMap the shipped sources were read from.
-func (f family) checkNewID(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, diags *diag.Diagnostics) (string, bool) {
+func (f family) checkNewID(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, id string, diags *diag.Diagnostics) (string, bool) {
 	shipped, shippedName, err := freshShippedIDs(ctx, data, client, namespace, f.kind)
 	if err != nil {
 		addError(diags, "Cannot read the shipped "+f.catalog+" sources", err)
@@ -68,7 +72,7 @@ func checkOwnLoaded(namespace, own, shippedName string, diags *diag.Diagnostics)
 }
 
 // write writes a source where it is placed; undo runs before the error is reported.
-func (f family) write(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own string, desired catalog.UserSource, create bool, undo func(), diags *diag.Diagnostics) bool {
+func (f family) write(ctx context.Context, data *providerdata.Data, client catalog.Cluster, namespace, own string, desired catalog.UserSource, create bool, undo func(), diags *diag.Diagnostics) bool {
 	verb, done := "update", "updated"
 	if create {
 		verb, done = "add", "created"
@@ -88,7 +92,7 @@ func (f family) write(ctx context.Context, data *providerdata.Data, client *kube
 
 // readSource reads a source where it is placed; found is false, and the
 // resource leaves the state, when the source is gone.
-func (f family) readSource(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own, id string, resp *resource.ReadResponse) (e catalog.Entry, cmData map[string]string, found bool) {
+func (f family) readSource(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, own, id string, resp *resource.ReadResponse) (e catalog.Entry, cmData map[string]string, found bool) {
 	e, cmData, found, err := readPlaced(ctx, data, client, namespace, own, f.kind, id)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the "+f.catalog+" sources", err)
@@ -104,7 +108,7 @@ func (f family) readSource(ctx context.Context, data *providerdata.Data, client 
 
 // remove removes a source from where it is placed; a catalog that is not
 // deployed leaves nothing to remove.
-func (f family) remove(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own, id string, diags *diag.Diagnostics) bool {
+func (f family) remove(ctx context.Context, data *providerdata.Data, client catalog.Cluster, namespace, own, id string, diags *diag.Diagnostics) bool {
 	result, err := removePlaced(ctx, data.CatalogWrites(), client, namespace, own, f.kind, id)
 	if catalog.IsNotDeployed(err) {
 		diags.AddWarning(f.title+" not deployed", err.Error()+". There is nothing to remove; the resource leaves the state.")
@@ -119,7 +123,7 @@ func (f family) remove(ctx context.Context, data *providerdata.Data, client *kub
 
 // readOverride reads a shipped source's override and the shipped sources;
 // found is false, and the resource leaves the state, when the override is gone.
-func (f family) readOverride(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, resp *resource.ReadResponse) (catalog.Entry, *catalog.SourcesFile, bool) {
+func (f family) readOverride(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, id string, resp *resource.ReadResponse) (catalog.Entry, *catalog.SourcesFile, bool) {
 	_, user, err := readUserSources(ctx, data, client, namespace, f.kind)
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the "+f.catalog+" sources", err)
@@ -141,7 +145,7 @@ func (f family) readOverride(ctx context.Context, data *providerdata.Data, clien
 
 // removeOverride removes a shipped source's override; a catalog that is not
 // deployed leaves nothing to remove.
-func (f family) removeOverride(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string, diags *diag.Diagnostics) {
+func (f family) removeOverride(ctx context.Context, data *providerdata.Data, client catalog.Cluster, namespace, id string, diags *diag.Diagnostics) {
 	_, err := data.CatalogWrites().Modify(ctx, client, namespace, f.kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 		_, err := catalog.RemoveOverride(cm, f.kind, id)
 		return err
@@ -210,7 +214,7 @@ func (f family) readMergedSources(ctx context.Context, data *providerdata.Data, 
 // importTarget reads the namespace and the id of an import, the namespace
 // defaulting to the provider's.
 func importTarget(ctx context.Context, data *providerdata.Data, identity tfutil.Identity, req resource.ImportStateRequest,
-	diags *diag.Diagnostics) (client *kube.Client, namespace, id string, ok bool) {
+	diags *diag.Diagnostics) (client kube.Cluster, namespace, id string, ok bool) {
 	importID := identity.ImportID(ctx, req, diags)
 	if diags.HasError() {
 		return nil, "", "", false
@@ -237,7 +241,7 @@ func importTarget(ctx context.Context, data *providerdata.Data, identity tfutil.
 
 // findOwn finds a source of the user's own to import, in the kind's ConfigMap
 // or in a labelled ConfigMap the provider made for it.
-func (f family) findOwn(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string,
+func (f family) findOwn(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, id string,
 	diags *diag.Diagnostics) (e catalog.Entry, cmData map[string]string, own string, ok bool) {
 	e, cmData, own, found, err := findPlaced(ctx, data, client, namespace, f.kind, id)
 	if err != nil {
@@ -271,4 +275,69 @@ func (f family) checkNewSource(ctx context.Context, data *providerdata.Data, con
 		checkOwnPlacement(ctx, data, namespace, ownName(own), id, f.kind, diags)
 	}
 	return namespace
+}
+
+// sourcePlan is a source resource's model as the plan checks see it.
+type sourcePlan interface {
+	placement() (sourceID, namespace types.String, own *ownConfigMapModel)
+	setID(namespace string)
+}
+
+// replacement is what makes a source resource be replaced besides a move
+// between placements (also, nil for nothing else) and the attributes it names.
+type replacement[P any] struct {
+	paths []path.Path
+	also  func(state, plan P) bool
+}
+
+// modifySourcePlan is the ModifyPlan of both source resources: a source that
+// changes as replace says is replaced and, for a new source, the cluster (when
+// it answers) is asked that the catalog is deployed, the id is free and the
+// placement possible.
+func modifySourcePlan[M any, P interface {
+	*M
+	sourcePlan
+}](ctx context.Context, data *providerdata.Data, f family, replace replacement[P], req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sourceID, namespace, own := P(&plan).placement()
+	if !req.State.Raw.IsNull() {
+		var state M
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		stateID, _, stateOwn := P(&state).placement()
+		if (replace.also != nil && replace.also(&state, &plan)) || (stateOwn == nil) != (own == nil) {
+			resp.RequiresReplace = append(resp.RequiresReplace, replace.paths...)
+			// Terraform plans the create half of the replacement again with no prior
+			// state: that plan must not take the source's own entry for a taken id.
+			data.NoteReplaced(f.infix + "/" + stateID.ValueString())
+		}
+		if stateID.Equal(sourceID) {
+			return // the same source: its id is its own
+		}
+	}
+	if sourceID.IsUnknown() || data == nil || data.Unknown() {
+		return
+	}
+	checked := f.checkNewSource(ctx, data, req.Config, sourceID.ValueString(), f.infix+"/"+sourceID.ValueString(), own, &resp.Diagnostics)
+	if checked != "" && namespace.IsUnknown() {
+		P(&plan).setID(checked)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+func (m *sourceModel) placement() (sourceID, namespace types.String, own *ownConfigMapModel) {
+	return m.SourceID, m.Namespace, m.OwnConfigMap
+}
+
+func (m *mcpSourceModel) placement() (sourceID, namespace types.String, own *ownConfigMapModel) {
+	return m.SourceID, m.Namespace, m.OwnConfigMap
 }

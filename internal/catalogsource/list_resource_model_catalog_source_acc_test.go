@@ -20,7 +20,7 @@ import (
 func TestAccCatalogSources_query(t *testing.T) {
 	catalogReady(t)
 	yamlID, hfID, mine, shipped := "query_dash_yaml", "query_dash_hf", "query_mine", "redhat_ai_models"
-	dashboardWrite(t, func(cm *corev1.ConfigMap) {
+	dashboardWrite(t, catalog.ModelSources, func(cm *corev1.ConfigMap) {
 		file, err := catalog.ParseSources(cm.Data[catalog.SourcesKey])
 		if err != nil {
 			t.Fatal(err)
@@ -35,7 +35,7 @@ func TestAccCatalogSources_query(t *testing.T) {
 		cm.Data[yamlID+".yaml"] = catalogV1
 	})
 	t.Cleanup(func() {
-		dashboardWrite(t, func(cm *corev1.ConfigMap) {
+		dashboardWrite(t, catalog.ModelSources, func(cm *corev1.ConfigMap) {
 			file, err := catalog.ParseSources(cm.Data[catalog.SourcesKey])
 			if err != nil {
 				t.Fatal(err)

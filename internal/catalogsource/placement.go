@@ -117,7 +117,7 @@ func ownTakenMessage(namespace, name string) string {
 
 // writePlaced writes s where it is placed: with create, an id or own
 // ConfigMap that is taken is an error.
-func writePlaced(ctx context.Context, writes *catalog.Batches, client *kube.Client, namespace, own string, s catalog.UserSource, create bool) (catalog.ModifyResult, error) {
+func writePlaced(ctx context.Context, writes *catalog.Batches, client catalog.Cluster, namespace, own string, s catalog.UserSource, create bool) (catalog.ModifyResult, error) {
 	if own == "" {
 		return writes.Modify(ctx, client, namespace, s.Kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 			return catalog.PutSource(cm, s, create)
@@ -147,7 +147,7 @@ func writePlaced(ctx context.Context, writes *catalog.Batches, client *kube.Clie
 
 // removePlaced removes the source of id from where it is placed: its entry
 // and file from the shared ConfigMap, or its own ConfigMap.
-func removePlaced(ctx context.Context, writes *catalog.Batches, client *kube.Client, namespace, own string, kind catalog.Kind, id string) (catalog.ModifyResult, error) {
+func removePlaced(ctx context.Context, writes *catalog.Batches, client catalog.Cluster, namespace, own string, kind catalog.Kind, id string) (catalog.ModifyResult, error) {
 	if own == "" {
 		return writes.Modify(ctx, client, namespace, kind.ConfigMap, func(cm *corev1.ConfigMap) error {
 			_, err := catalog.RemoveSource(cm, kind, id)
@@ -159,7 +159,7 @@ func removePlaced(ctx context.Context, writes *catalog.Batches, client *kube.Cli
 
 // readPlaced reads the source of id from where it is placed, with the data of
 // its ConfigMap; found is false when the source or its own ConfigMap is gone.
-func readPlaced(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, own string, kind catalog.Kind, id string) (e catalog.Entry, cmData map[string]string, found bool, err error) {
+func readPlaced(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, own string, kind catalog.Kind, id string) (e catalog.Entry, cmData map[string]string, found bool, err error) {
 	if own == "" {
 		cm, file, err := readUserSources(ctx, data, client, namespace, kind)
 		if err != nil {
@@ -189,7 +189,7 @@ func readPlaced(ctx context.Context, data *providerdata.Data, client *kube.Clien
 
 // findOwnConfigMap looks for the labelled ConfigMap the provider made for the
 // source id, for an import; "" when there is none.
-func findOwnConfigMap(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, id string) (string, error) {
+func findOwnConfigMap(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, id string) (string, error) {
 	items, err := data.ListObjects(ctx, client, kube.ConfigMaps, namespace)
 	if err != nil {
 		return "", err
@@ -224,7 +224,7 @@ func (ownNameValidator) ValidateString(_ context.Context, req validator.StringRe
 // findPlaced finds the source of id for an import: in the kind's shared
 // ConfigMap, else in the labelled ConfigMap the provider made for it; own is
 // that ConfigMap's name, "" for the shared one.
-func findPlaced(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace string, kind catalog.Kind, id string) (e catalog.Entry, cmData map[string]string, own string, found bool, err error) {
+func findPlaced(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace string, kind catalog.Kind, id string) (e catalog.Entry, cmData map[string]string, own string, found bool, err error) {
 	e, cmData, found, err = readPlaced(ctx, data, client, namespace, "", kind, id)
 	if err != nil || found {
 		return e, cmData, "", found, err

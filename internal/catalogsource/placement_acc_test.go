@@ -80,7 +80,7 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 			if ids := f.IDs(); len(ids) != 1 || ids[0] != id {
 				return fmt.Errorf("sources.yaml of the own ConfigMap holds %v", ids)
 			}
-			_, shared := mcpConfigMap(t)
+			_, shared := sourcesConfigMap(t, catalog.MCPSources)
 			if _, ok := shared.Find(id); ok {
 				return fmt.Errorf("the source is in mcp-catalog-sources too")
 			}
@@ -123,7 +123,7 @@ func TestAccMCPCatalogSource_ownConfigMap(t *testing.T) {
 			{
 				// The dashboard rewrites mcp-catalog-sources with mcp_catalogs alone: the own ConfigMap is not touched.
 				PreConfig: func() {
-					dashboardMCPWrite(t, func(cm *corev1.ConfigMap) {
+					dashboardWrite(t, catalog.MCPSources, func(cm *corev1.ConfigMap) {
 						cm.Data[catalog.SourcesKey] += "\n"
 					})
 				},

@@ -5,10 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
@@ -56,37 +52,14 @@ func (r *mcpDefaultSourceResource) IdentitySchema(ctx context.Context, req resou
 }
 
 func (r *mcpDefaultSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Disables or filters an MCP source the catalog ships with (such as `rh_mcp_servers`), as the dashboard's " +
-			"**MCP catalog** settings page does: a sparse entry `{id, enabled, includedServers, excludedServers}` with the shipped " +
-			"source's id under `mcp_catalogs` in `sources.yaml` of the ConfigMap `mcp-catalog-sources`, which the catalog reads after " +
-			"the shipped sources and lets override them field by field. A shipped source cannot be renamed, relabelled or deleted. " +
-			"Destroying the resource removes the entry, so the shipped settings return.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<namespace>/<source_id>`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"source_id": sourceIDAttribute("Id of a shipped MCP source, such as `rh_mcp_servers`: one of the ids under `mcp_catalogs` " +
-				"of the ConfigMap `default-catalog-sources`. Another id is a plan error that lists the shipped ids. Changing it replaces the resource."),
-			"name": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Display name of the shipped source.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"enabled": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the catalog shows the source's servers. Default `true`.",
-			},
-			"included_servers": filterAttribute(includedServersDescription),
-			"excluded_servers": filterAttribute(excludedServersDescription),
-			"namespace":        namespaceAttribute(),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock()},
-	}
+	resp.Schema = mcpFamily.overrideSchema("Disables or filters an MCP source the catalog ships with (such as `rh_mcp_servers`), as the dashboard's "+
+		"**MCP catalog** settings page does: a sparse entry `{id, enabled, includedServers, excludedServers}` with the shipped "+
+		"source's id under `mcp_catalogs` in `sources.yaml` of the ConfigMap `mcp-catalog-sources`, which the catalog reads after "+
+		"the shipped sources and lets override them field by field. A shipped source cannot be renamed, relabelled or deleted. "+
+		"Destroying the resource removes the entry, so the shipped settings return.",
+		"Id of a shipped MCP source, such as `rh_mcp_servers`: one of the ids under `mcp_catalogs` "+
+			"of the ConfigMap `default-catalog-sources`. Another id is a plan error that lists the shipped ids. Changing it replaces the resource.",
+		includedServersDescription, excludedServersDescription)
 }
 
 func (r *mcpDefaultSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -149,36 +149,9 @@ func (r *mcpSourceResource) ValidateConfig(ctx context.Context, req resource.Val
 // source, checks with the cluster (when it answers) that the catalog is
 // deployed, the id is free and the placement possible.
 func (r *mcpSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan mcpSourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		var state mcpSourceModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if (state.OwnConfigMap == nil) != (plan.OwnConfigMap == nil) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("own_config_map"))
-			r.data.NoteReplaced("mcp/" + state.SourceID.ValueString())
-		}
-		if state.SourceID.Equal(plan.SourceID) {
-			return
-		}
-	}
-	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
-		return
-	}
-	namespace := mcpFamily.checkNewSource(ctx, r.data, req.Config, plan.SourceID.ValueString(), "mcp/"+plan.SourceID.ValueString(), plan.OwnConfigMap, &resp.Diagnostics)
-	if namespace != "" && plan.Namespace.IsUnknown() {
-		plan.setID(namespace)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	}
+	modifySourcePlan[mcpSourceModel](ctx, r.data, mcpFamily, replacement[*mcpSourceModel]{
+		paths: []path.Path{path.Root("own_config_map")},
+	}, req, resp)
 }
 
 // ImportState finds the source in mcp-catalog-sources, else in the labelled

@@ -3,9 +3,7 @@ package catalogsource_test
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	corev1 "k8s.io/api/core/v1"
 
@@ -72,7 +69,7 @@ func TestAccMCPCatalogSource_lifecycle(t *testing.T) {
 						!slices.Equal(e.Included, []string{"git*"}) || !slices.Equal(e.Excluded, []string{"kubernetes"}) || data[id+".yaml"] != mcpFileV2 {
 						return fmt.Errorf("entry %+v, file %q", e, data[id+".yaml"])
 					}
-					cm, _ := mcpConfigMap(t)
+					cm, _ := sourcesConfigMap(t, catalog.MCPSources)
 					if !strings.Contains(cm.Data[catalog.SourcesKey], "includedServers:") || !strings.Contains(cm.Data[catalog.SourcesKey], "excludedServers:") {
 						return fmt.Errorf("the filters are not under the dashboard's keys:\n%s", cm.Data[catalog.SourcesKey])
 					}
@@ -101,7 +98,7 @@ func TestAccMCPCatalogSource_lifecycle(t *testing.T) {
 func TestAccMCPCatalogSource_importAndDrift(t *testing.T) {
 	mcpReady(t)
 	id := "dash_mcp_import"
-	dashboardMCPWrite(t, func(cm *corev1.ConfigMap) {
+	dashboardWrite(t, catalog.MCPSources, func(cm *corev1.ConfigMap) {
 		file, err := catalog.ParseSourcesOf(catalog.MCPSources, cm.Data[catalog.SourcesKey])
 		if err != nil {
 			t.Fatal(err)
@@ -115,7 +112,7 @@ func TestAccMCPCatalogSource_importAndDrift(t *testing.T) {
 	config := mcpSourceConfig(id, "Dashboard MCP", `  labels = ["Imported"]`, mcpFileV1)
 	edit := func(change func(e *catalog.Entry, data map[string]string)) func() {
 		return func() {
-			dashboardMCPWrite(t, func(cm *corev1.ConfigMap) {
+			dashboardWrite(t, catalog.MCPSources, func(cm *corev1.ConfigMap) {
 				file, err := catalog.ParseSourcesOf(catalog.MCPSources, cm.Data[catalog.SourcesKey])
 				if err != nil {
 					t.Fatal(err)
@@ -146,7 +143,7 @@ func TestAccMCPCatalogSource_importAndDrift(t *testing.T) {
 			{PreConfig: edit(func(e *catalog.Entry, _ map[string]string) { e.Excluded = []string{"github"} }), Config: config, ConfigPlanChecks: update, Check: back},
 			{PreConfig: edit(func(_ *catalog.Entry, data map[string]string) { data[id+".yaml"] = mcpFileV2 }), Config: config, ConfigPlanChecks: update, Check: back},
 			{PreConfig: func() {
-				dashboardMCPWrite(t, func(cm *corev1.ConfigMap) {
+				dashboardWrite(t, catalog.MCPSources, func(cm *corev1.ConfigMap) {
 					if _, err := catalog.RemoveSource(cm, catalog.MCPSources, id); err != nil {
 						t.Fatal(err)
 					}
@@ -225,61 +222,5 @@ resource "openshiftai_mcp_catalog_source" "test" {
 // (Terraform's default) all land; no update is lost to another.
 func TestAccMCPCatalogSource_hundredInOneApply(t *testing.T) {
 	mcpReady(t)
-	logPath := t.TempDir() + "/info.log"
-	t.Setenv("TF_LOG", "INFO")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	config := `
-resource "openshiftai_mcp_catalog_source" "many" {
-  count     = 100
-  source_id = "tf_mcp_many_${count.index}"
-  name      = "Many ${count.index}"
-  yaml {
-    catalog = "mcp_servers:\n- name: server-${count.index}\n"
-  }
-}
-`
-	all := func(*terraform.State) error {
-		cm, file := mcpConfigMap(t)
-		for i := range 100 {
-			id := fmt.Sprintf("tf_mcp_many_%d", i)
-			if _, ok := file.Find(id); !ok || cm.Data[id+".yaml"] == "" {
-				return fmt.Errorf("source %s is missing after the apply: a lost update", id)
-			}
-		}
-		return nil
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		CheckDestroy: func(*terraform.State) error {
-			_, file := mcpConfigMap(t)
-			for _, id := range file.IDs() {
-				if strings.HasPrefix(id, "tf_mcp_many_") {
-					return fmt.Errorf("source %s is left after destroy", id)
-				}
-			}
-			return checkMCPForeignKept(t)(nil)
-		},
-		Steps: []resource.TestStep{{Config: config, Check: resource.ComposeTestCheckFunc(all, checkMCPForeignKept(t))}},
-	})
-	logs, err := readFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creates := regexp.MustCompile(`MCP catalog source created.*`).FindAllString(logs, -1)
-	if len(creates) != 100 {
-		t.Fatalf("the log has %d creates, want 100", len(creates))
-	}
-	updates := 0.0
-	for _, line := range creates {
-		b := regexp.MustCompile(`batched_with=(\d+)`).FindStringSubmatch(line)
-		if b == nil {
-			t.Fatalf("a create's log line names no batched_with: %s", line)
-		}
-		batched, _ := strconv.Atoi(b[1])
-		if batched < 1 || batched > 10 {
-			t.Errorf("a create was written in an update of %d changes; Terraform runs at most 10 at once", batched)
-		}
-		updates += 1 / float64(batched)
-	}
-	t.Logf("100 MCP sources created in %.0f updates of the ConfigMap", updates)
+	hundredInOneApply(t, catalog.MCPSources, "tf_mcp_many_", `mcp_servers:\n- name: server-${count.index}\n`, checkMCPForeignKept)
 }

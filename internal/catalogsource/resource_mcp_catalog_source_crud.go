@@ -5,23 +5,16 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan mcpSourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, diags := namespaceOf(ctx, r.data, plan.Namespace)
@@ -48,17 +41,10 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state mcpSourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	mcpSourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, defaultReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, id, own := state.Namespace.ValueString(), state.SourceID.ValueString(), ownName(state.OwnConfigMap)
@@ -78,17 +64,11 @@ func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state mcpSourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	var state mcpSourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !ok || resp.Diagnostics.HasError() {
 		return
 	}
 	namespace := state.Namespace.ValueString()
@@ -105,16 +85,9 @@ func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *mcpSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state mcpSourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()

@@ -5,10 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
@@ -53,38 +49,15 @@ func (r *defaultSourceResource) IdentitySchema(ctx context.Context, req resource
 	defaultSourceIdentity.Schema(ctx, req, resp)
 }
 
-func (r *defaultSourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Disables or filters a source the model catalog ships with (such as `redhat_ai_models`), as the dashboard's " +
-			"**Model catalog settings** page does: a sparse entry `{id, enabled, includedModels, excludedModels}` with the shipped " +
-			"source's id in `sources.yaml` of the ConfigMap `model-catalog-sources`, which the catalog reads after the shipped sources " +
-			"and lets override them field by field. A shipped source cannot be renamed, relabelled or deleted. Destroying the resource " +
-			"removes the entry, so the shipped settings return.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<namespace>/<source_id>`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"source_id": sourceIDAttribute("Id of a shipped source, such as `redhat_ai_models`: one of the ids in the ConfigMap " +
-				"`model-catalog-default-sources`. Another id is a plan error that lists the shipped ids. Changing it replaces the resource."),
-			"name": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Display name of the shipped source.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"enabled": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the catalog shows the source's models. Default `true`.",
-			},
-			"included_models": filterAttribute(includedDescription),
-			"excluded_models": filterAttribute(excludedDescription),
-			"namespace":       namespaceAttribute(),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock()},
-	}
+func (r *defaultSourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = modelFamily.overrideSchema("Disables or filters a source the model catalog ships with (such as `redhat_ai_models`), as the dashboard's "+
+		"**Model catalog settings** page does: a sparse entry `{id, enabled, includedModels, excludedModels}` with the shipped "+
+		"source's id in `sources.yaml` of the ConfigMap `model-catalog-sources`, which the catalog reads after the shipped sources "+
+		"and lets override them field by field. A shipped source cannot be renamed, relabelled or deleted. Destroying the resource "+
+		"removes the entry, so the shipped settings return.",
+		"Id of a shipped source, such as `redhat_ai_models`: one of the ids in the ConfigMap "+
+			"`model-catalog-default-sources`. Another id is a plan error that lists the shipped ids. Changing it replaces the resource.",
+		includedDescription, excludedDescription)
 }
 
 func (r *defaultSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -97,7 +97,7 @@ data "openshiftai_model_catalog_sources" "all" {
 			{
 				// The dashboard re-enables all models: drift that the apply repairs.
 				PreConfig: func() {
-					dashboardWrite(t, func(cm *corev1.ConfigMap) {
+					dashboardWrite(t, catalog.ModelSources, func(cm *corev1.ConfigMap) {
 						if _, err := catalog.RemoveOverride(cm, catalog.ModelSources, id); err != nil {
 							t.Fatal(err)
 						}

@@ -256,38 +256,10 @@ func (r *sourceResource) ValidateConfig(ctx context.Context, req resource.Valida
 // ModifyPlan replaces a source whose type changes and, for a new source, checks
 // with the cluster (when it answers) that the catalog is deployed and the id is free.
 func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan sourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		var state sourceModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if state.sourceType() != plan.sourceType() || (state.OwnConfigMap == nil) != (plan.OwnConfigMap == nil) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("yaml"), path.Root("hugging_face"), path.Root("own_config_map"))
-			// Terraform plans the create half of the replacement again with no prior
-			// state: that plan must not take the source's own entry for a taken id.
-			r.data.NoteReplaced("model/" + state.SourceID.ValueString())
-		}
-		if state.SourceID.Equal(plan.SourceID) {
-			return // the same source: its id is its own
-		}
-	}
-	if plan.SourceID.IsUnknown() || r.data == nil || r.data.Unknown() {
-		return
-	}
-	namespace := modelFamily.checkNewSource(ctx, r.data, req.Config, plan.SourceID.ValueString(), "model/"+plan.SourceID.ValueString(), plan.OwnConfigMap, &resp.Diagnostics)
-	if namespace != "" && plan.Namespace.IsUnknown() {
-		plan.setID(namespace)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	}
+	modifySourcePlan[sourceModel](ctx, r.data, modelFamily, replacement[*sourceModel]{
+		paths: []path.Path{path.Root("yaml"), path.Root("hugging_face"), path.Root("own_config_map")},
+		also:  func(state, plan *sourceModel) bool { return state.sourceType() != plan.sourceType() },
+	}, req, resp)
 }
 
 func contains(list []string, s string) bool {

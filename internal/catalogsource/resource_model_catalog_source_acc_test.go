@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -149,7 +148,7 @@ func TestAccCatalogSource_importDashboardMade(t *testing.T) {
 	catalogReady(t)
 	yamlID, hfID := "dash_import_yaml", "dash_import_hf"
 	secretName := catalog.APIKeySecretName(hfID)
-	dashboardWrite(t, func(cm *corev1.ConfigMap) {
+	dashboardWrite(t, catalog.ModelSources, func(cm *corev1.ConfigMap) {
 		file, err := catalog.ParseSources(cm.Data[catalog.SourcesKey])
 		if err != nil {
 			t.Fatal(err)
@@ -217,7 +216,7 @@ func TestAccCatalogSource_drift(t *testing.T) {
 	yamlConfig := yamlSourceConfig(id, "Drift", `  labels = ["A"]`, catalogV1)
 	edit := func(change func(e *catalog.Entry, data map[string]string)) func() {
 		return func() {
-			dashboardWrite(t, func(cm *corev1.ConfigMap) {
+			dashboardWrite(t, catalog.ModelSources, func(cm *corev1.ConfigMap) {
 				file, err := catalog.ParseSources(cm.Data[catalog.SourcesKey])
 				if err != nil {
 					t.Fatal(err)
@@ -248,7 +247,7 @@ func TestAccCatalogSource_drift(t *testing.T) {
 			{PreConfig: edit(func(e *catalog.Entry, _ map[string]string) { e.Included = []string{"x*"}; e.Labels = nil }), Config: yamlConfig, ConfigPlanChecks: update, Check: back},
 			{PreConfig: edit(func(_ *catalog.Entry, data map[string]string) { data[id+".yaml"] = catalogV2 }), Config: yamlConfig, ConfigPlanChecks: update, Check: back},
 			{PreConfig: func() {
-				dashboardWrite(t, func(cm *corev1.ConfigMap) {
+				dashboardWrite(t, catalog.ModelSources, func(cm *corev1.ConfigMap) {
 					if _, err := catalog.RemoveSource(cm, catalog.ModelSources, id); err != nil {
 						t.Fatal(err)
 					}
@@ -424,66 +423,7 @@ resource "openshiftai_model_catalog_source" "b" {
 // default) all land; no update is lost to another.
 func TestAccCatalogSource_hundredInOneApply(t *testing.T) {
 	catalogReady(t)
-	logPath := t.TempDir() + "/info.log"
-	t.Setenv("TF_LOG", "INFO")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	config := `
-resource "openshiftai_model_catalog_source" "many" {
-  count     = 100
-  source_id = "tf_many_${count.index}"
-  name      = "Many ${count.index}"
-  yaml {
-    catalog = "source: Many\nmodels:\n- name: model-${count.index}\n"
-  }
-}
-`
-	all := func(*terraform.State) error {
-		cm, file := userConfigMap(t)
-		for i := range 100 {
-			id := fmt.Sprintf("tf_many_%d", i)
-			if _, ok := file.Find(id); !ok || cm.Data[id+".yaml"] == "" {
-				return fmt.Errorf("source %s is missing after the apply: a lost update", id)
-			}
-		}
-		return nil
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		CheckDestroy: func(*terraform.State) error {
-			_, file := userConfigMap(t)
-			for _, id := range file.IDs() {
-				if strings.HasPrefix(id, "tf_many_") {
-					return fmt.Errorf("source %s is left after destroy", id)
-				}
-			}
-			return checkForeignKept(t)(nil)
-		},
-		Steps: []resource.TestStep{{Config: config, Check: resource.ComposeTestCheckFunc(all, checkForeignKept(t))}},
-	})
-	logs, err := readFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creates := regexp.MustCompile(`model catalog source created.*`).FindAllString(logs, -1)
-	if len(creates) != 100 {
-		t.Fatalf("the log has %d creates, want 100", len(creates))
-	}
-	conflicts, updates := 0, 0.0
-	for _, line := range creates {
-		c := regexp.MustCompile(`conflicts_retried=(\d+)`).FindStringSubmatch(line)
-		b := regexp.MustCompile(`batched_with=(\d+)`).FindStringSubmatch(line)
-		if c == nil || b == nil {
-			t.Fatalf("a create's log line names no conflicts_retried or batched_with: %s", line)
-		}
-		n, _ := strconv.Atoi(c[1])
-		batched, _ := strconv.Atoi(b[1])
-		if batched < 1 || batched > 10 {
-			t.Errorf("a create was written in an update of %d changes; Terraform runs at most 10 at once", batched)
-		}
-		conflicts += n
-		updates += 1 / float64(batched)
-	}
-	t.Logf("100 sources created in %.0f updates of the ConfigMap; %d updates found it changed by another writer and were redone", updates, conflicts)
+	hundredInOneApply(t, catalog.ModelSources, "tf_many_", `source: Many\nmodels:\n- name: model-${count.index}\n`, checkForeignKept)
 }
 
 // A catalog source's identity and a shipped source override's are the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -14,20 +15,12 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan sourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, diags := namespaceOf(ctx, r.data, plan.Namespace)
@@ -76,7 +69,7 @@ type configGetter interface {
 }
 
 // writeAPIKey writes the token Secret from the write-only api_key_wo.
-func (r *sourceResource) writeAPIKey(ctx context.Context, config configGetter, client *kube.Client, namespace, id string, version int64, diags *diag.Diagnostics) bool {
+func (r *sourceResource) writeAPIKey(ctx context.Context, config configGetter, client catalog.Cluster, namespace, id string, version int64, diags *diag.Diagnostics) bool {
 	var token types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("hugging_face").AtName("api_key_wo"), &token)...)
 	if diags.HasError() {
@@ -95,7 +88,7 @@ func (r *sourceResource) writeAPIKey(ctx context.Context, config configGetter, c
 }
 
 // apiKeySecret reads the token Secret of a Hugging Face source named as the dashboard names it.
-func (r *sourceResource) apiKeySecret(ctx context.Context, client *kube.Client, namespace string, e catalog.Entry) apiKeySecretState {
+func (r *sourceResource) apiKeySecret(ctx context.Context, client kube.Reader, namespace string, e catalog.Entry) apiKeySecretState {
 	if e.Type != catalog.TypeHuggingFace || e.Properties[catalog.PropertyAPIKey] != catalog.APIKeySecretName(e.ID) {
 		return apiKeySecretState{}
 	}
@@ -111,17 +104,10 @@ func (r *sourceResource) apiKeySecret(ctx context.Context, client *kube.Client, 
 }
 
 func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state sourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	sourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, defaultReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()
@@ -142,17 +128,11 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state sourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	var state sourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !ok || resp.Diagnostics.HasError() {
 		return
 	}
 	namespace := state.Namespace.ValueString()
@@ -181,16 +161,9 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state sourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, defaultWriteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := clientOf(r.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, id := state.Namespace.ValueString(), state.SourceID.ValueString()

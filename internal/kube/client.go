@@ -64,7 +64,7 @@ type Writer interface {
 	DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (deleted bool, err error)
 }
 
-// Interface is what the provider asks of a cluster: *Client is the real one,
+// Interface is what the lifecycle protocol asks of a cluster: *Client is the real one,
 // kubefake.Cluster the one every package's tests use.
 type Interface interface {
 	Reader
@@ -73,7 +73,36 @@ type Interface interface {
 		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
 }
 
-var _ Interface = (*Client)(nil)
+// Discovery tells whether the API server serves a resource, so an optional
+// kind is not asked for (a request for a kind it does not serve can wait for
+// the request's deadline).
+type Discovery interface {
+	Serves(gvr schema.GroupVersionResource) (bool, error)
+}
+
+// PagedLister reads a namespace's objects in pages, for the list resources.
+type PagedLister interface {
+	ListPaged(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string, pageSize int64,
+		each func(items []unstructured.Unstructured)) error
+}
+
+// ExistingApplier applies onto an object that exists, never creating it (an
+// OpenShift Group the operator owns).
+type ExistingApplier interface {
+	ApplyExisting(ctx context.Context, gvr schema.GroupVersionResource, obj *unstructured.Unstructured,
+		set func(current *unstructured.Unstructured, desired *unstructured.Unstructured)) (*unstructured.Unstructured, error)
+}
+
+// Cluster is every way of the provider to a cluster, what providerdata hands
+// the families; each function takes the smallest of the interfaces above it needs.
+type Cluster interface {
+	Interface
+	Discovery
+	PagedLister
+	ExistingApplier
+}
+
+var _ Cluster = (*Client)(nil)
 
 // Client is the provider's connection to one cluster.
 type Client struct {

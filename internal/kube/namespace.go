@@ -14,7 +14,7 @@ import (
 // then the AIHub default-aihub's spec.instancesNamespace (later platforms call
 // the first legacy but still write it, so it is read first). It returns ""
 // when neither names a namespace or the cluster has neither kind.
-func (c *Client) DiscoverRegistriesNamespace(ctx context.Context) (string, error) {
+func DiscoverRegistriesNamespace(ctx context.Context, c Reader) (string, error) {
 	items, err := c.List(ctx, registry.DataScienceClusterResource, "", "")
 	if err != nil && !IsMissingResourceType(err) {
 		return "", err

@@ -46,7 +46,7 @@ func TestDiscoverRegistriesNamespaceInOrder(t *testing.T) {
 		{"neither kind served", false, "", "", ""},
 	} {
 		t.Run(tc.step, func(t *testing.T) {
-			got, err := namespaceAPI(t, tc.dscServed, tc.dscNamespace, tc.hub).DiscoverRegistriesNamespace(context.Background())
+			got, err := DiscoverRegistriesNamespace(context.Background(), namespaceAPI(t, tc.dscServed, tc.dscNamespace, tc.hub))
 			if err != nil || got != tc.want {
 				t.Errorf("namespace %q, error %v; want %q", got, err, tc.want)
 			}
@@ -62,7 +62,7 @@ func TestUnservedKindIsNotRetried(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write([]byte("404 page not found"))
 	})
-	ns, err := client.DiscoverRegistriesNamespace(context.Background())
+	ns, err := DiscoverRegistriesNamespace(context.Background(), client)
 	if ns != "" || err != nil || count.Load() != 2 {
 		t.Errorf("namespace %q, error %v after %d requests; want none after 2 (the DataScienceClusters, the AIHub)", ns, err, count.Load())
 	}

@@ -9,7 +9,6 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -70,11 +69,6 @@ func forcesProxy(ctx context.Context, client kube.Interface, namespace string) (
 	return registry.HasKubeRBACProxy(out), nil
 }
 
-// resourceServer is the discovery of *kube.Client, which tells whether a kind is served.
-type resourceServer interface {
-	Serves(gvr schema.GroupVersionResource) (bool, error)
-}
-
 func gatewayMode(ctx context.Context, client kube.Interface, namespace string, registries map[string][]unstructured.Unstructured) (bool, error) {
 	for _, sameName := range registries {
 		for i := range sameName {
@@ -84,7 +78,7 @@ func gatewayMode(ctx context.Context, client kube.Interface, namespace string, r
 			}
 		}
 	}
-	if discovery, ok := client.(resourceServer); ok {
+	if discovery, ok := client.(kube.Discovery); ok {
 		if served, err := discovery.Serves(registry.ReferenceGrantResource); err == nil && !served {
 			// No Gateway API, no gateway mode; asking for the kind would wait for the deadline.
 			return false, nil

@@ -8,6 +8,10 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
@@ -24,6 +28,18 @@ func forcingWebhook(u *unstructured.Unstructured) {
 	_, oauth, _ := unstructured.NestedFieldNoCopy(u.Object, "spec", "oauthProxy")
 	if !kube && !oauth {
 		_ = unstructured.SetNestedMap(u.Object, map[string]any{}, "spec", "kubeRBACProxy")
+	}
+}
+
+// admitting changes every object applied, dry runs included, as a mutating webhook would.
+func admitting(admit func(u *unstructured.Unstructured)) func(context.Context, kube.Interface, runtime.Object, kube.ApplyOptions) (*unstructured.Unstructured, error) {
+	return func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+		u, err := kube.ToUnstructured(obj.DeepCopyObject())
+		if err != nil {
+			return nil, err
+		}
+		admit(u)
+		return fake.Apply(ctx, u, opts)
 	}
 }
 
@@ -56,7 +72,9 @@ func TestDetectOperatorGenerations(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := kubefake.New()
-			f.Admit = tc.admit
+			if tc.admit != nil {
+				f.Interceptors.Apply = admitting(tc.admit)
+			}
 			if tc.grant {
 				grant := &unstructured.Unstructured{}
 				grant.SetName(registry.GatewayReferenceGrantName)
@@ -111,14 +129,19 @@ func TestNameRuleCheck(t *testing.T) {
 // When the cluster cannot answer, the strictest rule applies and says so.
 func TestDetectOperatorUnanswered(t *testing.T) {
 	f := kubefake.New()
-	f.Fail = func(call string) error {
-		switch {
-		case strings.HasPrefix(call, "dryrun "):
-			return apierrors.NewInternalError(errors.New(`failed calling webhook "vmodelregistry.opendatahub.io": connection refused`))
-		case strings.HasPrefix(call, "get referencegrants"):
-			return apierrors.NewForbidden(registry.ReferenceGrantResource.GroupResource(), registry.GatewayReferenceGrantName, errors.New("no"))
-		}
-		return nil
+	f.Interceptors = kubefake.Funcs{
+		Apply: func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+			if opts.DryRun {
+				return nil, apierrors.NewInternalError(errors.New(`failed calling webhook "vmodelregistry.opendatahub.io": connection refused`))
+			}
+			return fake.Apply(ctx, obj, opts)
+		},
+		Get: func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+			if gvr == registry.ReferenceGrantResource {
+				return nil, apierrors.NewForbidden(registry.ReferenceGrantResource.GroupResource(), registry.GatewayReferenceGrantName, errors.New("no"))
+			}
+			return fake.Get(ctx, gvr, namespace, name)
+		},
 	}
 	evidence := DetectOperator(context.Background(), f, testNamespace, nil)
 	rule := evidence.Rule()

@@ -11,6 +11,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
@@ -45,13 +48,39 @@ func readyOnWait(f *kubefake.Cluster) {
 	setAvailable(f, ns, "fraud", "True", registry.ReasonDeploymentAvailable, "")
 }
 
-func failOn(prefix string) func(string) error {
-	return func(call string) error {
-		if strings.HasPrefix(call, prefix) {
-			return errors.New("injected failure of " + call)
+// injected is the error the interceptors return for the request at key.
+func injected(verb, key string) error {
+	return errors.New("injected failure of " + verb + " " + key)
+}
+
+// failApply fails the applies (dry runs when dryRun) of the objects whose key starts with key.
+func failApply(key string, dryRun bool) kubefake.Funcs {
+	return kubefake.Funcs{Apply: func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+		if k := kubefake.KeyOf(obj); strings.HasPrefix(k, key) && opts.DryRun == dryRun {
+			return nil, injected("apply", k)
 		}
-		return nil
-	}
+		return fake.Apply(ctx, obj, opts)
+	}}
+}
+
+// failGet fails the reads of the objects whose key starts with key ("" for every read).
+func failGet(key string) kubefake.Funcs {
+	return kubefake.Funcs{Get: func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+		if k := kubefake.Key(gvr, namespace, name); strings.HasPrefix(k, key) {
+			return nil, injected("get", k)
+		}
+		return fake.Get(ctx, gvr, namespace, name)
+	}}
+}
+
+// failDelete fails the deletes of the objects whose key starts with key.
+func failDelete(key string) kubefake.Funcs {
+	return kubefake.Funcs{Delete: func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
+		if k := kubefake.Key(gvr, namespace, name); strings.HasPrefix(k, key) {
+			return injected("delete", k)
+		}
+		return fake.Delete(ctx, gvr, namespace, name, uid)
+	}}
 }
 
 func pending(obj *unstructured.Unstructured) bool {
@@ -125,25 +154,27 @@ func TestCreateAloneMarksTheRegistryUntilDone(t *testing.T) {
 
 func TestCreateRollsBackAfterEachFailedStep(t *testing.T) {
 	cases := map[string]struct {
-		fail    string
+		failing string // the object whose apply fails
+		nth     int    // at its nth apply
 		removed string
 	}{
-		"CA ConfigMap":           {"apply " + configKey, "Secret fraud-db-password"},
-		"registry":               {"apply " + registryKey, "Secret fraud-db-password, ConfigMap fraud-db-credential"},
-		"owner of the Secret":    {"apply " + secretKey + "#2", "Secret fraud-db-password, ConfigMap fraud-db-credential, ModelRegistry fraud"},
-		"owner of the ConfigMap": {"apply " + configKey + "#2", "Secret fraud-db-password, ConfigMap fraud-db-credential, ModelRegistry fraud"},
+		"CA ConfigMap":           {configKey, 1, "Secret fraud-db-password"},
+		"registry":               {registryKey, 1, "Secret fraud-db-password, ConfigMap fraud-db-credential"},
+		"owner of the Secret":    {secretKey, 2, "Secret fraud-db-password, ConfigMap fraud-db-credential, ModelRegistry fraud"},
+		"owner of the ConfigMap": {configKey, 2, "Secret fraud-db-password, ConfigMap fraud-db-credential, ModelRegistry fraud"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := kubefake.New()
 			f.OnWait = readyOnWait
-			seen := map[string]int{}
-			f.Fail = func(call string) error {
-				seen[call]++
-				if call == tc.fail || (seen[call] == 2 && call+"#2" == tc.fail) {
-					return errors.New("injected failure")
+			applies := 0
+			f.Interceptors.Apply = func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+				if !opts.DryRun && kubefake.KeyOf(obj) == tc.failing {
+					if applies++; applies == tc.nth {
+						return nil, errors.New("injected failure")
+					}
 				}
-				return nil
+				return fake.Apply(ctx, obj, opts)
 			}
 			_, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, true)
 			var p *Problem
@@ -162,9 +193,9 @@ func TestCreateRollsBackAfterEachFailedStep(t *testing.T) {
 }
 
 func TestCreateRejectedByDryRunWritesNothing(t *testing.T) {
-	for _, failing := range []string{"dryrun " + registryKey, "dryrun " + configKey} {
+	for _, failing := range []string{registryKey, configKey} {
 		f := kubefake.New()
-		f.Fail = failOn(failing)
+		f.Interceptors = failApply(failing, true)
 		_, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
 		var p *Problem
 		if !errors.As(err, &p) || p.Summary != SummaryRejected || !strings.HasPrefix(p.Detail, "Nothing was created. ") {
@@ -180,7 +211,7 @@ func TestCreateRejectedByDryRunWritesNothing(t *testing.T) {
 
 func TestCreateWhoseFirstWriteFailsWritesNothing(t *testing.T) {
 	f := kubefake.New()
-	f.Fail = failOn("apply " + secretKey)
+	f.Interceptors = failApply(secretKey, false)
 	_, err := (&Protocol{Client: f}).Create(context.Background(), desired(true), password, false)
 	var p *Problem
 	if !errors.As(err, &p) || p.Summary != SummaryRejected || !strings.HasPrefix(p.Detail, "Nothing was created. ") {
@@ -296,7 +327,9 @@ func TestCheckNameElsewhere(t *testing.T) {
 	if err := (&Protocol{Client: f}).CheckNameElsewhere(context.Background(), desired(false)); err != nil {
 		t.Errorf("the registry's own namespace counted: %v", err)
 	}
-	f.Fail = failOn("listbyname")
+	f.Interceptors.ListByName = func(context.Context, kube.Interface, schema.GroupVersionResource, string) ([]unstructured.Unstructured, error) {
+		return nil, errors.New("injected failure of listbyname")
+	}
 	err = (&Protocol{Client: f}).CheckNameElsewhere(context.Background(), desired(false))
 	if problems := Problems(err, ""); len(problems) != 1 || problems[0].Summary != SummaryCreate {
 		t.Errorf("want a failed list reported, got %v", err)
@@ -374,7 +407,9 @@ func TestUpdateAddsTheAuthProxyInOnePatch(t *testing.T) {
 		}
 	}
 
-	f.Fail = failOn("patch")
+	f.Interceptors.Patch = func(context.Context, kube.Interface, schema.GroupVersionResource, string, string, []byte) (*unstructured.Unstructured, error) {
+		return nil, errors.New("injected failure of patch")
+	}
 	_, err = (&Protocol{Client: f}).Update(context.Background(), desired(false), password, Current{UID: stored.GetUID()}, false)
 	var p *Problem
 	if !errors.As(err, &p) || p.Summary != SummaryUpdate || !strings.HasPrefix(p.Detail, "Adding the auth proxy (spec.kubeRBACProxy): ") {
@@ -446,7 +481,7 @@ func TestUpdateOwnsAndRemovesTheProvidersObjects(t *testing.T) {
 	d := desired(false)
 	d.Database.PasswordSecret = registry.KeyRef{Name: "their-secret", Key: "pw"}
 	d.CA = registry.CASource{Kind: registry.CAClusterBundle}
-	f.Fail = failOn("delete " + secretKey)
+	f.Interceptors = failDelete(secretKey)
 	updated, err = (&Protocol{Client: f}).Update(context.Background(), d, nil, current, false)
 	if err != nil {
 		t.Fatal(err)
@@ -458,7 +493,7 @@ func TestUpdateOwnsAndRemovesTheProvidersObjects(t *testing.T) {
 		t.Errorf("warnings %+v, want the Secret not removed", updated.Warnings)
 	}
 
-	f.Fail = failOn("apply " + registryKey)
+	f.Interceptors = failApply(registryKey, false)
 	if _, err := (&Protocol{Client: f}).Update(context.Background(), d, nil, current, false); len(Problems(err, "")) != 1 || Problems(err, "")[0].Summary != SummaryUpdate {
 		t.Errorf("want a failed apply reported, got %v", err)
 	}
@@ -487,7 +522,7 @@ func TestDeleteWaitsForTheOperatorThenRemovesOwnObjects(t *testing.T) {
 
 	// The registry cannot be read while waiting (an expired token): the error
 	// says so, not a timeout, and nothing of the provider's goes yet.
-	f.Fail = failOn("get " + registryKey)
+	f.Interceptors = failGet(registryKey)
 	err = (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", current, 5*time.Minute)
 	if !errors.As(err, &p) || p.Summary != SummaryDelete || !strings.Contains(p.Detail, "injected failure") {
 		t.Fatalf("want the failed read reported, got %v", err)
@@ -495,11 +530,11 @@ func TestDeleteWaitsForTheOperatorThenRemovesOwnObjects(t *testing.T) {
 	if f.Objects[secretKey] == nil {
 		t.Error("the Secret went before the registry")
 	}
-	f.Fail = nil
+	f.Interceptors = kubefake.Funcs{}
 
 	// The operator removes its finalizer; the provider's objects go after the registry.
 	f.OnWait = func(f *kubefake.Cluster) { delete(f.Objects, registryKey) }
-	f.Fail = failOn("delete " + configKey)
+	f.Interceptors = failDelete(configKey)
 	err = (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", current, time.Minute)
 	if problems := Problems(err, ""); len(problems) != 1 || problems[0].Summary != "Cannot delete an object of the model registry" {
 		t.Errorf("want the ConfigMap's failure alone, got %v", err)
@@ -508,7 +543,7 @@ func TestDeleteWaitsForTheOperatorThenRemovesOwnObjects(t *testing.T) {
 		t.Error("the registry or its Secret stays")
 	}
 
-	f.Fail = failOn("delete " + registryKey)
+	f.Interceptors = failDelete(registryKey)
 	f.Put(registry.GroupVersionResource, desired(false).ModelRegistry())
 	if err := (&Protocol{Client: f}).Delete(context.Background(), ns, "fraud", Current{}, time.Minute); len(Problems(err, "")) != 1 || Problems(err, "")[0].Summary != SummaryDelete {
 		t.Errorf("want a failed delete reported, got %v", err)
@@ -580,13 +615,13 @@ func TestCreateOfARegistryAloneRollsBackWhenTheMarkStays(t *testing.T) {
 	d := desired(false)
 	d.Database.PasswordSecret = registry.KeyRef{Name: "their-secret", Key: "pw"}
 	seen := 0
-	f.Fail = func(call string) error {
-		if call == "apply "+registryKey {
+	f.Interceptors.Apply = func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+		if !opts.DryRun && kubefake.KeyOf(obj) == registryKey {
 			if seen++; seen == 2 {
-				return errors.New("injected failure")
+				return nil, errors.New("injected failure")
 			}
 		}
-		return nil
+		return fake.Apply(ctx, obj, opts)
 	}
 	_, err := (&Protocol{Client: f}).Create(context.Background(), d, nil, false)
 	var p *Problem
@@ -602,7 +637,7 @@ func TestCreateOfARegistryAloneRollsBackWhenTheMarkStays(t *testing.T) {
 func TestCreateWhenTheExistingRegistryCannotBeRead(t *testing.T) {
 	f := kubefake.New()
 	existing(f, true, true)
-	f.Fail = failOn("get " + registryKey)
+	f.Interceptors = failGet(registryKey)
 	_, err := (&Protocol{Client: f}).Create(context.Background(), desired(false), password, false)
 	var p *Problem
 	if !errors.As(err, &p) || p.Summary != SummaryCreate || p.NameTaken || !strings.Contains(p.Detail, "injected failure") {
@@ -618,11 +653,11 @@ func TestCreateWhenTheExistingRegistryCannotBeRead(t *testing.T) {
 func TestCreateWhenTheExistingRegistryWentAwaySinceTheDryRun(t *testing.T) {
 	f := kubefake.New()
 	existing(f, false, false)
-	f.Fail = func(call string) error {
-		if call == "get "+registryKey {
+	f.Interceptors.Get = func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+		if kubefake.Key(gvr, namespace, name) == registryKey {
 			delete(f.Objects, registryKey)
 		}
-		return nil
+		return fake.Get(ctx, gvr, namespace, name)
 	}
 	if _, err := (&Protocol{Client: f}).Create(context.Background(), desired(false), password, false); err != nil {
 		t.Fatalf("a registry gone since the dry run leaves the name free: %v", err)
@@ -667,7 +702,7 @@ func TestFind(t *testing.T) {
 	if !errors.As(err, &p) || p.Summary != "Model registry not found" || !strings.Contains(p.Detail, `The registries in namespace "`+ns+`" are: "fraud".`) {
 		t.Errorf("want the missing registry with the ones there, got %v", err)
 	}
-	f.Fail = failOn("get")
+	f.Interceptors = failGet("")
 	if _, err := Find(context.Background(), f, ns, "fraud", GatherOptions{}); !errors.As(err, &p) || p.Summary != SummaryRead {
 		t.Errorf("want a failed read reported, got %v", err)
 	}

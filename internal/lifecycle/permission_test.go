@@ -9,6 +9,8 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -64,20 +66,30 @@ func writes(calls []string) []string {
 	return out
 }
 
+// refuseApplies fails every apply that is not a dry run with err.
+func refuseApplies(err error) kubefake.Funcs {
+	return kubefake.Funcs{Apply: func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+		if opts.DryRun {
+			return fake.Apply(ctx, obj, opts)
+		}
+		return nil, err
+	}}
+}
+
 func bindingKey(name string) string { return "rolebindings/" + permissionNamespace + "/" + name }
 
 func TestGrantPermissionWritesTheCreateMarkFirst(t *testing.T) {
 	f := kubefake.New()
 	// What the cluster holds when the confirming write comes is the first write.
 	markedFirst, applies := false, 0
-	f.Fail = func(call string) error {
-		if strings.HasPrefix(call, "apply ") {
+	f.Interceptors.Apply = func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+		if !opts.DryRun {
 			if applies++; applies == 2 {
 				first := storedBinding(t, f, alice.BindingName())
 				markedFirst = first != nil && first.Annotations[registry.AnnotationCreatePending] != ""
 			}
 		}
-		return nil
+		return fake.Apply(ctx, obj, opts)
 	}
 	p := &Protocol{Client: f}
 	binding, err := p.GrantPermission(context.Background(), alice, registryUID, false)
@@ -106,13 +118,13 @@ func TestGrantPermissionWritesTheCreateMarkFirst(t *testing.T) {
 func TestGrantPermissionInterruptedCreateIsAdopted(t *testing.T) {
 	f := kubefake.New()
 	applies := 0
-	f.Fail = func(call string) error {
-		if strings.HasPrefix(call, "apply ") {
+	f.Interceptors.Apply = func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+		if !opts.DryRun {
 			if applies++; applies == 2 {
-				return errors.New("connection reset")
+				return nil, errors.New("connection reset")
 			}
 		}
-		return nil
+		return fake.Apply(ctx, obj, opts)
 	}
 	p := &Protocol{Client: f}
 	if _, err := p.GrantPermission(context.Background(), alice, registryUID, false); err == nil {
@@ -124,7 +136,7 @@ func TestGrantPermissionInterruptedCreateIsAdopted(t *testing.T) {
 	}
 
 	// The next apply's create finds its own binding and finishes it.
-	f.Fail = nil
+	f.Interceptors = kubefake.Funcs{}
 	if _, err := p.GrantPermission(context.Background(), alice, registryUID, false); err != nil {
 		t.Fatalf("the create after an interrupted one: %v; want it to adopt the binding", err)
 	}
@@ -188,50 +200,37 @@ func TestGrantPermissionOnARegistryCreatedNowChecksNothing(t *testing.T) {
 
 func TestGrantPermissionReadFailures(t *testing.T) {
 	forbidden := apierrors.NewForbidden(bindings, "", errors.New(`User "ci" cannot list resource "rolebindings"`))
+	failList := func(err error) kubefake.Funcs {
+		return kubefake.Funcs{List: func(context.Context, kube.Interface, schema.GroupVersionResource, string, string) ([]unstructured.Unstructured, error) {
+			return nil, err
+		}}
+	}
 	cases := map[string]struct {
-		fail        func(call string) error
+		intercept   kubefake.Funcs
 		wantSummary string // empty: the grant succeeds
 	}{
 		"list forbidden: the own binding is still checked": {
-			fail: func(call string) error {
-				if strings.HasPrefix(call, "list ") {
-					return forbidden
-				}
-				return nil
-			},
+			intercept: failList(forbidden),
 		},
 		"list fails": {
-			fail: func(call string) error {
-				if strings.HasPrefix(call, "list ") {
-					return errors.New("etcd timeout")
-				}
-				return nil
-			},
+			intercept:   failList(errors.New("etcd timeout")),
 			wantSummary: SummaryListBindings,
 		},
 		"get forbidden": {
-			fail: func(call string) error {
-				if strings.HasPrefix(call, "get ") {
-					return forbidden
-				}
-				return nil
-			},
+			intercept: kubefake.Funcs{Get: func(context.Context, kube.Interface, schema.GroupVersionResource, string, string) (*unstructured.Unstructured, error) {
+				return nil, forbidden
+			}},
 			wantSummary: "Not allowed to write the permission's RoleBinding",
 		},
 		"apply refused by the escalation check": {
-			fail: func(call string) error {
-				if strings.HasPrefix(call, "apply ") {
-					return apierrors.NewForbidden(bindings, alice.BindingName(), errors.New("attempting to grant RBAC permissions not currently held"))
-				}
-				return nil
-			},
+			intercept:   refuseApplies(apierrors.NewForbidden(bindings, alice.BindingName(), errors.New("attempting to grant RBAC permissions not currently held"))),
 			wantSummary: "Not allowed to grant access to the model registry",
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := kubefake.New()
-			f.Fail = tc.fail
+			f.Interceptors = tc.intercept
 			_, err := (&Protocol{Client: f}).GrantPermission(context.Background(), alice, registryUID, false)
 			if tc.wantSummary == "" {
 				if err != nil {
@@ -292,11 +291,9 @@ func TestRevokePermission(t *testing.T) {
 	t.Run("changing on every read", func(t *testing.T) {
 		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
-		f.Fail = func(call string) error {
-			if strings.HasPrefix(call, "deleteunchanged ") {
-				putBinding(t, f, alice.RoleBinding(registryUID))
-			}
-			return nil
+		f.Interceptors.DeleteUnchanged = func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
+			putBinding(t, f, alice.RoleBinding(registryUID))
+			return fake.DeleteUnchanged(ctx, gvr, namespace, name, uid, resourceVersion)
 		}
 		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
 		if err != nil || kept || storedBinding(t, f, read.Name) != nil {
@@ -350,12 +347,7 @@ func TestApplyPermissionsWriteFailureDeletesNothing(t *testing.T) {
 	f := kubefake.New()
 	before := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("bob")}
 	bob := putBinding(t, f, before.RoleBinding(before.Subjects[0], "", registryUID))
-	f.Fail = func(call string) error {
-		if strings.HasPrefix(call, "apply ") {
-			return apierrors.NewForbidden(bindings, "", errors.New("attempting to grant RBAC permissions not currently held"))
-		}
-		return nil
-	}
+	f.Interceptors = refuseApplies(apierrors.NewForbidden(bindings, "", errors.New("attempting to grant RBAC permissions not currently held")))
 	after := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("carol")}
 	_, err := (&Protocol{Client: f}).ApplyPermissions(context.Background(), after, registryUID, false)
 	if problems := Problems(err, ""); len(problems) != 1 || problems[0].Summary != "Not allowed to grant access to the model registry" {
@@ -368,23 +360,23 @@ func TestApplyPermissionsWriteFailureDeletesNothing(t *testing.T) {
 
 func TestApplyPermissionsFailures(t *testing.T) {
 	list := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("alice")}
+	etcdTimeout := errors.New("etcd timeout")
 	for name, tc := range map[string]struct {
-		failing     string
+		failing     kubefake.Funcs
 		wantSummary string
 	}{
-		"list":   {"list ", SummaryListBindings},
-		"delete": {"deleteunchanged ", SummaryDeleteBinding},
+		"list": {kubefake.Funcs{List: func(context.Context, kube.Interface, schema.GroupVersionResource, string, string) ([]unstructured.Unstructured, error) {
+			return nil, etcdTimeout
+		}}, SummaryListBindings},
+		"delete": {kubefake.Funcs{DeleteUnchanged: func(context.Context, kube.Interface, schema.GroupVersionResource, string, string, types.UID, string) (bool, error) {
+			return false, etcdTimeout
+		}}, SummaryDeleteBinding},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := kubefake.New()
 			stale := registry.PermissionList{Registry: "fraud", Namespace: permissionNamespace, Subjects: subjects("bob")}
 			putBinding(t, f, stale.RoleBinding(stale.Subjects[0], "", registryUID))
-			f.Fail = func(call string) error {
-				if strings.HasPrefix(call, tc.failing) {
-					return errors.New("etcd timeout")
-				}
-				return nil
-			}
+			f.Interceptors = tc.failing
 			_, err := (&Protocol{Client: f}).ApplyPermissions(context.Background(), list, registryUID, true)
 			if problems := Problems(err, ""); len(problems) != 1 || problems[0].Summary != tc.wantSummary {
 				t.Fatalf("problems = %+v; want %q", problems, tc.wantSummary)

@@ -75,7 +75,7 @@ type registryActionModel struct {
 }
 
 // readActionRegistry reads the registry an action names, as it is on the cluster now.
-func readActionRegistry(ctx context.Context, data *providerdata.Data, config registryActionModel) (*kube.Client, registry.Observed, diag.Diagnostics) {
+func readActionRegistry(ctx context.Context, data *providerdata.Data, config registryActionModel) (kube.Interface, registry.Observed, diag.Diagnostics) {
 	client, namespace, diags := data.ClientAndNamespace(ctx, config.Namespace)
 	if diags.HasError() {
 		return nil, registry.Observed{}, diags

@@ -61,7 +61,7 @@ func operatorAPI(t *testing.T, forcesProxy, gateway bool) (*providerdata.Data, *
 		}
 	}))
 	t.Cleanup(srv.Close)
-	data := providerdata.New(kube.Config{}, "", func(kube.Config) (*kube.Client, error) {
+	data := providerdata.New(kube.Config{}, "", func(kube.Config) (kube.Cluster, error) {
 		return kube.NewForConfig(&rest.Config{Host: srv.URL})
 	})
 	return data, &requests
@@ -115,7 +115,7 @@ func TestNamesWithoutACluster(t *testing.T) {
 	name := strings.Repeat("n", 45)
 	for what, data := range map[string]*providerdata.Data{
 		"unknown provider configuration": providerdata.NewUnknown(),
-		"unreachable cluster": providerdata.New(kube.Config{}, "", func(kube.Config) (*kube.Client, error) {
+		"unreachable cluster": providerdata.New(kube.Config{}, "", func(kube.Config) (kube.Cluster, error) {
 			return nil, errors.New("dial tcp 10.0.0.1:6443: connect: connection refused")
 		}),
 	} {

@@ -20,7 +20,7 @@ var verifyPath = path.Root("database").AtName("verify_connection")
 
 // verifyDatabase checks the database from where Terraform runs when
 // database.verify_connection is on, before anything is written.
-func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client *kube.Client, plan modelRegistryModel, desired registry.Registry, password string) diag.Diagnostics {
+func (r *modelRegistryResource) verifyDatabase(ctx context.Context, client kube.Reader, plan modelRegistryModel, desired registry.Registry, password string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	// The default database does not exist before the registry: nothing to verify.
 	if plan.Database == nil || !plan.Database.VerifyConnection.ValueBool() {
@@ -62,7 +62,7 @@ func (e *checkInputError) Unwrap() error { return e.err }
 // An empty password is read from the registry's password Secret. The error is
 // a *dbcheck.Error when the check ran and failed, a *checkInputError when the
 // password or CA certificate could not be read.
-func checkDatabase(ctx context.Context, client *kube.Client, desired registry.Registry, password string) (*dbcheck.Result, error) {
+func checkDatabase(ctx context.Context, client kube.Reader, desired registry.Registry, password string) (*dbcheck.Result, error) {
 	if password == "" {
 		secret, err := readKey(ctx, client, desired.Namespace, desired.Database.PasswordSecret, true)
 		if err != nil {
@@ -100,7 +100,7 @@ func checkDatabase(ctx context.Context, client *kube.Client, desired registry.Re
 }
 
 // readKey reads one key of a ConfigMap or Secret through the API.
-func readKey(ctx context.Context, client *kube.Client, namespace string, ref registry.KeyRef, isSecret bool) ([]byte, error) {
+func readKey(ctx context.Context, client kube.Reader, namespace string, ref registry.KeyRef, isSecret bool) ([]byte, error) {
 	kind, gvr := keyHolder(isSecret)
 	obj, err := client.Get(ctx, gvr, namespace, ref.Name)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -14,20 +15,12 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, modelRegistryGroupMembersCreateTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryGroupMembersCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
@@ -53,7 +46,7 @@ func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req reso
 // waitForUsersGroup waits until the operator has made the registry's Group.
 // It lists by name rather than getting: only a list's 404 tells a cluster
 // without the API from a Group not made yet.
-func waitForUsersGroup(ctx context.Context, client *kube.Client, registryName string) diag.Diagnostics {
+func waitForUsersGroup(ctx context.Context, client kube.Reader, registryName string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	groupName := registry.UsersGroupName(registryName)
 	interval := kube.PollIntervalMin
@@ -84,13 +77,19 @@ func waitForUsersGroup(ctx context.Context, client *kube.Client, registryName st
 
 // groupAPIMissing tells, after a Get of the Group answered 404, whether the
 // cluster serves no Groups at all.
-func groupAPIMissing(ctx context.Context, client *kube.Client, registryName string) bool {
+func groupAPIMissing(ctx context.Context, client kube.Reader, registryName string) bool {
 	_, err := client.ListByName(ctx, registry.OpenShiftGroupResource, registry.UsersGroupName(registryName))
 	return kube.IsMissingResourceType(err)
 }
 
+// groupWriter writes a Group the operator made and, on a 404, asks whether the cluster has Groups at all.
+type groupWriter interface {
+	kube.Reader
+	kube.ExistingApplier
+}
+
 // writeUsers makes the users of the Group exactly the model's.
-func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, client *kube.Client, m *modelRegistryGroupMembersModel, diags *diag.Diagnostics) bool {
+func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, client groupWriter, m *modelRegistryGroupMembersModel, diags *diag.Diagnostics) bool {
 	users, d := m.users(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -105,7 +104,7 @@ func (r *modelRegistryGroupMembersResource) writeUsers(ctx context.Context, clie
 	return true
 }
 
-func explainGroupError(ctx context.Context, client *kube.Client, diags *diag.Diagnostics, err error, registryName string) {
+func explainGroupError(ctx context.Context, client kube.Reader, diags *diag.Diagnostics, err error, registryName string) {
 	switch {
 	case apierrors.IsNotFound(err) && (kube.IsMissingResourceType(err) || groupAPIMissing(ctx, client, registryName)):
 		diags.AddAttributeError(registryPath, "No OpenShift Groups on this cluster", noGroupAPIDetail(registryName))
@@ -119,17 +118,10 @@ func explainGroupError(ctx context.Context, client *kube.Client, diags *diag.Dia
 }
 
 func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	groupMembersIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryGroupMembersReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryGroupMembersReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	registryName := state.Registry.ValueString()
@@ -156,16 +148,9 @@ func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resour
 }
 
 func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Update, ctx, modelRegistryGroupMembersUpdateTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Update, modelRegistryGroupMembersUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	if r.writeUsers(ctx, client, &plan, &resp.Diagnostics) {
@@ -175,16 +160,9 @@ func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req reso
 }
 
 func (r *modelRegistryGroupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelRegistryGroupMembersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryGroupMembersDeleteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryGroupMembersDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	declared, diags := state.users(ctx)

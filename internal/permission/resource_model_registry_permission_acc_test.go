@@ -521,7 +521,7 @@ func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // countingProviderFactories serve a provider whose requests counter records.
 func countingProviderFactories(counter *requestCounter) map[string]func() (tfprotov6.ProviderServer, error) {
-	connect := func(cfg kube.Config) (*kube.Client, error) {
+	connect := func(cfg kube.Config) (kube.Cluster, error) {
 		restConfig, err := cfg.RESTConfig()
 		if err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,21 +18,12 @@ import (
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
-	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/tfutil"
 )
 
 func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan modelRegistryPermissionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(plan.Timeouts.Create, ctx, modelRegistryPermissionCreateTimeout, &resp.Diagnostics))
+	plan, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryPermissionCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(r.data.ResolveNamespace(ctx, &plan.Namespace)...)
@@ -65,7 +57,7 @@ func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resour
 // checkSubjectExists warns about a group or project the cluster does not have.
 // It stays silent when it cannot tell: the API is not served (a cluster that
 // is not OpenShift has no Group objects) or the provider may not read it.
-func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *kube.Client, p registry.Permission) diag.Diagnostics {
+func checkSubjectExists(ctx context.Context, data *providerdata.Data, client kube.Reader, p registry.Permission) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
 	case p.Kind == registry.SubjectGroup && !strings.HasPrefix(p.Subject, "system:"):
@@ -85,18 +77,10 @@ func checkSubjectExists(ctx context.Context, data *providerdata.Data, client *ku
 }
 
 func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state modelRegistryPermissionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	permissionIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryPermissionReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryPermissionReadTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, name := state.Namespace.ValueString(), state.BindingName.ValueString()
@@ -129,7 +113,7 @@ func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource
 }
 
 // readRoleBinding is lifecycle.GetRoleBinding for Read, answered from the provider's read list.
-func readRoleBinding(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, name string) (*rbacv1.RoleBinding, error) {
+func readRoleBinding(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, name string) (*rbacv1.RoleBinding, error) {
 	u, err := data.ReadObject(ctx, client, kube.RoleBindings, namespace, name)
 	if err != nil {
 		return nil, err
@@ -149,17 +133,9 @@ func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resour
 }
 
 func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelRegistryPermissionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryPermissionDeleteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryPermissionDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, name := state.Namespace.ValueString(), state.BindingName.ValueString()

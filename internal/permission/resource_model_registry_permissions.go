@@ -311,7 +311,7 @@ func (r *modelRegistryPermissionsResource) ImportState(ctx context.Context, req 
 
 // registryBindings are the RoleBindings of the registry's user role other
 // than the operator's, from the process's read list.
-func registryBindings(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, registryName string) ([]registry.ListedBinding, error) {
+func registryBindings(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, registryName string) ([]registry.ListedBinding, error) {
 	role := registry.UserRoleName(registryName)
 	items, err := data.ListObjectsWhere(ctx, client, kube.RoleBindings, namespace, func(obj *unstructured.Unstructured) bool {
 		name, _, _ := unstructured.NestedString(obj.Object, "roleRef", "name")

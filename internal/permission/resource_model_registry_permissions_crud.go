@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -88,7 +89,7 @@ func (r *modelRegistryPermissionsResource) apply(ctx context.Context, plan *mode
 
 // ownerUID is the UID of the registry that owns the bindings: from its create
 // in this same apply when there was one, else from the cluster.
-func ownerUID(ctx context.Context, data *providerdata.Data, client *kube.Client, namespace, name string) (k8stypes.UID, diag.Diagnostics) {
+func ownerUID(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, name string) (k8stypes.UID, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if uid, known := data.CreatedRegistryUID(namespace, name); known {
 		return uid, diags
@@ -108,17 +109,10 @@ func ownerUID(ctx context.Context, data *providerdata.Data, client *kube.Client,
 }
 
 func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state modelRegistryPermissionsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	permissionsIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Read, ctx, modelRegistryPermissionsReadTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryPermissionsModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryPermissionsReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	namespace, registryName := state.Namespace.ValueString(), state.Registry.ValueString()
@@ -146,16 +140,9 @@ func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resourc
 }
 
 func (r *modelRegistryPermissionsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelRegistryPermissionsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, tfutil.TimeoutOr(state.Timeouts.Delete, ctx, modelRegistryPermissionsDeleteTimeout, &resp.Diagnostics))
+	state, ctx, cancel, client, ok := begin[modelRegistryPermissionsModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryPermissionsDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-	client, diags := r.data.ClientDiags()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	list, diags := state.list(ctx)

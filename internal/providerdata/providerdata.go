@@ -25,10 +25,16 @@ import (
 )
 
 // Connect builds a cluster client; it must make no request.
-type Connect func(kube.Config) (*kube.Client, error)
+type Connect func(kube.Config) (kube.Cluster, error)
 
 // DefaultConnect connects to the cluster the configuration describes.
-func DefaultConnect(cfg kube.Config) (*kube.Client, error) { return kube.New(cfg) }
+func DefaultConnect(cfg kube.Config) (kube.Cluster, error) {
+	client, err := kube.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return client, nil
+}
 
 // errConfigUnknown means the provider block depends on values known only at apply.
 var errConfigUnknown = errors.New("the provider configuration depends on values that are not known until apply")
@@ -44,7 +50,7 @@ type Data struct {
 	configuredNamespace string
 
 	clientOnce sync.Once
-	client     *kube.Client
+	client     kube.Cluster
 	clientErr  error
 
 	namespaceOnce sync.Once
@@ -210,7 +216,7 @@ type objectList struct {
 // a provider process for each plan or apply walk and a walk reads before it
 // writes, so the list is as fresh as the GETs would be. Where the identity may
 // not list, it GETs. Writes never decide anything on what it returns.
-func (d *Data) ReadObject(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+func (d *Data) ReadObject(ctx context.Context, client kube.Reader, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
 	list := d.readList(ctx, client, gvr, namespace)
 	if list.err != nil {
 		if kube.IsMissingResourceType(list.err) {
@@ -227,7 +233,7 @@ func (d *Data) ReadObject(ctx context.Context, client *kube.Client, gvr schema.G
 // ListObjects returns every object of a resource in a namespace for a
 // resource's Read or a plan-time check, from the same list as ReadObject.
 // Where the identity may not list, the error says so.
-func (d *Data) ListObjects(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace string) ([]unstructured.Unstructured, error) {
+func (d *Data) ListObjects(ctx context.Context, client kube.Reader, gvr schema.GroupVersionResource, namespace string) ([]unstructured.Unstructured, error) {
 	return d.ListObjectsWhere(ctx, client, gvr, namespace, nil)
 }
 
@@ -235,7 +241,7 @@ func (d *Data) ListObjects(ctx context.Context, client *kube.Client, gvr schema.
 // is nil). Only those are copied: a refresh of N resources that each want a
 // few of the namespace's objects costs N times a few copies, not N times all.
 // keep must not change the object it is shown.
-func (d *Data) ListObjectsWhere(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace string,
+func (d *Data) ListObjectsWhere(ctx context.Context, client kube.Reader, gvr schema.GroupVersionResource, namespace string,
 	keep func(obj *unstructured.Unstructured) bool,
 ) ([]unstructured.Unstructured, error) {
 	list := d.readList(ctx, client, gvr, namespace)
@@ -252,7 +258,7 @@ func (d *Data) ListObjectsWhere(ctx context.Context, client *kube.Client, gvr sc
 }
 
 // readList lists the objects of a resource in a namespace once per process.
-func (d *Data) readList(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, namespace string) *objectList {
+func (d *Data) readList(ctx context.Context, client kube.Reader, gvr schema.GroupVersionResource, namespace string) *objectList {
 	entry, _ := d.readLists.LoadOrStore(readListKey{gvr: gvr, namespace: namespace}, &objectList{})
 	list := entry.(*objectList) //nolint:forcetypeassert // only *objectList is stored
 	list.once.Do(func() {
@@ -275,7 +281,7 @@ func (d *Data) readList(ctx context.Context, client *kube.Client, gvr schema.Gro
 // namespace) exists; known is false when the cluster cannot say. It reads
 // through ReadObject, so granting many subjects costs one LIST; where the
 // provider may only get, not list, it asks for the one object.
-func (d *Data) ClusterObjectExists(ctx context.Context, client *kube.Client, gvr schema.GroupVersionResource, name string) (exists, known bool) {
+func (d *Data) ClusterObjectExists(ctx context.Context, client kube.Reader, gvr schema.GroupVersionResource, name string) (exists, known bool) {
 	_, err := d.ReadObject(ctx, client, gvr, "", name)
 	switch {
 	case err == nil:
@@ -342,7 +348,7 @@ func From(raw any, diags *diag.Diagnostics) *Data {
 }
 
 // Client returns the cluster client, building it on first use.
-func (d *Data) Client() (*kube.Client, error) {
+func (d *Data) Client() (kube.Cluster, error) {
 	if d.unknown {
 		return nil, errConfigUnknown
 	}
@@ -353,7 +359,7 @@ func (d *Data) Client() (*kube.Client, error) {
 }
 
 // ClientDiags returns the client or an error diagnostic saying why there is none.
-func (d *Data) ClientDiags() (*kube.Client, diag.Diagnostics) {
+func (d *Data) ClientDiags() (kube.Cluster, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil {
 		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
@@ -393,7 +399,7 @@ func (d *Data) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostic
 			d.namespaceDiag.AddError("Cannot connect to the cluster", err.Error())
 			return
 		}
-		discovered, err := client.DiscoverRegistriesNamespace(ctx)
+		discovered, err := kube.DiscoverRegistriesNamespace(ctx, client)
 		switch {
 		case err != nil:
 			d.namespaceDiag.AddWarning("Registries namespace not discovered",
@@ -409,7 +415,7 @@ func (d *Data) RegistriesNamespace(ctx context.Context) (string, diag.Diagnostic
 
 // ClientAndNamespace returns the cluster client and the namespace a data source
 // reads: the configured one, else the provider's registries namespace.
-func (d *Data) ClientAndNamespace(ctx context.Context, configured tftypes.String) (*kube.Client, string, diag.Diagnostics) {
+func (d *Data) ClientAndNamespace(ctx context.Context, configured tftypes.String) (kube.Cluster, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil {
 		diags.AddError("Provider not configured",

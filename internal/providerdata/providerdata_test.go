@@ -73,7 +73,7 @@ func TestRegistriesNamespaceDefault(t *testing.T) {
 		_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}`))
 	}))
 	defer srv.Close()
-	d := New(kube.Config{}, "", func(kube.Config) (*kube.Client, error) { return kube.NewForConfig(&rest.Config{Host: srv.URL}) })
+	d := New(kube.Config{}, "", func(kube.Config) (kube.Cluster, error) { return kube.NewForConfig(&rest.Config{Host: srv.URL}) })
 	for range 2 {
 		namespace, diags := d.RegistriesNamespace(t.Context())
 		if namespace != "rhoai-model-registries" || diags.HasError() || len(diags) != 0 {

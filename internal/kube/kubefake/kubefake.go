@@ -1,7 +1,7 @@
 // Package kubefake is the one in-memory cluster the tests of every package
 // use (kube.Interface), after controller-runtime's client/fake and
-// client/interceptor: the objects a test starts from, and a function that
-// fails or changes any request. Production code never imports it.
+// client/interceptor: the objects a test starts from, and one interceptor per
+// verb that fails, delays or changes a request. Production code never imports it.
 package kubefake
 
 import (
@@ -30,9 +30,9 @@ import (
 // with what it sends, as server-side apply does for the fields of its one
 // field manager; fields another manager set (SetForeign) stay, as they do on a
 // cluster. Update fails with 409 Conflict on a stale resourceVersion, merge
-// patches change the stored object, and Fail lets a test fail or change any
-// one request. It is safe for concurrent use; the hooks run without its lock,
-// so they may call its methods.
+// patches change the stored object, and Interceptors let a test fail, delay or
+// change any request. It is safe for concurrent use; the hooks run without its
+// lock, so they may call its methods.
 type Cluster struct {
 	mu sync.Mutex
 	// Objects holds the stored objects by Key.
@@ -41,22 +41,23 @@ type Cluster struct {
 	// Calls records each request as "<verb> <resource>/<namespace>/<name>",
 	// verbs apply, dryrun, get, list, listbyname, update, patch, delete, deleteunchanged.
 	Calls []string
-	// Fail, when it returns an error for a call as recorded, fails that request;
-	// it runs before the request is answered, so it can also change the cluster first.
-	Fail func(call string) error
+	// Interceptors answer the requests of the verbs they set instead of the
+	// fake; a request is recorded in Calls before its interceptor runs.
+	Interceptors Funcs
 	// OnWait changes the cluster before each read of a wait, as the operator would.
 	OnWait func(c *Cluster)
-	// Admit changes what is applied, dry runs included, as a mutating webhook would.
-	Admit func(u *unstructured.Unstructured)
+	// Unserved are the resources discovery says the cluster does not serve.
+	Unserved map[schema.GroupVersionResource]bool
 	// foreign holds, per object, the fields another field manager set.
 	foreign map[string]map[string]any
 }
 
-var _ kube.Interface = (*Cluster)(nil)
+var _ kube.Cluster = (*Cluster)(nil)
 
 // resourceOf is the resource of each kind the provider writes.
 var resourceOf = map[string]schema.GroupVersionResource{
 	"Secret": kube.Secrets, "ConfigMap": kube.ConfigMaps, registry.Kind: registry.GroupVersionResource, "RoleBinding": kube.RoleBindings,
+	"Group": registry.OpenShiftGroupResource,
 }
 
 // New is a cluster holding objects.
@@ -68,20 +69,102 @@ func New(objects ...*unstructured.Unstructured) *Cluster {
 	return c
 }
 
+// Funcs are a Cluster's interceptors, one per verb of kube.Interface, after
+// controller-runtime's client/interceptor.Funcs. A nil one leaves the verb to
+// the fake; a set one answers the request instead and receives fake, the
+// cluster without interceptors, to pass the request on after failing,
+// delaying or changing it, or to change the cluster first. A dry run is an
+// Apply with opts.DryRun.
+type Funcs struct {
+	Get             func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error)
+	List            func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error)
+	ListByName      func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error)
+	Apply           func(ctx context.Context, fake kube.Interface, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error)
+	Update          func(ctx context.Context, fake kube.Interface, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	Patch           func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error)
+	Delete          func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error
+	DeleteUnchanged func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error)
+	// WaitFrom intercepts a whole wait; the fake's own wait reads through Get, interceptor included.
+	WaitFrom func(ctx context.Context, fake kube.Interface, gvr schema.GroupVersionResource, namespace, name string,
+		observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error)) (*unstructured.Unstructured, error)
+	// Serves intercepts discovery (kube.Discovery).
+	Serves func(fake kube.Discovery, gvr schema.GroupVersionResource) (bool, error)
+}
+
+// Fake is the cluster without its interceptors and without recording calls:
+// what an interceptor passes a request on to.
+func (c *Cluster) Fake() interface {
+	kube.Interface
+	kube.Discovery
+} {
+	return bare{c}
+}
+
+// bare answers every request from the stored objects.
+type bare struct{ c *Cluster }
+
+type getFunc = func(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error)
+
+func (b bare) Get(_ context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	return b.c.get(gvr, namespace, name)
+}
+
+func (b bare) List(_ context.Context, gvr schema.GroupVersionResource, namespace, _ string) ([]unstructured.Unstructured, error) {
+	return b.c.list(gvr, namespace)
+}
+
+func (b bare) ListByName(_ context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error) {
+	return b.c.listByName(gvr, name)
+}
+
+func (b bare) Apply(_ context.Context, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+	return b.c.apply(obj, opts)
+}
+
+func (b bare) Update(_ context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	return b.c.update(obj)
+}
+
+func (b bare) Patch(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
+	return b.c.patch(gvr, namespace, name, patch)
+}
+
+func (b bare) Delete(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
+	return b.c.delete(gvr, namespace, name, uid)
+}
+
+func (b bare) DeleteUnchanged(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
+	return b.c.deleteUnchanged(gvr, namespace, name, uid, resourceVersion)
+}
+
+func (b bare) WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
+	observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error),
+) (*unstructured.Unstructured, error) {
+	return b.c.waitFrom(ctx, b.Get, gvr, namespace, name, observed, done)
+}
+
+func (b bare) Serves(gvr schema.GroupVersionResource) (bool, error) { return b.c.serves(gvr) }
+
+// KeyOf is where Objects holds obj, by its kind, namespace and name.
+func KeyOf(obj runtime.Object) string {
+	u, err := kube.ToUnstructured(obj.DeepCopyObject())
+	if err != nil {
+		return ""
+	}
+	return Key(resourceOf[u.GetKind()], u.GetNamespace(), u.GetName())
+}
+
 // Key is where Objects holds an object.
 func Key(gvr schema.GroupVersionResource, namespace, name string) string {
 	return gvr.Resource + "/" + namespace + "/" + name
 }
 
-func (c *Cluster) record(call string) error {
+// record notes a request in Calls and returns the interceptors it meets.
+func (c *Cluster) record(call string) Funcs {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.Calls = append(c.Calls, call)
-	fail := c.Fail
-	c.mu.Unlock()
-	if fail != nil {
-		return fail(call)
-	}
-	return nil
+	return c.Interceptors
 }
 
 // Put stores obj as a write would: a new UID for a new object, the next
@@ -145,22 +228,23 @@ func (c *Cluster) SetForeign(gvr schema.GroupVersionResource, namespace, name st
 }
 
 // Apply stores obj, or with DryRun returns what would be stored.
-func (c *Cluster) Apply(_ context.Context, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+func (c *Cluster) Apply(ctx context.Context, obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
+	verb := "apply"
+	if opts.DryRun {
+		verb = "dryrun"
+	}
+	if f := c.record(verb + " " + KeyOf(obj)); f.Apply != nil {
+		return f.Apply(ctx, c.Fake(), obj, opts)
+	}
+	return c.apply(obj, opts)
+}
+
+func (c *Cluster) apply(obj runtime.Object, opts kube.ApplyOptions) (*unstructured.Unstructured, error) {
 	u, err := kube.ToUnstructured(obj.DeepCopyObject())
 	if err != nil {
 		return nil, err
 	}
 	gvr := resourceOf[u.GetKind()]
-	verb := "apply"
-	if opts.DryRun {
-		verb = "dryrun"
-	}
-	if err := c.record(verb + " " + Key(gvr, u.GetNamespace(), u.GetName())); err != nil {
-		return nil, err
-	}
-	if c.Admit != nil {
-		c.Admit(u)
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if opts.DryRun {
@@ -175,11 +259,15 @@ func (c *Cluster) Apply(_ context.Context, obj runtime.Object, opts kube.ApplyOp
 
 // Update stores obj if its resourceVersion is the stored one's: 404 for a
 // missing object, 409 Conflict for a stale version, as the API server answers.
-func (c *Cluster) Update(_ context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	gvr := resourceOf[obj.GetKind()]
-	if err := c.record("update " + Key(gvr, obj.GetNamespace(), obj.GetName())); err != nil {
-		return nil, err
+func (c *Cluster) Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	if f := c.record("update " + KeyOf(obj)); f.Update != nil {
+		return f.Update(ctx, c.Fake(), obj)
 	}
+	return c.update(obj)
+}
+
+func (c *Cluster) update(obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	gvr := resourceOf[obj.GetKind()]
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old, ok := c.Objects[Key(gvr, obj.GetNamespace(), obj.GetName())]
@@ -193,10 +281,14 @@ func (c *Cluster) Update(_ context.Context, obj *unstructured.Unstructured) (*un
 }
 
 // Get returns a copy of the stored object, or 404.
-func (c *Cluster) Get(_ context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
-	if err := c.record("get " + Key(gvr, namespace, name)); err != nil {
-		return nil, err
+func (c *Cluster) Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	if f := c.record("get " + Key(gvr, namespace, name)); f.Get != nil {
+		return f.Get(ctx, c.Fake(), gvr, namespace, name)
 	}
+	return c.get(gvr, namespace, name)
+}
+
+func (c *Cluster) get(gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	obj, ok := c.Objects[Key(gvr, namespace, name)]
@@ -208,10 +300,14 @@ func (c *Cluster) Get(_ context.Context, gvr schema.GroupVersionResource, namesp
 
 // List returns the objects of gvr in namespace (every namespace for ""), in
 // key order; the label selector is not applied.
-func (c *Cluster) List(_ context.Context, gvr schema.GroupVersionResource, namespace, _ string) ([]unstructured.Unstructured, error) {
-	if err := c.record("list " + gvr.Resource + "/" + namespace); err != nil {
-		return nil, err
+func (c *Cluster) List(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string) ([]unstructured.Unstructured, error) {
+	if f := c.record("list " + gvr.Resource + "/" + namespace); f.List != nil {
+		return f.List(ctx, c.Fake(), gvr, namespace, labelSelector)
 	}
+	return c.list(gvr, namespace)
+}
+
+func (c *Cluster) list(gvr schema.GroupVersionResource, namespace string) ([]unstructured.Unstructured, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []unstructured.Unstructured
@@ -224,10 +320,14 @@ func (c *Cluster) List(_ context.Context, gvr schema.GroupVersionResource, names
 }
 
 // ListByName returns the objects of gvr named name in every namespace.
-func (c *Cluster) ListByName(_ context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error) {
-	if err := c.record("listbyname " + gvr.Resource + "/" + name); err != nil {
-		return nil, err
+func (c *Cluster) ListByName(ctx context.Context, gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error) {
+	if f := c.record("listbyname " + gvr.Resource + "/" + name); f.ListByName != nil {
+		return f.ListByName(ctx, c.Fake(), gvr, name)
 	}
+	return c.listByName(gvr, name)
+}
+
+func (c *Cluster) listByName(gvr schema.GroupVersionResource, name string) ([]unstructured.Unstructured, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []unstructured.Unstructured
@@ -241,10 +341,14 @@ func (c *Cluster) ListByName(_ context.Context, gvr schema.GroupVersionResource,
 
 // Delete deletes the object (at uid unless ""); one with finalizers only gets
 // its deletion timestamp, as on a cluster.
-func (c *Cluster) Delete(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
-	if err := c.record("delete " + Key(gvr, namespace, name)); err != nil {
-		return err
+func (c *Cluster) Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
+	if f := c.record("delete " + Key(gvr, namespace, name)); f.Delete != nil {
+		return f.Delete(ctx, c.Fake(), gvr, namespace, name, uid)
 	}
+	return c.delete(gvr, namespace, name, uid)
+}
+
+func (c *Cluster) delete(gvr schema.GroupVersionResource, namespace, name string, uid types.UID) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := Key(gvr, namespace, name)
@@ -261,10 +365,14 @@ func (c *Cluster) Delete(_ context.Context, gvr schema.GroupVersionResource, nam
 
 // DeleteUnchanged deletes the object only at uid and resourceVersion, as the
 // API server's preconditions do; a changed or missing one is not deleted.
-func (c *Cluster) DeleteUnchanged(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
-	if err := c.record("deleteunchanged " + Key(gvr, namespace, name)); err != nil {
-		return false, err
+func (c *Cluster) DeleteUnchanged(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
+	if f := c.record("deleteunchanged " + Key(gvr, namespace, name)); f.DeleteUnchanged != nil {
+		return f.DeleteUnchanged(ctx, c.Fake(), gvr, namespace, name, uid, resourceVersion)
 	}
+	return c.deleteUnchanged(gvr, namespace, name, uid, resourceVersion)
+}
+
+func (c *Cluster) deleteUnchanged(gvr schema.GroupVersionResource, namespace, name string, uid types.UID, resourceVersion string) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := Key(gvr, namespace, name)
@@ -277,10 +385,14 @@ func (c *Cluster) DeleteUnchanged(_ context.Context, gvr schema.GroupVersionReso
 }
 
 // Patch applies a JSON merge patch to the stored object.
-func (c *Cluster) Patch(_ context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
-	if err := c.record("patch " + Key(gvr, namespace, name) + " " + string(patch)); err != nil {
-		return nil, err
+func (c *Cluster) Patch(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
+	if f := c.record("patch " + Key(gvr, namespace, name) + " " + string(patch)); f.Patch != nil {
+		return f.Patch(ctx, c.Fake(), gvr, namespace, name, patch)
 	}
+	return c.patch(gvr, namespace, name, patch)
+}
+
+func (c *Cluster) patch(gvr schema.GroupVersionResource, namespace, name string, patch []byte) (*unstructured.Unstructured, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	obj, ok := c.Objects[Key(gvr, namespace, name)]
@@ -297,6 +409,51 @@ func (c *Cluster) Patch(_ context.Context, gvr schema.GroupVersionResource, name
 		MergePatch(fields, runtime.DeepCopyJSON(body))
 	}
 	return obj.DeepCopy(), nil
+}
+
+// ListPaged lists through List (and its interceptor) and hands every object over as one page.
+func (c *Cluster) ListPaged(ctx context.Context, gvr schema.GroupVersionResource, namespace, labelSelector string, _ int64,
+	each func(items []unstructured.Unstructured),
+) error {
+	items, err := c.List(ctx, gvr, namespace, labelSelector)
+	if err != nil {
+		return err
+	}
+	each(items)
+	return nil
+}
+
+// ApplyExisting reads the object through Get and applies set's copy of obj
+// through Apply (with their interceptors); a missing object is 404.
+func (c *Cluster) ApplyExisting(ctx context.Context, gvr schema.GroupVersionResource, obj *unstructured.Unstructured,
+	set func(current *unstructured.Unstructured, desired *unstructured.Unstructured),
+) (*unstructured.Unstructured, error) {
+	current, err := c.Get(ctx, gvr, obj.GetNamespace(), obj.GetName())
+	if err != nil {
+		return nil, err
+	}
+	desired := obj.DeepCopy()
+	if set != nil {
+		set(current, desired)
+	}
+	return c.Apply(ctx, desired, kube.ApplyOptions{})
+}
+
+// Serves tells whether the cluster serves gvr: every resource but Unserved.
+func (c *Cluster) Serves(gvr schema.GroupVersionResource) (bool, error) {
+	c.mu.Lock()
+	f := c.Interceptors
+	c.mu.Unlock()
+	if f.Serves != nil {
+		return f.Serves(c.Fake(), gvr)
+	}
+	return c.serves(gvr)
+}
+
+func (c *Cluster) serves(gvr schema.GroupVersionResource) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.Unserved[gvr], nil
 }
 
 // MergePatch applies a JSON merge patch (RFC 7386) to doc.
@@ -321,9 +478,22 @@ func MergePatch(doc, patch map[string]any) {
 // MaxWaitReads is how often WaitFrom reads before it reports the deadline as passed.
 const MaxWaitReads = 3
 
-// WaitFrom judges observed, then reads the object up to MaxWaitReads times,
-// running OnWait before each read; then it reports the deadline as passed.
+// WaitFrom judges observed, then reads the object up to MaxWaitReads times
+// with Get (so the Get interceptor sees each read), running OnWait before each
+// read; then it reports the deadline as passed.
 func (c *Cluster) WaitFrom(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string,
+	observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error),
+) (*unstructured.Unstructured, error) {
+	c.mu.Lock()
+	f := c.Interceptors
+	c.mu.Unlock()
+	if f.WaitFrom != nil {
+		return f.WaitFrom(ctx, c.Fake(), gvr, namespace, name, observed, done)
+	}
+	return c.waitFrom(ctx, c.Get, gvr, namespace, name, observed, done)
+}
+
+func (c *Cluster) waitFrom(ctx context.Context, get getFunc, gvr schema.GroupVersionResource, namespace, name string,
 	observed *unstructured.Unstructured, done func(obj *unstructured.Unstructured) (bool, error),
 ) (*unstructured.Unstructured, error) {
 	last := observed
@@ -336,7 +506,7 @@ func (c *Cluster) WaitFrom(ctx context.Context, gvr schema.GroupVersionResource,
 		if c.OnWait != nil {
 			c.OnWait(c)
 		}
-		obj, err := c.Get(ctx, gvr, namespace, name)
+		obj, err := get(ctx, gvr, namespace, name)
 		switch {
 		case apierrors.IsNotFound(err):
 			last = nil
