@@ -218,9 +218,12 @@ func (b *bench) checkAdoptStep(st step, n int, r phaseResult, out commandOutput)
 			if err != nil {
 				return err
 			}
-			problem = generatedProblem(string(generated), n)
+			problem = errors.Join(generatedProblem(string(generated), n), oneByOneProblem(r.Requests.Provider))
 		default:
 			problem = adoptSummaryProblem(st.phase, n, out.text)
+			if st.config == configGenerated {
+				problem = errors.Join(problem, oneByOneProblem(r.Requests.Provider))
+			}
 		}
 	}
 	if problem != nil {
@@ -265,9 +268,17 @@ func queryRequestsProblem(requests counts, n int) error {
 				got, kind.resource, kind.objects, pages(kind.objects), tfutil.ListPageSize))
 		}
 	}
+	return errors.Join(append(problems, oneByOneProblem(requests))...)
+}
+
+// oneByOneProblem fails a phase of the generated configuration that read a registry,
+// a binding or a Secret by itself: the query, its import and the refresh after it
+// read every kind from one list per provider process.
+func oneByOneProblem(requests counts) error {
+	var problems []error
 	for _, resource := range []string{"modelregistries", "rolebindings", "secrets"} {
 		if got := requests["GET "+resource]; got > 0 {
-			problems = append(problems, fmt.Errorf("%d GETs of %s: a query reads no object one by one", got, resource))
+			problems = append(problems, fmt.Errorf("%d GETs of %s: an adoption reads no object one by one", got, resource))
 		}
 	}
 	return errors.Join(problems...)

@@ -268,7 +268,8 @@ func (r *modelRegistryPermissionResource) ImportState(ctx context.Context, req r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	binding, err := lifecycle.GetRoleBinding(ctx, client, id.Namespace, id.BindingName)
+	// From the provider's read list: importing a fleet's permissions costs one LIST, not a GET each.
+	binding, err := readRoleBinding(ctx, r.data, client, id.Namespace, id.BindingName)
 	switch {
 	case apierrors.IsNotFound(err) && id.Permission != nil:
 		// The dashboard names bindings at random: look for one granting the same permission.
