@@ -247,7 +247,7 @@ func (r *modelRegistryResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.AddError(lifecycle.SummaryRead, err.Error())
 		return
 	}
-	observed := lifecycle.Gather(ctx, client, obj, gatherFor(state))
+	observed := lifecycle.Gather(ctx, r.data.Listed(client), obj, gatherFor(state))
 	read := state
 	diags = flattenModelRegistry(&read, observed)
 	resp.Diagnostics.Append(diags...)

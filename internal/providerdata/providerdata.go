@@ -230,6 +230,20 @@ func (d *Data) ReadObject(ctx context.Context, client kube.Reader, gvr schema.Gr
 	return nil, kube.Explain(apierrors.NewNotFound(gvr.GroupResource(), name), gvr, namespace, name)
 }
 
+// Listed is client with its Gets answered by ReadObject, for a resource's Read:
+// a refresh of N registries then reads their password Secrets with one LIST, not
+// N GETs (where the identity may not list Secrets, with the GETs as before).
+func (d *Data) Listed(client kube.Interface) kube.Interface { return listedClient{Interface: client, data: d} }
+
+type listedClient struct {
+	kube.Interface
+	data *Data
+}
+
+func (c listedClient) Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	return c.data.ReadObject(ctx, c.Interface, gvr, namespace, name)
+}
+
 // ListObjects returns every object of a resource in a namespace for a
 // resource's Read or a plan-time check, from the same list as ReadObject.
 // Where the identity may not list, the error says so.

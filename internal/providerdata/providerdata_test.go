@@ -2,16 +2,21 @@ package providerdata
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync/atomic"
 	"testing"
 
 	tftypes "github.com/hashicorp/terraform-plugin-framework/types"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube/kubefake"
 )
 
 // ListObjectsWhere answers from the process's one LIST and hands out copies
@@ -102,5 +107,45 @@ func TestResolveNamespace(t *testing.T) {
 		if namespace.ValueString() != tc.want {
 			t.Errorf("%s: namespace = %s; want %s", name, namespace, tc.want)
 		}
+	}
+}
+
+// Listed answers a Read's Gets from one LIST per kind and namespace, and falls
+// back to a GET per object where the identity may not list (the least-privilege
+// role grants get on Secrets, not list).
+func TestListedReadsFromOneList(t *testing.T) {
+	secret := func(name string) *unstructured.Unstructured {
+		return &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret",
+			"metadata": map[string]any{"name": name, "namespace": "ns"}}}
+	}
+	for _, tc := range []struct {
+		name      string
+		forbidden bool
+		want      []string
+	}{
+		{"may list", false, []string{"list secrets/ns"}},
+		{"may only get", true, []string{"list secrets/ns", "get secrets/ns/a", "get secrets/ns/b", "get secrets/ns/gone"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cluster := kubefake.New(secret("a"), secret("b"))
+			if tc.forbidden {
+				cluster.Interceptors.List = func(_ context.Context, _ kube.Interface, gvr schema.GroupVersionResource, _, _ string) ([]unstructured.Unstructured, error) {
+					return nil, apierrors.NewForbidden(gvr.GroupResource(), "", errors.New("may not list"))
+				}
+			}
+			listed := (&Data{}).Listed(cluster)
+			for _, name := range []string{"a", "b"} {
+				obj, err := listed.Get(t.Context(), kube.Secrets, "ns", name)
+				if err != nil || obj.GetName() != name {
+					t.Fatalf("Get %s: %v, %v", name, obj, err)
+				}
+			}
+			if _, err := listed.Get(t.Context(), kube.Secrets, "ns", "gone"); !apierrors.IsNotFound(err) {
+				t.Errorf("Get of a missing Secret: %v, want not found", err)
+			}
+			if !slices.Equal(cluster.Calls, tc.want) {
+				t.Errorf("requests %q, want %q", cluster.Calls, tc.want)
+			}
+		})
 	}
 }
