@@ -233,7 +233,9 @@ func (d *Data) ReadObject(ctx context.Context, client kube.Reader, gvr schema.Gr
 // Listed is client with its Gets answered by ReadObject, for a resource's Read:
 // a refresh of N registries then reads their password Secrets with one LIST, not
 // N GETs (where the identity may not list Secrets, with the GETs as before).
-func (d *Data) Listed(client kube.Interface) kube.Interface { return listedClient{Interface: client, data: d} }
+func (d *Data) Listed(client kube.Interface) kube.Interface {
+	return listedClient{Interface: client, data: d}
+}
 
 type listedClient struct {
 	kube.Interface
