@@ -77,6 +77,8 @@ var (
 	namespaceRegistryListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/%s/%s/namespaces/%s/%s$`,
 		regexp.QuoteMeta(registry.Group), registry.Version, acctest.Namespace, registry.Resource))
 	bindingListPath = regexp.MustCompile(fmt.Sprintf(`^/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings$`, acctest.Namespace))
+	// A refresh reads the password Secrets of the namespace with one list.
+	secretListPath = regexp.MustCompile(fmt.Sprintf(`^/api/v1/namespaces/%s/secrets$`, acctest.Namespace))
 )
 
 // watchQuery matches the query of a watch, which goes to the list's path.
@@ -213,7 +215,7 @@ resource "openshiftai_model_registry_permission" "alice" {
 					proxy.Inject(
 						&faultproxy.Fault{Method: http.MethodGet, Path: namespaceRegistryListPath, Times: 2, Action: faultproxy.Action{Status: 503}},
 						&faultproxy.Fault{Method: http.MethodGet, Path: bindingListPath, Action: faultproxy.Action{Status: 500}},
-						&faultproxy.Fault{Method: http.MethodGet, Path: secretPath(secret), Action: faultproxy.Action{Drop: true}},
+						&faultproxy.Fault{Method: http.MethodGet, Path: secretListPath, Action: faultproxy.Action{Drop: true}},
 						&faultproxy.Fault{Method: http.MethodPatch, Path: registryPath(name), Action: faultproxy.Action{Status: 503, Delay: 500 * time.Millisecond}},
 					)
 				},
@@ -221,7 +223,7 @@ resource "openshiftai_model_registry_permission" "alice" {
 				Check: func(*terraform.State) error {
 					checkRetried(t, proxy, http.MethodGet, namespaceRegistryListPath, 2)
 					checkRetried(t, proxy, http.MethodGet, bindingListPath, 1)
-					checkRetried(t, proxy, http.MethodGet, secretPath(secret), 1)
+					checkRetried(t, proxy, http.MethodGet, secretListPath, 1)
 					checkRetried(t, proxy, http.MethodPatch, registryPath(name), 1)
 					if got := acctest.GetRegistry(t, name).GetAnnotations()[registry.AnnotationDescription]; got != "Models of the test, updated" {
 						return fmt.Errorf("description on the cluster is %q after the update", got)
