@@ -103,10 +103,10 @@ func (r defaultSource) write(ctx context.Context, plan *overrideModel, diags *di
 
 func readOverride[M overrideModels, P interface {
 	*M
-	timed
+	providerdata.Timed
 }](ctx context.Context, r defaultSource, req resource.ReadRequest, resp *resource.ReadResponse) {
 	r.identity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
+	stored, ctx, cancel, client, ok := providerdata.Begin[M, P](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -126,9 +126,9 @@ func readOverride[M overrideModels, P interface {
 
 func deleteOverride[M overrideModels, P interface {
 	*M
-	timed
+	providerdata.Timed
 }](ctx context.Context, r defaultSource, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	stored, ctx, cancel, client, ok := begin[M, P](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	stored, ctx, cancel, client, ok := providerdata.Begin[M, P](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

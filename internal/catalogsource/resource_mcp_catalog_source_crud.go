@@ -9,10 +9,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 )
 
 func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := providerdata.Begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -42,7 +43,7 @@ func (r *mcpSourceResource) Create(ctx context.Context, req resource.CreateReque
 
 func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	mcpSourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -64,7 +65,7 @@ func (r *mcpSourceResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := providerdata.Begin[mcpSourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	var state mcpSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -85,7 +86,7 @@ func (r *mcpSourceResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *mcpSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ctx, cancel, client, ok := begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[mcpSourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

@@ -15,10 +15,11 @@ import (
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/catalog"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 )
 
 func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := providerdata.Begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -105,7 +106,7 @@ func (r *sourceResource) apiKeySecret(ctx context.Context, client kube.Reader, n
 
 func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	sourceIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -128,7 +129,7 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := providerdata.Begin[sourceModel](ctx, r.data, req.Plan, timeouts.Value.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	var state sourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -161,7 +162,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ctx, cancel, client, ok := begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[sourceModel](ctx, r.data, req.State, timeouts.Value.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

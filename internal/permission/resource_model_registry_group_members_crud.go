@@ -14,11 +14,12 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
+	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/providerdata"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/registry"
 )
 
 func (r *modelRegistryGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryGroupMembersCreateTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := providerdata.Begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryGroupMembersCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -119,7 +120,7 @@ func explainGroupError(ctx context.Context, client kube.Reader, diags *diag.Diag
 
 func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	groupMembersIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	state, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryGroupMembersReadTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryGroupMembersReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -148,7 +149,7 @@ func (r *modelRegistryGroupMembersResource) Read(ctx context.Context, req resour
 }
 
 func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Update, modelRegistryGroupMembersUpdateTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := providerdata.Begin[modelRegistryGroupMembersModel](ctx, r.data, req.Plan, timeouts.Value.Update, modelRegistryGroupMembersUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -160,7 +161,7 @@ func (r *modelRegistryGroupMembersResource) Update(ctx context.Context, req reso
 }
 
 func (r *modelRegistryGroupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ctx, cancel, client, ok := begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryGroupMembersDeleteTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[modelRegistryGroupMembersModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryGroupMembersDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

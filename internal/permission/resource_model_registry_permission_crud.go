@@ -21,7 +21,7 @@ import (
 )
 
 func (r *modelRegistryPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryPermissionCreateTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, client, ok := providerdata.Begin[modelRegistryPermissionModel](ctx, r.data, req.Plan, timeouts.Value.Create, modelRegistryPermissionCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -78,7 +78,7 @@ func checkSubjectExists(ctx context.Context, data *providerdata.Data, client kub
 
 func (r *modelRegistryPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	permissionIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	state, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryPermissionReadTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryPermissionReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -133,7 +133,7 @@ func (r *modelRegistryPermissionResource) Update(ctx context.Context, req resour
 }
 
 func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ctx, cancel, client, ok := begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryPermissionDeleteTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[modelRegistryPermissionModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryPermissionDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return

@@ -110,7 +110,7 @@ func ownerUID(ctx context.Context, data *providerdata.Data, client kube.Reader, 
 
 func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	permissionsIdentity.SetFromState(ctx, req.State, resp.Identity, &resp.Diagnostics)
-	state, ctx, cancel, client, ok := begin[modelRegistryPermissionsModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryPermissionsReadTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[modelRegistryPermissionsModel](ctx, r.data, req.State, timeouts.Value.Read, modelRegistryPermissionsReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -140,7 +140,7 @@ func (r *modelRegistryPermissionsResource) Read(ctx context.Context, req resourc
 }
 
 func (r *modelRegistryPermissionsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ctx, cancel, client, ok := begin[modelRegistryPermissionsModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryPermissionsDeleteTimeout, &resp.Diagnostics)
+	state, ctx, cancel, client, ok := providerdata.Begin[modelRegistryPermissionsModel](ctx, r.data, req.State, timeouts.Value.Delete, modelRegistryPermissionsDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
