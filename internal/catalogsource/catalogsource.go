@@ -31,15 +31,6 @@ func configure(raw any, diags *diag.Diagnostics) *providerdata.Data {
 	return providerdata.From(raw, diags)
 }
 
-func clientOf(data *providerdata.Data) (kube.Cluster, diag.Diagnostics) {
-	if data == nil {
-		var diags diag.Diagnostics
-		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
-		return nil, diags
-	}
-	return data.ClientDiags()
-}
-
 // namespaceOf is the configured namespace, else the provider's registries namespace.
 func namespaceOf(ctx context.Context, data *providerdata.Data, configured types.String) (string, diag.Diagnostics) {
 	if !configured.IsNull() && !configured.IsUnknown() && configured.ValueString() != "" {

@@ -238,7 +238,7 @@ func (m overrideModel) override(ctx context.Context, kind catalog.Kind, diags *d
 // putOverride checks the override's id against the shipped sources of its
 // kind and writes it; it returns the shipped source's name.
 func putOverride(ctx context.Context, data *providerdata.Data, namespace string, o catalog.Override, diags *diag.Diagnostics) (types.String, bool) {
-	client, cdiags := clientOf(data)
+	client, cdiags := data.ClientDiags()
 	diags.Append(cdiags...)
 	if diags.HasError() {
 		return types.StringNull(), false

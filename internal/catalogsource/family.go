@@ -224,7 +224,7 @@ func importTarget(ctx context.Context, data *providerdata.Data, identity tfutil.
 		diags.AddError("Invalid import ID", err.Error())
 		return nil, "", "", false
 	}
-	client, cdiags := clientOf(data)
+	client, cdiags := data.ClientDiags()
 	diags.Append(cdiags...)
 	if diags.HasError() {
 		return nil, "", "", false

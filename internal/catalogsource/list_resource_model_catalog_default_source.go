@@ -70,7 +70,7 @@ func listOverrides(ctx context.Context, data *providerdata.Data, config defaultS
 	namespace, _, file, diags := readCatalogForList(ctx, data, config.Namespace, kind)
 	var shippedIDs []string
 	if file != nil {
-		client, clientDiags := clientOf(data)
+		client, clientDiags := data.ClientDiags()
 		diags.Append(clientDiags...)
 		if !diags.HasError() {
 			shipped, err := readShipped(ctx, data, client, namespace, kind)
