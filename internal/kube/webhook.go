@@ -8,10 +8,13 @@ import (
 
 // webhookTransportFailures are what the API server reports when it cannot
 // talk to an admission webhook at all: the webhook's pod is restarting, has no
-// endpoints yet, or presents a certificate that is being replaced.
+// endpoints yet, or presents a certificate that is being replaced. A restart
+// also breaks the connections the API server keeps open to the webhook: the
+// first call on one of them fails with "broken pipe", "connection reset" or
+// "EOF" before new calls are refused.
 var webhookTransportFailures = []string{
 	"connection refused", "no endpoints available", "i/o timeout", "deadline exceeded", "Client.Timeout",
-	"connection reset", "EOF", "no route to host", "tls:", "x509:", "not found",
+	"connection reset", "broken pipe", "EOF", "no route to host", "tls:", "x509:", "not found",
 }
 
 // IsWebhookUnreachable reports a write the API server refused because it could

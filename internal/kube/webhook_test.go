@@ -48,6 +48,34 @@ func TestWriteWaitsForTheWebhookUntilTheTimeout(t *testing.T) {
 	}
 }
 
+// The first call after a restart on a connection the API server kept open to the
+// webhook fails with a broken pipe or a reset, not a refusal: waited for the same way,
+// past MaxAttempts until the operation's timeout.
+func TestStaleWebhookConnectionIsRetried(t *testing.T) {
+	for _, cause := range []string{
+		"write tcp 10.128.0.2:45058->10.130.0.9:9443: write: broken pipe",
+		"read tcp 10.128.0.2:45058->10.130.0.9:9443: read: connection reset by peer",
+		"EOF",
+	} {
+		stale := `Internal error occurred: failed calling webhook \"mmodelregistry.opendatahub.io\": failed to call webhook: ` +
+			`Post \"https://model-registry-operator-webhook-service.opendatahub.svc:443/mutate-modelregistry?timeout=10s\": ` + cause
+		client, count := fakeAPIServer(t, func(w http.ResponseWriter, r *http.Request, n int64) {
+			if n <= MaxAttempts+1 {
+				writeStatus(w, http.StatusInternalServerError, "InternalError", stale, "")
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"apiVersion":"modelregistry.opendatahub.io/v1beta1","kind":"ModelRegistry","metadata":{"name":"fraud","namespace":"rhoai-model-registries"}}`))
+		})
+		fastRetries(client)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if _, err := client.Apply(ctx, probeRegistry().ModelRegistry(), ApplyOptions{}); err != nil || count.Load() != MaxAttempts+2 {
+			t.Errorf("%s: %d requests, error %v; want %d and the write done", cause, count.Load(), err, MaxAttempts+2)
+		}
+		cancel()
+	}
+}
+
 // A webhook that never comes back: the error says the operator's webhook is
 // down and how to check it.
 func TestWebhookThatStaysDownIsExplained(t *testing.T) {
