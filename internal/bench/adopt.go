@@ -454,7 +454,7 @@ func (b *bench) makeDashboardRegistry(ctx context.Context, i int) error {
 }
 
 func (b *bench) waitRegistriesReady(ctx context.Context, n int) error {
-	const readyWait = 5 * time.Minute
+	readyWait := scaledWait(5*time.Minute, n)
 	deadline := time.Now().Add(readyWait)
 	for {
 		list, err := b.dynamic.Resource(registry.GroupVersionResource).Namespace(b.namespace).List(ctx, metav1.ListOptions{})

@@ -843,8 +843,16 @@ func (b *bench) checkEmpty(ctx context.Context) error {
 // the garbage collector has taken the Deployments they owned, then checks that nothing
 // is left, so the provider's apply starts on the cluster the floors found and not in
 // the write floor's aftermath.
+// scaledWait is how long the bench waits for the cluster to react to a fleet of n:
+// base, and 300 ms more a registry, which the stand-ins and kube-controller-manager
+// need for the objects of one registry on a loaded machine. It bounds a wait so that a
+// cluster that never settles ends the run; it measures nothing.
+func scaledWait(base time.Duration, n int) time.Duration {
+	return base + time.Duration(n)*300*time.Millisecond
+}
+
 func (b *bench) settle(ctx context.Context, check func(context.Context) error, after string) error {
-	const settleWait = 2 * time.Minute
+	settleWait := scaledWait(2*time.Minute, b.opts.n)
 	deployments := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 	deadline := time.Now().Add(settleWait)
 	for !b.opts.fleet.catalog {
