@@ -190,27 +190,49 @@ func (p *Protocol) checkExistingBinding(ctx context.Context, perm registry.Permi
 		perm.Namespace, existing.Name, perm.SubjectOf(), perm.Registry, perm.Namespace, existing.Name)}
 }
 
-// RevokePermission deletes a single permission's binding as it was read,
-// unless an openshiftai_model_registry_permissions took it over meanwhile
-// (kept). A binding changed since it was read is read again once.
-func (p *Protocol) RevokePermission(ctx context.Context, binding *rbacv1.RoleBinding) (kept bool, err error) {
-	for range 2 {
+// Revoked is what RevokePermission did with a single permission's binding.
+type Revoked int
+
+const (
+	// Deleted: the binding was deleted, or was already gone.
+	Deleted Revoked = iota
+	// TakenByList: an openshiftai_model_registry_permissions took the binding over; it stays.
+	TakenByList
+	// NotOurs: the binding of that name now grants something else (its replacement's,
+	// under create_before_destroy); it stays.
+	NotOurs
+)
+
+// RevokePermission deletes a single permission's binding as it was read, unless
+// it is no longer the permission's: a list took it over, or ours says it grants
+// something else. The read may be older than the cluster (one list per process):
+// the delete's preconditions (UID and resourceVersion) refuse a binding changed
+// since, which is read again and checked again; after two such changes it is
+// deleted by UID once it still checks out. It returns the binding it last saw.
+func (p *Protocol) RevokePermission(ctx context.Context, binding *rbacv1.RoleBinding, ours func(*rbacv1.RoleBinding) bool) (Revoked, *rbacv1.RoleBinding, error) {
+	for attempt := 0; ; attempt++ {
 		if binding.Annotations[registry.AnnotationMadeBy] == registry.MadeByPermissionList {
-			return true, nil
+			return TakenByList, binding, nil
+		}
+		if !ours(binding) {
+			return NotOurs, binding, nil
+		}
+		if attempt == 2 {
+			return Deleted, binding, p.Client.Delete(ctx, kube.RoleBindings, binding.Namespace, binding.Name, binding.UID)
 		}
 		deleted, err := p.Client.DeleteUnchanged(ctx, kube.RoleBindings, binding.Namespace, binding.Name, binding.UID, binding.ResourceVersion)
 		if err != nil || deleted {
-			return false, err
+			return Deleted, binding, err
 		}
-		binding, err = GetRoleBinding(ctx, p.Client, binding.Namespace, binding.Name)
+		fresh, err := GetRoleBinding(ctx, p.Client, binding.Namespace, binding.Name)
 		if apierrors.IsNotFound(err) {
-			return false, nil
+			return Deleted, binding, nil
 		}
 		if err != nil {
-			return false, err
+			return Deleted, binding, err
 		}
+		binding = fresh
 	}
-	return false, p.Client.Delete(ctx, kube.RoleBindings, binding.Namespace, binding.Name, binding.UID)
 }
 
 // ApplyPermissions makes the registry's bindings exactly list: first every

@@ -250,12 +250,21 @@ func TestGrantPermissionReadFailures(t *testing.T) {
 
 func TestRevokePermission(t *testing.T) {
 	ctx := context.Background()
+	// ours is the resource's check: the binding still grants alice.
+	ours := func(b *rbacv1.RoleBinding) bool {
+		parsed, err := registry.ParseRoleBinding(b)
+		return err == nil && parsed.Permission == alice
+	}
+	revoke := func(f *kubefake.Cluster, read *rbacv1.RoleBinding) (Revoked, error) {
+		revoked, _, err := (&Protocol{Client: f}).RevokePermission(ctx, read, ours)
+		return revoked, err
+	}
 	t.Run("deleted as read", func(t *testing.T) {
 		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
-		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
-		if err != nil || kept || storedBinding(t, f, read.Name) != nil {
-			t.Errorf("kept=%v err=%v; want the binding deleted", kept, err)
+		revoked, err := revoke(f, read)
+		if err != nil || revoked != Deleted || storedBinding(t, f, read.Name) != nil {
+			t.Errorf("revoked=%v err=%v; want the binding deleted", revoked, err)
 		}
 	})
 	t.Run("taken over by the list", func(t *testing.T) {
@@ -263,9 +272,9 @@ func TestRevokePermission(t *testing.T) {
 		taken := alice.RoleBinding(registryUID)
 		taken.Annotations[registry.AnnotationMadeBy] = registry.MadeByPermissionList
 		read := putBinding(t, f, taken)
-		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
-		if err != nil || !kept || storedBinding(t, f, read.Name) == nil {
-			t.Errorf("kept=%v err=%v; want the list's binding left", kept, err)
+		revoked, err := revoke(f, read)
+		if err != nil || revoked != TakenByList || storedBinding(t, f, read.Name) == nil {
+			t.Errorf("revoked=%v err=%v; want the list's binding left", revoked, err)
 		}
 	})
 	t.Run("taken over by the list since it was read", func(t *testing.T) {
@@ -274,18 +283,33 @@ func TestRevokePermission(t *testing.T) {
 		taken := alice.RoleBinding(registryUID)
 		taken.Annotations[registry.AnnotationMadeBy] = registry.MadeByPermissionList
 		putBinding(t, f, taken)
-		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
-		if err != nil || !kept || storedBinding(t, f, read.Name) == nil {
-			t.Errorf("kept=%v err=%v; want the binding the list took over left", kept, err)
+		revoked, err := revoke(f, read)
+		if err != nil || revoked != TakenByList || storedBinding(t, f, read.Name) == nil {
+			t.Errorf("revoked=%v err=%v; want the binding the list took over left", revoked, err)
 		}
 	})
 	t.Run("changed since it was read", func(t *testing.T) {
 		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
 		putBinding(t, f, alice.RoleBinding(registryUID)) // a label edit: a new resourceVersion
-		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
-		if err != nil || kept || storedBinding(t, f, read.Name) != nil {
-			t.Errorf("kept=%v err=%v; want the changed binding read again and deleted", kept, err)
+		revoked, err := revoke(f, read)
+		if err != nil || revoked != Deleted || storedBinding(t, f, read.Name) != nil {
+			t.Errorf("revoked=%v err=%v; want the changed binding read again and deleted", revoked, err)
+		}
+	})
+	t.Run("granting something else since it was read", func(t *testing.T) {
+		// A list read before a create_before_destroy replacement wrote the name again.
+		f := kubefake.New()
+		read := putBinding(t, f, alice.RoleBinding(registryUID))
+		replacement := alice.RoleBinding(registryUID)
+		replacement.Subjects[0].Name = "alice-admin"
+		putBinding(t, f, replacement)
+		revoked, last, err := (&Protocol{Client: f}).RevokePermission(ctx, read, ours)
+		if err != nil || revoked != NotOurs || storedBinding(t, f, read.Name) == nil {
+			t.Errorf("revoked=%v err=%v; want the replacement's binding left", revoked, err)
+		}
+		if last == nil || last.Subjects[0].Name != "alice-admin" {
+			t.Errorf("last seen %+v; want the replacement's binding", last)
 		}
 	})
 	t.Run("changing on every read", func(t *testing.T) {
@@ -295,9 +319,9 @@ func TestRevokePermission(t *testing.T) {
 			putBinding(t, f, alice.RoleBinding(registryUID))
 			return fake.DeleteUnchanged(ctx, gvr, namespace, name, uid, resourceVersion)
 		}
-		kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read)
-		if err != nil || kept || storedBinding(t, f, read.Name) != nil {
-			t.Errorf("kept=%v err=%v; want it deleted by UID after two tries", kept, err)
+		revoked, err := revoke(f, read)
+		if err != nil || revoked != Deleted || storedBinding(t, f, read.Name) != nil {
+			t.Errorf("revoked=%v err=%v; want it deleted by UID after two tries", revoked, err)
 		}
 		if !slices.Contains(f.Calls, "delete "+bindingKey(read.Name)) {
 			t.Errorf("calls = %v; want a delete by UID", f.Calls)
@@ -307,8 +331,8 @@ func TestRevokePermission(t *testing.T) {
 		f := kubefake.New()
 		read := putBinding(t, f, alice.RoleBinding(registryUID))
 		delete(f.Objects, bindingKey(read.Name))
-		if kept, err := (&Protocol{Client: f}).RevokePermission(ctx, read); err != nil || kept {
-			t.Errorf("kept=%v err=%v; want nothing to do", kept, err)
+		if revoked, err := revoke(f, read); err != nil || revoked != Deleted {
+			t.Errorf("revoked=%v err=%v; want nothing to do", revoked, err)
 		}
 	})
 }

@@ -75,6 +75,16 @@ func checkBindingGone(name string) resource.TestCheckFunc {
 	}
 }
 
+// bindingsGone checks that the bindings of users user-0 to user-<n-1> on registry are gone.
+func bindingsGone(registryName string, n int) []resource.TestCheckFunc {
+	var checks []resource.TestCheckFunc
+	for i := range n {
+		p := registry.Permission{Registry: registryName, Namespace: acctest.Namespace, Kind: registry.SubjectUser, Subject: fmt.Sprintf("user-%d", i)}
+		checks = append(checks, checkBindingGone(p.BindingName()))
+	}
+	return checks
+}
+
 func checkBindingExists(name string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		_, err := getBinding(name)
@@ -581,6 +591,36 @@ resource "openshiftai_model_registry_permission" "users" {
 					}
 				},
 				Config:   config,
+				PlanOnly: true,
+			},
+			{
+				// Destroy the five: each delete takes its binding from the apply's one list.
+				PreConfig: counter.reset,
+				Config:    acctest.PermissionRegistryConfig(name),
+				Check:     resource.ComposeAggregateTestCheckFunc(bindingsGone(name, 5)...),
+			},
+			{
+				PreConfig: func() {
+					lists, gets, deletes := 0, 0, 0
+					for _, request := range counter.snapshot() {
+						method, path, _ := strings.Cut(request, " ")
+						path, _, _ = strings.Cut(path, "?")
+						switch {
+						case method == http.MethodGet && path == bindingPath:
+							lists++
+						case method == http.MethodGet && strings.HasPrefix(path, bindingPath+"/"):
+							gets++
+						case method == http.MethodDelete && strings.HasPrefix(path, bindingPath+"/"):
+							deletes++
+						}
+					}
+					// One LIST in the plan's refresh, one in the apply.
+					if deletes != 5 || gets != 0 || lists > 2 {
+						t.Errorf("destroying 5 permissions sent %d DELETEs, %d GETs and %d LISTs of RoleBindings, want 5 DELETEs, no GET and at most 2 LISTs",
+							deletes, gets, lists)
+					}
+				},
+				Config:   acctest.PermissionRegistryConfig(name),
 				PlanOnly: true,
 			},
 		},

@@ -144,7 +144,9 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 			"RoleBinding %s/%s belongs to the model-registry operator; it was removed from Terraform state but not deleted.", namespace, name))
 		return
 	}
-	binding, err := lifecycle.GetRoleBinding(ctx, client, namespace, name)
+	// The binding comes from the process's one list of the namespace's bindings (a GET where
+	// the identity may not list): the delete's preconditions catch one changed since.
+	binding, err := readRoleBinding(ctx, r.data, client, namespace, name)
 	if apierrors.IsNotFound(err) {
 		return
 	}
@@ -154,20 +156,24 @@ func (r *modelRegistryPermissionResource) Delete(ctx context.Context, req resour
 	}
 	// A binding of the same name that now grants something else belongs to its
 	// replacement (create_before_destroy): leave it.
-	if observed, _ := observeBinding(binding); observed != state.permission() {
-		resp.Diagnostics.AddWarning("RoleBinding left in place", fmt.Sprintf(
-			"RoleBinding %s/%s now grants %s %q the use of registry %q, not what this resource granted (%s %q); "+
-				"it was not deleted.", namespace, name, observed.Kind, observed.Subject, observed.Registry,
-			state.permission().Kind, state.permission().Subject))
-		return
-	}
-	kept, err := protocol(client).RevokePermission(ctx, binding)
+	want := state.permission()
+	revoked, last, err := protocol(client).RevokePermission(ctx, binding, func(b *rbacv1.RoleBinding) bool {
+		observed, _ := observeBinding(b)
+		return observed == want
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot delete the permission's RoleBinding", err.Error())
 		return
 	}
-	if kept {
+	switch revoked {
+	case lifecycle.TakenByList:
 		tflog.Info(ctx, "registry permission binding taken over by the permission list; left in place", map[string]any{"namespace": namespace, "binding": name})
+		return
+	case lifecycle.NotOurs:
+		observed, _ := observeBinding(last)
+		resp.Diagnostics.AddWarning("RoleBinding left in place", fmt.Sprintf(
+			"RoleBinding %s/%s now grants %s %q the use of registry %q, not what this resource granted (%s %q); "+
+				"it was not deleted.", namespace, name, observed.Kind, observed.Subject, observed.Registry, want.Kind, want.Subject))
 		return
 	}
 	tflog.Info(ctx, "registry permission revoked", map[string]any{"namespace": namespace, "binding": name})

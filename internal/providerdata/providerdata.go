@@ -209,13 +209,15 @@ type objectList struct {
 	err   error
 }
 
-// ReadObject returns an object for a resource's Read or a warning-only check.
+// ReadObject returns an object for a resource's Read, a warning-only check, or
+// a delete that carries the object's UID and resourceVersion as preconditions
+// (a binding changed since the list is then refused and read again).
 // The first read of a kind in a namespace lists them all, and later reads of the
 // same provider process are answered from that list: a refresh of N registries
 // and their bindings costs a few LISTs instead of one GET each. Terraform starts
 // a provider process for each plan or apply walk and a walk reads before it
 // writes, so the list is as fresh as the GETs would be. Where the identity may
-// not list, it GETs. Writes never decide anything on what it returns.
+// not list, it GETs. No other write decides anything on what it returns.
 func (d *Data) ReadObject(ctx context.Context, client kube.Reader, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
 	list := d.readList(ctx, client, gvr, namespace)
 	if list.err != nil {
