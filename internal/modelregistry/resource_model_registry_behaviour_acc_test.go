@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -315,9 +316,27 @@ func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Timed out deleting the model registry.*modelregistry.opendatahub.io/finalizer.*operator must be running`),
 			},
 			{
-				// With the operator back, the next destroy finishes.
-				PreConfig: func() { acctest.Cluster.StandIn.Unignore(acctest.Namespace, name) },
-				Config:    config,
+				// With the operator back, it removes its finalizer and the registry goes; the next
+				// apply creates it again. (The test waits for it to go: an apply whose refresh
+				// still saw it would plan nothing, and its plan afterwards the create.)
+				PreConfig: func() {
+					acctest.Cluster.StandIn.Unignore(acctest.Namespace, name)
+					gone := checkGone("registry "+name, func() error {
+						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
+						return err
+					})
+					deadline := time.Now().Add(30 * time.Second)
+					for err := gone(nil); err != nil; err = gone(nil) {
+						if time.Now().After(deadline) {
+							t.Fatalf("30s after the operator came back: %v", err)
+						}
+						time.Sleep(100 * time.Millisecond)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("openshiftai_model_registry.test", tfjsonpath.New("ready"), knownvalue.Bool(true)),
+				},
 			},
 		},
 	})
