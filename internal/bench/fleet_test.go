@@ -123,7 +123,8 @@ func TestQueryRequestsProblem(t *testing.T) {
 		want     string
 	}{
 		{"N=10: one page each", 10, counts{"LIST datascienceclusters": 1, "LIST modelregistries": 1, "LIST rolebindings": 1}, ""},
-		{"N=1000: 4 and 12 pages", 1000, counts{"LIST modelregistries": 4, "LIST rolebindings": 12}, ""},
+		{"N=1000: 4 and 16 pages (the operator's binding of each registry too)", 1000, counts{"LIST modelregistries": 4, "LIST rolebindings": 16}, ""},
+		{"N=1000: a page too many", 1000, counts{"LIST modelregistries": 4, "LIST rolebindings": 17}, "17 LISTs of rolebindings for 4000 objects, want at most 16 pages of 250"},
 		{"a LIST per object", 100, counts{"LIST modelregistries": 100, "LIST rolebindings": 2}, "100 LISTs of modelregistries for 100 objects, want at most 1 pages of 250"},
 		{"a GET per object", 10, counts{"LIST modelregistries": 1, "LIST rolebindings": 1, "GET rolebindings": 30}, "30 GETs of rolebindings"},
 		{"the Secrets read", 10, counts{"LIST modelregistries": 1, "GET secrets": 10}, "10 GETs of secrets"},
