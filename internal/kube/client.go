@@ -145,7 +145,8 @@ func NewForConfig(restConfig *rest.Config) (*Client, error) {
 // RESTConfig is the configuration the client was built from.
 func (c *Client) RESTConfig() *rest.Config { return rest.CopyConfig(c.restConfig) }
 
-func resourceFor(gvk schema.GroupVersionKind) (schema.GroupVersionResource, error) {
+// ResourceFor is the resource of a kind the provider writes.
+func ResourceFor(gvk schema.GroupVersionKind) (schema.GroupVersionResource, error) {
 	if gvr, ok := resources[gvk]; ok {
 		return gvr, nil
 	}
@@ -186,7 +187,7 @@ func (c *Client) Apply(ctx context.Context, obj runtime.Object, opts ApplyOption
 	if err != nil {
 		return nil, err
 	}
-	gvr, err := resourceFor(u.GroupVersionKind())
+	gvr, err := ResourceFor(u.GroupVersionKind())
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 // (apierrors.IsConflict), which is left to the caller to read and change
 // again. Transient failures are retried until ctx ends.
 func (c *Client) Update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	gvr, err := resourceFor(obj.GroupVersionKind())
+	gvr, err := ResourceFor(obj.GroupVersionKind())
 	if err != nil {
 		return nil, err
 	}

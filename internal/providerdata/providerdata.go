@@ -203,8 +203,10 @@ type readListKey struct {
 }
 
 // objectList is the objects of one resource in one namespace, listed once.
+// This process's writes go into it (writeThrough), under mu.
 type objectList struct {
 	once  sync.Once
+	mu    sync.RWMutex
 	items map[string]*unstructured.Unstructured
 	err   error
 }
@@ -226,8 +228,14 @@ func (d *Data) ReadObject(ctx context.Context, client kube.Reader, gvr schema.Gr
 		}
 		return client.Get(ctx, gvr, namespace, name)
 	}
-	if obj, ok := list.items[name]; ok {
-		return obj.DeepCopy(), nil
+	list.mu.RLock()
+	obj, ok := list.items[name]
+	if ok {
+		obj = obj.DeepCopy()
+	}
+	list.mu.RUnlock()
+	if ok {
+		return obj, nil
 	}
 	return nil, kube.Explain(apierrors.NewNotFound(gvr.GroupResource(), name), gvr, namespace, name)
 }
@@ -266,6 +274,8 @@ func (d *Data) ListObjectsWhere(ctx context.Context, client kube.Reader, gvr sch
 	if list.err != nil {
 		return nil, list.err
 	}
+	list.mu.RLock()
+	defer list.mu.RUnlock()
 	out := make([]unstructured.Unstructured, 0, len(list.items))
 	for _, obj := range list.items {
 		if keep == nil || keep(obj) {
@@ -371,7 +381,11 @@ func (d *Data) Client() (kube.Cluster, error) {
 		return nil, errConfigUnknown
 	}
 	d.clientOnce.Do(func() {
-		d.client, d.clientErr = d.connect(d.cfg)
+		var client kube.Cluster
+		client, d.clientErr = d.connect(d.cfg)
+		if d.clientErr == nil {
+			d.client = writeThrough{Cluster: client, data: d}
+		}
 	})
 	return d.client, d.clientErr
 }
