@@ -195,7 +195,9 @@ func (d *modelRegistryDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	observed, err := lifecycle.Find(ctx, client, namespace, config.ResourceName.ValueString(), lifecycle.GatherOptions{CAConfigMap: true})
+	// The registry and its CA ConfigMap come from the process's one list of each kind: a plan
+	// that reads N registries (examples/fleet-import) sends a few LISTs, not N GETs of each.
+	observed, err := lifecycle.Find(ctx, d.data.Listed(client), namespace, config.ResourceName.ValueString(), lifecycle.GatherOptions{CAConfigMap: true})
 	if err != nil {
 		for _, p := range lifecycle.Problems(err, lifecycle.SummaryRead) {
 			resp.Diagnostics.AddError(p.Summary, p.Detail)

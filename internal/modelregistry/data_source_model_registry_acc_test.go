@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -223,4 +224,47 @@ func hostsCheck(hosts []string) knownvalue.Check {
 		checks[i] = knownvalue.StringExact(host)
 	}
 	return knownvalue.ListExact(checks)
+}
+
+// Data sources read the registries from one list per provider process, and a
+// registry this process creates reaches that list: in one apply, a data source
+// read before a registry's create (the list is made then) and one read after
+// it both find theirs, with the new one's UID.
+func TestAccModelRegistryDataSource_readsWhatTheApplyCreated(t *testing.T) {
+	first, second := acctest.RegistryName("dsfirst"), acctest.RegistryName("dssecond")
+	registries := acctest.Registry{Label: "first", Name: "First", ResourceName: first, Database: acctest.RegistryDatabase,
+		Extra: "  wait_for_ready = false"}.HCL()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{Config: registries},
+			{
+				// The order in the apply: the permission, the data source of the first registry
+				// (it lists the registries), the second registry, the data source of the second.
+				Config: registries + `
+resource "openshiftai_model_registry_permission" "p" {
+  registry = openshiftai_model_registry.first.resource_name
+  user     = "alice"
+}
+
+data "openshiftai_model_registry" "first" {
+  resource_name = openshiftai_model_registry.first.resource_name
+  depends_on    = [openshiftai_model_registry_permission.p]
+}
+` + acctest.Registry{Label: "second", Name: "Second", ResourceName: second, Database: acctest.RegistryDatabase,
+					Extra: "  wait_for_ready = false\n  depends_on = [data.openshiftai_model_registry.first]"}.HCL() + `
+data "openshiftai_model_registry" "second" {
+  resource_name = openshiftai_model_registry.second.resource_name
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.openshiftai_model_registry.first", tfjsonpath.New("name"), knownvalue.StringExact("First")),
+					statecheck.ExpectKnownValue("data.openshiftai_model_registry.second", tfjsonpath.New("name"), knownvalue.StringExact("Second")),
+					statecheck.CompareValuePairs("data.openshiftai_model_registry.second", tfjsonpath.New("uid"),
+						"openshiftai_model_registry.second", tfjsonpath.New("uid"), compare.ValuesSame()),
+				},
+			},
+		},
+	})
 }

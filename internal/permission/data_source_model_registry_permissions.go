@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
@@ -138,14 +139,20 @@ func (d *modelRegistryPermissionsDataSource) Read(ctx context.Context, req datas
 	}
 	registryName := config.Registry.ValueString()
 	// A misspelt registry is an error rather than an empty list.
-	if _, err := lifecycle.Find(ctx, client, namespace, registryName, lifecycle.GatherOptions{}); err != nil {
+	if _, err := lifecycle.Find(ctx, d.data.Listed(client), namespace, registryName, lifecycle.GatherOptions{}); err != nil {
 		for _, p := range lifecycle.Problems(err, lifecycle.SummaryRead) {
 			resp.Diagnostics.AddError(p.Summary, p.Detail)
 		}
 		return
 	}
-	// Every binding is listed, not only labelled ones: people bind the role by hand.
-	items, err := client.List(ctx, kube.RoleBindings, namespace, "")
+	// Every binding of the registry's role is read, not only labelled ones: people bind the
+	// role by hand. They come from the process's one list of the namespace's bindings, so a
+	// plan that reads the permissions of N registries lists them once, not N times.
+	role := registry.UserRoleName(registryName)
+	items, err := d.data.ListObjectsWhere(ctx, client, kube.RoleBindings, namespace, func(obj *unstructured.Unstructured) bool {
+		name, _, _ := unstructured.NestedString(obj.Object, "roleRef", "name")
+		return name == role
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list the registry's RoleBindings", err.Error())
 		return
