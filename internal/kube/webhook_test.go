@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,19 +26,27 @@ func probeRegistry() registry.Registry {
 		Database: registry.Database{Type: registry.DatabasePostgres, Generated: true}}
 }
 
-// A webhook that refuses connections for longer than MaxAttempts requests is
-// waited for until the operation's timeout.
-func TestWriteWaitsForTheWebhookUntilTheTimeout(t *testing.T) {
-	refusals := int64(MaxAttempts + 5)
-	client, count := fakeAPIServer(t, func(w http.ResponseWriter, r *http.Request, n int64) {
-		if n <= refusals {
-			writeStatus(w, http.StatusInternalServerError, "InternalError", webhookRefused, "")
+// webhookDownFor is an API server that answers the first failures writes with
+// message, as when it cannot reach the webhook, and then accepts them; the
+// client's pauses between attempts are short.
+func webhookDownFor(t *testing.T, failures int64, message string) (*Client, *atomic.Int64) {
+	client, count := fakeAPIServer(t, func(w http.ResponseWriter, _ *http.Request, n int64) {
+		if n <= failures {
+			writeStatus(w, http.StatusInternalServerError, "InternalError", message, "")
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"apiVersion":"modelregistry.opendatahub.io/v1beta1","kind":"ModelRegistry","metadata":{"name":"fraud","namespace":"rhoai-model-registries"}}`))
 	})
 	fastRetries(client)
+	return client, count
+}
+
+// A webhook that refuses connections for longer than MaxAttempts requests is
+// waited for until the operation's timeout.
+func TestWriteWaitsForTheWebhookUntilTheTimeout(t *testing.T) {
+	refusals := int64(MaxAttempts + 5)
+	client, count := webhookDownFor(t, refusals, webhookRefused)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := client.Apply(ctx, probeRegistry().ModelRegistry(), ApplyOptions{}); err != nil {
@@ -59,15 +68,7 @@ func TestStaleWebhookConnectionIsRetried(t *testing.T) {
 	} {
 		stale := `Internal error occurred: failed calling webhook \"mmodelregistry.opendatahub.io\": failed to call webhook: ` +
 			`Post \"https://model-registry-operator-webhook-service.opendatahub.svc:443/mutate-modelregistry?timeout=10s\": ` + cause
-		client, count := fakeAPIServer(t, func(w http.ResponseWriter, r *http.Request, n int64) {
-			if n <= MaxAttempts+1 {
-				writeStatus(w, http.StatusInternalServerError, "InternalError", stale, "")
-				return
-			}
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"apiVersion":"modelregistry.opendatahub.io/v1beta1","kind":"ModelRegistry","metadata":{"name":"fraud","namespace":"rhoai-model-registries"}}`))
-		})
-		fastRetries(client)
+		client, count := webhookDownFor(t, MaxAttempts+1, stale)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if _, err := client.Apply(ctx, probeRegistry().ModelRegistry(), ApplyOptions{}); err != nil || count.Load() != MaxAttempts+2 {
 			t.Errorf("%s: %d requests, error %v; want %d and the write done", cause, count.Load(), err, MaxAttempts+2)
