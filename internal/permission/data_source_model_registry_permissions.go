@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/kube"
 	"github.com/openshiftai-terraform/terraform-provider-openshiftai/internal/lifecycle"
@@ -148,11 +147,7 @@ func (d *modelRegistryPermissionsDataSource) Read(ctx context.Context, req datas
 	// Every binding of the registry's role is read, not only labelled ones: people bind the
 	// role by hand. They come from the process's one list of the namespace's bindings, so a
 	// plan that reads the permissions of N registries lists them once, not N times.
-	role := registry.UserRoleName(registryName)
-	items, err := d.data.ListObjectsWhere(ctx, client, kube.RoleBindings, namespace, func(obj *unstructured.Unstructured) bool {
-		name, _, _ := unstructured.NestedString(obj.Object, "roleRef", "name")
-		return name == role
-	})
+	items, err := roleBindings(ctx, d.data, client, namespace, registryName)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list the registry's RoleBindings", err.Error())
 		return

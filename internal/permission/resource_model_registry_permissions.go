@@ -312,13 +312,19 @@ func (r *modelRegistryPermissionsResource) ImportState(ctx context.Context, req 
 // registryBindings are the RoleBindings of the registry's user role other
 // than the operator's, from the process's read list.
 func registryBindings(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, registryName string) ([]registry.ListedBinding, error) {
-	role := registry.UserRoleName(registryName)
-	items, err := data.ListObjectsWhere(ctx, client, kube.RoleBindings, namespace, func(obj *unstructured.Unstructured) bool {
-		name, _, _ := unstructured.NestedString(obj.Object, "roleRef", "name")
-		return name == role
-	})
+	items, err := roleBindings(ctx, data, client, namespace, registryName)
 	if err != nil {
 		return nil, err
 	}
 	return lifecycle.ListedBindings(registryName, items)
+}
+
+// roleBindings are every RoleBinding to the registry's user role, the
+// operator's and those made by hand included, from the process's read list.
+func roleBindings(ctx context.Context, data *providerdata.Data, client kube.Reader, namespace, registryName string) ([]unstructured.Unstructured, error) {
+	role := registry.UserRoleName(registryName)
+	return data.ListObjectsWhere(ctx, client, kube.RoleBindings, namespace, func(obj *unstructured.Unstructured) bool {
+		name, _, _ := unstructured.NestedString(obj.Object, "roleRef", "name")
+		return name == role
+	})
 }
