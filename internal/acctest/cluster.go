@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -189,6 +190,23 @@ func WaitRegistryReady(t *testing.T, namespace, name string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("registry %s/%s did not become ready", namespace, name)
+}
+
+// WaitRegistryGone waits until the registry is deleted: a deleted registry goes
+// once the operator has removed its finalizer.
+func WaitRegistryGone(t *testing.T, namespace, name string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := Cluster.Client.Get(context.Background(), registry.GroupVersionResource, namespace, name)
+		if apierrors.IsNotFound(err) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("registry %s/%s still there after 30s (err=%v)", namespace, name, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // WrappedText matches text in an error message that Terraform may have wrapped at any space.

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -321,17 +320,7 @@ func TestAccModelRegistry_deleteWithoutOperator(t *testing.T) {
 				// still saw it would plan nothing, and its plan afterwards the create.)
 				PreConfig: func() {
 					acctest.Cluster.StandIn.Unignore(acctest.Namespace, name)
-					gone := checkGone("registry "+name, func() error {
-						_, err := acctest.Cluster.Client.Get(context.Background(), registry.GroupVersionResource, acctest.Namespace, name)
-						return err
-					})
-					deadline := time.Now().Add(30 * time.Second)
-					for err := gone(nil); err != nil; err = gone(nil) {
-						if time.Now().After(deadline) {
-							t.Fatalf("30s after the operator came back: %v", err)
-						}
-						time.Sleep(100 * time.Millisecond)
-					}
+					acctest.WaitRegistryGone(t, acctest.Namespace, name)
 				},
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
